@@ -1,0 +1,62 @@
+# Readiness. `make run` for the demo, `make test` for the test suite. See README.md.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+PIP_FLAGS := --quiet --disable-pip-version-check
+
+.PHONY: run serve test test-fast lint format typecheck check lock bench clean install install-dev
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install $(PIP_FLAGS) --upgrade pip
+
+# Reinstall only when the lock file changes.
+$(VENV)/.installed-base: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install $(PIP_FLAGS) -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install $(PIP_FLAGS) -r requirements/dev.txt
+	@touch $(VENV)/.installed-base $@
+
+install: $(VENV)/.installed-base
+install-dev: $(VENV)/.installed-dev
+
+## run: install, migrate SQLite, load demo data, serve web + Celery worker + beat (embedded)
+run: install
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
+	DEBUG=$${DEBUG:-1} $(PY) manage.py demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runall --port $(PORT)
+
+## serve: the real stack from the Procfile (needs DATABASE_URL, REDIS_URL, SECRET_KEY)
+serve: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input
+	$(BIN)/honcho start -f Procfile
+
+## test: install test dependencies and run every test
+test: install-dev
+	@$(PY) scripts/ensure_chromium.py
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## lint: ruff (lint + format check), mypy and the migrations check
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## lock: re-pin requirements/*.txt from pyproject.toml
+lock: | $(BIN)/python
+	$(BIN)/pip install $(PIP_FLAGS) pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/base.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements/dev.txt pyproject.toml
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

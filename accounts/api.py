@@ -1,0 +1,123 @@
+"""Accounts API: tokens, the caller, teams and their members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.authentication import HashedTokenAuthentication
+from accounts.models import ApiToken
+from accounts.serializers import (
+    MemberOutput,
+    MeOutput,
+    MeUpdateInput,
+    TeamOutput,
+    TokenObtainInput,
+    TokenOutput,
+)
+from core.errors import ValidationFailed
+from core.http import request_user
+
+
+class TokenApi(APIView):
+    """``POST`` exchanges email and password for a token; ``DELETE`` revokes the calling token."""
+
+    authentication_classes = [HashedTokenAuthentication]
+
+    def get_permissions(self) -> list[Any]:
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    @extend_schema(
+        request=TokenObtainInput,
+        responses={
+            201: TokenOutput,
+            400: OpenApiResponse(description="Wrong email or password, or missing fields."),
+            429: OpenApiResponse(description="Too many failed logins for this account."),
+        },
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = TokenObtainInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            user = services.login_authenticate(
+                request=request._request,
+                email=data.validated_data["email"],
+                password=data.validated_data["password"],
+            )
+        except ValidationFailed as exc:
+            exc.field_errors = {"non_field_errors": [exc.message]}
+            raise
+        _token, key = services.api_token_create(
+            user=user, name=data.validated_data.get("name") or "API"
+        )
+        return Response(TokenOutput({"token": key}).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        if isinstance(request.auth, ApiToken):
+            services.api_token_revoke(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeApi(APIView):
+    def _output(self, request: Request) -> dict[str, Any]:
+        user = request_user(request)
+        return MeOutput(
+            {
+                "id": user.pk,
+                "email": user.email,
+                "name": user.name,
+                "time_zone": user.time_zone,
+                "language": user.language,
+                "email_notifications": user.email_notifications,
+                "is_admin": selectors.user_is_admin(user),
+                "teams": selectors.user_teams(user=user),
+            }
+        ).data
+
+    @extend_schema(responses=MeOutput)
+    def get(self, request: Request) -> Response:
+        return Response(self._output(request))
+
+    @extend_schema(request=MeUpdateInput, responses=MeOutput)
+    def patch(self, request: Request) -> Response:
+        data = MeUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request_user(request)
+        fields = {
+            "name": user.name,
+            "time_zone": user.time_zone,
+            "language": user.language,
+            "email_notifications": user.email_notifications,
+            **data.validated_data,
+        }
+        services.user_update_preferences(user=user, **fields)
+        return Response(self._output(request))
+
+
+class TeamListApi(ListAPIView):
+    """Teams the caller belongs to (every team for an admin)."""
+
+    serializer_class = TeamOutput
+
+    def get_queryset(self) -> Any:
+        return selectors.teams_visible_to(self.request.user)
+
+
+class TeamMembersApi(ListAPIView):
+    """Members of a team the caller belongs to; 404 for any other team."""
+
+    serializer_class = MemberOutput
+
+    def get_queryset(self) -> Any:
+        team = selectors.team_get_visible(user=self.request.user, team_id=self.kwargs["team_id"])
+        return selectors.team_memberships(team=team)

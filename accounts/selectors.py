@@ -1,0 +1,189 @@
+"""Reads for accounts: who belongs where, and what each user may see.
+
+Visibility rules (DESIGN.md): admins see everything; a lead sees the teams they lead and their
+members; a member sees their own teams. Anything else is "not found".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from accounts.models import ApiToken, Invitation, Membership, Team, User
+from core.errors import NotFound
+
+INVITATION_SALT = "accounts.invitation"
+
+
+def user_is_admin(user: Any) -> bool:
+    return bool(user.is_authenticated and (user.is_staff or user.is_superuser))
+
+
+def user_lead_team_ids(user: Any) -> set[int]:
+    """Ids of the teams ``user`` leads (cached on the user object for the request)."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_lead_team_ids", None)
+    if cached is None:
+        cached = set(
+            Membership.objects.filter(user=user, role=Membership.Role.LEAD).values_list(
+                "team_id", flat=True
+            )
+        )
+        user._lead_team_ids = cached
+    return cached
+
+
+def user_is_lead(user: Any) -> bool:
+    return bool(user_lead_team_ids(user))
+
+
+def teams_visible_to(user: Any) -> QuerySet[Team]:
+    """Teams ``user`` may see, with ``member_count`` and the caller's ``my_role``."""
+    my_role = Membership.objects.filter(team=OuterRef("pk"), user=user).values("role")[:1]
+    teams = Team.objects.all()
+    if not user_is_admin(user):
+        teams = teams.filter(pk__in=Membership.objects.filter(user=user).values("team_id"))
+    return teams.annotate(member_count=Count("memberships"), my_role=Subquery(my_role)).order_by(
+        "name"
+    )
+
+
+def teams_led_by(user: Any) -> QuerySet[Team]:
+    """Teams whose members ``user`` manages: all for an admin, else the teams they lead."""
+    if user_is_admin(user):
+        return Team.objects.order_by("name")
+    return Team.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.LEAD
+    ).order_by("name")
+
+
+def team_get_visible(*, user: Any, team_id: Any) -> Team:
+    try:
+        return teams_visible_to(user).get(pk=int(team_id))
+    except (Team.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound("Team not found.") from exc
+
+
+def team_get_led(*, user: Any, team_id: Any) -> Team:
+    try:
+        return teams_led_by(user).get(pk=int(team_id))
+    except (Team.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound("Team not found.") from exc
+
+
+def team_memberships(*, team: Team) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(team=team)
+        .select_related("user")
+        .order_by("role", "user__name", "user__email")  # "lead" sorts before "member"
+    )
+
+
+def users_led_by(user: Any) -> QuerySet[User]:
+    """Users ``user`` may manage: members of teams they lead (everyone for an admin)."""
+    if user_is_admin(user):
+        return User.objects.all()
+    return User.objects.filter(memberships__team__in=teams_led_by(user).values("pk")).distinct()
+
+
+def user_can_manage(*, lead: Any, user: User) -> bool:
+    if user_is_admin(lead):
+        return True
+    return Membership.objects.filter(user=user, team_id__in=user_lead_team_ids(lead)).exists()
+
+
+def user_teams(*, user: User) -> list[dict[str, Any]]:
+    return [
+        {"id": m.team_id, "name": m.team.name, "role": m.role}
+        for m in Membership.objects.filter(user=user).select_related("team").order_by("team__name")
+    ]
+
+
+def invitations_pending_for_team(*, team: Team) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(team=team, accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(str(invitation.pk), salt=INVITATION_SALT)
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The invitation a link points at, whatever its state; ``NotFound`` for a bad link."""
+    try:
+        invitation_id = uuid.UUID(signing.loads(token, salt=INVITATION_SALT))
+        return Invitation.objects.select_related("team", "invited_by").get(pk=invitation_id)
+    except (signing.BadSignature, ValueError, TypeError, Invitation.DoesNotExist) as exc:
+        raise NotFound("This invitation link is not valid.") from exc
+
+
+def invitation_get_managed(*, user: Any, invitation_id: Any) -> Invitation:
+    try:
+        return Invitation.objects.select_related("team").get(
+            pk=invitation_id, team__in=teams_led_by(user).values("pk")
+        )
+    except (Invitation.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise NotFound("Invitation not found.") from exc
+
+
+def api_token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_for_key(key: str) -> ApiToken | None:
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=api_token_hash(key), revoked_at__isnull=True)
+        .first()
+    )
+
+
+def api_token_get_own(*, user: Any, token_id: Any) -> ApiToken:
+    try:
+        return ApiToken.objects.get(pk=int(token_id), user=user)
+    except (ApiToken.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound("Token not found.") from exc
+
+
+def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")
+
+
+def user_counts() -> dict[str, int]:
+    return User.objects.aggregate(
+        users=Count("pk"),
+        admins=Count("pk", filter=Q(is_staff=True)),
+        active_recently=Count("pk", filter=Q(last_login__gte=timezone.now() - timedelta(days=30))),
+    )
+
+
+def user_exists_with_email(*, email: str) -> bool:
+    return User.objects.filter(email__iexact=email).exists()
+
+
+def teams_led_by_with_counts(user: Any) -> QuerySet[Team]:
+    return teams_led_by(user).annotate(
+        member_count=Count(
+            "memberships", filter=Q(memberships__role=Membership.Role.MEMBER), distinct=True
+        ),
+        pending_invitations=Count(
+            "invitations",
+            filter=Q(
+                invitations__accepted_at__isnull=True,
+                invitations__revoked_at__isnull=True,
+                invitations__expires_at__gt=timezone.now(),
+            ),
+            distinct=True,
+        ),
+    )

@@ -1,0 +1,354 @@
+"""Writes for accounts. Every change to users, teams, invitations and tokens goes through here."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import login_limit
+from accounts.models import ApiToken, Invitation, Membership, Team, User, validate_time_zone
+from accounts.selectors import (
+    api_token_hash,
+    invitation_token,
+    team_get_led,
+)
+from core.email import email_send
+from core.errors import Conflict, TooManyAttempts, ValidationFailed
+from core.tasks import enqueue_on_commit
+
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+def _normalize_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            _("Enter a valid email address."),
+            field_errors={"email": [_("Enter a valid email address.")]},
+        ) from exc
+    return email
+
+
+# --- users and teams -------------------------------------------------------------------------
+
+
+def user_create(
+    *,
+    email: str,
+    name: str,
+    password: str | None = None,
+    is_staff: bool = False,
+    time_zone: str = "UTC",
+    language: str = "en",
+) -> User:
+    """Create a user; ``ValidationFailed`` if the email is taken or a field is invalid."""
+    email = _normalize_email(email)
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationFailed(
+            _("A user with this email already exists."),
+            field_errors={"email": [_("A user with this email already exists.")]},
+        )
+    try:
+        validate_time_zone(time_zone)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            str(exc.messages[0]), field_errors={"time_zone": exc.messages}
+        ) from exc
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                email=email,
+                password=password,
+                name=name.strip(),
+                is_staff=is_staff,
+                is_superuser=is_staff,
+                time_zone=time_zone,
+                language=language,
+            )
+    except IntegrityError as exc:  # a parallel request took the address first
+        raise ValidationFailed(
+            _("A user with this email already exists."),
+            field_errors={"email": [_("A user with this email already exists.")]},
+        ) from exc
+
+
+def user_update_preferences(
+    *, user: User, name: str, time_zone: str, language: str, email_notifications: bool
+) -> User:
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = [_("Enter your name.")]
+    try:
+        validate_time_zone(time_zone)
+    except ValidationError as exc:
+        errors["time_zone"] = list(exc.messages)
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Choose one of the offered languages.")]
+    if errors:
+        raise ValidationFailed(_("Some fields need attention."), field_errors=errors)
+    user.name = name.strip()
+    user.time_zone = time_zone
+    user.language = language
+    user.email_notifications = email_notifications
+    user.save(update_fields=["name", "time_zone", "language", "email_notifications"])
+    return user
+
+
+def team_create(*, name: str) -> Team:
+    name = name.strip()
+    if not name:
+        raise ValidationFailed(
+            _("Enter a team name."), field_errors={"name": [_("Enter a team name.")]}
+        )
+    team, _created = Team.objects.get_or_create(name=name)
+    return team
+
+
+def membership_set(*, team: Team, user: User, role: str = Membership.Role.MEMBER) -> Membership:
+    """Put ``user`` in ``team`` with ``role`` (idempotent; changes the role if it differs)."""
+    membership, created = Membership.objects.get_or_create(
+        team=team, user=user, defaults={"role": role}
+    )
+    if not created and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+# --- login ------------------------------------------------------------------------------------
+
+
+def login_authenticate(*, request: HttpRequest | None, email: str, password: str) -> User:
+    """Check credentials under the brute-force limit (see ``accounts.login_limit``).
+
+    Raises ``TooManyAttempts`` once the account's limit is reached (without checking the
+    password) and ``ValidationFailed`` for wrong credentials.
+    """
+    email = (email or "").strip().lower()
+    number = login_limit.login_try_register(email)
+    if not login_limit.login_try_allowed(number):
+        minutes = int(settings.LOGIN_FAILURE_WINDOW.total_seconds() // 60)
+        raise TooManyAttempts(
+            _(
+                "Too many failed logins for this account. Try again in up to %(minutes)d "
+                "minutes, or reset your password."
+            )
+            % {"minutes": minutes}
+        )
+    user = authenticate(request, email=email, password=password)
+    if user is None:
+        raise ValidationFailed(_("The email or password is not correct."))
+    login_limit.login_failures_clear(email)
+    return user
+
+
+def login_limit_lift(*, user: User) -> None:
+    """Clear the failed-login counter (after the owner proved themselves by a password reset)."""
+    login_limit.login_failures_clear(user.email)
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+
+def invitation_create(
+    *,
+    invited_by: User,
+    team_id: Any,
+    email: str,
+    name: str = "",
+    role: str = Membership.Role.MEMBER,
+) -> Invitation:
+    """Invite a new hire to a team the inviter leads (any team for an admin); email them the link.
+
+    ``NotFound`` if the inviter does not lead the team; ``ValidationFailed`` if the person is
+    already in the team or already has a pending invitation to it.
+    """
+    team = team_get_led(user=invited_by, team_id=team_id)
+    email = _normalize_email(email)
+    if role not in Membership.Role.values:
+        raise ValidationFailed(_("Choose a role."), field_errors={"role": [_("Choose a role.")]})
+    if Membership.objects.filter(team=team, user__email__iexact=email).exists():
+        raise ValidationFailed(
+            _("This person is already in the team."),
+            field_errors={"email": [_("This person is already in the team.")]},
+        )
+    now = timezone.now()
+    if Invitation.objects.filter(
+        team=team,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+    ).exists():
+        raise ValidationFailed(
+            _("An invitation to this team is already waiting for this address; resend it instead."),
+            field_errors={"email": [_("An invitation is already pending for this address.")]},
+        )
+    invitation = Invitation.objects.create(
+        team=team,
+        email=email,
+        name=name.strip(),
+        role=role,
+        invited_by=invited_by,
+        expires_at=now + settings.INVITATION_EXPIRY,
+    )
+    _invitation_dispatch(invitation)
+    return invitation
+
+
+def _invitation_dispatch(invitation: Invitation) -> None:
+    from accounts.tasks import invitation_send_task
+
+    enqueue_on_commit(invitation_send_task, str(invitation.pk))
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation) -> Invitation:
+    """Give a pending or expired invitation a fresh expiry and send the link again."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at:
+        raise Conflict(_("This invitation was already used or revoked."))
+    invitation.expires_at = timezone.now() + settings.INVITATION_EXPIRY
+    invitation.sent_at = None
+    invitation.save(update_fields=["expires_at", "sent_at"])
+    _invitation_dispatch(invitation)
+    return invitation
+
+
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    """Revoke a pending invitation (idempotent; an accepted one is left as it is)."""
+    Invitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    invitation.refresh_from_db()
+    return invitation
+
+
+def invitation_send(*, invitation_id: Any) -> bool:
+    """Email the invitation link once. Returns whether this call sent it.
+
+    The send is claimed by a conditional update before mailing, so two workers never both send;
+    if mailing fails the claim is released and the error raised for the task to retry.
+    """
+    claimed = Invitation.objects.filter(
+        pk=invitation_id,
+        sent_at__isnull=True,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).update(sent_at=timezone.now())
+    if not claimed:
+        return False
+    invitation = Invitation.objects.select_related("team", "invited_by").get(pk=invitation_id)
+    inviter = invitation.invited_by
+    try:
+        email_send(
+            to=invitation.email,
+            template="emails/invitation",
+            context={
+                "invitation": invitation,
+                "inviter_name": inviter.get_full_name() if inviter else _("An admin"),
+                "url": f"{settings.SITE_URL}/invite/{invitation_token(invitation)}/",
+            },
+            language=inviter.language if inviter else None,
+            time_zone=inviter.time_zone if inviter else None,
+        )
+    except Exception:
+        Invitation.objects.filter(pk=invitation_id).update(sent_at=None)
+        raise
+    return True
+
+
+def invitation_check_usable(invitation: Invitation) -> None:
+    state = invitation.state
+    if state == "accepted":
+        raise Conflict(_("This invitation has already been used. Log in instead."))
+    if state == "revoked":
+        raise Conflict(_("This invitation was withdrawn. Ask your lead for a new one."))
+    if state == "expired":
+        raise Conflict(_("This invitation has expired. Ask your lead to send it again."))
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, name: str, password: str) -> tuple[User, bool]:
+    """Use an invitation: create the account (or, for an existing account, only join the team).
+
+    Returns ``(user, created)``. An existing account's password is never changed here, so an
+    invitation can't be used to take over someone's account. ``Conflict`` if the invitation is
+    used, revoked or expired (checked under a row lock, so a double click joins once).
+    """
+    invitation = Invitation.objects.select_for_update().select_related("team").get(pk=invitation.pk)
+    invitation_check_usable(invitation)
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    created = user is None
+    if user is None:
+        name = name.strip()
+        errors: dict[str, list[str]] = {}
+        if not name:
+            errors["name"] = [_("Enter your name.")]
+        try:
+            validate_password(password, User(email=invitation.email, name=name))
+        except ValidationError as exc:
+            errors["password"] = list(exc.messages)
+        if errors:
+            raise ValidationFailed(_("Some fields need attention."), field_errors=errors)
+        user = user_create(email=invitation.email, name=name, password=password)
+    membership_set(team=invitation.team, user=user, role=invitation.role)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user, created
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Create a token and return it with its key. The key is shown once and never stored."""
+    key = "rdy_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=(name or "").strip()[:100] or _("API token"),
+        key_hash=api_token_hash(key),
+        prefix=key[:12],
+    )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def api_token_touch(*, token: ApiToken) -> None:
+    """Record use, at most one write per token every few minutes."""
+    now = timezone.now()
+    if token.last_used_at and now - token.last_used_at < TOKEN_TOUCH_INTERVAL:
+        return
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now
+
+
+def invitations_send_pending(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+    """Send usable invitations still unsent ``older_than`` after creation; return the count."""
+    now = timezone.now()
+    ids = Invitation.objects.filter(
+        sent_at__isnull=True,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+        created_at__lte=now - older_than,
+    ).values_list("pk", flat=True)[:500]
+    return sum(invitation_send(invitation_id=pk) for pk in ids)

@@ -1,0 +1,256 @@
+"""Account pages: login, password flows, preferences, API tokens, invitations and teams."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import selectors, services
+from accounts.forms import (
+    AcceptInvitationForm,
+    InvitationForm,
+    LoginForm,
+    ProfileForm,
+    TokenCreateForm,
+)
+from core.errors import Conflict, DomainError, NotFound
+from core.forms import form_add_domain_error
+from core.http import request_user
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm  # type: ignore[assignment]
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.login_limit_lift(user=form.user)
+        return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    form = ProfileForm(
+        request.POST or None,
+        initial={
+            "name": user.name,
+            "time_zone": user.time_zone,
+            "language": user.language,
+            "email_notifications": user.email_notifications,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update_preferences(user=user, **form.cleaned_data)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Your preferences were saved."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenCreateForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_key = services.api_token_create(
+            user=request_user(request), name=form.cleaned_data["name"]
+        )
+        form = TokenCreateForm()
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "tokens": selectors.api_tokens_of(user=request_user(request)),
+            "new_key": new_key,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        token = selectors.api_token_get_own(user=request.user, token_id=token_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        services.api_token_revoke(token=token)
+        messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+        return redirect("accounts:tokens")
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "title": _("Revoke this API token?"),
+            "body": _(
+                "Programs using “%(name)s” (%(prefix)s…) will stop working at once. "
+                "This can't be undone."
+            )
+            % {"name": token.name, "prefix": token.prefix},
+            "action": _("Revoke token"),
+            "cancel_url": reverse("accounts:tokens"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = selectors.invitation_from_token(token)
+        services.invitation_check_usable(invitation)
+    except (NotFound, Conflict) as exc:
+        return render(
+            request,
+            "accounts/invitation_unusable.html",
+            {"message": exc.message},
+            status=404 if isinstance(exc, NotFound) else 410,
+        )
+    existing = selectors.user_exists_with_email(email=invitation.email)
+    form: AcceptInvitationForm | None = None
+    if not existing:
+        form = AcceptInvitationForm(request.POST or None, initial={"name": invitation.name})
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            user, created = services.invitation_accept(
+                invitation=invitation,
+                name=form.cleaned_data["name"] if form else "",
+                password=form.cleaned_data["password1"] if form else "",
+            )
+        except Conflict as exc:
+            return render(
+                request, "accounts/invitation_unusable.html", {"message": exc.message}, status=410
+            )
+        except DomainError as exc:
+            if form is None:
+                raise
+            form_add_domain_error(form, exc, field_map={"password": "password1"})
+        else:
+            if created:
+                auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(
+                    request, _("Welcome to %(team)s!") % {"team": invitation.team.name}
+                )
+                return redirect("core:home")
+            messages.success(
+                request,
+                _("You joined %(team)s. Log in with your existing password.")
+                % {"team": invitation.team.name},
+            )
+            return redirect("accounts:login")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"invitation": invitation, "form": form, "existing": existing},
+    )
+
+
+@login_required
+def team_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "accounts/team_list.html", {"teams": selectors.teams_visible_to(request.user)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+    try:
+        team = selectors.team_get_visible(user=request.user, team_id=team_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    can_manage = selectors.user_is_admin(request.user) or team.pk in selectors.user_lead_team_ids(
+        request.user
+    )
+    form = InvitationForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                invitation = services.invitation_create(
+                    invited_by=request_user(request), team_id=team.pk, **form.cleaned_data
+                )
+            except DomainError as exc:
+                form_add_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("An invitation is on its way to %(email)s.") % {"email": invitation.email},
+                )
+                return redirect("accounts:team_detail", team_id=team.pk)
+    context: dict[str, Any] = {
+        "team": team,
+        "memberships": selectors.team_memberships(team=team),
+        "can_manage": can_manage,
+        "form": form,
+        "invitations": selectors.invitations_pending_for_team(team=team) if can_manage else [],
+    }
+    return render(request, "accounts/team_detail.html", context)
+
+
+def _managed_invitation(request: HttpRequest, invitation_id: Any) -> Any:
+    try:
+        return selectors.invitation_get_managed(user=request.user, invitation_id=invitation_id)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_revoke(request: HttpRequest, invitation_id: str) -> HttpResponse:
+    invitation = _managed_invitation(request, invitation_id)
+    back = reverse("accounts:team_detail", args=[invitation.team_id])
+    if request.method == "POST":
+        services.invitation_revoke(invitation=invitation)
+        messages.success(
+            request, _("The invitation for %(email)s was withdrawn.") % {"email": invitation.email}
+        )
+        return redirect(back)
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "title": _("Withdraw this invitation?"),
+            "body": _("The link sent to %(email)s will stop working.")
+            % {"email": invitation.email},
+            "action": _("Withdraw invitation"),
+            "cancel_url": back,
+        },
+    )
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, invitation_id: str) -> HttpResponse:
+    invitation = _managed_invitation(request, invitation_id)
+    try:
+        services.invitation_resend(invitation=invitation)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The invitation was sent again to %(email)s.") % {"email": invitation.email}
+        )
+    return redirect("accounts:team_detail", team_id=invitation.team_id)

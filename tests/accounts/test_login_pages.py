@@ -1,0 +1,189 @@
+"""Login, logout, password change and reset through the pages, and the per-role home page."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts import login_limit
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/login/"
+
+
+def test_logging_in_with_email_and_password_lands_on_home(client, member, password):
+    response = client.post(LOGIN, {"email": "AGENT@example.test", "password": password})
+    assert response.status_code == 302
+    assert response.url == "/"
+    assert client.get("/").context["user"] == member
+
+
+def test_a_wrong_password_is_a_form_error_and_nobody_is_logged_in(client, member):
+    response = client.post(LOGIN, {"email": member.email, "password": "wrong"})
+    assert response.status_code == 200
+    assert "The email or password is not correct." in response.content.decode()
+    assert not response.context["user"].is_authenticated
+
+
+def test_missing_fields_are_named(client, db):
+    response = client.post(LOGIN, {"email": "", "password": ""})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "email": ["This field is required."],
+        "password": ["This field is required."],
+    }
+
+
+def test_logout_is_a_post_and_ends_the_session(client, member):
+    client.force_login(member)
+    assert client.get("/accounts/logout/").status_code == 405
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:login")
+    assert client.get("/").status_code == 302
+
+
+def test_anonymous_visitors_are_sent_to_login(client, db):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=/"
+
+
+def test_after_five_failures_even_the_right_password_is_refused(client, member, password):
+    for _ in range(5):
+        client.post(LOGIN, {"email": member.email, "password": "wrong"})
+    response = client.post(LOGIN, {"email": member.email, "password": password})
+    assert response.status_code == 200
+    assert "Too many failed logins for this account" in response.content.decode()
+    assert not response.context["user"].is_authenticated
+
+
+def test_the_limit_is_per_account(client, member, lead, password):
+    for _ in range(5):
+        client.post(LOGIN, {"email": member.email, "password": "wrong"})
+    response = client.post(LOGIN, {"email": lead.email, "password": password})
+    assert response.status_code == 302
+
+
+def test_a_successful_login_clears_earlier_failures(client, member, password):
+    for _ in range(4):
+        client.post(LOGIN, {"email": member.email, "password": "wrong"})
+    assert client.post(LOGIN, {"email": member.email, "password": password}).status_code == 302
+    assert login_limit.login_failures_count(member.email) == 0
+
+
+def test_password_change_needs_the_old_password(client, member, password):
+    client.force_login(member)
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "old_password": "nope",
+            "new_password1": "a-new-secret-77",
+            "new_password2": "a-new-secret-77",
+        },
+    )
+    assert response.status_code == 200
+    member.refresh_from_db()
+    assert member.check_password(password)
+
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "old_password": password,
+            "new_password1": "a-new-secret-77",
+            "new_password2": "a-new-secret-77",
+        },
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.check_password("a-new-secret-77")
+
+
+def reset_link_from(message) -> str:
+    match = re.search(r"http://testserver(/accounts/password/reset/[^/]+/[^/]+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def test_password_reset_by_email_end_to_end(client, member, password):
+    # given a locked-out user
+    for _ in range(5):
+        client.post(LOGIN, {"email": member.email, "password": "wrong"})
+
+    # when they ask for a reset, they get one email with an HTML part and a link
+    response = client.post("/accounts/password/reset/", {"email": member.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [member.email]
+    assert message.subject == "Reset your Readiness password"
+    assert message.alternatives[0][1] == "text/html"  # type: ignore[union-attr]
+
+    # and following it lets them choose a new password
+    link = reset_link_from(message)
+    form_url = client.get(link).url
+    response = client.post(
+        form_url, {"new_password1": "brand-new-pass-42", "new_password2": "brand-new-pass-42"}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:password_reset_complete")
+
+    # then the new password works (the reset also lifted the lock) and the old one does not
+    assert client.post(LOGIN, {"email": member.email, "password": password}).status_code == 200
+    assert (
+        client.post(LOGIN, {"email": member.email, "password": "brand-new-pass-42"}).status_code
+        == 302
+    )
+
+    # and the link can't be used twice
+    client.post("/accounts/logout/")
+    response = client.get(link, follow=True)
+    assert "This link can't be used" in response.content.decode()
+
+
+def test_password_reset_for_an_unknown_email_sends_nothing_and_says_the_same(client, db):
+    response = client.post("/accounts/password/reset/", {"email": "nobody@example.test"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("who", "heading"),
+    [("admin_user", "Administrator"), ("lead", "Your teams"), ("member", "Your training")],
+    ids=["admin", "lead", "learner"],
+)
+def test_home_fits_the_role(client, request, who, heading):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get("/")
+    assert response.status_code == 200
+    assert heading in response.content.decode()
+
+
+def test_profile_saves_preferences_and_rejects_an_unknown_time_zone(client, member):
+    client.force_login(member)
+    response = client.post(
+        "/accounts/profile/",
+        {
+            "name": "Aiko A.",
+            "time_zone": "Europe/Berlin",
+            "language": "de",
+            "email_notifications": "",
+        },
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.name, member.time_zone, member.language, member.email_notifications) == (
+        "Aiko A.",
+        "Europe/Berlin",
+        "de",
+        False,
+    )
+    response = client.post(
+        "/accounts/profile/", {"name": "X", "time_zone": "Mars/Olympus", "language": "de"}
+    )
+    assert response.status_code == 200
+    assert "time_zone" in response.context["form"].errors
+    member.refresh_from_db()
+    assert member.time_zone == "Europe/Berlin"

@@ -1,0 +1,155 @@
+"""Shared fixtures. Factories are handed out as fixtures; outside services are checked once.
+
+Under ``CI=true`` a test that needs PostgreSQL, Redis or Chromium fails when the service is
+missing instead of skipping, so a missing install step can't hide.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from accounts.models import Membership, Team, User
+from accounts.services import api_token_create
+from tests import factories
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(available: bool, what: str) -> None:
+    """Skip locally, fail in CI, when an outside service is missing."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI but is not available", pytrace=False)
+    pytest.skip(f"{what} is not available here")
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def postgres(db: None) -> None:
+    """For tests of row locks and real concurrency."""
+    require(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    ok = False
+    if url:
+        import redis
+
+        try:
+            ok = bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+        except redis.RedisError:
+            ok = False
+    require(ok, "Redis (set REDIS_URL)")
+    return url
+
+
+@pytest.fixture
+def user_factory() -> type[factories.UserFactory]:
+    return factories.UserFactory
+
+
+@pytest.fixture
+def team_factory() -> type[factories.TeamFactory]:
+    return factories.TeamFactory
+
+
+@pytest.fixture
+def membership_factory() -> type[factories.MembershipFactory]:
+    return factories.MembershipFactory
+
+
+@pytest.fixture
+def invitation_factory() -> type[factories.InvitationFactory]:
+    return factories.InvitationFactory
+
+
+@pytest.fixture
+def password() -> str:
+    return factories.TEST_PASSWORD
+
+
+@pytest.fixture
+def team(db: None) -> Team:
+    return factories.TeamFactory.create(name="Support EMEA")
+
+
+@pytest.fixture
+def other_team(db: None) -> Team:
+    return factories.TeamFactory.create(name="Support APAC")
+
+
+@pytest.fixture
+def lead(team: Team) -> User:
+    user = factories.UserFactory.create(name="Lena Lead", email="lead@example.test")
+    factories.MembershipFactory.create(user=user, team=team, role=Membership.Role.LEAD)
+    return user
+
+
+@pytest.fixture
+def member(team: Team) -> User:
+    user = factories.UserFactory.create(name="Aiko Agent", email="agent@example.test")
+    factories.MembershipFactory.create(user=user, team=team)
+    return user
+
+
+@pytest.fixture
+def outsider(other_team: Team) -> User:
+    """A lead of another team: sees nothing of ``team``."""
+    user = factories.UserFactory.create(name="Olaf Outsider", email="outsider@example.test")
+    factories.MembershipFactory.create(user=user, team=other_team, role=Membership.Role.LEAD)
+    return user
+
+
+@pytest.fixture
+def admin_user(db: None) -> User:
+    return factories.UserFactory.create(
+        name="Ada Admin", email="admin@example.test", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def count_queries(db: None) -> Callable[[Callable[[], Any]], int]:
+    """Run ``call`` and return how many SQL queries it made (it must answer 200)."""
+
+    def count(call: Callable[[], Any]) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = call()
+        assert response.status_code == 200, response
+        return len(ctx.captured_queries)
+
+    return count
+
+
+@pytest.fixture
+def api_as() -> Callable[[User], APIClient]:
+    """An API client authenticated with a real token of ``user``."""
+
+    def make(user: User) -> APIClient:
+        _token, key = api_token_create(user=user, name="tests")
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client
+
+    return make

@@ -1,0 +1,66 @@
+"""`manage.py demo` is idempotent and refuses production; schedules install themselves."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django_celery_beat.models import PeriodicTask
+
+from accounts.models import Membership, Team, User
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return (
+        sorted(User.objects.values_list("email", "is_staff")),
+        sorted(Team.objects.values_list("name", flat=True)),
+        sorted(Membership.objects.values_list("user__email", "team__name", "role")),
+    )
+
+
+def test_demo_loads_the_documented_logins_and_a_second_run_changes_nothing(settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("demo", stdout=out)
+    first = snapshot()
+    assert first[0] == [
+        ("admin@demo.test", True),
+        ("agent1@demo.test", False),
+        ("agent2@demo.test", False),
+        ("agent3@demo.test", False),
+        ("lead@demo.test", False),
+    ]
+    assert ("lead@demo.test", "Support EMEA", "lead") in first[2]
+    assert "readiness-demo" in out.getvalue()
+    assert User.objects.get(email="agent1@demo.test").check_password("readiness-demo")
+
+    call_command("demo", stdout=StringIO())
+    assert snapshot() == first
+
+
+def test_demo_password_comes_from_the_environment(settings, monkeypatch):
+    settings.DEBUG = True
+    monkeypatch.setenv("DEMO_PASSWORD", "another-demo-pass")
+    call_command("demo", stdout=StringIO())
+    assert User.objects.get(email="lead@demo.test").check_password("another-demo-pass")
+
+
+def test_demo_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="Refusing to load demo data with DEBUG off"):
+        call_command("demo", stdout=StringIO())
+    assert not User.objects.exists()
+
+
+def test_sync_schedules_installs_every_periodic_task_once(settings):
+    call_command("sync_schedules", verbosity=0)
+    call_command("sync_schedules", verbosity=0)
+    names = set(PeriodicTask.objects.values_list("name", flat=True))
+    assert names == set(settings.CELERY_BEAT_SCHEDULE)
+    task = PeriodicTask.objects.get(name="accounts.invitations_send_pending")
+    assert (task.task, task.interval.every, task.interval.period) == (
+        "accounts.invitations_send_pending",
+        300,
+        "seconds",
+    )
