@@ -60,8 +60,9 @@ def teams_led_by(user: Any) -> QuerySet[Team]:
     """Teams whose members ``user`` manages: all for an admin, else the teams they lead."""
     if user_is_admin(user):
         return Team.objects.order_by("name")
+    # A subquery, not a join: annotations on the result must see every membership of the team.
     return Team.objects.filter(
-        memberships__user=user, memberships__role=Membership.Role.LEAD
+        pk__in=Membership.objects.filter(user=user, role=Membership.Role.LEAD).values("team_id")
     ).order_by("name")
 
 
