@@ -54,3 +54,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             "code": codes if isinstance(codes, str) else "error",
         }
     return response
+
+
+def schema_generation(view: Any) -> bool:
+    """True while drf-spectacular builds the schema (there is no real user then)."""
+    return bool(getattr(view, "swagger_fake_view", False))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from accounts.demo import DEMO_PEOPLE, demo_people_load
+from courses.demo import demo_training_load
 
 DEFAULT_DEMO_PASSWORD = "readiness-demo"  # noqa: S105  (documented demo login, DEBUG only)
 
@@ -26,7 +27,8 @@ def demo_password() -> str:
 @transaction.atomic
 def demo_load() -> DemoSummary:
     """Create or update the demo data; running it again changes nothing."""
-    demo_people_load(password=demo_password())
+    people = demo_people_load(password=demo_password())
+    demo_training_load(people=people)
     return demo_summary()
 
 

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import selectors as account_selectors
 from core.health import broker_status, database_status
 from core.http import request_user
+from core.markdown import render_markdown
+from courses import selectors as training_selectors
 
 
 @never_cache
@@ -42,7 +45,12 @@ def home(request: HttpRequest) -> HttpResponse:
             {"teams": account_selectors.teams_led_by_with_counts(user)},
         )
     return render(
-        request, "core/home_learner.html", {"teams": account_selectors.user_teams(user=user)}
+        request,
+        "core/home_learner.html",
+        {
+            "teams": account_selectors.user_teams(user=user),
+            "training": training_selectors.my_training(user=user, done_limit=0),
+        },
     )
 
 
@@ -56,3 +64,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Server error.", "code": "server_error"}, status=500)
     return render(request, "500.html", status=500)
+
+
+@require_POST
+@staff_member_required
+def markdown_preview(request: HttpRequest) -> HttpResponse:
+    """Render Markdown for the admin's live preview (sanitized exactly like saved content)."""
+    return HttpResponse(render_markdown(request.POST.get("text", "")[:200_000]))

@@ -119,7 +119,7 @@ def test_password_reset_by_email_end_to_end(client, member, password):
     message = mail.outbox[0]
     assert message.to == [member.email]
     assert message.subject == "Reset your Readiness password"
-    assert message.alternatives[0][1] == "text/html"  # type: ignore[union-attr]
+    assert message.alternatives[0][1] == "text/html"
 
     # and following it lets them choose a new password
     link = reset_link_from(message)
@@ -151,7 +151,7 @@ def test_password_reset_for_an_unknown_email_sends_nothing_and_says_the_same(cli
 
 @pytest.mark.parametrize(
     ("who", "heading"),
-    [("admin_user", "Administrator"), ("lead", "Your teams"), ("member", "Your training")],
+    [("admin_user", "Administrator"), ("lead", "Your teams"), ("member", "Next up")],
     ids=["admin", "lead", "learner"],
 )
 def test_home_fits_the_role(client, request, who, heading):

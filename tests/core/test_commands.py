@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django_celery_beat.models import PeriodicTask
 
 from accounts.models import Membership, Team, User
+from courses.models import SOP, Assignment, Lesson, Module, RoleProfile, Skill, SOPVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +17,10 @@ def snapshot():
         sorted(User.objects.values_list("email", "is_staff")),
         sorted(Team.objects.values_list("name", flat=True)),
         sorted(Membership.objects.values_list("user__email", "team__name", "role")),
+        sorted(Skill.objects.values_list("slug", flat=True)),
+        sorted(SOPVersion.objects.values_list("sop__slug", "number", "status")),
+        sorted(Lesson.objects.values_list("module__slug", "position", "title")),
+        sorted(Assignment.objects.values_list("user__email", "kind", "source", "status")),
     )
 
 
@@ -32,6 +37,20 @@ def test_demo_loads_the_documented_logins_and_a_second_run_changes_nothing(setti
         ("lead@demo.test", False),
     ]
     assert ("lead@demo.test", "Support EMEA", "lead") in first[2]
+    assert len(first[3]) == 12
+    assert RoleProfile.objects.count() == 4
+    assert SOP.objects.count() == 8
+    assert Module.objects.count() >= 6
+    assert all(
+        Module.objects.get(slug=slug).lessons.count() >= 3
+        for slug in ("service-metrics", "helpdesk-tool-basics")
+    )
+    # agent 1 read two SOPs before they changed: both came back as re-acknowledgements
+    assert sorted(
+        Assignment.objects.filter(user__email="agent1@demo.test", source="sop_change").values_list(
+            "sop__slug", flat=True
+        )
+    ) == ["escalation-handling", "new-agent-first-week"]
     assert "readiness-demo" in out.getvalue()
     assert User.objects.get(email="agent1@demo.test").check_password("readiness-demo")
 

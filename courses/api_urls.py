@@ -1,0 +1,31 @@
+from django.urls import path
+
+from courses import api
+
+urlpatterns = [
+    path("skills/", api.SkillListApi.as_view(), name="skill-list"),
+    path("sops/", api.SOPListApi.as_view(), name="sop-list"),
+    path("sops/<int:sop_id>/", api.SOPDetailApi.as_view(), name="sop-detail"),
+    path("sops/<int:sop_id>/acknowledge/", api.SOPAcknowledgeApi.as_view(), name="sop-acknowledge"),
+    path("modules/", api.ModuleListApi.as_view(), name="module-list"),
+    path("modules/<int:module_id>/", api.ModuleDetailApi.as_view(), name="module-detail"),
+    path(
+        "modules/<int:module_id>/lessons/<int:lesson_id>/complete/",
+        api.LessonCompleteApi.as_view(),
+        name="lesson-complete",
+    ),
+    path(
+        "modules/<int:module_id>/complete/", api.ModuleCompleteApi.as_view(), name="module-complete"
+    ),
+    path("assignments/", api.AssignmentListApi.as_view(), name="assignment-list"),
+    path(
+        "assignments/<int:assignment_id>/",
+        api.AssignmentDetailApi.as_view(),
+        name="assignment-detail",
+    ),
+    path(
+        "assignments/<int:assignment_id>/complete/",
+        api.AssignmentCompleteApi.as_view(),
+        name="assignment-complete",
+    ),
+]

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from courses.selectors import assignable_modules, assignable_sops
+
+
+def end_of_day(day: date) -> datetime:
+    """23:59:59 of ``day`` in the active time zone (the person choosing the date)."""
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+
+
+class AssignForm(forms.Form):
+    """A lead assigns one module or SOP to some of their team's members."""
+
+    target = forms.ChoiceField(label=_("Training"))
+    users = forms.MultipleChoiceField(
+        label=_("People"), widget=forms.CheckboxSelectMultiple, required=True
+    )
+    due = forms.DateField(
+        label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("Shown to the person, e.g. “Before you join the phone queue”."),
+    )
+
+    def __init__(self, *args: Any, members: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        modules = [(f"module:{m.pk}", m.title) for m in assignable_modules()]
+        sops = [(f"sop:{s.pk}", s.title) for s in assignable_sops()]
+        cast(forms.ChoiceField, self.fields["target"]).choices = [
+            ("", _("Choose a module or SOP")),
+            (_("Modules"), modules),
+            (_("SOPs"), sops),
+        ]
+        cast(forms.ChoiceField, self.fields["users"]).choices = [
+            (str(u.pk), u.name or u.email) for u in members
+        ]
+
+    def clean_due(self) -> date | None:
+        due: date | None = self.cleaned_data.get("due")
+        if due is not None and due < timezone.localdate():
+            raise forms.ValidationError(_("The due date is in the past."))
+        return due
+
+    def service_arguments(self) -> dict[str, Any]:
+        kind, _sep, pk = self.cleaned_data["target"].partition(":")
+        due = self.cleaned_data.get("due")
+        return {
+            "user_ids": self.cleaned_data["users"],
+            "module_id": pk if kind == "module" else None,
+            "sop_id": pk if kind == "sop" else None,
+            "due_at": end_of_day(due) if due else None,
+            "reason": self.cleaned_data.get("reason", ""),
+        }
+
+
+class CompareForm(forms.Form):
+    older = forms.TypedChoiceField(label=_("From version"), coerce=int)
+    newer = forms.TypedChoiceField(label=_("To version"), coerce=int)
+
+    def __init__(self, *args: Any, numbers: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(n, f"v{n}") for n in numbers]
+        cast(forms.ChoiceField, self.fields["older"]).choices = choices
+        cast(forms.ChoiceField, self.fields["newer"]).choices = choices

@@ -1,0 +1,146 @@
+from typing import Any
+
+from rest_framework import serializers
+
+from courses.models import Assignment
+
+
+class SkillOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+
+
+class SOPVersionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    published_at = serializers.DateTimeField()
+    change_summary = serializers.CharField()
+    requires_reack = serializers.BooleanField()
+
+
+class SOPCurrentVersionOutput(serializers.Serializer):
+    """Read from the annotations of ``selectors.sops_list``."""
+
+    id = serializers.IntegerField(source="current_version_id")
+    number = serializers.IntegerField(source="current_number")
+    published_at = serializers.DateTimeField(source="current_published_at")
+    change_summary = serializers.CharField(source="current_summary")
+
+
+class SOPListOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    current_version = SOPCurrentVersionOutput(source="*")
+    acknowledged_version = serializers.IntegerField(
+        source="acknowledged_number",
+        allow_null=True,
+        help_text="The newest version number the caller acknowledged, or null.",
+    )
+
+
+class SOPDetailOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    current_version = SOPVersionOutput()
+    body_html = serializers.CharField(help_text="The current version, sanitized HTML.")
+    versions = SOPVersionOutput(many=True)
+    acknowledged_version = serializers.IntegerField(allow_null=True)
+
+
+class AcknowledgeInput(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, help_text="A version id of this SOP; the current version if left out."
+    )
+
+
+class AcknowledgementOutput(serializers.Serializer):
+    sop = serializers.IntegerField(source="sop_version.sop_id")
+    version = serializers.IntegerField(source="sop_version.number")
+    version_id = serializers.IntegerField(source="sop_version_id")
+    acknowledged_at = serializers.DateTimeField()
+
+
+class ModuleSOPVersion(serializers.Serializer):
+    id = serializers.IntegerField()
+    sop = serializers.IntegerField(source="sop_id")
+    sop_title = serializers.CharField(source="sop.title")
+    number = serializers.IntegerField()
+
+
+class ModuleListOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    estimated_minutes = serializers.IntegerField()
+    skills = serializers.SerializerMethodField(help_text="Skill slugs.")
+    sop_versions = ModuleSOPVersion(many=True)
+    lesson_count = serializers.IntegerField()
+    lessons_done = serializers.IntegerField()
+    completed = serializers.BooleanField()
+
+    def get_skills(self, module: Any) -> list[str]:
+        return [skill.slug for skill in module.skills.all()]
+
+
+class LessonOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    body_html = serializers.CharField()
+    done = serializers.BooleanField()
+
+
+class ModuleDetailOutput(ModuleListOutput):
+    lessons = LessonOutput(many=True, source="lesson_items")
+
+
+class AssignmentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    user = serializers.IntegerField(source="user_id")
+    user_name = serializers.CharField(source="user.name")
+    kind = serializers.ChoiceField(choices=Assignment.Kind.choices)
+    module = serializers.IntegerField(source="module_id", allow_null=True)
+    sop = serializers.IntegerField(source="sop_id", allow_null=True)
+    sop_version = serializers.IntegerField(
+        source="sop_version.number", allow_null=True, default=None
+    )
+    title = serializers.CharField(source="target_title")
+    reason = serializers.CharField()
+    source = serializers.ChoiceField(choices=Assignment.Source.choices)  # type: ignore[assignment]
+    assigned_by = serializers.IntegerField(source="assigned_by_id", allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    status = serializers.ChoiceField(choices=Assignment.Status.choices)
+    progress = serializers.IntegerField(help_text="Percent done.")
+    created_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+
+class AssignInput(serializers.Serializer):
+    users = serializers.ListField(
+        child=serializers.IntegerField(), required=False, allow_empty=False, max_length=500
+    )
+    user = serializers.IntegerField(required=False)
+    module = serializers.IntegerField(required=False, allow_null=True)
+    sop = serializers.IntegerField(required=False, allow_null=True)
+    due_at = serializers.DateTimeField(required=False, allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+    def validate(self, attrs: dict[str, object]) -> dict[str, object]:
+        if "users" not in attrs and "user" not in attrs:
+            raise serializers.ValidationError({"users": ["Give `users` (ids) or `user` (an id)."]})
+        if (attrs.get("module") is None) == (attrs.get("sop") is None):
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Give exactly one of `module` and `sop`."]}
+            )
+        return attrs
+
+
+class AssignResultOutput(AssignmentOutput):
+    created = serializers.BooleanField(
+        help_text="False when the person already had this open assignment (it is returned)."
+    )

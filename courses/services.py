@@ -1,0 +1,437 @@
+"""Writes for training: SOP drafts and publishing, acknowledgements, lesson and module progress,
+and assignments. Completing work closes the matching open assignments here, in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.selectors import users_led_by
+from core.errors import Conflict, NotFound, ValidationFailed
+from core.markdown import render_markdown
+from core.tasks import enqueue_on_commit
+from courses import hooks
+from courses.models import (
+    SOP,
+    Assignment,
+    LearnerProfile,
+    Lesson,
+    LessonProgress,
+    Module,
+    ModuleCompletion,
+    RoleProfile,
+    SOPAcknowledgement,
+    SOPVersion,
+)
+
+# --- role profiles ----------------------------------------------------------------------------
+
+
+def learner_profile_set(*, user: User, role_profile: RoleProfile | None) -> LearnerProfile:
+    profile, _created = LearnerProfile.objects.update_or_create(
+        user=user, defaults={"role_profile": role_profile}
+    )
+    return profile
+
+
+# --- SOPs -------------------------------------------------------------------------------------
+
+
+def sop_draft_save(
+    *,
+    sop: SOP,
+    body: str,
+    change_summary: str,
+    requires_reack: bool = False,
+    by: User | None = None,
+) -> SOPVersion:
+    """Create or update the SOP's one draft; its HTML is rendered now, once."""
+    errors: dict[str, list[str]] = {}
+    if not body.strip():
+        errors["body"] = [_("Write the SOP text.")]
+    if not change_summary.strip():
+        errors["change_summary"] = [_("Say in one line what changed.")]
+    if errors:
+        raise ValidationFailed(_("Some fields need attention."), field_errors=errors)
+    draft = sop.versions.filter(status=SOPVersion.Status.DRAFT).first()
+    if draft is None:
+        draft = SOPVersion(sop=sop, created_by=by)
+    draft.body = body
+    draft.body_html = render_markdown(body)
+    draft.change_summary = change_summary.strip()
+    draft.requires_reack = requires_reack
+    draft.save()
+    return draft
+
+
+def sop_version_update(
+    *, version: SOPVersion, body: str, change_summary: str, requires_reack: bool
+) -> SOPVersion:
+    """Edit a draft. A published version is immutable: ``Conflict``."""
+    if version.is_published:
+        raise Conflict(
+            _("Version %(number)s is published and can't be changed; write a new draft instead.")
+            % {"number": version.number}
+        )
+    return sop_draft_save(
+        sop=version.sop, body=body, change_summary=change_summary, requires_reack=requires_reack
+    )
+
+
+@transaction.atomic
+def sop_version_publish(*, version: SOPVersion) -> SOPVersion:
+    """Publish a draft as the SOP's next number. If it requires re-acknowledgement, a task
+    (after commit) assigns it to everyone who read an older version."""
+    SOP.objects.select_for_update().get(pk=version.sop_id)  # serialise numbering per SOP
+    version = SOPVersion.objects.select_for_update().get(pk=version.pk)
+    if version.is_published:
+        return version
+    last = version.sop.versions.aggregate(n=Max("number"))["n"] or 0
+    version.number = last + 1
+    version.status = SOPVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.body_html = render_markdown(version.body)
+    version.save(update_fields=["number", "status", "published_at", "body_html"])
+    if version.requires_reack and version.number > 1:
+        from courses.tasks import sop_reack_assign_task
+
+        enqueue_on_commit(sop_reack_assign_task, version.pk)
+    return version
+
+
+def sop_acknowledge(*, user: User, version: SOPVersion) -> tuple[SOPAcknowledgement, bool]:
+    """Record that ``user`` read ``version`` (any published version, also a superseded one).
+
+    Closes the user's open assignments for this SOP that this version satisfies (same or later
+    than the version they ask for). Returns ``(acknowledgement, created)``; repeating is harmless.
+    """
+    if not version.is_published:
+        raise NotFound(_("SOP version not found."))
+    with transaction.atomic():
+        ack, created = SOPAcknowledgement.objects.get_or_create(user=user, sop_version=version)
+        Assignment.objects.filter(
+            user=user, sop_id=version.sop_id, status=Assignment.Status.OPEN
+        ).filter(Q(sop_version__isnull=True) | Q(sop_version__number__lte=version.number)).update(
+            status=Assignment.Status.COMPLETED, completed_at=ack.acknowledged_at
+        )
+        hooks.sop_acknowledged(user=user, version=version, at=ack.acknowledged_at)
+    return ack, created
+
+
+def sop_reack_assign(*, version_id: int) -> int:
+    """Give a re-acknowledgement assignment for ``version`` to everyone who acknowledged an
+    older version of its SOP, or completed a module pinned to one, unless they already read
+    this version or later. Idempotent: a second run creates nothing. Returns how many were new.
+    """
+    version = (
+        SOPVersion.objects.select_related("sop")
+        .filter(pk=version_id, status=SOPVersion.Status.PUBLISHED, requires_reack=True)
+        .first()
+    )
+    if version is None or version.number is None:
+        return 0
+    older = SOPVersion.objects.filter(sop_id=version.sop_id, number__lt=version.number)
+    readers = SOPAcknowledgement.objects.filter(sop_version__in=older).values("user_id")
+    learners = ModuleCompletion.objects.filter(module__sop_versions__in=older).values("user_id")
+    up_to_date = SOPAcknowledgement.objects.filter(
+        sop_version__sop_id=version.sop_id, sop_version__number__gte=version.number
+    ).values("user_id")
+    user_ids = list(
+        User.objects.filter(is_active=True)
+        .filter(Q(pk__in=readers) | Q(pk__in=learners))
+        .exclude(pk__in=up_to_date)
+        .values_list("pk", flat=True)
+    )
+    if not user_ids:
+        return 0
+    reason = _("“%(title)s” changed (version %(number)s): %(summary)s") % {
+        "title": version.sop.title,
+        "number": version.number,
+        "summary": version.change_summary,
+    }
+    due_at = timezone.now() + timedelta(days=settings.SOP_REACK_DUE_DAYS)
+    with transaction.atomic():
+        # An open assignment for an older version now asks for this one.
+        Assignment.objects.filter(
+            user_id__in=user_ids, sop_id=version.sop_id, status=Assignment.Status.OPEN
+        ).filter(Q(sop_version__isnull=True) | Q(sop_version__number__lt=version.number)).update(
+            sop_version=version, reason=reason[:300]
+        )
+        created = _assignments_bulk_ensure(
+            user_ids=user_ids,
+            kind=Assignment.Kind.SOP,
+            sop=version.sop,
+            sop_version=version,
+            source=Assignment.Source.SOP_CHANGE,
+            reason=reason,
+            due_at=due_at,
+            assigned_by=None,
+        )
+    return len(created)
+
+
+# --- modules ----------------------------------------------------------------------------------
+
+
+def lesson_save(*, lesson: Lesson) -> Lesson:
+    """Save a lesson with its Markdown rendered once."""
+    lesson.body_html = render_markdown(lesson.body)
+    lesson.save()
+    return lesson
+
+
+def lesson_complete(*, user: User, lesson: Lesson) -> LessonProgress:
+    if not lesson.module.is_published:
+        raise NotFound(_("Lesson not found."))
+    progress, _created = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+    return progress
+
+
+def module_complete(*, user: User, module: Module, via_quiz: bool = False) -> ModuleCompletion:
+    """Mark ``module`` done for ``user`` and close their open assignments for it.
+
+    Needs every lesson read; a module with a completion quiz is completed only by passing it
+    (``via_quiz=True``, called by the assessments app). Repeating is harmless.
+    """
+    if not module.is_published:
+        raise NotFound(_("Module not found."))
+    if not via_quiz:
+        gate = hooks.module_completion_gate(module)
+        if gate:
+            raise Conflict(gate)
+        total = module.lessons.count()
+        done = LessonProgress.objects.filter(user=user, lesson__module=module).count()
+        if done < total:
+            raise Conflict(
+                _("Finish the lessons first: %(done)s of %(total)s done.")
+                % {"done": done, "total": total}
+            )
+    with transaction.atomic():
+        completion, created = ModuleCompletion.objects.get_or_create(user=user, module=module)
+        Assignment.objects.filter(user=user, module=module, status=Assignment.Status.OPEN).update(
+            status=Assignment.Status.COMPLETED, completed_at=completion.completed_at
+        )
+        if created:
+            hooks.module_completed(user=user, module=module, at=completion.completed_at)
+    return completion
+
+
+# --- assignments ------------------------------------------------------------------------------
+
+
+def _target_filter(*, module: Module | None, sop: SOP | None) -> dict[str, Any]:
+    return {"module": module} if module is not None else {"sop": sop}
+
+
+def _assignments_bulk_ensure(
+    *,
+    user_ids: Sequence[int],
+    kind: str,
+    module: Module | None = None,
+    sop: SOP | None = None,
+    sop_version: SOPVersion | None = None,
+    source: str,
+    reason: str,
+    due_at: datetime | None,
+    assigned_by: User | None,
+) -> list[Assignment]:
+    """Create the missing open assignments for ``user_ids``; return only the new ones.
+
+    The partial unique constraints (one open assignment per user and target) make a race or a
+    second run create nothing.
+    """
+    target = _target_filter(module=module, sop=sop)
+    existing = set(
+        Assignment.objects.filter(
+            user_id__in=user_ids, status=Assignment.Status.OPEN, **target
+        ).values_list("user_id", flat=True)
+    )
+    new = [
+        Assignment(
+            user_id=user_id,
+            kind=kind,
+            sop_version=sop_version,
+            source=source,
+            reason=reason[:300],
+            due_at=due_at,
+            assigned_by=assigned_by,
+            **target,
+        )
+        for user_id in user_ids
+        if user_id not in existing
+    ]
+    if not new:
+        return []
+    Assignment.objects.bulk_create(new, ignore_conflicts=True)
+    created = list(
+        Assignment.objects.filter(
+            user_id__in=[a.user_id for a in new],
+            status=Assignment.Status.OPEN,
+            source=source,
+            **target,
+        ).exclude(user_id__in=existing)
+    )
+    hooks.assignments_created(assignments=created)
+    return created
+
+
+def assignment_ensure(
+    *,
+    user: User,
+    module: Module | None = None,
+    sop: SOP | None = None,
+    source: str,
+    reason: str = "",
+    due_at: datetime | None = None,
+    assigned_by: User | None = None,
+) -> tuple[Assignment, bool]:
+    """The user's open assignment for this module or SOP, created if missing (no permission
+    check: for the system's own rules: onboarding, QA rules, quiz results)."""
+    if (module is None) == (sop is None):
+        raise ValidationFailed(_("Choose a module or an SOP."))
+    kind = Assignment.Kind.MODULE if module is not None else Assignment.Kind.SOP
+    sop_version = _sop_current_version(sop) if sop is not None else None
+    target = _target_filter(module=module, sop=sop)
+    with transaction.atomic():
+        created = _assignments_bulk_ensure(
+            user_ids=[user.pk],
+            kind=kind,
+            module=module,
+            sop=sop,
+            sop_version=sop_version,
+            source=source,
+            reason=reason,
+            due_at=due_at,
+            assigned_by=assigned_by,
+        )
+    if created:
+        return created[0], True
+    return Assignment.objects.get(user=user, status=Assignment.Status.OPEN, **target), False
+
+
+def _as_int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise NotFound(_("Not found.")) from exc
+
+
+def _sop_current_version(sop: SOP) -> SOPVersion | None:
+    return sop.versions.filter(status=SOPVersion.Status.PUBLISHED).order_by("-number").first()
+
+
+def assignments_assign(
+    *,
+    assigned_by: User,
+    user_ids: Iterable[Any],
+    module_id: Any = None,
+    sop_id: Any = None,
+    due_at: datetime | None,
+    reason: str = "",
+) -> list[tuple[Assignment, bool]]:
+    """A lead (or admin) assigns a module or an SOP to people in the teams they lead.
+
+    Anyone outside those teams, or an unknown module or SOP, is ``NotFound`` and nothing is
+    assigned. A due date in the past is ``ValidationFailed``. Someone who already has the same
+    open assignment keeps it: it is returned with ``created=False``, not duplicated.
+    """
+    if (module_id in (None, "")) == (sop_id in (None, "")):
+        raise ValidationFailed(
+            _("Choose either a module or an SOP."),
+            field_errors={"non_field_errors": [_("Choose either a module or an SOP.")]},
+        )
+    if due_at is not None and due_at <= timezone.now():
+        raise ValidationFailed(
+            _("The due date is in the past."),
+            field_errors={"due_at": [_("The due date is in the past.")]},
+        )
+    try:
+        wanted = {int(pk) for pk in user_ids}
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed(
+            _("Unknown people."), field_errors={"users": [_("Give user ids.")]}
+        ) from exc
+    if not wanted:
+        raise ValidationFailed(
+            _("Choose at least one person."),
+            field_errors={"users": [_("Choose at least one person.")]},
+        )
+    allowed = set(
+        users_led_by(assigned_by).filter(pk__in=wanted, is_active=True).values_list("pk", flat=True)
+    )
+    if allowed != wanted:
+        raise NotFound(_("User not found."))
+    module: Module | None = None
+    sop: SOP | None = None
+    sop_version: SOPVersion | None = None
+    if module_id not in (None, ""):
+        module = Module.objects.filter(pk=_as_int(module_id), is_published=True).first()
+        if module is None:
+            raise NotFound(_("Module not found."))
+        kind = Assignment.Kind.MODULE
+    else:
+        sop = SOP.objects.filter(pk=_as_int(sop_id)).first()
+        sop_version = _sop_current_version(sop) if sop is not None else None
+        if sop_version is None:
+            raise NotFound(_("SOP not found."))
+        kind = Assignment.Kind.SOP
+    target = _target_filter(module=module, sop=sop)
+    with transaction.atomic():
+        created = _assignments_bulk_ensure(
+            user_ids=sorted(wanted),
+            kind=kind,
+            module=module,
+            sop=sop,
+            sop_version=sop_version,
+            source=Assignment.Source.MANUAL,
+            reason=reason.strip() or _("Assigned by your lead"),
+            due_at=due_at,
+            assigned_by=assigned_by,
+        )
+    created_ids = {a.pk for a in created}
+    everyone = Assignment.objects.filter(
+        user_id__in=wanted, status=Assignment.Status.OPEN, **target
+    ).select_related("user", "module", "sop")
+    return [(a, a.pk in created_ids) for a in sorted(everyone, key=lambda a: a.user_id)]
+
+
+def assignment_cancel(*, assignment: Assignment) -> Assignment:
+    """Cancel an open assignment (idempotent; finished ones stay as they are)."""
+    Assignment.objects.filter(pk=assignment.pk, status=Assignment.Status.OPEN).update(
+        status=Assignment.Status.CANCELLED, cancelled_at=timezone.now()
+    )
+    assignment.refresh_from_db()
+    return assignment
+
+
+def assignment_complete(*, assignment: Assignment, user: User) -> Assignment:
+    """The assignee completes their assignment by doing the work it names.
+
+    A module needs its lessons read (or its quiz passed); an SOP is acknowledged in its current
+    version. ``Conflict`` when the work is not done or the assignment is not open.
+    """
+    if assignment.user_id != user.pk:
+        raise NotFound(_("Assignment not found."))
+    if assignment.status != Assignment.Status.OPEN:
+        raise Conflict(
+            _("This assignment is %(status)s.")
+            % {"status": assignment.get_status_display().lower()}
+        )
+    if assignment.module_id:
+        module_complete(user=user, module=assignment.module)  # type: ignore[arg-type]
+    elif assignment.sop_id:
+        version = _sop_current_version(assignment.sop)  # type: ignore[arg-type]
+        if version is None:
+            raise Conflict(_("This SOP has no published version yet."))
+        sop_acknowledge(user=user, version=version)
+    assignment.refresh_from_db()
+    return assignment

@@ -1,0 +1,283 @@
+"""Training pages: my training, modules and lessons, SOPs with versions and diffs, and the
+lead's team training page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.selectors import team_get_led, team_memberships
+from core.errors import Conflict, DomainError, NotFound
+from core.forms import form_add_domain_error
+from core.http import request_user
+from courses import selectors, services
+from courses.forms import AssignForm, CompareForm
+from courses.models import Assignment
+
+
+def _or_404(call: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return call(*args, **kwargs)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+# --- learner ----------------------------------------------------------------------------------
+
+
+@login_required
+def my_training(request: HttpRequest) -> HttpResponse:
+    groups = selectors.my_training(user=request_user(request))
+    return render(request, "courses/my_training.html", {"groups": groups})
+
+
+@login_required
+def module_list(request: HttpRequest) -> HttpResponse:
+    modules = selectors.modules_list(user=request_user(request))
+    return render(request, "courses/module_list.html", {"modules": modules})
+
+
+@login_required
+def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    user = request_user(request)
+    module = _or_404(selectors.module_get, user=user, slug=slug)
+    lessons = selectors.module_lessons(user=user, module=module)
+    next_lesson = next((lesson for lesson in lessons if not lesson.done), None)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "courses/module_detail.html",
+        {
+            "module": module,
+            "lessons": lessons,
+            "next_lesson": next_lesson,
+            "next_number": lessons.index(next_lesson) + 1 if next_lesson else None,
+            "all_done": next_lesson is None,
+            "progress": round(100 * module.lessons_done / module.lesson_count)
+            if module.lesson_count
+            else 0,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lesson_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Lesson ``number`` (1-based) of a module; POST marks it done and moves on."""
+    user = request_user(request)
+    module = _or_404(selectors.module_get, user=user, slug=slug)
+    lessons = selectors.module_lessons(user=user, module=module)
+    if not 1 <= number <= len(lessons):
+        raise Http404("Lesson not found.")
+    lesson = lessons[number - 1]
+    if request.method == "POST":
+        services.lesson_complete(user=user, lesson=lesson)
+        if number < len(lessons):
+            return redirect("courses:lesson", slug=slug, number=number + 1)
+        messages.success(request, _("You finished every lesson. Complete the module below."))
+        return redirect("courses:module", slug=slug)
+    return render(
+        request,
+        "courses/lesson_detail.html",
+        {
+            "module": module,
+            "lessons": lessons,
+            "lesson": lesson,
+            "number": number,
+            "total": len(lessons),
+            "previous_number": number - 1 if number > 1 else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def module_complete(request: HttpRequest, slug: str) -> HttpResponse:
+    user = request_user(request)
+    module = _or_404(selectors.module_get, user=user, slug=slug)
+    try:
+        services.module_complete(user=user, module=module)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("courses:module", slug=slug)
+    messages.success(
+        request, _("Module “%(title)s” completed. Well done!") % {"title": module.title}
+    )
+    return redirect("courses:my_training")
+
+
+@login_required
+def sop_list(request: HttpRequest) -> HttpResponse:
+    sops = selectors.sops_list(user=request_user(request))
+    return render(request, "courses/sop_list.html", {"sops": sops})
+
+
+@login_required
+def sop_detail(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
+    """The current version of an SOP (or version ``number``), with history and what changed."""
+    user = request_user(request)
+    sop = _or_404(selectors.sop_get, slug=slug)
+    versions = selectors.sop_versions(sop=sop)
+    current = versions[0]
+    version = (
+        current if number is None else _or_404(selectors.sop_version_get, sop=sop, number=number)
+    )
+    last_ack = selectors.sop_last_acknowledged(user=user, sop=sop)
+    changes = None
+    if (
+        version == current
+        and last_ack is not None
+        and last_ack.sop_version.number is not None
+        and current.number is not None
+        and last_ack.sop_version.number < current.number
+    ):
+        changes = selectors.sop_diff(older=last_ack.sop_version, newer=current)
+    acknowledged_this = selectors.sop_version_acknowledged(user=user, version=version)
+    return render(
+        request,
+        "courses/sop_detail.html",
+        {
+            "sop": sop,
+            "version": version,
+            "current": current,
+            "versions": versions,
+            "last_ack": last_ack,
+            "acknowledged_this": acknowledged_this,
+            "changes": changes,
+            "compare_form": CompareForm(
+                numbers=[v.number for v in versions if v.number is not None],
+                initial={
+                    "older": versions[1].number if len(versions) > 1 else current.number,
+                    "newer": current.number,
+                },
+            ),
+        },
+    )
+
+
+@login_required
+def sop_compare(request: HttpRequest, slug: str) -> HttpResponse:
+    sop = _or_404(selectors.sop_get, slug=slug)
+    versions = selectors.sop_versions(sop=sop)
+    form = CompareForm(request.GET or None, numbers=[v.number for v in versions if v.number])
+    if not form.is_valid():
+        messages.error(request, _("Choose two versions to compare."))
+        return redirect("courses:sop", slug=slug)
+    older = _or_404(selectors.sop_version_get, sop=sop, number=form.cleaned_data["older"])
+    newer = _or_404(selectors.sop_version_get, sop=sop, number=form.cleaned_data["newer"])
+    if older.number and newer.number and older.number > newer.number:
+        older, newer = newer, older
+    return render(
+        request,
+        "courses/sop_compare.html",
+        {
+            "sop": sop,
+            "older": older,
+            "newer": newer,
+            "lines": selectors.sop_diff(older=older, newer=newer),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def sop_acknowledge(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    sop = _or_404(selectors.sop_get, slug=slug)
+    version = _or_404(selectors.sop_version_get, sop=sop, number=number)
+    services.sop_acknowledge(user=request_user(request), version=version)
+    messages.success(
+        request,
+        _("Recorded: you read and understood “%(title)s”, version %(number)s.")
+        % {"title": sop.title, "number": version.number},
+    )
+    return redirect(request.POST.get("next") or reverse("courses:sop", args=[slug]))
+
+
+# --- lead -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_training(request: HttpRequest, team_id: int) -> HttpResponse:
+    """A lead's view of their team's training: who has what, and a form to assign more."""
+    lead = request_user(request)
+    team = _or_404(team_get_led, user=lead, team_id=team_id)
+    members = [m.user for m in team_memberships(team=team) if m.role == "member"]
+    form = AssignForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        try:
+            results = services.assignments_assign(assigned_by=lead, **form.service_arguments())
+        except DomainError as exc:
+            form_add_domain_error(
+                form, exc, field_map={"due_at": "due", "non_field_errors": "target"}
+            )
+        else:
+            created = sum(1 for _a, was_created in results if was_created)
+            kept = len(results) - created
+            text = _("Assigned to %(n)d people.") % {"n": created}
+            if kept:
+                text += " " + _("%(n)d already had it open; their assignment was kept.") % {
+                    "n": kept
+                }
+            messages.success(request, text)
+            return redirect("courses:team_training", team_id=team.pk)
+    status = request.GET.get("status") or ""
+    if status not in {"", *Assignment.Status.values}:
+        status = ""
+    member_filter = request.GET.get("member") or ""
+    assignments = selectors.team_assignments(
+        lead=lead, team_id=team.pk, user_id=member_filter or None, status=status or None
+    )
+    page = Paginator(assignments, 50).get_page(request.GET.get("page"))
+    for assignment in page.object_list:
+        assignment.progress = selectors.assignment_progress(assignment)
+    return render(
+        request,
+        "courses/team_training.html",
+        {
+            "team": team,
+            "form": form,
+            "summary": selectors.team_training_summary(lead=lead, team_id=team.pk),
+            "page": page,
+            "status": status,
+            "member_filter": member_filter,
+            "members": members,
+            "statuses": Assignment.Status.choices,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_cancel(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = _or_404(
+        selectors.assignment_get_managed, user=request_user(request), assignment_id=assignment_id
+    )
+    team_id = request.GET.get("team") or request.POST.get("team")
+    back = (
+        reverse("courses:team_training", args=[team_id]) if team_id and team_id.isdigit() else "/"
+    )
+    if request.method == "POST":
+        services.assignment_cancel(assignment=assignment)
+        messages.success(request, _("The assignment was cancelled."))
+        return redirect(back)
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "title": _("Cancel this assignment?"),
+            "body": _("%(person)s will no longer be asked to do “%(title)s”.")
+            % {"person": assignment.user.name, "title": assignment.target_title},
+            "action": _("Cancel assignment"),
+            "cancel_url": back,
+            "hidden": {"team": team_id or ""},
+        },
+    )

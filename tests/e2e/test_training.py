@@ -1,0 +1,67 @@
+import re
+
+import pytest
+
+from courses import services
+from courses.models import Assignment, ModuleCompletion, SOPAcknowledgement
+from tests import factories
+from tests.e2e.conftest import shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, user, password):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def test_a_learner_reads_a_module_and_acknowledges_an_sop(page, member, password):
+    # given an assigned two-lesson module based on an SOP that changed since they read it
+    sop = factories.sop_published(
+        "## Steps\n\n1. Acknowledge the customer.\n2. Escalate within 1 hour.",
+        "## Steps\n\n1. Acknowledge the customer.\n2. Escalate within 30 minutes.",
+        title="Escalation handling",
+    )
+    services.sop_acknowledge(user=member, version=sop.versions.get(number=1))
+    module = factories.module_with_lessons(lessons=2, title="Handling escalations")
+    module.sop_versions.add(sop.versions.get(number=2))
+    services.assignment_ensure(
+        user=member, module=module, source="manual", reason="Before peak week"
+    )
+    services.assignment_ensure(user=member, sop=sop, source="sop_change")
+
+    # when they open My training and start the module
+    log_in(page, member, password)
+    page.get_by_role("link", name="My training").click()
+    assert page.get_by_text("Before peak week").is_visible()
+    shot(page, "learner-my-training")
+    page.get_by_role("link", name="Handling escalations").click()
+    page.get_by_role("link", name=re.compile(r"^Start: Lesson 1")).click()
+    assert page.get_by_text("Lesson 1 of 2").is_visible()
+    page.get_by_role("button", name="Mark as done and continue").click()
+    assert page.get_by_text("Lesson 2 of 2").is_visible()
+    page.get_by_role("button", name="Mark as done and finish").click()
+    page.get_by_role("button", name="Complete the module").click()
+
+    # then the module is done and My training says so
+    page.wait_for_url(re.compile(r"/training/$"))
+    assert page.get_by_text("Module “Handling escalations” completed").is_visible()
+    assert ModuleCompletion.objects.filter(user=member, module=module).exists()
+
+    # when they open the changed SOP they see what changed and acknowledge it
+    page.get_by_role("link", name="Escalation handling").first.click()
+    assert page.get_by_role(
+        "heading", name="What changed since the version you read (v1)"
+    ).is_visible()
+    assert page.locator(".diff .added").filter(has_text="30 minutes").is_visible()
+    shot(page, "learner-sop-diff")
+    page.get_by_role("button", name="I have read and understood this").click()
+    assert page.get_by_text("You acknowledged version 2").is_visible()
+
+    assert SOPAcknowledgement.objects.filter(user=member, sop_version__number=2).exists()
+    assert set(Assignment.objects.filter(user=member).values_list("status", flat=True)) == {
+        "completed"
+    }
