@@ -4,7 +4,12 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import AdminLoginForm
 from accounts.models import ApiToken, Invitation, Membership, Team, User
+
+admin.site.login_form = AdminLoginForm
+admin.site.site_header = "Readiness admin"
+admin.site.site_title = "Readiness admin"
 
 
 class UserCreateForm(UserCreationForm):

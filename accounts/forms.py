@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +70,11 @@ class InvitationForm(forms.Form):
         label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
     )
 
+    def __init__(self, *args: Any, allow_leads: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not allow_leads:  # only admins make leads; a lead invites members
+            del self.fields["role"]
+
 
 class AcceptInvitationForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=150)
@@ -94,3 +100,20 @@ class TokenCreateForm(forms.Form):
     name = forms.CharField(
         label=_("What is it for?"), max_length=100, initial=_("API token"), required=False
     )
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's login, under the same brute-force limit as every other login."""
+
+    def clean(self) -> dict[str, Any]:
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email and password:
+            try:
+                self.user_cache = services.login_authenticate(
+                    request=self.request, email=email, password=password
+                )
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message, code=exc.code) from exc
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data

@@ -12,12 +12,12 @@ from datetime import timedelta
 from typing import Any
 
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import ApiToken, Invitation, Membership, Team, User
 from core.errors import NotFound
+from core.ids import parse_id, parse_uuid
 
 INVITATION_SALT = "accounts.invitation"
 
@@ -67,17 +67,17 @@ def teams_led_by(user: Any) -> QuerySet[Team]:
 
 
 def team_get_visible(*, user: Any, team_id: Any) -> Team:
-    try:
-        return teams_visible_to(user).get(pk=int(team_id))
-    except (Team.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound("Team not found.") from exc
+    team = teams_visible_to(user).filter(pk=parse_id(team_id, "Team not found.")).first()
+    if team is None:
+        raise NotFound("Team not found.")
+    return team
 
 
 def team_get_led(*, user: Any, team_id: Any) -> Team:
-    try:
-        return teams_led_by(user).get(pk=int(team_id))
-    except (Team.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound("Team not found.") from exc
+    team = teams_led_by(user).filter(pk=parse_id(team_id, "Team not found.")).first()
+    if team is None:
+        raise NotFound("Team not found.")
+    return team
 
 
 def team_memberships(*, team: Team) -> QuerySet[Membership]:
@@ -130,12 +130,17 @@ def invitation_from_token(token: str) -> Invitation:
 
 
 def invitation_get_managed(*, user: Any, invitation_id: Any) -> Invitation:
-    try:
-        return Invitation.objects.select_related("team").get(
-            pk=invitation_id, team__in=teams_led_by(user).values("pk")
+    invitation = (
+        Invitation.objects.select_related("team")
+        .filter(
+            pk=parse_uuid(invitation_id, "Invitation not found."),
+            team__in=teams_led_by(user).values("pk"),
         )
-    except (Invitation.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
-        raise NotFound("Invitation not found.") from exc
+        .first()
+    )
+    if invitation is None:
+        raise NotFound("Invitation not found.")
+    return invitation
 
 
 def api_token_hash(key: str) -> str:
@@ -151,10 +156,10 @@ def api_token_for_key(key: str) -> ApiToken | None:
 
 
 def api_token_get_own(*, user: Any, token_id: Any) -> ApiToken:
-    try:
-        return ApiToken.objects.get(pk=int(token_id), user=user)
-    except (ApiToken.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound("Token not found.") from exc
+    token = ApiToken.objects.filter(pk=parse_id(token_id, "Token not found."), user=user).first()
+    if token is None:
+        raise NotFound("Token not found.")
+    return token
 
 
 def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:

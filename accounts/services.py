@@ -22,6 +22,7 @@ from accounts.selectors import (
     api_token_hash,
     invitation_token,
     team_get_led,
+    user_is_admin,
 )
 from core.email import email_send
 from core.errors import Conflict, TooManyAttempts, ValidationFailed
@@ -180,6 +181,11 @@ def invitation_create(
     email = _normalize_email(email)
     if role not in Membership.Role.values:
         raise ValidationFailed(_("Choose a role."), field_errors={"role": [_("Choose a role.")]})
+    if role == Membership.Role.LEAD and not user_is_admin(invited_by):
+        raise ValidationFailed(
+            _("Only an admin can invite a lead."),
+            field_errors={"role": [_("Only an admin can invite a lead.")]},
+        )
     if Membership.objects.filter(team=team, user__email__iexact=email).exists():
         raise ValidationFailed(
             _("This person is already in the team."),
@@ -283,16 +289,25 @@ def invitation_check_usable(invitation: Invitation) -> None:
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, name: str, password: str) -> tuple[User, bool]:
-    """Use an invitation: create the account (or, for an existing account, only join the team).
+def invitation_accept(
+    *, invitation: Invitation, name: str, password: str, acting_user: Any = None
+) -> tuple[User, bool]:
+    """Use an invitation: create the account, or, for an existing account whose owner is
+    logged in (``acting_user``), only join the team.
 
     Returns ``(user, created)``. An existing account's password is never changed here, so an
-    invitation can't be used to take over someone's account. ``Conflict`` if the invitation is
-    used, revoked or expired (checked under a row lock, so a double click joins once).
+    invitation can't be used to take over someone's account, and nobody else can add that
+    account to a team. ``Conflict`` if the invitation is used, revoked or expired (checked
+    under a row lock, so a double click joins once).
     """
     invitation = Invitation.objects.select_for_update().select_related("team").get(pk=invitation.pk)
     invitation_check_usable(invitation)
     user = User.objects.filter(email__iexact=invitation.email).first()
+    if user is not None and getattr(acting_user, "pk", None) != user.pk:
+        raise Conflict(
+            _("This invitation is for an existing account. Log in as %(email)s to accept it.")
+            % {"email": invitation.email}
+        )
     created = user is None
     if user is None:
         name = name.strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
@@ -128,6 +129,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             status=404 if isinstance(exc, NotFound) else 410,
         )
     existing = selectors.user_exists_with_email(email=invitation.email)
+    signed_in_as_invitee = (
+        request.user.is_authenticated
+        and request_user(request).email.lower() == invitation.email.lower()
+    )
     form: AcceptInvitationForm | None = None
     if not existing:
         form = AcceptInvitationForm(request.POST or None, initial={"name": invitation.name})
@@ -137,8 +142,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 invitation=invitation,
                 name=form.cleaned_data["name"] if form else "",
                 password=form.cleaned_data["password1"] if form else "",
+                acting_user=request.user if request.user.is_authenticated else None,
             )
         except Conflict as exc:
+            if existing and not signed_in_as_invitee:
+                messages.error(request, exc.message)
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
             return render(
                 request, "accounts/invitation_unusable.html", {"message": exc.message}, status=410
             )
@@ -153,16 +162,17 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                     request, _("Welcome to %(team)s!") % {"team": invitation.team.name}
                 )
                 return redirect("core:home")
-            messages.success(
-                request,
-                _("You joined %(team)s. Log in with your existing password.")
-                % {"team": invitation.team.name},
-            )
-            return redirect("accounts:login")
+            messages.success(request, _("You joined %(team)s.") % {"team": invitation.team.name})
+            return redirect("core:home")
     return render(
         request,
         "accounts/invitation_accept.html",
-        {"invitation": invitation, "form": form, "existing": existing},
+        {
+            "invitation": invitation,
+            "form": form,
+            "existing": existing,
+            "signed_in_as_invitee": signed_in_as_invitee,
+        },
     )
 
 
@@ -183,7 +193,11 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     can_manage = selectors.user_is_admin(request.user) or team.pk in selectors.user_lead_team_ids(
         request.user
     )
-    form = InvitationForm(request.POST or None) if can_manage else None
+    form = (
+        InvitationForm(request.POST or None, allow_leads=selectors.user_is_admin(request.user))
+        if can_manage
+        else None
+    )
     if request.method == "POST":
         if form is None:
             raise Http404
@@ -206,6 +220,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
         "can_manage": can_manage,
         "form": form,
         "invitations": selectors.invitations_pending_for_team(team=team) if can_manage else [],
+        "invitation_days": settings.INVITATION_EXPIRY.days,
     }
     return render(request, "accounts/team_detail.html", context)
 

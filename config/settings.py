@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "courses",
+    "assessments",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Redis: broker and cache in production. Without it, Celery uses kombu's filesystem transport
 # and the cache is per-process memory (fine for the single-process embedded demo only).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if not DEBUG and not REDIS_URL and not env_bool("READINESS_SINGLE_PROCESS", False):
+    # The login limit needs a cache shared by every web process, and workers on other
+    # machines need a real broker: production runs with Redis.
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set when DEBUG is off (see README.md, Configuration). "
+        "For a single-process trial set READINESS_SINGLE_PROCESS=1."
+    )
 REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", "") or (
     redis_db_url(REDIS_URL, 1) if REDIS_URL else ""
 )
@@ -239,6 +247,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "accounts.invitations_send_pending",
         "schedule": timedelta(minutes=5),
     },
+    "courses.sop_reack_sweep": {
+        "task": "courses.sop_reack_sweep",
+        "schedule": timedelta(minutes=5),
+    },
+    "assessments.attempts_sweep": {
+        "task": "assessments.attempts_sweep",
+        "schedule": timedelta(minutes=1),
+    },
 }
 
 # Email: the console backend when DEBUG is on, SMTP otherwise, unless EMAIL_BACKEND says.
@@ -295,6 +311,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipRoleEnum": "accounts.models.Membership.Role",
+        "AssignmentKindEnum": "courses.models.Assignment.Kind",
+        "AssignmentStatusEnum": "courses.models.Assignment.Status",
+        "AssignmentSourceEnum": "courses.models.Assignment.Source",
+        "QuestionKindEnum": "assessments.models.Question.Kind",
+        "AttemptStatusEnum": "assessments.models.Attempt.Status",
+    },
 }
 
 # Security. Production values are the defaults whenever DEBUG is off.

@@ -7,6 +7,8 @@ PostgreSQL and Redis (see .ci/run); a quick local run falls back to SQLite and l
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
+# Quick local runs may have no Redis (CI sets REDIS_URL and uses it).
+os.environ.setdefault("READINESS_SINGLE_PROCESS", "1")
 
 from config.settings import *  # noqa: F403
 from config.settings import STORAGES

@@ -7,6 +7,7 @@ from core import views as core_views
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("courses.api_urls")),
+    path("", include("assessments.api_urls")),
 ]
 
 urlpatterns = [

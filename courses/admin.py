@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -103,9 +104,20 @@ class SOPAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     inlines = (SOPVersionInline,)
 
-    @admin.display(description=_("versions"))
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                published_versions=Count(
+                    "versions", filter=Q(versions__status=SOPVersion.Status.PUBLISHED)
+                )
+            )
+        )
+
+    @admin.display(description=_("versions"), ordering="published_versions")
     def version_count(self, obj: SOP) -> int:
-        return obj.versions.filter(status=SOPVersion.Status.PUBLISHED).count()
+        return obj.published_versions  # type: ignore[attr-defined]
 
 
 class SOPVersionForm(forms.ModelForm):

@@ -206,6 +206,7 @@ class AssignmentListApi(ListAPIView):
             user_ids=values.get("users") or [values["user"]],
             module_id=values.get("module"),
             sop_id=values.get("sop"),
+            quiz_id=values.get("quiz"),
             due_at=values.get("due_at"),
             reason=values.get("reason", ""),
         )

@@ -124,6 +124,12 @@ class SOPVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reack_assigned_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When re-acknowledgement was assigned (the sweep retries until it is set)."),
+    )
 
     class Meta:
         ordering = ("sop", "-number")
@@ -248,6 +254,7 @@ class Assignment(models.Model):
     class Kind(models.TextChoices):
         MODULE = "module", _("Module")
         SOP = "sop", _("SOP")
+        QUIZ = "quiz", _("Quiz")
 
     class Source(models.TextChoices):
         MANUAL = "manual", _("Assigned by a lead")
@@ -270,6 +277,13 @@ class Assignment(models.Model):
     )
     sop = models.ForeignKey(
         SOP, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments"
+    )
+    quiz = models.ForeignKey(
+        "assessments.Quiz",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
     )
     sop_version = models.ForeignKey(
         SOPVersion,
@@ -307,9 +321,17 @@ class Assignment(models.Model):
                 condition=Q(status="open", sop__isnull=False),
                 name="courses_assignment_one_open_sop",
             ),
+            models.UniqueConstraint(
+                fields=("user", "quiz"),
+                condition=Q(status="open", quiz__isnull=False),
+                name="courses_assignment_one_open_quiz",
+            ),
             models.CheckConstraint(
-                condition=Q(kind="module", module__isnull=False, sop__isnull=True)
-                | Q(kind="sop", sop__isnull=False, module__isnull=True),
+                condition=Q(
+                    kind="module", module__isnull=False, sop__isnull=True, quiz__isnull=True
+                )
+                | Q(kind="sop", sop__isnull=False, module__isnull=True, quiz__isnull=True)
+                | Q(kind="quiz", quiz__isnull=False, module__isnull=True, sop__isnull=True),
                 name="courses_assignment_target_matches_kind",
             ),
         ]
@@ -327,4 +349,34 @@ class Assignment(models.Model):
             return self.module.title
         if self.sop_id and self.sop:
             return self.sop.title
+        if self.quiz_id and self.quiz:
+            return str(self.quiz)
         return ""
+
+
+class Notification(models.Model):
+    """An in-app notice (and optionally an email). ``key`` makes each one unique, so a retried
+    task or a second sweep can't send the same notice twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_wanted = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        indexes = [
+            models.Index(fields=("user", "read_at")),
+            models.Index(fields=("email_wanted", "emailed_at")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} → {self.user_id}"

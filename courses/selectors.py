@@ -27,6 +27,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import team_get_led, user_is_admin, users_led_by
 from core.errors import NotFound
+from core.ids import parse_id
 from courses.diff import DiffLine, line_diff
 from courses.models import (
     SOP,
@@ -59,11 +60,7 @@ DUE_FIRST = F("due_at").asc(nulls_last=True)
 DUE_ORDER = (DUE_FIRST, "pk")
 
 
-def as_int(value: Any, message: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise NotFound(message) from exc
+as_int = parse_id
 
 
 # --- skills and role profiles -----------------------------------------------------------------
@@ -288,14 +285,13 @@ def assignment_get_visible(*, user: User, assignment_id: Any) -> Assignment:
 
 def assignment_get_managed(*, user: User, assignment_id: Any) -> Assignment:
     """An assignment of someone the caller leads (not their own, unless admin)."""
-    assignment = (
-        Assignment.objects.select_related("user", "module", "sop")
-        .filter(
-            pk=as_int(assignment_id, "Assignment not found."),
-            user__in=users_led_by(user).values("pk"),
-        )
-        .first()
+    managed = Assignment.objects.select_related("user", "module", "sop").filter(
+        pk=as_int(assignment_id, "Assignment not found."),
+        user__in=users_led_by(user).values("pk"),
     )
+    if not user_is_admin(user):
+        managed = managed.exclude(user=user)
+    assignment = managed.first()
     if assignment is None:
         raise NotFound("Assignment not found.")
     return assignment

@@ -2,6 +2,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from core.ids import IdField
 from courses.models import Assignment
 
 
@@ -52,7 +53,7 @@ class SOPDetailOutput(serializers.Serializer):
 
 
 class AcknowledgeInput(serializers.Serializer):
-    version = serializers.IntegerField(
+    version = IdField(
         required=False, help_text="A version id of this SOP; the current version if left out."
     )
 
@@ -106,6 +107,7 @@ class AssignmentOutput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Assignment.Kind.choices)
     module = serializers.IntegerField(source="module_id", allow_null=True)
     sop = serializers.IntegerField(source="sop_id", allow_null=True)
+    quiz = serializers.IntegerField(source="quiz_id", allow_null=True)
     sop_version = serializers.IntegerField(
         source="sop_version.number", allow_null=True, default=None
     )
@@ -122,20 +124,21 @@ class AssignmentOutput(serializers.Serializer):
 
 class AssignInput(serializers.Serializer):
     users = serializers.ListField(
-        child=serializers.IntegerField(), required=False, allow_empty=False, max_length=500
+        child=IdField(), required=False, allow_empty=False, max_length=500
     )
-    user = serializers.IntegerField(required=False)
-    module = serializers.IntegerField(required=False, allow_null=True)
-    sop = serializers.IntegerField(required=False, allow_null=True)
+    user = IdField(required=False)
+    module = IdField(required=False, allow_null=True)
+    sop = IdField(required=False, allow_null=True)
+    quiz = IdField(required=False, allow_null=True)
     due_at = serializers.DateTimeField(required=False, allow_null=True)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
     def validate(self, attrs: dict[str, object]) -> dict[str, object]:
         if "users" not in attrs and "user" not in attrs:
             raise serializers.ValidationError({"users": ["Give `users` (ids) or `user` (an id)."]})
-        if (attrs.get("module") is None) == (attrs.get("sop") is None):
+        if sum(attrs.get(key) is not None for key in ("module", "sop", "quiz")) != 1:
             raise serializers.ValidationError(
-                {"non_field_errors": ["Give exactly one of `module` and `sop`."]}
+                {"non_field_errors": ["Give exactly one of `module`, `sop` and `quiz`."]}
             )
         return attrs
 

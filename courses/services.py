@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import users_led_by
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.ids import parse_id
 from core.markdown import render_markdown
 from core.tasks import enqueue_on_commit
 from courses import hooks
@@ -152,6 +153,7 @@ def sop_reack_assign(*, version_id: int) -> int:
         .values_list("pk", flat=True)
     )
     if not user_ids:
+        SOPVersion.objects.filter(pk=version.pk).update(reack_assigned_at=timezone.now())
         return 0
     reason = _("“%(title)s” changed (version %(number)s): %(summary)s") % {
         "title": version.sop.title,
@@ -176,7 +178,35 @@ def sop_reack_assign(*, version_id: int) -> int:
             due_at=due_at,
             assigned_by=None,
         )
+        # Someone who acknowledged this version while we were assigning is already done.
+        Assignment.objects.filter(
+            sop_id=version.sop_id, sop_version=version, status=Assignment.Status.OPEN
+        ).filter(
+            user_id__in=SOPAcknowledgement.objects.filter(
+                sop_version__sop_id=version.sop_id, sop_version__number__gte=version.number
+            ).values("user_id")
+        ).update(status=Assignment.Status.COMPLETED, completed_at=timezone.now())
+        SOPVersion.objects.filter(pk=version.pk).update(reack_assigned_at=timezone.now())
     return len(created)
+
+
+def sop_reack_sweep(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+    """Enqueue re-acknowledgement for published versions whose task never ran (the broker was
+    down at publish time, or the worker died). Returns how many were enqueued."""
+    from courses.tasks import sop_reack_assign_task
+
+    pending = list(
+        SOPVersion.objects.filter(
+            status=SOPVersion.Status.PUBLISHED,
+            requires_reack=True,
+            number__gt=1,
+            reack_assigned_at__isnull=True,
+            published_at__lt=timezone.now() - older_than,
+        ).values_list("pk", flat=True)[:100]
+    )
+    for version_id in pending:
+        enqueue_on_commit(sop_reack_assign_task, version_id)
+    return len(pending)
 
 
 # --- modules ----------------------------------------------------------------------------------
@@ -228,8 +258,19 @@ def module_complete(*, user: User, module: Module, via_quiz: bool = False) -> Mo
 # --- assignments ------------------------------------------------------------------------------
 
 
-def _target_filter(*, module: Module | None, sop: SOP | None) -> dict[str, Any]:
-    return {"module": module} if module is not None else {"sop": sop}
+def _target_filter(
+    *, module: Module | None, sop: SOP | None, quiz_id: int | None = None
+) -> dict[str, Any]:
+    if module is not None:
+        return {"module": module}
+    if sop is not None:
+        return {"sop": sop}
+    return {"quiz_id": quiz_id}
+
+
+def _quiz_model() -> Any:
+    # courses does not import assessments; the model comes from the relation instead.
+    return Assignment._meta.get_field("quiz").related_model
 
 
 def _assignments_bulk_ensure(
@@ -238,6 +279,7 @@ def _assignments_bulk_ensure(
     kind: str,
     module: Module | None = None,
     sop: SOP | None = None,
+    quiz_id: int | None = None,
     sop_version: SOPVersion | None = None,
     source: str,
     reason: str,
@@ -249,7 +291,7 @@ def _assignments_bulk_ensure(
     The partial unique constraints (one open assignment per user and target) make a race or a
     second run create nothing.
     """
-    target = _target_filter(module=module, sop=sop)
+    target = _target_filter(module=module, sop=sop, quiz_id=quiz_id)
     existing = set(
         Assignment.objects.filter(
             user_id__in=user_ids, status=Assignment.Status.OPEN, **target
@@ -289,24 +331,32 @@ def assignment_ensure(
     user: User,
     module: Module | None = None,
     sop: SOP | None = None,
+    quiz_id: int | None = None,
     source: str,
     reason: str = "",
     due_at: datetime | None = None,
     assigned_by: User | None = None,
 ) -> tuple[Assignment, bool]:
-    """The user's open assignment for this module or SOP, created if missing (no permission
-    check: for the system's own rules: onboarding, QA rules, quiz results)."""
-    if (module is None) == (sop is None):
-        raise ValidationFailed(_("Choose a module or an SOP."))
-    kind = Assignment.Kind.MODULE if module is not None else Assignment.Kind.SOP
+    """The user's open assignment for this module, SOP or quiz, created if missing (no
+    permission check: for the system's own rules: onboarding, QA rules, quiz results)."""
+    if sum(target is not None for target in (module, sop, quiz_id)) != 1:
+        raise ValidationFailed(_("Choose a module, an SOP or a quiz."))
+    kind = (
+        Assignment.Kind.MODULE
+        if module is not None
+        else Assignment.Kind.SOP
+        if sop is not None
+        else Assignment.Kind.QUIZ
+    )
     sop_version = _sop_current_version(sop) if sop is not None else None
-    target = _target_filter(module=module, sop=sop)
+    target = _target_filter(module=module, sop=sop, quiz_id=quiz_id)
     with transaction.atomic():
         created = _assignments_bulk_ensure(
             user_ids=[user.pk],
             kind=kind,
             module=module,
             sop=sop,
+            quiz_id=quiz_id,
             sop_version=sop_version,
             source=source,
             reason=reason,
@@ -316,13 +366,6 @@ def assignment_ensure(
     if created:
         return created[0], True
     return Assignment.objects.get(user=user, status=Assignment.Status.OPEN, **target), False
-
-
-def _as_int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise NotFound(_("Not found.")) from exc
 
 
 def _sop_current_version(sop: SOP) -> SOPVersion | None:
@@ -335,19 +378,20 @@ def assignments_assign(
     user_ids: Iterable[Any],
     module_id: Any = None,
     sop_id: Any = None,
+    quiz_id: Any = None,
     due_at: datetime | None,
     reason: str = "",
 ) -> list[tuple[Assignment, bool]]:
-    """A lead (or admin) assigns a module or an SOP to people in the teams they lead.
+    """A lead (or admin) assigns a module, an SOP or a quiz to people in the teams they lead.
 
     Anyone outside those teams, or an unknown module or SOP, is ``NotFound`` and nothing is
     assigned. A due date in the past is ``ValidationFailed``. Someone who already has the same
     open assignment keeps it: it is returned with ``created=False``, not duplicated.
     """
-    if (module_id in (None, "")) == (sop_id in (None, "")):
+    if sum(value not in (None, "") for value in (module_id, sop_id, quiz_id)) != 1:
         raise ValidationFailed(
-            _("Choose either a module or an SOP."),
-            field_errors={"non_field_errors": [_("Choose either a module or an SOP.")]},
+            _("Choose one module, SOP or quiz."),
+            field_errors={"non_field_errors": [_("Choose one module, SOP or quiz.")]},
         )
     if due_at is not None and due_at <= timezone.now():
         raise ValidationFailed(
@@ -373,24 +417,31 @@ def assignments_assign(
     module: Module | None = None
     sop: SOP | None = None
     sop_version: SOPVersion | None = None
+    quiz_pk: int | None = None
     if module_id not in (None, ""):
-        module = Module.objects.filter(pk=_as_int(module_id), is_published=True).first()
+        module = Module.objects.filter(pk=parse_id(module_id), is_published=True).first()
         if module is None:
             raise NotFound(_("Module not found."))
         kind = Assignment.Kind.MODULE
-    else:
-        sop = SOP.objects.filter(pk=_as_int(sop_id)).first()
+    elif sop_id not in (None, ""):
+        sop = SOP.objects.filter(pk=parse_id(sop_id)).first()
         sop_version = _sop_current_version(sop) if sop is not None else None
         if sop_version is None:
             raise NotFound(_("SOP not found."))
         kind = Assignment.Kind.SOP
-    target = _target_filter(module=module, sop=sop)
+    else:
+        quiz_pk = parse_id(quiz_id)
+        if not _quiz_model().objects.filter(pk=quiz_pk, is_published=True).exists():
+            raise NotFound(_("Quiz not found."))
+        kind = Assignment.Kind.QUIZ
+    target = _target_filter(module=module, sop=sop, quiz_id=quiz_pk)
     with transaction.atomic():
         created = _assignments_bulk_ensure(
             user_ids=sorted(wanted),
             kind=kind,
             module=module,
             sop=sop,
+            quiz_id=quiz_pk,
             sop_version=sop_version,
             source=Assignment.Source.MANUAL,
             reason=reason.strip() or _("Assigned by your lead"),
@@ -400,7 +451,7 @@ def assignments_assign(
     created_ids = {a.pk for a in created}
     everyone = Assignment.objects.filter(
         user_id__in=wanted, status=Assignment.Status.OPEN, **target
-    ).select_related("user", "module", "sop")
+    ).select_related("user", "module", "sop", "quiz")
     return [(a, a.pk in created_ids) for a in sorted(everyone, key=lambda a: a.user_id)]
 
 
@@ -426,6 +477,8 @@ def assignment_complete(*, assignment: Assignment, user: User) -> Assignment:
             _("This assignment is %(status)s.")
             % {"status": assignment.get_status_display().lower()}
         )
+    if assignment.quiz_id:
+        raise Conflict(_("A quiz assignment is completed by passing the quiz."))
     if assignment.module_id:
         module_complete(user=user, module=assignment.module)  # type: ignore[arg-type]
     elif assignment.sop_id:
@@ -435,3 +488,10 @@ def assignment_complete(*, assignment: Assignment, user: User) -> Assignment:
         sop_acknowledge(user=user, version=version)
     assignment.refresh_from_db()
     return assignment
+
+
+def quiz_passed(*, user: User, quiz_id: int, at: datetime) -> int:
+    """Close ``user``'s open assignments for the quiz (called when they pass it)."""
+    return Assignment.objects.filter(
+        user=user, quiz_id=quiz_id, status=Assignment.Status.OPEN
+    ).update(status=Assignment.Status.COMPLETED, completed_at=at)

@@ -198,7 +198,7 @@ def sop_acknowledge(request: HttpRequest, slug: str, number: int) -> HttpRespons
         _("Recorded: you read and understood “%(title)s”, version %(number)s.")
         % {"title": sop.title, "number": version.number},
     )
-    return redirect(request.POST.get("next") or reverse("courses:sop", args=[slug]))
+    return redirect("courses:sop", slug=slug)
 
 
 # --- lead -------------------------------------------------------------------------------------
@@ -233,8 +233,12 @@ def team_training(request: HttpRequest, team_id: int) -> HttpResponse:
     if status not in {"", *Assignment.Status.values}:
         status = ""
     member_filter = request.GET.get("member") or ""
-    assignments = selectors.team_assignments(
-        lead=lead, team_id=team.pk, user_id=member_filter or None, status=status or None
+    assignments = _or_404(
+        selectors.team_assignments,
+        lead=lead,
+        team_id=team.pk,
+        user_id=member_filter or None,
+        status=status or None,
     )
     page = Paginator(assignments, 50).get_page(request.GET.get("page"))
     for assignment in page.object_list:
@@ -261,9 +265,11 @@ def assignment_cancel(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = _or_404(
         selectors.assignment_get_managed, user=request_user(request), assignment_id=assignment_id
     )
-    team_id = request.GET.get("team") or request.POST.get("team")
+    team_id = request.GET.get("team") or request.POST.get("team") or ""
     back = (
-        reverse("courses:team_training", args=[team_id]) if team_id and team_id.isdigit() else "/"
+        reverse("courses:team_training", args=[team_id])
+        if team_id.isascii() and team_id.isdigit() and len(team_id) < 19
+        else "/"
     )
     if request.method == "POST":
         services.assignment_cancel(assignment=assignment)

@@ -231,3 +231,19 @@ def test_the_openapi_schema_builds_without_warnings(tmp_path):
     target = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     assert "/api/v1/assignments/" in target.read_text()
+
+
+def test_logging_in_again_works_with_a_stale_token_header(api_client, member, password):
+    api_client.credentials(HTTP_AUTHORIZATION="Token rdy_revoked-or-unknown")
+    response = api_client.post(
+        TOKEN_URL, {"email": member.email, "password": password}, format="json"
+    )
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "team_id", ["abc", "99999999999999999999", "0", "-1"], ids=["word", "huge", "zero", "negative"]
+)
+def test_odd_team_ids_are_404_not_500(client, member, team_id):
+    client.force_login(member)
+    assert client.get(f"/api/v1/teams/{team_id}/members/").status_code == 404

@@ -117,20 +117,64 @@ def test_weak_or_mismatched_passwords_are_form_errors_and_create_nothing(
     assert not User.objects.filter(email=invitation.email).exists()
 
 
-def test_an_existing_account_only_joins_and_keeps_its_password(
+def test_an_existing_account_can_not_be_joined_or_taken_over_by_whoever_has_the_link(
     client, invitation_factory, other_team, admin_user, password
 ):
-    # an invitation can't be used to take over an account by setting its password
     invitation = invitation_factory(team=other_team, email=admin_user.email)
+    page = client.get(invite_url(invitation)).content.decode()
+    assert "Log in with it to accept this invitation" in page
     response = client.post(
         invite_url(invitation),
         {"name": "x", "password1": "hijack-pass-9", "password2": "hijack-pass-9"},
     )
     assert response.status_code == 302
-    assert response.url == "/accounts/login/"
+    assert response.url == f"/accounts/login/?next={invite_url(invitation)}"
     admin_user.refresh_from_db()
     assert admin_user.check_password(password)
-    assert Membership.objects.filter(user=admin_user, team=other_team).exists()
+    assert not Membership.objects.filter(user=admin_user, team=other_team).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
+def test_the_owner_of_an_existing_account_joins_when_logged_in(
+    client, invitation_factory, other_team, member, password
+):
+    invitation = invitation_factory(team=other_team, email=member.email)
+    client.force_login(member)
+    assert "Join the team" in client.get(invite_url(invitation)).content.decode()
+    response = client.post(invite_url(invitation))
+    assert response.url == "/"
+    assert Membership.objects.filter(user=member, team=other_team, role="member").exists()
+    member.refresh_from_db()
+    assert member.check_password(password)
+
+
+def test_another_logged_in_user_can_not_accept_for_an_existing_account(
+    client, invitation_factory, other_team, admin_user, member
+):
+    invitation = invitation_factory(team=other_team, email=admin_user.email)
+    client.force_login(member)
+    client.post(invite_url(invitation))
+    assert not Membership.objects.filter(user=admin_user, team=other_team).exists()
+
+
+def test_only_an_admin_invites_a_lead(client, lead, admin_user, team):
+    client.force_login(lead)
+    assert 'name="role"' not in client.get(f"/teams/{team.pk}/").content.decode()
+    client.post(f"/teams/{team.pk}/", {"email": "co-lead@example.test", "role": "lead"})
+    assert Invitation.objects.get(email="co-lead@example.test").role == "member"
+    client.force_login(admin_user)
+    client.post(f"/teams/{team.pk}/", {"email": "new-lead@example.test", "role": "lead"})
+    assert Invitation.objects.get(email="new-lead@example.test").role == "lead"
+
+
+def test_the_service_refuses_a_lead_invitation_from_a_lead(lead, team):
+    from accounts.services import invitation_create
+    from core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed, match="Only an admin can invite a lead"):
+        invitation_create(invited_by=lead, team_id=team.pk, email="x@example.test", role="lead")
+    assert not Invitation.objects.exists()
 
 
 def test_a_lead_of_another_team_cannot_invite_or_manage(client, outsider, team, invitation_factory):

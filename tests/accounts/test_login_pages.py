@@ -197,3 +197,22 @@ def test_the_lead_home_counts_members_and_pending_invitations(
     page = client.get("/").content.decode()
     assert "1 member" in page
     assert "1 pending invitation" in page
+
+
+def test_the_admin_login_shares_the_limit(client, admin_user, password):
+    for _ in range(5):
+        client.post("/admin/login/", {"username": admin_user.email, "password": "wrong"})
+    response = client.post("/admin/login/", {"username": admin_user.email, "password": password})
+    assert response.status_code == 200
+    assert "Too many failed logins for this account" in response.content.decode()
+    assert client.get("/admin/").status_code == 302
+
+
+def test_the_admin_login_still_works_and_refuses_non_staff(client, admin_user, member, password):
+    response = client.post("/admin/login/", {"username": member.email, "password": password})
+    assert response.status_code == 200
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": admin_user.email, "password": password}
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200

@@ -20,7 +20,15 @@ CLEAN_ENV = {
     key: value
     for key, value in os.environ.items()
     if key
-    not in {"DATABASE_URL", "REDIS_URL", "REDIS_CACHE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
+    not in {
+        "DATABASE_URL",
+        "REDIS_URL",
+        "REDIS_CACHE_URL",
+        "SECRET_KEY",
+        "DEBUG",
+        "ALLOWED_HOSTS",
+        "READINESS_SINGLE_PROCESS",
+    }
 }
 
 
@@ -40,6 +48,12 @@ def test_debug_off_without_a_secret_key_refuses_to_start():
     result = load_settings(DEBUG="0")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_debug_off_without_redis_refuses_to_start():
+    result = load_settings(SECRET_KEY="s" * 50)
+    assert result.returncode != 0
+    assert "REDIS_URL must be set when DEBUG is off" in result.stderr
 
 
 def test_the_embedded_default_is_sqlite_filesystem_broker_and_console_email():

@@ -186,7 +186,7 @@ class TestAssigning:
             (
                 {"due_at": DUE},
                 400,
-                {"non_field_errors": ["Give exactly one of `module` and `sop`."]},
+                {"non_field_errors": ["Give exactly one of `module`, `sop` and `quiz`."]},
             ),
             ({"module": "M", "sop": 1, "due_at": DUE}, 400, "non_field_errors"),
             ({"module": 999999, "due_at": DUE}, 404, None),
@@ -266,3 +266,22 @@ def test_assignment_lists_are_scoped(api_as, lead, member, outsider, team, other
     bad = api_as(member).get("/api/v1/assignments/?status=bogus")
     assert bad.status_code == 400
     assert "status" in bad.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"users": [10**20]}, {"user": 0}, {"users": [-3]}, {"users": [True]}],
+    ids=["huge", "zero", "negative", "bool"],
+)
+def test_odd_user_ids_are_400_not_500(api_as, lead, module, payload):
+    response = api_as(lead).post(
+        "/api/v1/assignments/", {**payload, "module": module.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert not Assignment.objects.exists()
+
+
+def test_odd_query_ids_are_404_not_500(api_as, lead, team):
+    api = api_as(lead)
+    assert api.get("/api/v1/assignments/?user=99999999999999999999").status_code == 404
+    assert api.get(f"/api/v1/assignments/?team={team.pk}&user=abc").status_code == 404

@@ -273,3 +273,43 @@ def test_lessons_saved_in_the_admin_are_rendered(client, admin_user):
     assert response.status_code == 302, response.content.decode()[:2000]
     lesson = factories.Module.objects.get(slug="new-module").lessons.get()
     assert lesson.body_html == '<p><strong>Bold</strong> <img src="x"></p>'
+
+
+def test_acknowledging_ignores_a_next_parameter(client, member, sop_published):
+    sop = sop_published("v1")
+    client.force_login(member)
+    response = client.post(f"/sops/{sop.slug}/v1/acknowledge/", {"next": "https://evil.example/"})
+    assert response.url == f"/sops/{sop.slug}/"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?member=abc", "?member=99999999999999999999", "?status=bogus", "?page=xyz"],
+    ids=["member-word", "member-huge", "status", "page"],
+)
+def test_odd_filters_on_team_training_never_500(client, lead, team, query):
+    client.force_login(lead)
+    assert client.get(f"/teams/{team.pk}/training/{query}").status_code in (200, 404)
+
+
+def test_a_lead_can_not_cancel_their_own_assignment(client, api_as, lead, module_with_lessons):
+    assignment, _ = services.assignment_ensure(
+        user=lead, module=module_with_lessons(), source="sop_change"
+    )
+    client.force_login(lead)
+    assert client.post(f"/assignments/{assignment.pk}/cancel/?team=²").status_code == 404
+    assert api_as(lead).delete(f"/api/v1/assignments/{assignment.pk}/").status_code == 404
+    assignment.refresh_from_db()
+    assert assignment.status == "open"
+
+
+def test_the_admin_sop_list_keeps_its_query_count(
+    client, admin_user, sop_published, count_queries, django_assert_num_queries
+):
+    client.force_login(admin_user)
+    sop_published("a")
+    small = count_queries(lambda: client.get("/admin/courses/sop/"))
+    for _ in range(6):
+        sop_published("x", "y")
+    with django_assert_num_queries(small):
+        assert client.get("/admin/courses/sop/").status_code == 200

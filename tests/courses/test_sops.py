@@ -1,5 +1,7 @@
 """SOP drafts, immutable published versions, acknowledgements and re-acknowledgement."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -175,6 +177,35 @@ class TestReacknowledgement:
         services.sop_acknowledge(user=reader, version=v2)
         assert services.sop_reack_assign(version_id=v2.pk) == 1  # only the module learner
         assert not Assignment.objects.filter(user=reader).exists()
+
+    def test_the_sweep_assigns_when_the_publish_time_task_was_lost(
+        self, setup, django_capture_on_commit_callbacks
+    ):
+        sop, reader, learner, _ = setup
+        draft = services.sop_draft_save(
+            sop=sop, body="Step 1", change_summary="x", requires_reack=True
+        )
+        with django_capture_on_commit_callbacks(execute=False):  # the broker was down
+            v2 = services.sop_version_publish(version=draft)
+        assert not Assignment.objects.exists()
+        SOPVersion.objects.filter(pk=v2.pk).update(
+            published_at=timezone.now() - timedelta(minutes=5)
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.sop_reack_sweep() == 1
+        assert set(Assignment.objects.values_list("user", flat=True)) == {reader.pk, learner.pk}
+        assert services.sop_reack_sweep() == 0  # done: the version is marked
+
+    def test_a_reader_who_acknowledged_during_the_run_is_not_left_with_an_open_assignment(
+        self, setup, django_capture_on_commit_callbacks
+    ):
+        sop, reader, *_ = setup
+        v2, _callbacks = self.publish_v2(sop, django_capture_on_commit_callbacks)
+        # the state a race leaves behind: the assignment was inserted, then the ack landed
+        SOPAcknowledgement.objects.create(user=reader, sop_version=v2)
+        Assignment.objects.filter(user=reader).update(status="open", completed_at=None)
+        services.sop_reack_assign(version_id=v2.pk)
+        assert Assignment.objects.get(user=reader).status == "completed"
 
     def test_an_unknown_or_unflagged_version_is_a_no_op(self, setup):
         sop, *_ = setup

@@ -1,0 +1,244 @@
+"""Assessments API: quizzes, attempts (start, autosave, submit, result), candidate invitations.
+
+Answer keys and explanations appear only in ``review``, and only as the quiz's review policy
+allows (leads and admins see everything of attempts they may see).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from assessments import selectors, services
+from assessments.models import Attempt, CandidateInvitation, Quiz
+from assessments.serializers import (
+    AnswerInput,
+    AnswerOutput,
+    AttemptListOutput,
+    AttemptOutput,
+    AttemptStartedOutput,
+    InvitationInput,
+    InvitationOutput,
+    QuizDetailOutput,
+    QuizOutput,
+    StatusOutput,
+)
+from core.api import schema_generation
+from core.errors import NotFound
+from core.http import request_user
+
+
+def attempt_payload(attempt: Attempt, *, viewer: Any) -> dict[str, Any]:
+    """The attempt as ``viewer`` may see it now."""
+    reviewer = attempt.user_id != viewer.pk
+    visibility = selectors.review_visibility(attempt, reviewer=reviewer)
+    data: dict[str, Any] = {
+        "id": attempt.pk,
+        "quiz": attempt.quiz_id,
+        "status": attempt.status,
+        "started_at": attempt.started_at,
+        "deadline": attempt.deadline,
+        "submitted_at": attempt.submitted_at,
+        "score": attempt.score if visibility.score else None,
+        "max_score": attempt.max_score if visibility.score else None,
+        "percent": attempt.percent if visibility.score else None,
+        "passed": attempt.passed if visibility.score else None,
+        "band": attempt.band if visibility.score and attempt.band else None,
+        "review": selectors.attempt_review(attempt, visibility),
+    }
+    if attempt.status == Attempt.Status.IN_PROGRESS and not reviewer:
+        data["questions"] = selectors.attempt_questions(attempt)
+        data["answers"] = {
+            str(question_id): answer.choice_ids
+            for question_id, answer in selectors.attempt_answers(attempt).items()
+        }
+    return AttemptOutput(data).data
+
+
+class QuizListApi(ListAPIView):
+    serializer_class = QuizOutput
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if schema_generation(self):
+            return Quiz.objects.none()
+        return selectors.quizzes_list(user=request_user(self.request))
+
+
+class QuizDetailApi(APIView):
+    @extend_schema(responses=QuizDetailOutput)
+    def get(self, request: Request, quiz_id: int) -> Response:
+        quiz = selectors.quiz_get(user=request_user(request), pk=quiz_id)
+        version = selectors.quiz_current_version(quiz)
+        if version is None:
+            raise NotFound("Quiz not found.")
+        quiz.time_limit_minutes = version.time_limit_minutes  # type: ignore[attr-defined]
+        quiz.attempts_allowed = version.attempts_allowed  # type: ignore[attr-defined]
+        quiz.pass_percent = version.pass_percent  # type: ignore[attr-defined]
+        return Response(QuizDetailOutput(quiz).data)
+
+
+class QuizAttemptsApi(ListAPIView):
+    """``GET``: your attempts on this quiz. ``POST``: start one (409 with the open attempt's
+    ``id`` if one is in progress, or when no attempts are left)."""
+
+    serializer_class = AttemptListOutput
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if schema_generation(self):
+            return Attempt.objects.none()
+        user = request_user(self.request)
+        quiz = selectors.quiz_get(user=user, pk=self.kwargs["quiz_id"])
+        return selectors.attempts_of_quiz(user=user, quiz=quiz)
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: AttemptStartedOutput,
+            409: OpenApiResponse(
+                description="`{detail, code, id}`: an attempt is open, or none left."
+            ),
+        },
+    )
+    def post(self, request: Request, quiz_id: int) -> Response:
+        user = request_user(request)
+        quiz = selectors.quiz_get(user=user, pk=quiz_id)
+        attempt = services.attempt_start(quiz=quiz, user=user)
+        data = {
+            "id": attempt.pk,
+            "status": attempt.status,
+            "deadline": attempt.deadline,
+            "questions": selectors.attempt_questions(attempt),
+        }
+        return Response(AttemptStartedOutput(data).data, status=status.HTTP_201_CREATED)
+
+
+class AttemptListApi(ListAPIView):
+    """Your attempts; a lead adds ``?team=<id>`` for their team's (members and candidates)."""
+
+    serializer_class = AttemptListOutput
+
+    @extend_schema(parameters=[OpenApiParameter("team", int)])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if schema_generation(self):
+            return Attempt.objects.none()
+        user = request_user(self.request)
+        team = self.request.query_params.get("team")
+        if team:
+            return selectors.team_attempts(lead=user, team_id=team)
+        return selectors.attempts_visible_to(user=user).filter(user=user).order_by("-started_at")
+
+
+class AttemptDetailApi(APIView):
+    @extend_schema(responses=AttemptOutput)
+    def get(self, request: Request, attempt_id: str) -> Response:
+        user = request_user(request)
+        attempt = selectors.attempt_get_visible(user=user, attempt_id=attempt_id)
+        return Response(attempt_payload(attempt, viewer=user))
+
+
+class AnswerApi(APIView):
+    @extend_schema(
+        request=AnswerInput,
+        responses={200: AnswerOutput, 409: OpenApiResponse(description="Submitted or time is up.")},
+    )
+    def put(self, request: Request, attempt_id: str, question_id: int) -> Response:
+        """Autosave the answer to one question (replaces the earlier one)."""
+        data = AnswerInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        attempt = selectors.attempt_get_own(user=request_user(request), attempt_id=attempt_id)
+        answer = services.answer_save(
+            attempt=attempt, question_id=question_id, choice_ids=data.validated_data["choices"]
+        )
+        return Response(AnswerOutput(answer).data)
+
+
+class SubmitApi(APIView):
+    @extend_schema(request=None, responses={202: StatusOutput})
+    def post(self, request: Request, attempt_id: str) -> Response:
+        """Submit for scoring. Harmless to repeat: answers 202 with the current status."""
+        attempt = selectors.attempt_get_own(user=request_user(request), attempt_id=attempt_id)
+        attempt = services.attempt_submit(attempt=attempt)
+        return Response({"status": attempt.status}, status=status.HTTP_202_ACCEPTED)
+
+
+def invitation_payload(invitation: CandidateInvitation) -> dict[str, Any]:
+    return InvitationOutput(
+        {
+            "id": invitation.pk,
+            "url": f"{settings.SITE_URL}{selectors.candidate_invitation_url(invitation)}",
+            "email": invitation.email,
+            "name": invitation.name,
+            "quiz_id": invitation.quiz_id,
+            "team_id": invitation.team_id,
+            "expires_at": invitation.expires_at,
+            "state": selectors.invitation_state_from_annotations(invitation),
+            "last_attempt": getattr(invitation, "last_attempt_id", None),
+            "score": getattr(invitation, "last_score", None),
+            "max_score": getattr(invitation, "last_max_score", None),
+            "band": getattr(invitation, "last_band", None),
+        }
+    ).data
+
+
+class InvitationListApi(APIView):
+    @extend_schema(
+        responses=InvitationOutput(many=True), parameters=[OpenApiParameter("team", int)]
+    )
+    def get(self, request: Request) -> Response:
+        """Candidate invitations of the teams you lead, with their latest result."""
+        from core.pagination import Pagination
+
+        invitations = selectors.candidate_invitations_for(
+            user=request_user(request), team_id=request.query_params.get("team")
+        )
+        paginator = Pagination()
+        page = paginator.paginate_queryset(invitations, request, view=self) or []
+        return paginator.get_paginated_response([invitation_payload(i) for i in page])
+
+    @extend_schema(request=InvitationInput, responses={201: InvitationOutput})
+    def post(self, request: Request) -> Response:
+        """Invite a candidate: ``{"email", "quiz", "expires_at"}`` → ``{"id", "url"}``."""
+        data = InvitationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        invitation = services.candidate_invitation_create(
+            invited_by=request_user(request),
+            email=values["email"],
+            quiz_id=values["quiz"],
+            expires_at=values["expires_at"],
+            team_id=values.get("team"),
+            name=values.get("name", ""),
+        )
+        fresh = selectors.candidate_invitation_get_managed(
+            user=request_user(request), invitation_id=invitation.pk
+        )
+        return Response(invitation_payload(fresh), status=status.HTTP_201_CREATED)
+
+
+class InvitationDetailApi(APIView):
+    @extend_schema(responses=InvitationOutput)
+    def get(self, request: Request, invitation_id: str) -> Response:
+        invitation = selectors.candidate_invitation_get_managed(
+            user=request_user(request), invitation_id=invitation_id
+        )
+        return Response(invitation_payload(invitation))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, invitation_id: str) -> Response:
+        """Revoke: the link stops working (results already recorded stay)."""
+        invitation = selectors.candidate_invitation_get_managed(
+            user=request_user(request), invitation_id=invitation_id
+        )
+        services.candidate_invitation_revoke(invitation=invitation)
+        return Response(status=status.HTTP_204_NO_CONTENT)

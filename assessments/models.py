@@ -1,0 +1,322 @@
+"""Quizzes and their immutable versions, attempts and answers, result bands, candidate
+invitations, item statistics, and the skill evidence that scoring produces."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Quiz(models.Model):
+    """A quiz. Its questions live in versions; attempts always use one fixed version."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    module = models.OneToOneField(
+        "courses.Module",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="completion_quiz",
+        help_text=_("Passing this quiz completes the module."),
+    )
+    is_published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("title",)
+        verbose_name_plural = "quizzes"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuizVersion(models.Model):
+    """Questions, bands and rules of a quiz at one point in time.
+
+    Once it has an attempt it never changes: editing makes a new version (see
+    ``services.quiz_version_for_editing``), so old results keep their meaning.
+    """
+
+    class ReviewWhen(models.TextChoices):
+        IMMEDIATELY = "immediately", _("Immediately after submitting")
+        AFTER_CLOSE = "after_close", _("After the quiz closes")
+        NEVER = "never", _("Never")
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("time limit (minutes)"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    grace_seconds = models.PositiveSmallIntegerField(
+        _("grace (seconds)"),
+        default=30,
+        help_text=_("Answers still count this long after the time limit (slow networks)."),
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(
+        _("attempts allowed"), default=1, help_text=_("0: unlimited.")
+    )
+    pass_percent = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=70, validators=[MaxValueValidator(100)]
+    )
+    shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
+    shuffle_choices = models.BooleanField(_("shuffle choices"), default=False)
+    review_when = models.CharField(
+        _("show the review"),
+        max_length=12,
+        choices=ReviewWhen.choices,
+        default=ReviewWhen.IMMEDIATELY,
+    )
+    review_score = models.BooleanField(_("show the score and band"), default=True)
+    review_correctness = models.BooleanField(_("show which answers were right"), default=True)
+    review_explanations = models.BooleanField(_("show explanations"), default=True)
+    closes_at = models.DateTimeField(
+        _("closes at"),
+        null=True,
+        blank=True,
+        help_text=_("For “after the quiz closes”: the review opens at this time."),
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("quiz", "-number")
+        constraints = [
+            models.UniqueConstraint(fields=("quiz", "number"), name="assessments_version_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz.title} v{self.number}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple response")
+        TRUE_FALSE = "true_false", _("True / false")
+
+    version = models.ForeignKey(QuizVersion, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField(_("scenario (Markdown)"))
+    text_html = models.TextField(editable=False, default="")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SINGLE)
+    weight = models.FloatField(default=1.0, validators=[MinValueValidator(0.0)])
+    skills = models.ManyToManyField("courses.Skill", blank=True, related_name="questions")
+
+    class Meta:
+        ordering = ("version", "position", "pk")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(_("text"), max_length=500)
+    is_correct = models.BooleanField(_("correct"), default=False)
+    explanation = models.TextField(_("explanation"), blank=True)
+
+    class Meta:
+        ordering = ("question", "position", "pk")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ResultBand(models.Model):
+    """A result band in points: a score belongs to the band with the highest ``min_score``
+    not above it, so fractional (partial-credit) scores never fall between bands."""
+
+    version = models.ForeignKey(QuizVersion, on_delete=models.CASCADE, related_name="bands")
+    min_score = models.FloatField(_("from (points)"))
+    max_score = models.FloatField(_("to (points)"))
+    label = models.CharField(_("label"), max_length=100)
+    message = models.TextField(_("message"))
+
+    class Meta:
+        ordering = ("version", "-min_score")
+        constraints = [
+            models.UniqueConstraint(fields=("version", "min_score"), name="assessments_band_min"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.min_score:g}–{self.max_score:g})"
+
+
+class CandidateInvitation(models.Model):
+    """A link for someone without an account to take one quiz (signed, expiring, revocable)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(_("email"))
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="invitations")
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.CASCADE, related_name="candidate_invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [models.Index(fields=("team", "created_at"))]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.quiz}"
+
+
+class Attempt(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        SCORED = "scored", _("Scored")
+        ABANDONED = "abandoned", _("Abandoned")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    quiz_version = models.ForeignKey(QuizVersion, on_delete=models.PROTECT, related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attempts",
+    )
+    invitation = models.ForeignKey(
+        CandidateInvitation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attempts",
+    )
+    seed = models.PositiveIntegerField(help_text=_("Fixes the shuffled order for this attempt."))
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    started_at = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    auto_submitted = models.BooleanField(default=False)
+    scored_at = models.DateTimeField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    max_score = models.FloatField(null=True, blank=True)
+    percent = models.FloatField(null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
+    band = models.ForeignKey(
+        ResultBand, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-started_at",)
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, invitation__isnull=True)
+                | Q(user__isnull=True, invitation__isnull=False),
+                name="assessments_attempt_one_taker",
+            ),
+            models.UniqueConstraint(
+                fields=("user", "quiz"),
+                condition=Q(status="in_progress", user__isnull=False),
+                name="assessments_attempt_one_open_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=("invitation",),
+                condition=Q(status="in_progress", invitation__isnull=False),
+                name="assessments_attempt_one_open_per_invitation",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=("status", "deadline")),
+            models.Index(fields=("status", "submitted_at")),
+            models.Index(fields=("user", "quiz")),
+        ]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.pk} on {self.quiz_version}"
+
+
+class Answer(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    choice_ids = models.JSONField(default=list, help_text=_("Ids of the chosen choices."))
+    saved_at = models.DateTimeField(default=timezone.now)
+    credit = models.FloatField(
+        null=True, blank=True, help_text=_("0..1 once scored (partial credit for multiple).")
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("attempt", "question"), name="assessments_answer_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.question_id} in {self.attempt_id}"
+
+
+class ItemStatistic(models.Model):
+    """Classical item analysis of one question, from its scored attempts (computed in Celery)."""
+
+    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="statistic")
+    attempts = models.PositiveIntegerField()
+    facility = models.FloatField(help_text=_("Mean credit, 0..1: how easy the question is."))
+    discrimination = models.FloatField(
+        help_text=_("Facility in the top 27% minus the bottom 27% by total score, -1..1.")
+    )
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Q{self.question_id}: p={self.facility:.2f} D={self.discrimination:.2f}"
+
+
+class SkillEvidence(models.Model):
+    """One piece of evidence about a person's skill: a scored answer, a QA finding or a
+    completed module. The skill model is a projection of these rows."""
+
+    class Source(models.TextChoices):
+        ANSWER = "answer", _("Quiz answer")
+        QA_FINDING = "qa_finding", _("QA finding")
+        MODULE = "module", _("Completed module")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="skill_evidence"
+    )
+    skill = models.ForeignKey("courses.Skill", on_delete=models.CASCADE, related_name="evidence")
+    outcome = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    weight = models.FloatField(default=1.0)
+    source = models.CharField(max_length=12, choices=Source.choices)
+    answer = models.ForeignKey(
+        Answer, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
+    )
+    module = models.ForeignKey(
+        "courses.Module", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    occurred_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("-occurred_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("answer", "skill"),
+                condition=Q(answer__isnull=False),
+                name="assessments_evidence_once_per_answer",
+            ),
+        ]
+        indexes = [models.Index(fields=("user", "skill", "occurred_at"))]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.skill_id} {self.outcome:.2f}×{self.weight:g} ({self.source})"

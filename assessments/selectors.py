@@ -1,0 +1,350 @@
+"""Reads for assessments, including what a quiz-taker may see of a result (review policy)
+and who may see an attempt: its taker, the leads of the taker's team (or of the team a
+candidate was invited for), and admins."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.core import signing
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.selectors import team_get_led, teams_led_by, user_is_admin, users_led_by
+from assessments import scoring
+from assessments.models import (
+    Answer,
+    Attempt,
+    CandidateInvitation,
+    Choice,
+    Question,
+    Quiz,
+    QuizVersion,
+)
+from core.errors import NotFound
+from core.ids import parse_id, parse_uuid
+
+CANDIDATE_SALT = "assessments.candidate"
+
+
+# --- quizzes ----------------------------------------------------------------------------------
+
+
+def quiz_current_version(quiz: Quiz) -> QuizVersion | None:
+    """The newest published version: new attempts use it."""
+    return quiz.versions.filter(published_at__isnull=False).order_by("-number").first()
+
+
+def _current_version_subquery() -> Any:
+    return (
+        QuizVersion.objects.filter(quiz=OuterRef("pk"), published_at__isnull=False)
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+
+
+def quizzes_list(*, user: User) -> QuerySet[Quiz]:
+    """Published quizzes with a published version, with the caller's attempt counts."""
+    current = _current_version_subquery()
+    return (
+        Quiz.objects.filter(is_published=True)
+        .annotate(current_version_id=Subquery(current))
+        .filter(current_version_id__isnull=False)
+        .annotate(
+            question_count=Coalesce(
+                Subquery(
+                    Question.objects.filter(version_id=OuterRef("current_version_id"))
+                    .order_by()
+                    .values("version_id")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
+            ),
+            attempts_used=Count(
+                "attempts",
+                filter=Q(attempts__user=user) & ~Q(attempts__status=Attempt.Status.ABANDONED),
+            ),
+            best_percent=Subquery(
+                Attempt.objects.filter(quiz=OuterRef("pk"), user=user, status="scored")
+                .order_by("-percent")
+                .values("percent")[:1]
+            ),
+            open_attempt_id=Subquery(
+                Attempt.objects.filter(
+                    quiz=OuterRef("pk"), user=user, status=Attempt.Status.IN_PROGRESS
+                ).values("pk")[:1]
+            ),
+        )
+        .select_related("module")
+        .order_by("title")
+    )
+
+
+def quiz_get(*, user: User, slug: str | None = None, pk: Any = None) -> Quiz:
+    lookup: dict[str, Any] = (
+        {"slug": slug} if slug is not None else {"pk": parse_id(pk, "Quiz not found.")}
+    )
+    quiz = quizzes_list(user=user).filter(**lookup).first()
+    if quiz is None:
+        raise NotFound("Quiz not found.")
+    return quiz
+
+
+def quiz_version_summary(version: QuizVersion) -> dict[str, Any]:
+    return {
+        "question_count": version.questions.count(),
+        "time_limit_minutes": version.time_limit_minutes,
+        "attempts_allowed": version.attempts_allowed,
+        "pass_percent": version.pass_percent,
+    }
+
+
+# --- attempts ---------------------------------------------------------------------------------
+
+
+def attempt_questions(attempt: Attempt) -> list[Question]:
+    """The attempt's questions in its stable order, each with ``shuffled_choices``."""
+    version = attempt.quiz_version
+    questions = list(
+        Question.objects.filter(version=version).prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.order_by("position", "pk"))
+        )
+    )
+    if version.shuffle_questions:
+        questions = scoring.shuffled(questions, attempt.seed)
+    for question in questions:
+        choices = list(question.choices.all())
+        question.shuffled_choices = (  # type: ignore[attr-defined]
+            scoring.shuffled(choices, attempt.seed + question.pk)
+            if version.shuffle_choices
+            else choices
+        )
+    return questions
+
+
+def attempt_answers(attempt: Attempt) -> dict[int, Answer]:
+    return {answer.question_id: answer for answer in attempt.answers.all()}
+
+
+def _attempts() -> QuerySet[Attempt]:
+    return Attempt.objects.select_related(
+        "quiz", "quiz_version", "user", "invitation", "band", "invitation__team"
+    )
+
+
+def attempt_get_own(*, user: User, attempt_id: Any) -> Attempt:
+    """An attempt the caller is taking or took (for writes)."""
+    attempt = _attempts().filter(pk=parse_uuid(attempt_id, "Attempt not found."), user=user).first()
+    if attempt is None:
+        raise NotFound("Attempt not found.")
+    return attempt
+
+
+def attempts_visible_to(*, user: User) -> QuerySet[Attempt]:
+    if user_is_admin(user):
+        return _attempts()
+    led = teams_led_by(user).values("pk")
+    return _attempts().filter(
+        Q(user=user) | Q(user__in=users_led_by(user).values("pk")) | Q(invitation__team__in=led)
+    )
+
+
+def attempt_get_visible(*, user: User, attempt_id: Any) -> Attempt:
+    attempt = (
+        attempts_visible_to(user=user)
+        .filter(pk=parse_uuid(attempt_id, "Attempt not found."))
+        .first()
+    )
+    if attempt is None:
+        raise NotFound("Attempt not found.")
+    return attempt
+
+
+def attempts_of_quiz(*, user: User, quiz: Quiz) -> QuerySet[Attempt]:
+    return _attempts().filter(user=user, quiz=quiz).order_by("-started_at")
+
+
+def team_attempts(*, lead: User, team_id: Any) -> QuerySet[Attempt]:
+    team = team_get_led(user=lead, team_id=team_id)
+    return (
+        _attempts()
+        .filter(Q(user__memberships__team=team) | Q(invitation__team=team))
+        .order_by("-started_at")
+    )
+
+
+# --- review policy ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Visibility:
+    score: bool = False
+    correctness: bool = False
+    explanations: bool = False
+
+    @property
+    def any_review(self) -> bool:
+        return self.correctness or self.explanations
+
+
+EVERYTHING = Visibility(score=True, correctness=True, explanations=True)
+
+
+def viewer_is_reviewer(*, viewer: Any, attempt: Attempt) -> bool:
+    """Leads of the taker's team (or of the candidate's team) and admins see full results."""
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return False
+    if attempt.user_id == viewer.pk:
+        return user_is_admin(viewer)
+    return True  # callers fetched the attempt through attempts_visible_to
+
+
+def review_visibility(attempt: Attempt, *, reviewer: bool = False) -> Visibility:
+    """What may be shown of ``attempt`` now. Nothing before it is scored; a reviewer (lead,
+    admin) sees everything after that; a taker sees what the version's policy allows."""
+    if attempt.status != Attempt.Status.SCORED:
+        return Visibility()
+    if reviewer:
+        return EVERYTHING
+    version = attempt.quiz_version
+    if version.review_when == QuizVersion.ReviewWhen.NEVER:
+        return Visibility()
+    if version.review_when == QuizVersion.ReviewWhen.AFTER_CLOSE and (
+        version.closes_at is None or timezone.now() < version.closes_at
+    ):
+        return Visibility()
+    return Visibility(
+        score=version.review_score,
+        correctness=version.review_correctness,
+        explanations=version.review_explanations,
+    )
+
+
+def attempt_review(attempt: Attempt, visibility: Visibility) -> list[dict[str, Any]]:
+    """Per question: the taker's choices and, as allowed, correctness and explanations."""
+    if not visibility.any_review:
+        return []
+    answers = attempt_answers(attempt)
+    review = []
+    for question in attempt_questions(attempt):
+        answer = answers.get(question.pk)
+        chosen = set(answer.choice_ids) if answer else set()
+        item: dict[str, Any] = {
+            "question": question.pk,
+            "text": question.text_html,
+            "kind": question.kind,
+            "your_choices": sorted(chosen),
+            "choices": [],
+        }
+        if visibility.correctness:
+            item["correct"] = bool(answer and answer.credit is not None and answer.credit >= 1)
+            item["credit"] = answer.credit if answer and answer.credit is not None else 0.0
+        for choice in question.shuffled_choices:  # type: ignore[attr-defined]
+            shown: dict[str, Any] = {
+                "id": choice.pk,
+                "text": choice.text,
+                "chosen": choice.pk in chosen,
+            }
+            if visibility.correctness:
+                shown["is_correct"] = choice.is_correct
+            if visibility.explanations:
+                shown["explanation"] = choice.explanation
+            item["choices"].append(shown)
+        review.append(item)
+    return review
+
+
+# --- candidate invitations --------------------------------------------------------------------
+
+
+def candidate_invitation_token(invitation: CandidateInvitation) -> str:
+    return signing.dumps(str(invitation.pk), salt=CANDIDATE_SALT)
+
+
+def candidate_invitation_url(invitation: CandidateInvitation) -> str:
+    return f"/c/{candidate_invitation_token(invitation)}/"
+
+
+def candidate_invitation_from_token(token: str) -> CandidateInvitation:
+    try:
+        invitation_id = uuid.UUID(signing.loads(token, salt=CANDIDATE_SALT))
+        return CandidateInvitation.objects.select_related("quiz", "team", "invited_by").get(
+            pk=invitation_id
+        )
+    except (signing.BadSignature, ValueError, TypeError, CandidateInvitation.DoesNotExist) as exc:
+        raise NotFound("This link is not valid.") from exc
+
+
+def candidate_invitation_state(invitation: CandidateInvitation) -> str:
+    """``revoked``, ``completed``, ``in_progress``, ``expired``, ``used_up`` or ``pending``."""
+    if invitation.revoked_at:
+        return "revoked"
+    attempts = list(invitation.attempts.order_by("-started_at").values_list("status", flat=True))
+    if attempts and attempts[0] in (Attempt.Status.SUBMITTED, Attempt.Status.SCORED):
+        version = quiz_current_version(invitation.quiz)
+        allowed = version.attempts_allowed if version else 1
+        if allowed and len(attempts) >= allowed:
+            return "completed"
+    if attempts and attempts[0] == Attempt.Status.IN_PROGRESS:
+        return "in_progress"
+    if invitation.expires_at <= timezone.now():
+        return "expired"
+    return "pending"
+
+
+def candidate_invitations_for(*, user: User, team_id: Any = None) -> QuerySet[CandidateInvitation]:
+    invitations = CandidateInvitation.objects.filter(team__in=teams_led_by(user).values("pk"))
+    if team_id not in (None, ""):
+        team = team_get_led(user=user, team_id=team_id)
+        invitations = invitations.filter(team=team)
+    latest = Attempt.objects.filter(invitation=OuterRef("pk")).order_by("-started_at")
+    return (
+        invitations.select_related("quiz", "team", "invited_by")
+        .annotate(
+            attempt_count=Count("attempts"),
+            last_status=Subquery(latest.values("status")[:1]),
+            last_score=Subquery(latest.values("score")[:1]),
+            last_max_score=Subquery(latest.values("max_score")[:1]),
+            last_band=Subquery(latest.values("band__label")[:1]),
+            last_attempt_id=Subquery(latest.values("pk")[:1]),
+        )
+        .order_by("-created_at")
+    )
+
+
+def candidate_invitation_get_managed(*, user: User, invitation_id: Any) -> CandidateInvitation:
+    invitation = (
+        candidate_invitations_for(user=user)
+        .filter(pk=parse_uuid(invitation_id, "Invitation not found."))
+        .first()
+    )
+    if invitation is None:
+        raise NotFound("Invitation not found.")
+    return invitation
+
+
+def invitation_state_from_annotations(invitation: CandidateInvitation) -> str:
+    """The same answer as ``candidate_invitation_state`` from list annotations (no queries)."""
+    if invitation.revoked_at:
+        return "revoked"
+    status = getattr(invitation, "last_status", None)
+    if status in (Attempt.Status.SUBMITTED, Attempt.Status.SCORED):
+        return "completed"
+    if status == Attempt.Status.IN_PROGRESS:
+        return "in_progress"
+    if invitation.expires_at <= timezone.now():
+        return "expired"
+    return "pending"
+
+
+def quizzes_for_invitations() -> QuerySet[Quiz]:
+    return (
+        Quiz.objects.filter(is_published=True)
+        .filter(Exists(QuizVersion.objects.filter(quiz=OuterRef("pk"), published_at__isnull=False)))
+        .order_by("title")
+    )

@@ -1,0 +1,620 @@
+"""Writes for assessments: authoring versions, attempts (start, autosave, submit, score),
+candidate invitations, the sweep, and item analysis.
+
+Guarantees (each has a test):
+- an attempt is stored as submitted in the request; scoring happens in Celery after commit;
+- submitting twice, in parallel, or running the scoring task twice scores once;
+- no answer is saved after submit or after the deadline plus grace (409), and nothing saved
+  before is lost;
+- if the broker is down at submit time, ``attempts_sweep`` (every minute) finds the attempt.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.selectors import team_get_led, teams_led_by
+from assessments import scoring
+from assessments.models import (
+    Answer,
+    Attempt,
+    CandidateInvitation,
+    Choice,
+    ItemStatistic,
+    Question,
+    Quiz,
+    QuizVersion,
+    ResultBand,
+    SkillEvidence,
+)
+from assessments.selectors import (
+    candidate_invitation_state,
+    candidate_invitation_url,
+    quiz_current_version,
+)
+from core.email import email_send
+from core.errors import Conflict, NotFound, ValidationFailed
+from core.markdown import render_markdown
+from core.tasks import enqueue_on_commit
+from courses import services as courses_services
+from courses.models import Assignment, Module
+from courses.notifications import notify
+
+logger = logging.getLogger(__name__)
+
+STALE_SUBMISSION = timedelta(minutes=2)
+ITEM_ANALYSIS_MIN_ATTEMPTS = 10
+FOLLOW_UP_DUE = timedelta(days=7)
+WEAK_SKILL = 0.5
+
+
+# --- authoring --------------------------------------------------------------------------------
+
+
+def question_save(*, question: Question) -> Question:
+    question.text_html = render_markdown(question.text)
+    question.save()
+    return question
+
+
+def quiz_version_is_locked(version: QuizVersion) -> bool:
+    """A version with attempts is frozen: its results must keep their meaning."""
+    return version.attempts.exists()
+
+
+def quiz_version_create(*, quiz: Quiz, **settings_: Any) -> QuizVersion:
+    number = (quiz.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    return QuizVersion.objects.create(quiz=quiz, number=number, **settings_)
+
+
+@transaction.atomic
+def quiz_version_for_editing(*, quiz: Quiz) -> QuizVersion:
+    """The version an author may change: the newest one if nobody took it yet, otherwise a
+    fresh copy of it (questions, choices, skills, bands and rules), unpublished."""
+    Quiz.objects.select_for_update().get(pk=quiz.pk)
+    latest = quiz.versions.order_by("-number").first()
+    if latest is None:
+        return quiz_version_create(quiz=quiz)
+    if not quiz_version_is_locked(latest):
+        return latest
+    rules = {
+        field.name: getattr(latest, field.name)
+        for field in QuizVersion._meta.concrete_fields
+        if field.name not in {"id", "quiz", "number", "published_at", "created_at"}
+    }
+    copy = quiz_version_create(quiz=quiz, **rules)
+    for question in latest.questions.prefetch_related("choices", "skills"):
+        skills = list(question.skills.all())
+        choices = list(question.choices.all())
+        question.pk = None
+        question.version = copy
+        question.save()
+        question.skills.set(skills)
+        Choice.objects.bulk_create(
+            [
+                Choice(
+                    question=question,
+                    position=c.position,
+                    text=c.text,
+                    is_correct=c.is_correct,
+                    explanation=c.explanation,
+                )
+                for c in choices
+            ]
+        )
+    ResultBand.objects.bulk_create(
+        [
+            ResultBand(
+                version=copy,
+                min_score=b.min_score,
+                max_score=b.max_score,
+                label=b.label,
+                message=b.message,
+            )
+            for b in latest.bands.all()
+        ]
+    )
+    return copy
+
+
+def quiz_version_problems(version: QuizVersion) -> list[str]:
+    """What stops a version from being published (empty when it is ready)."""
+    problems = []
+    questions = list(version.questions.prefetch_related("choices"))
+    if not questions:
+        problems.append(_("Add at least one question."))
+    for number, question in enumerate(questions, start=1):
+        choices = list(question.choices.all())
+        correct = sum(c.is_correct for c in choices)
+        if len(choices) < 2:
+            problems.append(_("Question %(n)d needs at least two choices.") % {"n": number})
+        if question.kind in ("single", "true_false") and correct != 1:
+            problems.append(_("Question %(n)d needs exactly one correct choice.") % {"n": number})
+        if question.kind == "true_false" and len(choices) != 2:
+            problems.append(
+                _("Question %(n)d (true/false) needs exactly two choices.") % {"n": number}
+            )
+        if question.kind == "multiple" and correct < 1:
+            problems.append(_("Question %(n)d needs at least one correct choice.") % {"n": number})
+    bands = sorted(version.bands.all(), key=lambda b: b.min_score)
+    if bands and bands[0].min_score > 0:
+        problems.append(_("The lowest result band must start at 0."))
+    return problems
+
+
+def quiz_version_publish(*, version: QuizVersion) -> QuizVersion:
+    problems = quiz_version_problems(version)
+    if problems:
+        raise ValidationFailed(" ".join(problems), field_errors={"non_field_errors": problems})
+    if version.published_at is None:
+        version.published_at = timezone.now()
+        version.save(update_fields=["published_at"])
+    return version
+
+
+# --- attempts ---------------------------------------------------------------------------------
+
+
+def _attempts_used(*, quiz: Quiz, user: User | None, invitation: CandidateInvitation | None) -> int:
+    attempts = Attempt.objects.filter(quiz=quiz)
+    attempts = attempts.filter(user=user) if user else attempts.filter(invitation=invitation)
+    return attempts.exclude(status=Attempt.Status.ABANDONED).count()
+
+
+def _close_if_expired(attempt: Attempt) -> Attempt:
+    if attempt.status == Attempt.Status.IN_PROGRESS and attempt_time_is_up(attempt):
+        return attempt_submit(attempt=attempt, auto=True)
+    return attempt
+
+
+def attempt_time_is_up(attempt: Attempt, *, now: datetime | None = None) -> bool:
+    if attempt.deadline is None:
+        return False
+    grace = timedelta(seconds=attempt.quiz_version.grace_seconds)
+    return (now or timezone.now()) > attempt.deadline + grace
+
+
+def attempt_start(
+    *, quiz: Quiz, user: User | None = None, invitation: CandidateInvitation | None = None
+) -> Attempt:
+    """Start an attempt on the quiz's current published version.
+
+    ``Conflict`` (with the open attempt's ``id``) if one is in progress, or when no attempts
+    are left. A candidate's invitation must still be usable.
+    """
+    if (user is None) == (invitation is None):
+        raise ValueError("An attempt belongs to a user or to an invitation.")
+    if not quiz.is_published:
+        raise NotFound(_("Quiz not found."))
+    if invitation is not None:
+        state = candidate_invitation_state(invitation)
+        if state in {"expired", "revoked"}:
+            raise Conflict(_("This invitation can no longer be used."))
+    version = quiz_current_version(quiz)
+    if version is None:
+        raise NotFound(_("This quiz has no published version yet."))
+    open_attempts = Attempt.objects.select_related("quiz_version").filter(
+        quiz=quiz, status=Attempt.Status.IN_PROGRESS
+    )
+    open_attempts = (
+        open_attempts.filter(user=user) if user else open_attempts.filter(invitation=invitation)
+    )
+    current = open_attempts.first()
+    if current is not None and _close_if_expired(current).status == Attempt.Status.IN_PROGRESS:
+        raise Conflict(_("An attempt is already in progress."), extra={"id": str(current.pk)})
+    allowed = version.attempts_allowed
+    if allowed and _attempts_used(quiz=quiz, user=user, invitation=invitation) >= allowed:
+        raise Conflict(_("No attempts are left for this quiz."), extra={"code": "no_attempts_left"})
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            return Attempt.objects.create(
+                quiz=quiz,
+                quiz_version=version,
+                user=user,
+                invitation=invitation,
+                seed=secrets.randbelow(2**31),
+                started_at=now,
+                deadline=now + timedelta(minutes=version.time_limit_minutes)
+                if version.time_limit_minutes
+                else None,
+            )
+    except IntegrityError as exc:  # a parallel start won the race
+        current = open_attempts.first()
+        raise Conflict(
+            _("An attempt is already in progress."),
+            extra={"id": str(current.pk) if current else None},
+        ) from exc
+
+
+def answer_save(*, attempt: Attempt, question_id: Any, choice_ids: Any) -> Answer:
+    """Autosave one answer (replacing the previous one for that question).
+
+    The attempt row is locked, so a parallel submit either sees this answer or this call sees
+    the submit and refuses with ``Conflict``: an answer is never half-accepted.
+    """
+    try:
+        question_pk = int(question_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound(_("Question not found.")) from exc
+    if not isinstance(choice_ids, list) or not all(
+        isinstance(c, int) and not isinstance(c, bool) for c in choice_ids
+    ):
+        raise ValidationFailed(
+            _("Choices must be a list of choice ids."),
+            field_errors={"choices": [_("Give a list of choice ids.")]},
+        )
+    with transaction.atomic():
+        locked = (
+            Attempt.objects.select_for_update().select_related("quiz_version").get(pk=attempt.pk)
+        )
+        if locked.status != Attempt.Status.IN_PROGRESS:
+            raise Conflict(_("This attempt was submitted; answers can no longer change."))
+        if attempt_time_is_up(locked):
+            raise Conflict(_("Time is up for this attempt; answers can no longer change."))
+        question = (
+            Question.objects.filter(pk=question_pk, version_id=locked.quiz_version_id)
+            .prefetch_related("choices")
+            .first()
+        )
+        if question is None:
+            raise NotFound(_("Question not found."))
+        valid = {c.pk for c in question.choices.all()}
+        chosen = sorted(set(choice_ids))
+        if not set(chosen) <= valid:
+            raise ValidationFailed(
+                _("Some choices don't belong to this question."),
+                field_errors={"choices": [_("Choose among this question's choices.")]},
+            )
+        if question.kind != Question.Kind.MULTIPLE and len(chosen) > 1:
+            raise ValidationFailed(
+                _("Choose one answer."), field_errors={"choices": [_("Choose one answer.")]}
+            )
+        answer, _created = Answer.objects.update_or_create(
+            attempt=locked,
+            question=question,
+            defaults={"choice_ids": chosen, "saved_at": timezone.now()},
+        )
+    return answer
+
+
+def attempt_submit(*, attempt: Attempt, auto: bool = False) -> Attempt:
+    """Mark the attempt submitted (once) and score it in Celery after commit.
+
+    Repeating, or racing another submit, changes nothing: only the request whose conditional
+    update moves it out of ``in_progress`` enqueues scoring.
+    """
+    from assessments.tasks import score_attempt_task
+
+    with transaction.atomic():
+        moved = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.IN_PROGRESS).update(
+            status=Attempt.Status.SUBMITTED, submitted_at=timezone.now(), auto_submitted=auto
+        )
+        if moved:
+            enqueue_on_commit(score_attempt_task, str(attempt.pk))
+    attempt.refresh_from_db()
+    return attempt
+
+
+def attempt_score(*, attempt_id: Any) -> bool:
+    """Score a submitted attempt: credits, score, band, pass, skill evidence, follow-ups and
+    notifications, in one transaction. Returns False (changing nothing) unless the attempt is
+    ``submitted``: a second run, or a run after a worker died mid-way, is harmless.
+    """
+    with transaction.atomic():
+        attempt = (
+            Attempt.objects.select_for_update()
+            .select_related("quiz_version", "quiz", "quiz__module", "user", "invitation")
+            .filter(pk=attempt_id)
+            .first()
+        )
+        if attempt is None or attempt.status != Attempt.Status.SUBMITTED:
+            return False
+        version = attempt.quiz_version
+        questions = list(version.questions.prefetch_related("choices", "skills"))
+        answers = {a.question_id: a for a in attempt.answers.all()}
+        score = max_score = 0.0
+        for question in questions:
+            max_score += question.weight
+            answer = answers.get(question.pk)
+            if answer is None:
+                continue
+            answer.credit = scoring.answer_credit(
+                kind=question.kind,
+                correct={c.pk for c in question.choices.all() if c.is_correct},
+                chosen=set(answer.choice_ids),
+            )
+            score += answer.credit * question.weight
+        Answer.objects.bulk_update(list(answers.values()), ["credit"])
+        percent = 100 * score / max_score if max_score else 0.0
+        attempt.score = round(score, 4)
+        attempt.max_score = max_score
+        attempt.percent = round(percent, 2)
+        attempt.passed = percent + 1e-9 >= version.pass_percent
+        attempt.band = scoring.band_for(version.bands.all(), score)
+        attempt.status = Attempt.Status.SCORED
+        attempt.scored_at = timezone.now()
+        attempt.save(
+            update_fields=["score", "max_score", "percent", "passed", "band", "status", "scored_at"]
+        )
+        if attempt.user is not None:
+            _record_evidence(attempt, questions, answers)
+            _follow_up(attempt, questions, answers)
+        _notify_result(attempt)
+        _schedule_item_analysis(version.pk)
+    return True
+
+
+def _record_evidence(
+    attempt: Attempt, questions: list[Question], answers: dict[int, Answer]
+) -> None:
+    occurred_at = attempt.submitted_at or attempt.scored_at or timezone.now()
+    rows = [
+        SkillEvidence(
+            user=attempt.user,
+            skill=skill,
+            outcome=answers[q.pk].credit or 0.0,
+            weight=q.weight,
+            source=SkillEvidence.Source.ANSWER,
+            answer=answers[q.pk],
+            occurred_at=occurred_at,
+        )
+        for q in questions
+        if q.pk in answers
+        for skill in q.skills.all()
+    ]
+    SkillEvidence.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _follow_up(attempt: Attempt, questions: list[Question], answers: dict[int, Answer]) -> None:
+    user, quiz = attempt.user, attempt.quiz
+    if user is None:  # candidates get no assignments
+        return
+    at = attempt.scored_at or timezone.now()
+    if attempt.passed:
+        courses_services.quiz_passed(user=user, quiz_id=quiz.pk, at=at)
+        if quiz.module is not None:
+            courses_services.module_complete(user=user, module=quiz.module, via_quiz=True)
+        return
+    due_at = timezone.now() + FOLLOW_UP_DUE
+    reason = _("Your score on “%(quiz)s” was %(percent)d%%; the pass mark is %(pass)d%%.") % {
+        "quiz": quiz.title,
+        "percent": round(attempt.percent or 0),
+        "pass": attempt.quiz_version.pass_percent,
+    }
+    if quiz.module is not None:
+        courses_services.assignment_ensure(
+            user=user,
+            module=quiz.module,
+            source=Assignment.Source.QUIZ_RESULT,
+            reason=reason,
+            due_at=due_at,
+        )
+        return
+    for module in _modules_for_weak_skills(questions, answers)[:3]:
+        courses_services.assignment_ensure(
+            user=user,
+            module=module,
+            source=Assignment.Source.QUIZ_RESULT,
+            reason=reason,
+            due_at=due_at,
+        )
+
+
+def _modules_for_weak_skills(questions: list[Question], answers: dict[int, Answer]) -> list[Module]:
+    """Published modules teaching the skills where the attempt earned under half the credit."""
+    earned: dict[int, list[float]] = defaultdict(list)
+    for question in questions:
+        credit = answers[question.pk].credit if question.pk in answers else 0.0
+        for skill in question.skills.all():
+            earned[skill.pk].append(credit or 0.0)
+    weak = [pk for pk, credits in earned.items() if sum(credits) / len(credits) < WEAK_SKILL]
+    if not weak:
+        return []
+    modules = Module.objects.filter(is_published=True, skills__in=weak).distinct()
+    return list(modules.order_by("position", "title"))
+
+
+def _notify_result(attempt: Attempt) -> None:
+    quiz = attempt.quiz
+    if attempt.user is not None:
+        notify(
+            user=attempt.user,
+            key=f"attempt-scored:{attempt.pk}",
+            kind="quiz_result",
+            title=_("Your result for “%(quiz)s” is ready") % {"quiz": quiz.title},
+            url=f"/attempts/{attempt.pk}/result/",
+        )
+        return
+    invitation = attempt.invitation
+    if invitation is not None and invitation.invited_by is not None:
+        notify(
+            user=invitation.invited_by,
+            key=f"candidate-finished:{attempt.pk}",
+            kind="candidate_result",
+            title=_("%(who)s finished “%(quiz)s”")
+            % {"who": invitation.name or invitation.email, "quiz": quiz.title},
+            url=f"/candidates/{invitation.pk}/",
+        )
+
+
+def _schedule_item_analysis(version_id: int) -> None:
+    from assessments.tasks import item_analysis_task
+
+    # At most one recomputation per version per minute, however many attempts are scored.
+    if cache.add(f"item-analysis:{version_id}", 1, timeout=60):
+        enqueue_on_commit(item_analysis_task, version_id)
+
+
+def attempts_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Submit attempts whose time is up and re-enqueue scoring of submissions that stayed
+    unscored (e.g. the broker was down at submit time). Safe to run in parallel."""
+    from assessments.tasks import score_attempt_task
+
+    now = now or timezone.now()
+    expired = 0
+    candidates = Attempt.objects.select_related("quiz_version").filter(
+        status=Attempt.Status.IN_PROGRESS, deadline__lt=now
+    )
+    for attempt in candidates.iterator():
+        if (
+            attempt_time_is_up(attempt, now=now)
+            and attempt_submit(attempt=attempt, auto=True).auto_submitted
+        ):
+            expired += 1
+    stale = list(
+        Attempt.objects.filter(
+            status=Attempt.Status.SUBMITTED, submitted_at__lt=now - STALE_SUBMISSION
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for attempt_id in stale:
+        enqueue_on_commit(score_attempt_task, str(attempt_id))
+    return {"auto_submitted": expired, "rescored": len(stale)}
+
+
+# --- item analysis ----------------------------------------------------------------------------
+
+
+def item_analysis_compute(*, version_id: int) -> int:
+    """Facility and discrimination for every question of the version with at least
+    ``ITEM_ANALYSIS_MIN_ATTEMPTS`` scored attempts. Returns how many questions were updated."""
+    totals: dict[Any, float] = {
+        pk: score or 0.0
+        for pk, score in Attempt.objects.filter(
+            quiz_version_id=version_id, status=Attempt.Status.SCORED
+        ).values_list("pk", "score")
+    }
+    if len(totals) < ITEM_ANALYSIS_MIN_ATTEMPTS:
+        return 0
+    credits: dict[int, dict[Any, float]] = defaultdict(dict)
+    for question_id, attempt_id, credit in Answer.objects.filter(
+        attempt_id__in=list(totals), credit__isnull=False
+    ).values_list("question_id", "attempt_id", "credit"):
+        credits[question_id][attempt_id] = credit or 0.0
+    attempt_ids = list(totals)
+    updated = 0
+    now = timezone.now()
+    for question_id in Question.objects.filter(version_id=version_id).values_list("pk", flat=True):
+        result = scoring.item_analysis(
+            [totals[a] for a in attempt_ids],
+            [credits[question_id].get(a, 0.0) for a in attempt_ids],
+        )
+        ItemStatistic.objects.update_or_create(
+            question_id=question_id,
+            defaults={
+                "attempts": result.attempts,
+                "facility": round(result.facility, 4),
+                "discrimination": round(result.discrimination, 4),
+                "computed_at": now,
+            },
+        )
+        updated += 1
+    return updated
+
+
+# --- candidate invitations --------------------------------------------------------------------
+
+
+def candidate_invitation_create(
+    *,
+    invited_by: User,
+    email: str,
+    quiz_id: Any,
+    expires_at: datetime,
+    team_id: Any = None,
+    name: str = "",
+) -> CandidateInvitation:
+    """A lead invites a candidate to take a quiz; the link is emailed after commit.
+
+    The invitation belongs to one of the lead's teams (``team_id``, or their only team), so
+    only that team's leads see the result.
+    """
+    errors: dict[str, list[str]] = {}
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = [_("Enter a valid email address.")]
+    if expires_at <= timezone.now():
+        errors["expires_at"] = [_("The expiry must be in the future.")]
+    elif expires_at > timezone.now() + timedelta(days=90):
+        errors["expires_at"] = [_("An invitation can last at most 90 days.")]
+    if team_id in (None, ""):
+        teams = list(teams_led_by(invited_by)[:2])
+        if len(teams) != 1:
+            errors["team"] = [_("Choose the team this candidate is for.")]
+        team = teams[0] if teams else None
+    else:
+        team = team_get_led(user=invited_by, team_id=team_id)
+    try:
+        quiz = Quiz.objects.get(pk=int(quiz_id), is_published=True)
+    except (Quiz.DoesNotExist, TypeError, ValueError):
+        errors["quiz"] = [_("Choose a published quiz.")]
+        quiz = None
+    if quiz is not None and quiz_current_version(quiz) is None:
+        errors["quiz"] = [_("This quiz has no published version yet.")]
+    if errors or quiz is None or team is None:
+        raise ValidationFailed(_("Some fields need attention."), field_errors=errors)
+    invitation = CandidateInvitation.objects.create(
+        email=email,
+        name=name.strip(),
+        quiz=quiz,
+        team=team,
+        invited_by=invited_by,
+        expires_at=expires_at,
+    )
+    from assessments.tasks import candidate_invitation_send_task
+
+    enqueue_on_commit(candidate_invitation_send_task, str(invitation.pk))
+    return invitation
+
+
+def candidate_invitation_revoke(*, invitation: CandidateInvitation) -> CandidateInvitation:
+    CandidateInvitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    invitation.refresh_from_db()
+    return invitation
+
+
+def candidate_invitation_send(*, invitation_id: Any) -> bool:
+    """Email the candidate their link once (claimed before sending, released on failure)."""
+    claimed = CandidateInvitation.objects.filter(
+        pk=invitation_id, sent_at__isnull=True, revoked_at__isnull=True
+    ).update(sent_at=timezone.now())
+    if not claimed:
+        return False
+    invitation = CandidateInvitation.objects.select_related("quiz", "invited_by").get(
+        pk=invitation_id
+    )
+    inviter = invitation.invited_by
+    try:
+        email_send(
+            to=invitation.email,
+            template="emails/candidate_invitation",
+            context={
+                "invitation": invitation,
+                "inviter_name": inviter.get_full_name() if inviter else "Readiness",
+                "url": f"{settings.SITE_URL}{candidate_invitation_url(invitation)}",
+            },
+            language=inviter.language if inviter else None,
+            time_zone=inviter.time_zone if inviter else None,
+        )
+    except Exception:
+        CandidateInvitation.objects.filter(pk=invitation_id).update(sent_at=None)
+        raise
+    return True

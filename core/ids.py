@@ -1,0 +1,45 @@
+"""Parsing ids from URLs, query strings and JSON. Anything that is not a valid id of ours is
+"not found" (never a 500): non-numbers, Unicode digits, zero, negatives, or numbers that
+don't fit a database bigint."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from rest_framework import serializers
+
+from core.errors import NotFound
+
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: Any, message: str = "Not found.") -> int:
+    if isinstance(value, bool):
+        raise NotFound(message)
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        if not (text.isascii() and text.isdigit()):
+            raise NotFound(message)
+        number = int(text)
+    if not 1 <= number <= MAX_ID:
+        raise NotFound(message)
+    return number
+
+
+def parse_uuid(value: Any, message: str = "Not found.") -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise NotFound(message) from exc
+
+
+class IdField(serializers.IntegerField):
+    """An id in JSON input: a positive integer that fits a database bigint."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
