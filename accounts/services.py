@@ -300,7 +300,11 @@ def invitation_accept(
     account to a team. ``Conflict`` if the invitation is used, revoked or expired (checked
     under a row lock, so a double click joins once).
     """
-    invitation = Invitation.objects.select_for_update().select_related("team").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("team")
+        .get(pk=invitation.pk)
+    )
     invitation_check_usable(invitation)
     user = User.objects.filter(email__iexact=invitation.email).first()
     if user is not None and getattr(acting_user, "pk", None) != user.pk:

@@ -165,6 +165,10 @@ def attempt_get_visible(*, user: User, attempt_id: Any) -> Attempt:
     return attempt
 
 
+def attempts_visible_to_candidate(*, invitation: CandidateInvitation) -> QuerySet[Attempt]:
+    return _attempts().filter(invitation=invitation).order_by("-started_at")
+
+
 def attempts_of_quiz(*, user: User, quiz: Quiz) -> QuerySet[Attempt]:
     return _attempts().filter(user=user, quiz=quiz).order_by("-started_at")
 

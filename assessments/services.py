@@ -260,7 +260,9 @@ def answer_save(*, attempt: Attempt, question_id: Any, choice_ids: Any) -> Answe
         )
     with transaction.atomic():
         locked = (
-            Attempt.objects.select_for_update().select_related("quiz_version").get(pk=attempt.pk)
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz_version")
+            .get(pk=attempt.pk)
         )
         if locked.status != Attempt.Status.IN_PROGRESS:
             raise Conflict(_("This attempt was submitted; answers can no longer change."))
@@ -317,7 +319,7 @@ def attempt_score(*, attempt_id: Any) -> bool:
     """
     with transaction.atomic():
         attempt = (
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))
             .select_related("quiz_version", "quiz", "quiz__module", "user", "invitation")
             .filter(pk=attempt_id)
             .first()

@@ -27,3 +27,5 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 SITE_URL = "http://testserver"
+# Live-server request threads must not keep connections open past the test.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include("accounts.urls")),
     path("", include("courses.urls")),
+    path("", include("assessments.urls")),
     path("", include("core.urls")),
 ]
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from courses.selectors import assignable_modules, assignable_sops
+from courses.selectors import assignable_modules, assignable_quizzes, assignable_sops
 
 
 def end_of_day(day: date) -> datetime:
@@ -37,10 +37,12 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         modules = [(f"module:{m.pk}", m.title) for m in assignable_modules()]
         sops = [(f"sop:{s.pk}", s.title) for s in assignable_sops()]
+        quizzes = [(f"quiz:{q.pk}", q.title) for q in assignable_quizzes()]
         cast(forms.ChoiceField, self.fields["target"]).choices = [
             ("", _("Choose a module or SOP")),
             (_("Modules"), modules),
             (_("SOPs"), sops),
+            (_("Quizzes"), quizzes),
         ]
         cast(forms.ChoiceField, self.fields["users"]).choices = [
             (str(u.pk), u.name or u.email) for u in members
@@ -59,6 +61,7 @@ class AssignForm(forms.Form):
             "user_ids": self.cleaned_data["users"],
             "module_id": pk if kind == "module" else None,
             "sop_id": pk if kind == "sop" else None,
+            "quiz_id": pk if kind == "quiz" else None,
             "due_at": end_of_day(due) if due else None,
             "reason": self.cleaned_data.get("reason", ""),
         }

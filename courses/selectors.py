@@ -175,7 +175,8 @@ def module_get(*, user: User, slug: str | None = None, pk: Any = None) -> Module
     lookup: dict[str, Any] = (
         {"slug": slug} if slug is not None else {"pk": as_int(pk, "Module not found.")}
     )
-    module = modules_list(user=user).filter(**lookup).first()
+    # "completion_quiz" is the reverse side of assessments' Quiz.module: no import needed.
+    module = modules_list(user=user).select_related("completion_quiz").filter(**lookup).first()
     if module is None:
         raise NotFound("Module not found.")
     return module
@@ -329,6 +330,11 @@ def team_training_summary(*, lead: User, team_id: Any) -> QuerySet[User]:
 
 def assignable_modules() -> QuerySet[Module]:
     return Module.objects.filter(is_published=True).order_by("title")
+
+
+def assignable_quizzes() -> QuerySet[Any]:
+    quiz_model = Assignment._meta.get_field("quiz").related_model
+    return quiz_model.objects.filter(is_published=True).order_by("title")  # type: ignore[union-attr]
 
 
 def assignable_sops() -> QuerySet[SOP]:

@@ -153,3 +153,43 @@ def api_as() -> Callable[[User], APIClient]:
         return client
 
     return make
+
+
+@pytest.fixture
+def sop_published(db: None) -> Any:
+    return factories.sop_published
+
+
+@pytest.fixture
+def module_with_lessons(db: None) -> Any:
+    return factories.module_with_lessons
+
+
+@pytest.fixture
+def skill_factory(db: None) -> Any:
+    return factories.SkillFactory
+
+
+@pytest.fixture
+def quiz_published(db: None) -> Any:
+    return factories.quiz_published
+
+
+@pytest.fixture
+def quiz(db: None) -> Any:
+    """Three single-choice questions, weight 1, bands Low (0), Mid (1.5), High (2.5)."""
+    return factories.quiz_published()
+
+
+def broker_connections_reset() -> None:
+    """Drop pooled broker connections so the next publish uses the current ``broker_url``."""
+    from kombu import pools
+
+    from config.celery import app
+
+    celery: Any = app
+    if celery._pool is not None:
+        celery._pool.force_close_all()
+        celery._pool = None
+    celery.amqp._producer_pool = None
+    pools.reset()  # kombu's process-wide registry would hand back a closed pool

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import factory
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Team, User
+from assessments.models import Quiz
 from courses import services
 from courses.models import SOP, Lesson, Module, Skill
 
@@ -99,3 +101,72 @@ def module_with_lessons(lessons: int = 3, **fields: object) -> Module:
             )
         )
     return module
+
+
+def quiz_published(
+    *,
+    slug: str = "",
+    questions: list[dict[str, Any]] | None = None,
+    bands: list[tuple[float, float, str]] | None = None,
+    module: Module | None = None,
+    **rules: Any,
+) -> Quiz:
+    """A published quiz. ``questions`` are dicts with ``kind``, ``weight``, ``skills`` and
+    ``choices``: a list of (text, is_correct, explanation). Default: three single-choice
+    questions with choices A (right) and B, C (wrong), and bands from 0, 1.5 and 2.5."""
+    from assessments import services as assessment_services
+    from assessments.models import Choice, Question, Quiz, ResultBand
+
+    global _quiz_counter
+    _quiz_counter += 1
+    quiz = Quiz.objects.create(
+        slug=slug or f"quiz-{_quiz_counter}", title=f"Quiz {_quiz_counter}", module=module
+    )
+    rules.setdefault("attempts_allowed", 0)
+    version = assessment_services.quiz_version_create(quiz=quiz, **rules)
+    if questions is None:
+        questions = [
+            {
+                "kind": "single",
+                "choices": [
+                    (f"Q{n} right", True, f"Q{n} A is right because of reason {n}."),
+                    (f"Q{n} wrong one", False, f"Q{n} B explanation {n}."),
+                    (f"Q{n} wrong two", False, f"Q{n} C explanation {n}."),
+                ],
+            }
+            for n in range(1, 4)
+        ]
+    for position, item in enumerate(questions, start=1):
+        question = assessment_services.question_save(
+            question=Question(
+                version=version,
+                position=position,
+                text=f"Scenario **{position}**",
+                kind=item.get("kind", "single"),
+                weight=item.get("weight", 1.0),
+            )
+        )
+        question.skills.set(item.get("skills", []))
+        for number, (text, right, why) in enumerate(item["choices"], start=1):
+            Choice.objects.create(
+                question=question, position=number, text=text, is_correct=right, explanation=why
+            )
+    for low, high, label in (
+        bands if bands is not None else [(0, 1.49, "Low"), (1.5, 2.49, "Mid"), (2.5, 3, "High")]
+    ):
+        ResultBand.objects.create(
+            version=version, min_score=low, max_score=high, label=label, message=f"{label} message"
+        )
+    assessment_services.quiz_version_publish(version=version)
+    return quiz
+
+
+_quiz_counter = 0
+
+
+def right_choice_ids(question: Any) -> list[int]:
+    return [c.pk for c in question.choices.all() if c.is_correct]
+
+
+def wrong_choice_ids(question: Any) -> list[int]:
+    return [c.pk for c in question.choices.all() if not c.is_correct][:1]

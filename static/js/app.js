@@ -1,12 +1,24 @@
 // Readiness: small progressive enhancements. Every page works without this file.
 (function () {
   "use strict";
-  // Put focus on the first field with an error so keyboard and screen-reader users land on it.
+
+  // htmx: swap error answers too (the server sends a readable message with 4xx/5xx).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status >= 400) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
+    // Put focus on the first field with an error so keyboard and screen-reader users land on it.
     var invalid = document.querySelector("[aria-invalid='true']");
     if (invalid) { invalid.focus(); }
+    startTimers();
+    countAnswers();
   });
-  // Buttons with data-copy="#id" copy that element's text (used for one-time secrets).
+
+  // Buttons with data-copy="#id" copy that element's text (used for one-time secrets, links).
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
     if (!button) { return; }
@@ -17,4 +29,41 @@
       });
     }
   });
+
+  // Quiz: "3 of 5 answered", updated as answers change.
+  function countAnswers() {
+    var counter = document.getElementById("answered-count");
+    if (!counter) { return; }
+    var total = parseInt(counter.getAttribute("data-total"), 10);
+    function update() {
+      var answered = 0;
+      document.querySelectorAll("fieldset.question").forEach(function (fieldset) {
+        if (fieldset.querySelector("input:checked")) { answered += 1; }
+      });
+      var template = counter.getAttribute("data-template") || "__n__ of __total__ answered";
+      counter.textContent = template.replace("__n__", answered).replace("__total__", total);
+    }
+    document.addEventListener("change", function (event) {
+      if (event.target.closest("fieldset.question")) { update(); }
+    });
+  }
+
+  // Quiz: a countdown to the deadline (the server enforces it; this only shows it).
+  function startTimers() {
+    document.querySelectorAll(".timer[data-deadline]").forEach(function (timer) {
+      var deadline = Date.parse(timer.getAttribute("data-deadline"));
+      if (isNaN(deadline)) { return; }
+      function tick() {
+        var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+        var minutes = Math.floor(left / 60);
+        var seconds = left % 60;
+        timer.textContent = left > 0
+          ? minutes + ":" + (seconds < 10 ? "0" : "") + seconds
+          : (timer.getAttribute("data-label-up") || "Time is up");
+        timer.classList.toggle("low", left <= 60);
+        if (left > 0) { setTimeout(tick, 1000); }
+      }
+      tick();
+    });
+  }
 })();

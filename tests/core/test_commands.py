@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django_celery_beat.models import PeriodicTask
 
 from accounts.models import Membership, Team, User
+from assessments.models import Quiz
 from courses.models import SOP, Assignment, Lesson, Module, RoleProfile, Skill, SOPVersion
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,16 @@ def test_demo_loads_the_documented_logins_and_a_second_run_changes_nothing(setti
         )
     ) == ["escalation-handling", "new-agent-first-week"]
     assert "readiness-demo" in out.getvalue()
+    assert "Candidate link (lead-readiness quiz, no login needed)" in out.getvalue()
+    lead_quiz = Quiz.objects.get(slug="lead-readiness").versions.get()
+    assert [q.choices.count() for q in lead_quiz.questions.all()] == [3, 3, 3, 3, 3]
+    assert sorted(lead_quiz.bands.values_list("min_score", "label")) == [
+        (0.0, "Time to skill up"),
+        (2.0, "On the right track"),
+        (4.0, "Ready to lead"),
+    ]
+    assert Quiz.objects.get(slug="agent-knowledge-check").versions.get().questions.count() >= 8
+    assert Quiz.objects.get(slug="service-metrics-quiz").module.slug == "service-metrics"
     assert User.objects.get(email="agent1@demo.test").check_password("readiness-demo")
 
     call_command("demo", stdout=StringIO())

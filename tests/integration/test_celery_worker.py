@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -14,17 +13,9 @@ from accounts.models import Invitation
 from accounts.tasks import invitation_send_task
 from config.celery import app
 from config.settings import redis_db_url
+from tests.conftest import broker_connections_reset
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-
-def _reset_connections() -> None:
-    """Drop pooled broker connections so the next publish uses the current ``broker_url``."""
-    celery: Any = app
-    if celery._pool is not None:
-        celery._pool.force_close_all()
-        celery._pool = None
-    celery.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -33,7 +24,7 @@ def redis_worker(redis_url: str) -> Iterator[None]:
     broker = redis_db_url(redis_url, 13)
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     app.conf.update(broker_url=broker, task_always_eager=False)
-    _reset_connections()
+    broker_connections_reset()
     with app.connection_for_write() as conn:
         conn.default_channel.client.flushdb()  # type: ignore[attr-defined]
     try:
@@ -41,7 +32,7 @@ def redis_worker(redis_url: str) -> Iterator[None]:
             yield
     finally:
         app.conf.update(saved)
-        _reset_connections()
+        broker_connections_reset()
 
 
 def test_a_real_worker_sends_the_invitation_email_once(redis_worker, invitation_factory):
@@ -64,3 +55,29 @@ def test_a_real_worker_sends_the_invitation_email_once(redis_worker, invitation_
     assert invitation.sent_at is not None
     assert [m.to for m in mail.outbox] == [["newhire@example.test"]]
     assert Invitation.objects.filter(sent_at__isnull=False).count() == 1
+
+
+def test_a_real_worker_scores_a_submitted_attempt(redis_worker, member):
+    from assessments import services
+    from assessments.models import Attempt, Question
+    from tests import factories
+
+    # given an attempt with every answer right, submitted in a committed transaction
+    quiz = factories.quiz_published()
+    attempt = services.attempt_start(quiz=quiz, user=member)
+    for question in Question.objects.filter(version=attempt.quiz_version):
+        services.answer_save(
+            attempt=attempt,
+            question_id=question.pk,
+            choice_ids=factories.right_choice_ids(question),
+        )
+    services.attempt_submit(attempt=attempt)  # enqueues on commit, through Redis
+
+    # then the worker scores it
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        attempt.refresh_from_db()
+        if attempt.status == Attempt.Status.SCORED:
+            break
+        time.sleep(0.1)
+    assert (attempt.status, attempt.score, attempt.band.label) == ("scored", 3.0, "High")

@@ -98,7 +98,9 @@ class Command(BaseCommand):
         try:
             if self._wait_healthy(f"{url}/healthz", children):
                 self.stdout.write("\n" + "=" * 72)
-                self.stdout.write(demo_banner(demo_summary(), url=url) if settings.DEBUG else url)
+                self.stdout.write(
+                    demo_banner(demo_summary(site_url=url), url=url) if settings.DEBUG else url
+                )
                 self.stdout.write("Press Ctrl-C to stop.")
                 self.stdout.write("=" * 72 + "\n")
             while all(child.poll() is None for child in children.values()):

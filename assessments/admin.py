@@ -1,0 +1,285 @@
+"""Authoring quizzes in Django admin.
+
+A quiz's questions live in versions. A version that has attempts is read-only; "Edit
+questions" on the quiz opens the newest version, or a fresh copy of it when it has attempts,
+so earlier results never change. Publishing checks the version first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from assessments import services
+from assessments.models import (
+    Attempt,
+    CandidateInvitation,
+    Choice,
+    ItemStatistic,
+    Question,
+    Quiz,
+    QuizVersion,
+    ResultBand,
+    SkillEvidence,
+)
+from core.errors import ValidationFailed
+from courses.admin import MarkdownPreviewMixin
+
+MARKDOWN_MEDIA = {"js": ("js/markdown_preview.js",), "css": {"all": ("css/admin_markdown.css",)}}
+
+
+class LockedVersionMixin:
+    """Inlines and pages of a version with attempts become read-only."""
+
+    def _locked(self, obj: Any) -> bool:
+        version = obj if isinstance(obj, QuizVersion) else getattr(obj, "version", None)
+        return (
+            version is not None
+            and version.pk is not None
+            and services.quiz_version_is_locked(version)
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._locked(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._locked(obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._locked(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "module", "is_published", "versions_link")
+    list_filter = ("is_published",)
+    search_fields = ("title", "slug")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("module",)
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "<int:quiz_id>/edit-questions/",
+                self.admin_site.admin_view(self.edit_questions),
+                name="assessments_quiz_edit_questions",
+            ),
+            *super().get_urls(),
+        ]
+
+    def edit_questions(self, request: HttpRequest, quiz_id: int) -> HttpResponse:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        quiz = get_object_or_404(Quiz, pk=quiz_id)
+        before = quiz.versions.count()
+        version = services.quiz_version_for_editing(quiz=quiz)
+        if quiz.versions.count() > before and before:
+            messages.info(
+                request,
+                _("People have taken version %(old)s, so your edits go into a new version %(new)s.")
+                % {"old": version.number - 1, "new": version.number},
+            )
+        return HttpResponseRedirect(
+            reverse("admin:assessments_quizversion_change", args=[version.pk])
+        )
+
+    @admin.display(description=_("questions"))
+    def versions_link(self, obj: Quiz) -> str:
+        url = reverse("admin:assessments_quiz_edit_questions", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Edit questions"))
+
+
+class QuestionInline(LockedVersionMixin, MarkdownPreviewMixin, admin.StackedInline):
+    model = Question
+    extra = 0
+    fields = ("position", "text", "kind", "weight", "skills")
+    filter_horizontal = ("skills",)
+    show_change_link = True
+    ordering = ("position", "pk")
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "text":
+            from django import forms
+
+            kwargs["widget"] = forms.Textarea(
+                attrs={"rows": 5, "data-markdown-preview": "1", "class": "vLargeTextField"}
+            )
+            return db_field.formfield(**kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class BandInline(LockedVersionMixin, admin.TabularInline):
+    model = ResultBand
+    extra = 0
+    fields = ("min_score", "max_score", "label", "message")
+
+
+@admin.register(QuizVersion)
+class QuizVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
+    list_display = ("quiz", "number", "published_at", "time_limit_minutes", "attempt_count")
+    list_select_related = ("quiz",)
+    search_fields = ("quiz__title",)
+    readonly_fields = ("quiz", "number", "published_at", "item_statistics")
+    fieldsets = (
+        (None, {"fields": ("quiz", "number", "published_at")}),
+        (
+            _("Rules"),
+            {
+                "fields": (
+                    "time_limit_minutes",
+                    "grace_seconds",
+                    "attempts_allowed",
+                    "pass_percent",
+                    "shuffle_questions",
+                    "shuffle_choices",
+                )
+            },
+        ),
+        (
+            _("Review policy"),
+            {
+                "fields": (
+                    "review_when",
+                    "closes_at",
+                    "review_score",
+                    "review_correctness",
+                    "review_explanations",
+                )
+            },
+        ),
+        (_("Item analysis"), {"fields": ("item_statistics",)}),
+    )
+    inlines = (QuestionInline, BandInline)
+    change_form_template = "admin/assessments/quizversion/change_form.html"
+
+    class Media:
+        js = MARKDOWN_MEDIA["js"]
+        css = MARKDOWN_MEDIA["css"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # versions come from "Edit questions" on the quiz
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_staff
+
+    @admin.display(description=_("attempts"))
+    def attempt_count(self, obj: QuizVersion) -> int:
+        return obj.attempts.count()
+
+    @admin.display(description=_("per question"))
+    def item_statistics(self, obj: QuizVersion) -> str:
+        stats = ItemStatistic.objects.filter(question__version=obj).select_related("question")
+        rows = "".join(
+            format_html(
+                "<tr><td>{}</td><td>{}</td><td>{:.2f}</td><td>{:.2f}</td></tr>",
+                s.question.position,
+                s.attempts,
+                s.facility,
+                s.discrimination,
+            )
+            for s in stats.order_by("question__position")
+        )
+        if not rows:
+            return str(_("Shown once a question has 10 scored attempts."))
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            _("question"),
+            _("attempts"),
+            _("facility"),
+            _("discrimination"),
+            format_html(rows),
+        )
+
+    def response_change(self, request: HttpRequest, obj: QuizVersion) -> HttpResponse:
+        if "_publish" in request.POST:
+            try:
+                services.quiz_version_publish(version=obj)
+            except ValidationFailed as exc:
+                for problem in exc.field_errors.get("non_field_errors", [exc.message]):
+                    messages.error(request, problem)
+                return HttpResponseRedirect(request.path)
+            messages.success(request, _("Version %(n)s is published.") % {"n": obj.number})
+        return super().response_change(request, obj)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Question:
+            super().save_formset(request, form, formset, change)
+            return
+        questions = formset.save(commit=False)
+        for question in formset.deleted_objects:
+            question.delete()
+        for question in questions:
+            services.question_save(question=question)
+        formset.save_m2m()
+
+
+class ChoiceInline(LockedVersionMixin, admin.TabularInline):
+    model = Choice
+    extra = 3
+    fields = ("position", "text", "is_correct", "explanation")
+
+
+@admin.register(Question)
+class QuestionAdmin(LockedVersionMixin, MarkdownPreviewMixin, admin.ModelAdmin):
+    list_display = ("__str__", "version", "kind", "weight")
+    list_select_related = ("version__quiz",)
+    search_fields = ("text",)
+    fields = ("version", "position", "text", "kind", "weight", "skills")
+    readonly_fields = ("version",)
+    filter_horizontal = ("skills",)
+    inlines = (ChoiceInline,)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # questions are added on their version's page
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_staff
+
+    def save_model(self, request: HttpRequest, obj: Question, form: Any, change: bool) -> None:
+        services.question_save(question=obj)
+
+
+@admin.register(CandidateInvitation)
+class CandidateInvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "quiz", "team", "invited_by", "created_at", "expires_at", "revoked_at")
+    list_select_related = ("quiz", "team", "invited_by")
+    search_fields = ("email", "name")
+    readonly_fields = ("sent_at", "created_at")
+    autocomplete_fields = ("team", "invited_by")
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    list_display = ("pk", "quiz", "user", "invitation", "status", "score", "band", "started_at")
+    list_filter = ("status", "quiz")
+    list_select_related = ("quiz", "user", "invitation", "band")
+    search_fields = ("user__email", "invitation__email")
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # results never change by hand
+
+
+@admin.register(SkillEvidence)
+class SkillEvidenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "skill", "outcome", "weight", "source", "occurred_at")
+    list_filter = ("source", "skill")
+    list_select_related = ("user", "skill")
+    search_fields = ("user__email",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

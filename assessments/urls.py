@@ -1,0 +1,31 @@
+from django.urls import path
+
+from assessments import views
+
+app_name = "assessments"
+
+# The attempt pages exist twice: for learners (logged in) and for candidates (signed link).
+attempt_pages = [
+    ("", views.attempt_take, "take"),
+    ("answers/<int:question_id>/", views.answer_autosave, "answer"),
+    ("review/", views.attempt_review_before_submit, "review"),
+    ("submit/", views.attempt_submit, "submit"),
+    ("result/", views.attempt_result, "result"),
+]
+
+urlpatterns = [
+    path("quizzes/", views.quiz_list, name="quizzes"),
+    path("quizzes/<slug:slug>/", views.quiz_intro, name="quiz"),
+    path("c/<str:token>/", views.candidate_intro, name="candidate_intro"),
+    path("teams/<int:team_id>/candidates/", views.team_candidates, name="team_candidates"),
+    path("teams/<int:team_id>/results/", views.team_results, name="team_results"),
+    path("candidates/<uuid:invitation_id>/", views.candidate_detail, name="candidate"),
+    path(
+        "candidates/<uuid:invitation_id>/revoke/", views.candidate_revoke, name="candidate_revoke"
+    ),
+]
+for suffix, view, name in attempt_pages:
+    urlpatterns += [
+        path(f"attempts/<str:attempt_id>/{suffix}", view, name=f"attempt_{name}"),
+        path(f"c/<str:token>/attempts/<str:attempt_id>/{suffix}", view, name=f"candidate_{name}"),
+    ]

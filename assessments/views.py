@@ -1,0 +1,427 @@
+"""Quiz pages. The same attempt pages serve learners (logged in, ``/attempts/<id>/…``) and
+candidates (no account, ``/c/<signed token>/attempts/<id>/…``). They work without JavaScript;
+htmx adds per-answer autosave, and app.js a timer and an "answered" counter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.selectors import team_get_led
+from assessments import selectors, services
+from assessments.forms import CandidateInvitationForm
+from assessments.models import Attempt, CandidateInvitation, Quiz
+from core.errors import Conflict, DomainError, NotFound
+from core.forms import form_add_domain_error
+from core.http import request_user
+from core.ids import parse_uuid
+
+
+def _or_404(call: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return call(*args, **kwargs)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@dataclass
+class Access:
+    """Who is looking at an attempt and where its pages live."""
+
+    attempt: Attempt
+    base: str  # URL prefix of this attempt's pages, ending in "/"
+    is_taker: bool
+    invitation: CandidateInvitation | None = None
+
+    def url(self, page: str = "") -> str:
+        return f"{self.base}{page}"
+
+
+def _candidate_invitation(token: str) -> CandidateInvitation:
+    return _or_404(selectors.candidate_invitation_from_token, token)
+
+
+def _access(request: HttpRequest, attempt_id: Any, token: str | None, *, take: bool) -> Access:
+    """The attempt for this request: a candidate's (by token), the caller's own, or for the
+    result page one the caller may review (a lead's team member, or an admin)."""
+    if token is not None:
+        invitation = _candidate_invitation(token)
+        attempt = (
+            selectors.attempts_visible_to_candidate(invitation=invitation)
+            .filter(pk=_or_404(parse_uuid, attempt_id, "Attempt not found."))
+            .first()
+        )
+        if attempt is None:
+            raise Http404("Attempt not found.")
+        return Access(attempt, f"/c/{token}/attempts/{attempt.pk}/", True, invitation)
+    if not request.user.is_authenticated:
+        raise Http404
+    user = request_user(request)
+    if take:
+        attempt = _or_404(selectors.attempt_get_own, user=user, attempt_id=attempt_id)
+    else:
+        attempt = _or_404(selectors.attempt_get_visible, user=user, attempt_id=attempt_id)
+    return Access(attempt, f"/attempts/{attempt.pk}/", attempt.user_id == user.pk)
+
+
+def _login_unless_candidate(view: Any) -> Any:
+    def wrapper(request: HttpRequest, *args: Any, token: str | None = None, **kwargs: Any) -> Any:
+        if token is None and not request.user.is_authenticated:
+            return login_required(view)(request, *args, **kwargs)
+        return view(request, *args, token=token, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+# --- catalogue and intro ----------------------------------------------------------------------
+
+
+@login_required
+def quiz_list(request: HttpRequest) -> HttpResponse:
+    quizzes = selectors.quizzes_list(user=request_user(request))
+    return render(request, "assessments/quiz_list.html", {"quizzes": quizzes})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz_intro(request: HttpRequest, slug: str) -> HttpResponse:
+    """The quiz's rules and your earlier attempts; POST starts (or resumes) an attempt."""
+    user = request_user(request)
+    quiz = _or_404(selectors.quiz_get, user=user, slug=slug)
+    if request.method == "POST":
+        return _start(request, quiz=quiz, user=user)
+    version = selectors.quiz_current_version(quiz)
+    attempts = list(selectors.attempts_of_quiz(user=user, quiz=quiz)[:20])
+    for attempt in attempts:
+        attempt.visibility = selectors.review_visibility(attempt)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "assessments/quiz_intro.html",
+        {
+            "quiz": quiz,
+            "version": version,
+            "summary": selectors.quiz_version_summary(version) if version else None,
+            "attempts": attempts,
+            "start_url": request.path,
+            "resume_url": f"/attempts/{quiz.open_attempt_id}/" if quiz.open_attempt_id else None,
+        },
+    )
+
+
+def _start(
+    request: HttpRequest,
+    *,
+    quiz: Quiz,
+    user: Any = None,
+    invitation: Any = None,
+    token: str | None = None,
+) -> HttpResponse:
+    base = f"/c/{token}/attempts/" if token else "/attempts/"
+    try:
+        attempt = services.attempt_start(quiz=quiz, user=user, invitation=invitation)
+    except Conflict as exc:
+        if exc.extra.get("id"):
+            return redirect(f"{base}{exc.extra['id']}/")
+        messages.error(request, exc.message)
+        return redirect(request.path)
+    return redirect(f"{base}{attempt.pk}/")
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_intro(request: HttpRequest, token: str) -> HttpResponse:
+    """What a candidate sees first: the quiz, its rules, and a start button."""
+    invitation = _candidate_invitation(token)
+    state = selectors.candidate_invitation_state(invitation)
+    if request.method == "POST" and state in {"pending", "in_progress"}:
+        return _start(request, quiz=invitation.quiz, invitation=invitation, token=token)
+    latest = selectors.attempts_visible_to_candidate(invitation=invitation).first()
+    if state in {"completed", "used_up"} and latest is not None:
+        return redirect(f"/c/{token}/attempts/{latest.pk}/result/")
+    if state in {"expired", "revoked"}:
+        message = (
+            _("This invitation has expired. Ask the person who invited you for a new link.")
+            if state == "expired"
+            else _("This invitation was withdrawn.")
+        )
+        return render(
+            request, "assessments/candidate_unusable.html", {"message": message}, status=410
+        )
+    version = selectors.quiz_current_version(invitation.quiz)
+    if version is None:
+        raise Http404("Quiz not found.")
+    return render(
+        request,
+        "assessments/quiz_intro.html",
+        {
+            "quiz": invitation.quiz,
+            "version": version,
+            "summary": selectors.quiz_version_summary(version),
+            "attempts": [],
+            "invitation": invitation,
+            "resume_url": f"/c/{token}/attempts/{latest.pk}/"
+            if latest and latest.status == Attempt.Status.IN_PROGRESS
+            else None,
+            "last_result_url": f"/c/{token}/attempts/{latest.pk}/result/"
+            if latest and latest.status != Attempt.Status.IN_PROGRESS
+            else None,
+            "start_url": request.path,
+            "candidate": True,
+        },
+    )
+
+
+# --- taking an attempt ------------------------------------------------------------------------
+
+
+def _choices_from(data: Any, question_id: int) -> list[int]:
+    values = data.getlist(f"q{question_id}")
+    chosen = []
+    for value in values:
+        if not (value.isascii() and value.isdigit()) or len(value) > 18:
+            raise DomainError(_("That is not one of the choices."))
+        chosen.append(int(value))
+    return chosen
+
+
+@_login_unless_candidate
+@require_http_methods(["GET", "POST"])
+def attempt_take(request: HttpRequest, attempt_id: str, token: str | None = None) -> HttpResponse:
+    """All questions on one page. Without JavaScript, the buttons save every answer."""
+    access = _access(request, attempt_id, token, take=True)
+    attempt = access.attempt
+    if attempt.status != Attempt.Status.IN_PROGRESS:
+        return redirect(access.url("result/"))
+    questions = selectors.attempt_questions(attempt)
+    answers = selectors.attempt_answers(attempt)
+    time_up = services.attempt_time_is_up(attempt)
+    errors: list[str] = []
+    if request.method == "POST" and not time_up:
+        for question in questions:
+            try:
+                chosen = _choices_from(request.POST, question.pk)
+                saved = answers.get(question.pk)
+                if (saved.choice_ids if saved else []) != sorted(set(chosen)):
+                    answers[question.pk] = services.answer_save(
+                        attempt=attempt, question_id=question.pk, choice_ids=chosen
+                    )
+            except Conflict:
+                return redirect(access.url("result/"))
+            except DomainError as exc:
+                errors.append(
+                    _("Question %(n)s: %(message)s")
+                    % {"n": questions.index(question) + 1, "message": exc.message}
+                )
+        if not errors:
+            if "review" in request.POST:
+                return redirect(access.url("review/"))
+            messages.success(request, _("Your answers are saved."))
+            return redirect(access.url())
+    for question in questions:
+        saved = answers.get(question.pk)
+        question.chosen = set(saved.choice_ids) if saved else set()  # type: ignore[attr-defined]
+    return render(
+        request,
+        "assessments/attempt_take.html",
+        {
+            "access": access,
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "questions": questions,
+            "answered": len([q for q in questions if getattr(q, "chosen", None)]),
+            "time_up": time_up,
+            "errors": errors,
+        },
+    )
+
+
+@_login_unless_candidate
+@require_POST
+def answer_autosave(
+    request: HttpRequest, attempt_id: str, question_id: int, token: str | None = None
+) -> HttpResponse:
+    """htmx: save one question's answer and answer with a short status for the page."""
+    access = _access(request, attempt_id, token, take=True)
+    try:
+        chosen = _choices_from(request.POST, question_id)
+        answer = services.answer_save(
+            attempt=access.attempt, question_id=question_id, choice_ids=chosen
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        status = getattr(exc, "status_code", 400)
+        if not request.htmx:  # type: ignore[attr-defined]
+            messages.error(request, exc.message)
+            return redirect(access.url())
+        return render(
+            request, "assessments/_save_status.html", {"error": exc.message}, status=status
+        )
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect(access.url())
+    return render(request, "assessments/_save_status.html", {"answer": answer})
+
+
+@_login_unless_candidate
+def attempt_review_before_submit(
+    request: HttpRequest, attempt_id: str, token: str | None = None
+) -> HttpResponse:
+    """Which questions are answered and which are not, before submitting."""
+    access = _access(request, attempt_id, token, take=True)
+    attempt = access.attempt
+    if attempt.status != Attempt.Status.IN_PROGRESS:
+        return redirect(access.url("result/"))
+    questions = selectors.attempt_questions(attempt)
+    answers = selectors.attempt_answers(attempt)
+    rows = [
+        {
+            "number": n,
+            "question": q,
+            "answered": bool(answers.get(q.pk) and answers[q.pk].choice_ids),
+        }
+        for n, q in enumerate(questions, start=1)
+    ]
+    return render(
+        request,
+        "assessments/attempt_review.html",
+        {
+            "access": access,
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "rows": rows,
+            "unanswered": [r for r in rows if not r["answered"]],
+            "time_up": services.attempt_time_is_up(attempt),
+        },
+    )
+
+
+@_login_unless_candidate
+@require_POST
+def attempt_submit(request: HttpRequest, attempt_id: str, token: str | None = None) -> HttpResponse:
+    access = _access(request, attempt_id, token, take=True)
+    services.attempt_submit(attempt=access.attempt)
+    return redirect(access.url("result/"))
+
+
+@_login_unless_candidate
+def attempt_result(request: HttpRequest, attempt_id: str, token: str | None = None) -> HttpResponse:
+    """The result as the review policy allows (everything for a lead or an admin). While the
+    attempt is being scored, the page refreshes itself."""
+    access = _access(request, attempt_id, token, take=False)
+    attempt = access.attempt
+    if attempt.status == Attempt.Status.IN_PROGRESS and access.is_taker:
+        return redirect(access.url())
+    visibility = selectors.review_visibility(attempt, reviewer=not access.is_taker)
+    context = {
+        "access": access,
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "visibility": visibility,
+        "review": selectors.attempt_review(attempt, visibility),
+        "scoring": attempt.status == Attempt.Status.SUBMITTED,
+    }
+    if request.htmx and attempt.status == Attempt.Status.SCORED:  # type: ignore[attr-defined]
+        # The polling fragment asks for a full reload once the score is in.
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "assessments/attempt_result.html", context)
+
+
+# --- leads ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_candidates(request: HttpRequest, team_id: int) -> HttpResponse:
+    lead = request_user(request)
+    team = _or_404(team_get_led, user=lead, team_id=team_id)
+    form = CandidateInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.candidate_invitation_create(
+                invited_by=lead, team_id=team.pk, **form.service_arguments()
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc, field_map={"expires_at": "expires"})
+        else:
+            messages.success(
+                request,
+                _("The invitation is on its way to %(email)s. You can also copy the link below.")
+                % {"email": invitation.email},
+            )
+            return redirect("assessments:candidate", invitation_id=invitation.pk)
+    invitations = selectors.candidate_invitations_for(user=lead, team_id=team.pk)
+    page = Paginator(invitations, 50).get_page(request.GET.get("page"))
+    for invitation in page.object_list:
+        invitation.state = selectors.invitation_state_from_annotations(invitation)
+    return render(
+        request, "assessments/team_candidates.html", {"team": team, "form": form, "page": page}
+    )
+
+
+@login_required
+def candidate_detail(request: HttpRequest, invitation_id: str) -> HttpResponse:
+    lead = request_user(request)
+    invitation = _or_404(
+        selectors.candidate_invitation_get_managed, user=lead, invitation_id=invitation_id
+    )
+    attempts = list(selectors.attempts_visible_to_candidate(invitation=invitation))
+    latest = next((a for a in attempts if a.status == Attempt.Status.SCORED), None)
+    return render(
+        request,
+        "assessments/candidate_detail.html",
+        {
+            "invitation": invitation,
+            "state": selectors.invitation_state_from_annotations(invitation),
+            "link": request.build_absolute_uri(selectors.candidate_invitation_url(invitation)),
+            "attempts": attempts,
+            "latest": latest,
+            "review": selectors.attempt_review(latest, selectors.EVERYTHING) if latest else [],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def candidate_revoke(request: HttpRequest, invitation_id: str) -> HttpResponse:
+    lead = request_user(request)
+    invitation = _or_404(
+        selectors.candidate_invitation_get_managed, user=lead, invitation_id=invitation_id
+    )
+    back = reverse("assessments:candidate", args=[invitation.pk])
+    if request.method == "POST":
+        services.candidate_invitation_revoke(invitation=invitation)
+        messages.success(request, _("The invitation was withdrawn."))
+        return redirect(back)
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "title": _("Withdraw this invitation?"),
+            "body": _("The link sent to %(email)s stops working. Results already recorded stay.")
+            % {"email": invitation.email},
+            "action": _("Withdraw invitation"),
+            "cancel_url": back,
+        },
+    )
+
+
+@login_required
+def team_results(request: HttpRequest, team_id: int) -> HttpResponse:
+    """Quiz attempts of a team's members and candidates, newest first."""
+    lead = request_user(request)
+    team = _or_404(team_get_led, user=lead, team_id=team_id)
+    attempts = selectors.team_attempts(lead=lead, team_id=team.pk)
+    page = Paginator(attempts, 50).get_page(request.GET.get("page"))
+    return render(request, "assessments/team_results.html", {"team": team, "page": page})

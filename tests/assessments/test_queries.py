@@ -1,0 +1,121 @@
+"""Assessment lists and pages keep their query counts as the data grows."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from assessments import services
+from assessments.models import Question, Quiz
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(n, *, lead, member, team):
+    for _ in range(n):
+        quiz = factories.quiz_published()
+        mate = factories.UserFactory.create()
+        factories.MembershipFactory.create(user=mate, team=team)
+        for user in (member, mate):
+            attempt = services.attempt_start(quiz=quiz, user=user)
+            question = Question.objects.filter(version=attempt.quiz_version).first()
+            services.answer_save(
+                attempt=attempt,
+                question_id=question.pk,
+                choice_ids=factories.right_choice_ids(question),
+            )
+            services.attempt_submit(attempt=attempt)
+            services.attempt_score(attempt_id=attempt.pk)
+        invitation = services.candidate_invitation_create(
+            invited_by=lead,
+            email=f"c{quiz.pk}@example.test",
+            quiz_id=quiz.pk,
+            expires_at=timezone.now() + timedelta(days=3),
+        )
+        services.attempt_start(quiz=quiz, invitation=invitation)
+
+
+@pytest.fixture
+def world(lead, member, team):
+    grow(1, lead=lead, member=member, team=team)
+    return {"lead": lead, "member": member, "team": team}
+
+
+PAGES = {
+    "quiz-list": ("member", "/quizzes/"),
+    "team-candidates": ("lead", "/teams/{team}/candidates/"),
+    "team-results": ("lead", "/teams/{team}/results/"),
+}
+APIS = {
+    "quizzes": ("member", "/api/v1/quizzes/"),
+    "attempts-own": ("member", "/api/v1/attempts/"),
+    "attempts-team": ("lead", "/api/v1/attempts/?team={team}"),
+    "invitations": ("lead", "/api/v1/invitations/"),
+}
+
+
+@pytest.mark.parametrize(("who", "url"), PAGES.values(), ids=PAGES.keys())
+def test_pages(client, world, who, url, count_queries, django_assert_num_queries):
+    client.force_login(world[who])
+    url = url.format(team=world["team"].pk)
+    small = count_queries(lambda: client.get(url))
+    grow(6, **world)
+    assert Quiz.objects.count() == 7
+    with django_assert_num_queries(small):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(("who", "url"), APIS.values(), ids=APIS.keys())
+def test_apis(api_as, world, who, url, count_queries, django_assert_num_queries):
+    api = api_as(world[who])
+    url = url.format(team=world["team"].pk)
+    api.get(url)
+    small = count_queries(lambda: api.get(url))
+    grow(6, **world)
+    with django_assert_num_queries(small):
+        assert api.get(url).status_code == 200
+
+
+def attempt_on(quiz, user, *, scored):
+    attempt = services.attempt_start(quiz=quiz, user=user)
+    if scored:
+        services.attempt_submit(attempt=attempt)
+        services.attempt_score(attempt_id=attempt.pk)
+    return attempt
+
+
+def many_questions(n):
+    return [
+        {
+            "kind": "multiple" if i % 2 else "single",
+            "choices": [("a", True, "x"), ("b", i % 2 == 1, "y"), ("c", False, "z")],
+        }
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("page", "scored"),
+    [("", False), ("review/", False), ("result/", True), ("api", False), ("api", True)],
+    ids=["take", "review", "result", "api-open", "api-scored"],
+)
+def test_attempt_pages_do_not_grow_with_the_number_of_questions(
+    client, api_as, member, page, scored, count_queries, django_assert_num_queries
+):
+    client.force_login(member)
+    api = api_as(member)
+    api.get("/api/v1/me/")
+
+    def fetch(attempt):
+        if page == "api":
+            return api.get(f"/api/v1/attempts/{attempt.pk}/")
+        return client.get(f"/attempts/{attempt.pk}/{page}")
+
+    small = attempt_on(factories.quiz_published(questions=many_questions(2)), member, scored=scored)
+    large = attempt_on(
+        factories.quiz_published(questions=many_questions(12)), member, scored=scored
+    )
+    expected = count_queries(lambda: fetch(small))
+    with django_assert_num_queries(expected):
+        assert fetch(large).status_code == 200

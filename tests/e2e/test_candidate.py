@@ -1,0 +1,68 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from assessments.demo import demo_quizzes_load
+from assessments.models import Attempt
+from assessments.selectors import candidate_invitation_url
+from assessments.services import candidate_invitation_create
+from courses.demo import demo_skills_load
+from tests.e2e.conftest import shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The lead-readiness quiz's right answers, in order (from assessments/demo_content.py).
+RIGHT = [
+    "Read a sample of Sam's recent conversations",
+    "Agents close contacts quickly but miss the underlying issue",
+    "Set up a recurring sync or shared workflow",
+    "Move some agents from the quieter channels",
+    "Give them more hands-on training",
+]
+
+
+def test_a_candidate_takes_the_lead_readiness_quiz_from_the_link_to_the_result(page, lead):
+    # given the demo lead-readiness quiz and an invitation from a lead
+    demo_skills_load()
+    quiz = demo_quizzes_load()["lead-readiness"]
+    invitation = candidate_invitation_create(
+        invited_by=lead,
+        email="casey@example.test",
+        name="Casey",
+        quiz_id=quiz.pk,
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+
+    # when the candidate opens the link they see the rules and start
+    page.goto(candidate_invitation_url(invitation))
+    assert page.get_by_text("5 questions").is_visible()
+    assert page.get_by_text("A time limit of 15 minutes").is_visible()
+    shot(page, "candidate-intro")
+    page.get_by_role("button", name="Start").click()
+
+    # each answer is autosaved as they click (htmx), and the counter follows
+    for number, text in enumerate(RIGHT[:4], start=1):
+        page.get_by_label(re.compile(re.escape(text))).check()
+        page.locator(f"fieldset.question >> nth={number - 1} >> .save-status").wait_for()
+    assert page.locator("#answered-count").inner_text() == "4 of 5 answered"
+    shot(page, "candidate-answering")
+
+    # reviewing shows the unanswered question; they go back and answer it
+    page.get_by_role("button", name="Review and submit").click()
+    assert page.get_by_text("1 question is not answered yet.").is_visible()
+    page.get_by_role("link", name="Question 5").click()
+    page.get_by_label(re.compile(re.escape(RIGHT[4]))).check()
+    page.get_by_role("button", name="Review and submit").click()
+    assert page.get_by_text("Every question has an answer.").is_visible()
+    page.get_by_role("button", name="Submit my answers").click()
+
+    # then the result: the band, and every option explained
+    page.locator(".result-card").wait_for(timeout=15_000)
+    assert page.get_by_role("heading", name="Ready to lead", exact=True).is_visible()
+    assert page.locator(".result-card .stat").inner_text().startswith("5")
+    assert page.locator(".choices.review li").count() == 15
+    assert page.locator(".choices.review li.correct").count() == 5
+    shot(page, "candidate-result")
+    assert Attempt.objects.get(invitation=invitation).score == 5.0
