@@ -41,6 +41,10 @@ test: install-dev
 	@$(PY) scripts/ensure_chromium.py
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+## bench: benchmarks on PostgreSQL (BENCH_DATABASE_URL; a throwaway database is rebuilt)
+bench: install-dev
+	$(PY) scripts/bench.py
+
 ## lint: ruff (lint + format check), mypy and the migrations check
 lint: install-dev
 	$(BIN)/ruff check .

@@ -11,8 +11,10 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -75,9 +77,21 @@ class QuizAdmin(admin.ModelAdmin):
         ]
 
     def edit_questions(self, request: HttpRequest, quiz_id: int) -> HttpResponse:
+        """The newest version if nobody took it; otherwise confirm, then copy it (on POST)."""
         if not self.has_change_permission(request):
             raise PermissionDenied
         quiz = get_object_or_404(Quiz, pk=quiz_id)
+        latest = quiz.versions.order_by("-number").first()
+        if latest is not None and not services.quiz_version_is_locked(latest):
+            return HttpResponseRedirect(
+                reverse("admin:assessments_quizversion_change", args=[latest.pk])
+            )
+        if request.method != "POST":
+            return TemplateResponse(
+                request,
+                "admin/assessments/quiz/new_version_confirm.html",
+                {**self.admin_site.each_context(request), "quiz": quiz, "latest": latest},
+            )
         before = quiz.versions.count()
         version = services.quiz_version_for_editing(quiz=quiz)
         if quiz.versions.count() > before and before:
@@ -125,6 +139,10 @@ class BandInline(LockedVersionMixin, admin.TabularInline):
 class QuizVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
     list_display = ("quiz", "number", "published_at", "time_limit_minutes", "attempt_count")
     list_select_related = ("quiz",)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).annotate(n_attempts=Count("attempts"))
+
     search_fields = ("quiz__title",)
     readonly_fields = ("quiz", "number", "published_at", "item_statistics")
     fieldsets = (
@@ -169,9 +187,9 @@ class QuizVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_staff
 
-    @admin.display(description=_("attempts"))
+    @admin.display(description=_("attempts"), ordering="n_attempts")
     def attempt_count(self, obj: QuizVersion) -> int:
-        return obj.attempts.count()
+        return obj.n_attempts  # type: ignore[attr-defined]
 
     @admin.display(description=_("per question"))
     def item_statistics(self, obj: QuizVersion) -> str:

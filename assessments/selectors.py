@@ -69,8 +69,21 @@ def quizzes_list(*, user: User) -> QuerySet[Quiz]:
                 "attempts",
                 filter=Q(attempts__user=user) & ~Q(attempts__status=Attempt.Status.ABANDONED),
             ),
+            # only scores the review policy lets the taker see
             best_percent=Subquery(
-                Attempt.objects.filter(quiz=OuterRef("pk"), user=user, status="scored")
+                Attempt.objects.filter(
+                    quiz=OuterRef("pk"),
+                    user=user,
+                    status="scored",
+                    quiz_version__review_score=True,
+                )
+                .filter(
+                    Q(quiz_version__review_when=QuizVersion.ReviewWhen.IMMEDIATELY)
+                    | Q(
+                        quiz_version__review_when=QuizVersion.ReviewWhen.AFTER_CLOSE,
+                        quiz_version__closes_at__lte=timezone.now(),
+                    )
+                )
                 .order_by("-percent")
                 .values("percent")[:1]
             ),
@@ -199,15 +212,6 @@ class Visibility:
 EVERYTHING = Visibility(score=True, correctness=True, explanations=True)
 
 
-def viewer_is_reviewer(*, viewer: Any, attempt: Attempt) -> bool:
-    """Leads of the taker's team (or of the candidate's team) and admins see full results."""
-    if viewer is None or not getattr(viewer, "is_authenticated", False):
-        return False
-    if attempt.user_id == viewer.pk:
-        return user_is_admin(viewer)
-    return True  # callers fetched the attempt through attempts_visible_to
-
-
 def review_visibility(attempt: Attempt, *, reviewer: bool = False) -> Visibility:
     """What may be shown of ``attempt`` now. Nothing before it is scored; a reviewer (lead,
     admin) sees everything after that; a taker sees what the version's policy allows."""
@@ -307,10 +311,14 @@ def candidate_invitations_for(*, user: User, team_id: Any = None) -> QuerySet[Ca
         team = team_get_led(user=user, team_id=team_id)
         invitations = invitations.filter(team=team)
     latest = Attempt.objects.filter(invitation=OuterRef("pk")).order_by("-started_at")
+    allowed = QuizVersion.objects.filter(
+        quiz=OuterRef("quiz"), published_at__isnull=False
+    ).order_by("-number")
     return (
         invitations.select_related("quiz", "team", "invited_by")
         .annotate(
             attempt_count=Count("attempts"),
+            attempts_allowed=Subquery(allowed.values("attempts_allowed")[:1]),
             last_status=Subquery(latest.values("status")[:1]),
             last_score=Subquery(latest.values("score")[:1]),
             last_max_score=Subquery(latest.values("max_score")[:1]),
@@ -337,7 +345,9 @@ def invitation_state_from_annotations(invitation: CandidateInvitation) -> str:
     if invitation.revoked_at:
         return "revoked"
     status = getattr(invitation, "last_status", None)
-    if status in (Attempt.Status.SUBMITTED, Attempt.Status.SCORED):
+    allowed = getattr(invitation, "attempts_allowed", None) or 0
+    used_up = bool(allowed) and getattr(invitation, "attempt_count", 0) >= allowed
+    if status in (Attempt.Status.SUBMITTED, Attempt.Status.SCORED) and used_up:
         return "completed"
     if status == Attempt.Status.IN_PROGRESS:
         return "in_progress"

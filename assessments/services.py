@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +45,7 @@ from assessments.selectors import (
     candidate_invitation_state,
     candidate_invitation_url,
     quiz_current_version,
+    review_visibility,
 )
 from core.email import email_send
 from core.errors import Conflict, NotFound, ValidationFailed
@@ -150,6 +151,8 @@ def quiz_version_problems(version: QuizVersion) -> list[str]:
             )
         if question.kind == "multiple" and correct < 1:
             problems.append(_("Question %(n)d needs at least one correct choice.") % {"n": number})
+    if version.review_when == QuizVersion.ReviewWhen.AFTER_CLOSE and version.closes_at is None:
+        problems.append(_("“After the quiz closes” needs a closing time."))
     bands = sorted(version.bands.all(), key=lambda b: b.min_score)
     if bands and bands[0].min_score > 0:
         problems.append(_("The lowest result band must start at 0."))
@@ -182,10 +185,20 @@ def _close_if_expired(attempt: Attempt) -> Attempt:
 
 
 def attempt_time_is_up(attempt: Attempt, *, now: datetime | None = None) -> bool:
-    if attempt.deadline is None:
-        return False
-    grace = timedelta(seconds=attempt.quiz_version.grace_seconds)
-    return (now or timezone.now()) > attempt.deadline + grace
+    """Past the deadline plus grace, past the quiz's closing time, or past the candidate's
+    invitation (expired or withdrawn): no more answers."""
+    now = now or timezone.now()
+    version = attempt.quiz_version
+    if attempt.deadline is not None and now > attempt.deadline + timedelta(
+        seconds=version.grace_seconds
+    ):
+        return True
+    if version.closes_at is not None and now >= version.closes_at:
+        return True
+    invitation = attempt.invitation
+    return invitation is not None and (
+        invitation.revoked_at is not None or now >= invitation.expires_at
+    )
 
 
 def attempt_start(
@@ -207,14 +220,34 @@ def attempt_start(
     version = quiz_current_version(quiz)
     if version is None:
         raise NotFound(_("This quiz has no published version yet."))
-    open_attempts = Attempt.objects.select_related("quiz_version").filter(
+    if version.closes_at is not None and timezone.now() >= version.closes_at:
+        raise Conflict(_("This quiz is closed."), extra={"code": "closed"})
+    taker: dict[str, Any] = {"user": user} if user is not None else {"invitation": invitation}
+    for open_attempt in Attempt.objects.select_related("quiz_version", "invitation").filter(
+        quiz=quiz, status=Attempt.Status.IN_PROGRESS, **taker
+    ):
+        _close_if_expired(open_attempt)  # its own transaction: a refusal below can't undo it
+    with transaction.atomic():
+        # Count and create under a lock on the taker, so parallel starts can't exceed the
+        # attempts allowed.
+        if user is not None:
+            User.objects.select_for_update().filter(pk=user.pk).first()
+        else:
+            CandidateInvitation.objects.select_for_update().filter(pk=invitation.pk).first()  # type: ignore[union-attr]
+        return _attempt_create(quiz=quiz, version=version, user=user, invitation=invitation)
+
+
+def _attempt_create(
+    *, quiz: Quiz, version: QuizVersion, user: User | None, invitation: CandidateInvitation | None
+) -> Attempt:
+    open_attempts = Attempt.objects.select_related("quiz_version", "invitation").filter(
         quiz=quiz, status=Attempt.Status.IN_PROGRESS
     )
     open_attempts = (
         open_attempts.filter(user=user) if user else open_attempts.filter(invitation=invitation)
     )
     current = open_attempts.first()
-    if current is not None and _close_if_expired(current).status == Attempt.Status.IN_PROGRESS:
+    if current is not None:
         raise Conflict(_("An attempt is already in progress."), extra={"id": str(current.pk)})
     allowed = version.attempts_allowed
     if allowed and _attempts_used(quiz=quiz, user=user, invitation=invitation) >= allowed:
@@ -261,7 +294,7 @@ def answer_save(*, attempt: Attempt, question_id: Any, choice_ids: Any) -> Answe
     with transaction.atomic():
         locked = (
             Attempt.objects.select_for_update(of=("self",))
-            .select_related("quiz_version")
+            .select_related("quiz_version", "invitation")
             .get(pk=attempt.pk)
         )
         if locked.status != Attempt.Status.IN_PROGRESS:
@@ -389,16 +422,19 @@ def _follow_up(attempt: Attempt, questions: list[Question], answers: dict[int, A
     at = attempt.scored_at or timezone.now()
     if attempt.passed:
         courses_services.quiz_passed(user=user, quiz_id=quiz.pk, at=at)
-        if quiz.module is not None:
+        if quiz.module is not None and quiz.module.is_published:
             courses_services.module_complete(user=user, module=quiz.module, via_quiz=True)
         return
     due_at = timezone.now() + FOLLOW_UP_DUE
-    reason = _("Your score on “%(quiz)s” was %(percent)d%%; the pass mark is %(pass)d%%.") % {
-        "quiz": quiz.title,
-        "percent": round(attempt.percent or 0),
-        "pass": attempt.quiz_version.pass_percent,
-    }
-    if quiz.module is not None:
+    if review_visibility(attempt).score:
+        reason = _("Your score on “%(quiz)s” was %(percent)d%%; the pass mark is %(pass)d%%.") % {
+            "quiz": quiz.title,
+            "percent": round(attempt.percent or 0),
+            "pass": attempt.quiz_version.pass_percent,
+        }
+    else:  # the policy hides the score: say only what to do next
+        reason = _("Review this before trying “%(quiz)s” again.") % {"quiz": quiz.title}
+    if quiz.module is not None and quiz.module.is_published:
         courses_services.assignment_ensure(
             user=user,
             module=quiz.module,
@@ -469,8 +505,12 @@ def attempts_sweep(*, now: datetime | None = None) -> dict[str, int]:
 
     now = now or timezone.now()
     expired = 0
-    candidates = Attempt.objects.select_related("quiz_version").filter(
-        status=Attempt.Status.IN_PROGRESS, deadline__lt=now
+    candidates = Attempt.objects.select_related("quiz_version", "invitation").filter(
+        Q(deadline__lt=now)
+        | Q(quiz_version__closes_at__lte=now)
+        | Q(invitation__expires_at__lte=now)
+        | Q(invitation__revoked_at__isnull=False),
+        status=Attempt.Status.IN_PROGRESS,
     )
     for attempt in candidates.iterator():
         if (
@@ -481,11 +521,36 @@ def attempts_sweep(*, now: datetime | None = None) -> dict[str, int]:
     stale = list(
         Attempt.objects.filter(
             status=Attempt.Status.SUBMITTED, submitted_at__lt=now - STALE_SUBMISSION
-        ).values_list("pk", flat=True)[:1000]
+        )
+        .order_by("submitted_at")
+        .values_list("pk", flat=True)[:200]
     )
     for attempt_id in stale:
         enqueue_on_commit(score_attempt_task, str(attempt_id))
-    return {"auto_submitted": expired, "rescored": len(stale)}
+    return {"auto_submitted": expired, "rescored": len(stale), **_item_analysis_backstop()}
+
+
+def _item_analysis_backstop() -> dict[str, int]:
+    """Versions with attempts scored since their statistics were computed (the per-minute
+    debounce after scoring may have skipped them): recompute."""
+    from assessments.tasks import item_analysis_task
+
+    latest_stat = ItemStatistic.objects.filter(question__version=OuterRef("pk")).order_by(
+        "-computed_at"
+    )
+    versions = list(
+        QuizVersion.objects.annotate(
+            scored=Count("attempts", filter=Q(attempts__status=Attempt.Status.SCORED)),
+            last_scored=Max("attempts__scored_at"),
+            computed=Subquery(latest_stat.values("computed_at")[:1]),
+        )
+        .filter(scored__gte=ITEM_ANALYSIS_MIN_ATTEMPTS)
+        .filter(Q(computed__isnull=True) | Q(last_scored__gt=F("computed")))
+        .values_list("pk", flat=True)[:50]
+    )
+    for version_id in versions:
+        enqueue_on_commit(item_analysis_task, version_id)
+    return {"item_analysis": len(versions)}
 
 
 # --- item analysis ----------------------------------------------------------------------------
@@ -551,6 +616,14 @@ def candidate_invitation_create(
         validate_email(email)
     except ValidationError:
         errors["email"] = [_("Enter a valid email address.")]
+    if (
+        email == invited_by.email.lower()
+        or User.objects.filter(
+            Q(is_staff=True) | Q(memberships__role="lead"), email__iexact=email
+        ).exists()
+    ):
+        # Leads and admins can read every candidate's answers, so they can't be candidates.
+        errors["email"] = [_("Leads and admins can't be invited as candidates.")]
     if expires_at <= timezone.now():
         errors["expires_at"] = [_("The expiry must be in the future.")]
     elif expires_at > timezone.now() + timedelta(days=90):

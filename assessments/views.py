@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -46,6 +47,18 @@ class Access:
         return f"{self.base}{page}"
 
 
+class InvitationUnusable(Exception):
+    """A candidate's link was withdrawn or expired: answered with a clear 410 page."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _unusable(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "assessments/candidate_unusable.html", {"message": message}, status=410)
+
+
 def _candidate_invitation(token: str) -> CandidateInvitation:
     return _or_404(selectors.candidate_invitation_from_token, token)
 
@@ -55,6 +68,12 @@ def _access(request: HttpRequest, attempt_id: Any, token: str | None, *, take: b
     result page one the caller may review (a lead's team member, or an admin)."""
     if token is not None:
         invitation = _candidate_invitation(token)
+        if invitation.revoked_at is not None:
+            raise InvitationUnusable(_("This invitation was withdrawn."))
+        if take and invitation.expires_at <= timezone.now():
+            raise InvitationUnusable(
+                _("This invitation has expired. Ask the person who invited you for a new link.")
+            )
         attempt = (
             selectors.attempts_visible_to_candidate(invitation=invitation)
             .filter(pk=_or_404(parse_uuid, attempt_id, "Attempt not found."))
@@ -77,7 +96,10 @@ def _login_unless_candidate(view: Any) -> Any:
     def wrapper(request: HttpRequest, *args: Any, token: str | None = None, **kwargs: Any) -> Any:
         if token is None and not request.user.is_authenticated:
             return login_required(view)(request, *args, **kwargs)
-        return view(request, *args, token=token, **kwargs)
+        try:
+            return view(request, *args, token=token, **kwargs)
+        except InvitationUnusable as exc:
+            return _unusable(request, exc.message)
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
@@ -135,6 +157,10 @@ def _start(
             return redirect(f"{base}{exc.extra['id']}/")
         messages.error(request, exc.message)
         return redirect(request.path)
+    except NotFound as exc:
+        if token is not None:
+            return _unusable(request, _("This quiz is not available any more."))
+        raise Http404(exc.message) from exc
     return redirect(f"{base}{attempt.pk}/")
 
 

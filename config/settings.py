@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -153,6 +154,15 @@ INVITATION_EXPIRY = timedelta(days=env_int("INVITATION_EXPIRY_DAYS", 7))
 TRAINING_DUE_SOON_DAYS = env_int("TRAINING_DUE_SOON_DAYS", 3)
 SOP_REACK_DUE_DAYS = env_int("SOP_REACK_DUE_DAYS", 7)
 
+# Reminders (hourly sweep): "due soon" this many days before the due time; "overdue" this
+# many days after it, then again every REPEAT days while open; escalated to the leads after
+# ESCALATE days. A weekly digest goes to every lead on Monday at DIGEST_HOUR (UTC).
+REMINDER_DUE_SOON_DAYS = env_int("REMINDER_DUE_SOON_DAYS", 3)
+REMINDER_OVERDUE_AFTER_DAYS = env_int("REMINDER_OVERDUE_AFTER_DAYS", 1)
+REMINDER_REPEAT_DAYS = env_int("REMINDER_REPEAT_DAYS", 7)
+REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 3)
+DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German")), ("fr", _("French")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -254,6 +264,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "assessments.attempts_sweep": {
         "task": "assessments.attempts_sweep",
         "schedule": timedelta(minutes=1),
+    },
+    "courses.reminders_send_due": {
+        "task": "courses.reminders_send_due",
+        "schedule": crontab(minute=5),
+    },
+    "courses.notifications_send_emails": {
+        "task": "courses.notifications_send_emails",
+        "schedule": timedelta(minutes=5),
+    },
+    "courses.digests_send_weekly": {
+        "task": "courses.digests_send_weekly",
+        "schedule": crontab(minute=0, hour=DIGEST_HOUR, day_of_week="mon"),
     },
 }
 

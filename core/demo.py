@@ -12,7 +12,7 @@ from accounts.demo import DEMO_PEOPLE, demo_people_load
 from assessments.demo import DEMO_CANDIDATE, demo_assessments_load
 from assessments.models import CandidateInvitation
 from assessments.selectors import candidate_invitation_url
-from courses.demo import demo_training_load
+from courses.demo import demo_onboarding_load, demo_training_load
 
 DEFAULT_DEMO_PASSWORD = "readiness-demo"  # noqa: S105  (documented demo login, DEBUG only)
 
@@ -34,6 +34,7 @@ def demo_load() -> DemoSummary:
     people = demo_people_load(password=demo_password())
     demo_training_load(people=people)
     demo_assessments_load(people=people)
+    demo_onboarding_load(people=people)
     return demo_summary()
 
 

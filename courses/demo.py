@@ -175,3 +175,95 @@ def demo_training_load(*, people: dict[str, User]) -> None:
     sops = demo_sops_load(people=people)
     modules = demo_modules_load(skills=skills, sops=sops)
     demo_assignments_load(people=people, modules=modules, sops=sops)
+
+
+NEW_AGENT_TEMPLATE = "New agent: first month"
+# (due offset days, kind, title, link slug, description)
+NEW_AGENT_STEPS = [
+    (
+        0,
+        "task",
+        "Get your accounts and tools access",
+        "",
+        "Helpdesk, chat, phone and knowledge base logins all work.",
+    ),
+    (0, "read_sop", "Read the new-agent first week SOP", "new-agent-first-week", ""),
+    (
+        0,
+        "lead_signoff",
+        "Meet your lead",
+        "",
+        "A first 1:1: expectations, your schedule, who to ask.",
+    ),
+    (3, "task", "Shadow a senior agent", "", "Half a day listening in on calls and chats."),
+    (5, "module", "Complete the service metrics module", "service-metrics", ""),
+    (5, "module", "Complete the helpdesk tool module", "helpdesk-tool-basics", ""),
+    (
+        10,
+        "task",
+        "Handle your first supervised tickets",
+        "",
+        "Ten tickets with a senior agent reviewing before you send.",
+    ),
+    (
+        12,
+        "lead_signoff",
+        "First QA review",
+        "",
+        "Your lead reviews five of your tickets against the scorecard.",
+    ),
+    (26, "quiz", "Pass the agent knowledge check", "agent-knowledge-check", ""),
+    (
+        28,
+        "lead_signoff",
+        "Final onboarding sign-off",
+        "",
+        "You are ready to work the queue on your own.",
+    ),
+]
+# Demo plans: (email, start this many days ago, steps already done by title)
+DEMO_PLANS = [
+    ("agent1@demo.test", 4, ["Get your accounts and tools access", "Meet your lead"]),
+    ("agent2@demo.test", 18, ["Get your accounts and tools access"]),
+    ("agent3@demo.test", 0, []),
+]
+
+
+def demo_onboarding_load(*, people: dict[str, User]) -> None:
+    from courses import onboarding
+    from courses.models import ChecklistItemTemplate, ChecklistTemplate, OnboardingPlan, PlanItem
+
+    quiz_model = ChecklistItemTemplate._meta.get_field("quiz").related_model
+    template, created = ChecklistTemplate.objects.get_or_create(
+        name=NEW_AGENT_TEMPLATE,
+        defaults={"description": "The first four weeks of a new customer-service agent."},
+    )
+    if created:
+        for position, (offset, kind, title, slug, description) in enumerate(NEW_AGENT_STEPS):
+            ChecklistItemTemplate.objects.create(
+                template=template,
+                position=position,
+                due_offset_days=offset,
+                kind=kind,
+                title=title,
+                description=description,
+                sop=SOP.objects.filter(slug=slug).first() if kind == "read_sop" else None,
+                module=Module.objects.filter(slug=slug).first() if kind == "module" else None,
+                quiz=quiz_model.objects.filter(slug=slug).first() if kind == "quiz" else None,  # type: ignore[union-attr]
+            )
+    lead = people.get("lead@demo.test")
+    for email, days_ago, done in DEMO_PLANS:
+        user = people.get(email)
+        if user is None or OnboardingPlan.objects.filter(user=user, template=template).exists():
+            continue
+        plan = onboarding.onboarding_plan_start(
+            user=user,
+            template=template,
+            start_date=timezone.localdate() - timedelta(days=days_ago),
+            started_by=lead,
+        )
+        for item in PlanItem.objects.filter(plan=plan, title__in=done):
+            if item.kind == "lead_signoff" and lead is not None:
+                onboarding.plan_item_sign_off(item=item, lead=lead, comment="Great start, welcome!")
+            else:
+                onboarding.plan_item_tick(item=item, user=user)

@@ -3,10 +3,23 @@ creates it twice (a retried task, two sweeps at once) still creates it once."""
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
+from core.email import email_send
+from core.errors import NotFound
+from core.ids import parse_id
 from courses.models import Notification
+
+logger = logging.getLogger(__name__)
 
 
 def notify(
@@ -37,3 +50,99 @@ def notify(
     except IntegrityError:  # created by a parallel sweep between our check and insert
         return Notification.objects.get(key=key), False
     return notification, True
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+REMINDER_TITLES = {
+    "due_soon": _lazy("Due soon: %(title)s"),
+    "overdue": _lazy("Overdue: %(title)s"),
+    "escalation": _lazy("%(person)s is overdue with “%(title)s”"),
+}
+
+
+def notification_title(notification: Notification) -> str:
+    """The title in the active language (reminders are stored language-neutral)."""
+    template = REMINDER_TITLES.get(notification.kind)
+    params = notification.params if isinstance(notification.params, dict) else {}
+    if template is not None and params.get("title"):
+        return str(template) % {"title": params.get("title"), "person": params.get("person") or ""}
+    return notification.title
+
+
+def notifications_of(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def notifications_unread_count(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_get_own(*, user: User, notification_id: Any) -> Notification:
+    notification = Notification.objects.filter(
+        user=user, pk=parse_id(notification_id, "Notification not found.")
+    ).first()
+    if notification is None:
+        raise NotFound("Notification not found.")
+    return notification
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    notification.refresh_from_db()
+    return notification
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+# --- email ------------------------------------------------------------------------------------
+
+EMAIL_BATCH = 200
+EMAIL_MAX_AGE = timedelta(days=2)
+
+
+def notifications_send_emails(*, limit: int = EMAIL_BATCH, now: datetime | None = None) -> int:
+    """Email the notifications that want it, each once: a notification is claimed by a
+    conditional update before sending and released if sending fails (for the next run).
+    Notifications older than two days are not emailed any more (no backlog floods)."""
+    now = now or timezone.now()
+    pending = list(
+        Notification.objects.filter(
+            email_wanted=True, emailed_at__isnull=True, created_at__gte=now - EMAIL_MAX_AGE
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for pk in pending:
+        if not Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(emailed_at=now):
+            continue  # another worker took it
+        notification = Notification.objects.select_related("user").get(pk=pk)
+        user = notification.user
+        try:
+            with translation.override(user.language):
+                title = notification_title(notification)
+            email_send(
+                to=user.email,
+                template="emails/notification",
+                context={
+                    "notification": notification,
+                    "title": title,
+                    "user": user,
+                    "link": f"{settings.SITE_URL}{notification.url or '/'}",
+                },
+                language=user.language,
+                time_zone=user.time_zone,
+            )
+        except Exception:
+            Notification.objects.filter(pk=pk).update(emailed_at=None)
+            logger.exception("Could not email notification %s; the next run retries", pk)
+            continue
+        sent += 1
+    return sent

@@ -20,7 +20,7 @@ from core.errors import Conflict, NotFound, ValidationFailed
 from core.ids import parse_id
 from core.markdown import render_markdown
 from core.tasks import enqueue_on_commit
-from courses import hooks
+from courses import hooks, onboarding
 from courses.models import (
     SOP,
     Assignment,
@@ -124,6 +124,7 @@ def sop_acknowledge(*, user: User, version: SOPVersion) -> tuple[SOPAcknowledgem
         ).filter(Q(sop_version__isnull=True) | Q(sop_version__number__lte=version.number)).update(
             status=Assignment.Status.COMPLETED, completed_at=ack.acknowledged_at
         )
+        onboarding.plan_items_complete_satisfied(user=user, at=ack.acknowledged_at)
         hooks.sop_acknowledged(user=user, version=version, at=ack.acknowledged_at)
     return ack, created
 
@@ -250,6 +251,7 @@ def module_complete(*, user: User, module: Module, via_quiz: bool = False) -> Mo
         Assignment.objects.filter(user=user, module=module, status=Assignment.Status.OPEN).update(
             status=Assignment.Status.COMPLETED, completed_at=completion.completed_at
         )
+        onboarding.plan_items_complete_satisfied(user=user, at=completion.completed_at)
         if created:
             hooks.module_completed(user=user, module=module, at=completion.completed_at)
     return completion
@@ -491,7 +493,10 @@ def assignment_complete(*, assignment: Assignment, user: User) -> Assignment:
 
 
 def quiz_passed(*, user: User, quiz_id: int, at: datetime) -> int:
-    """Close ``user``'s open assignments for the quiz (called when they pass it)."""
-    return Assignment.objects.filter(
+    """Close ``user``'s open assignments and onboarding items for the quiz (called by the
+    assessments app when they pass it)."""
+    closed = Assignment.objects.filter(
         user=user, quiz_id=quiz_id, status=Assignment.Status.OPEN
     ).update(status=Assignment.Status.COMPLETED, completed_at=at)
+    onboarding.plan_items_complete_satisfied(user=user, at=at)
+    return closed

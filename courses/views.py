@@ -18,7 +18,7 @@ from accounts.selectors import team_get_led, team_memberships
 from core.errors import Conflict, DomainError, NotFound
 from core.forms import form_add_domain_error
 from core.http import request_user
-from courses import selectors, services
+from courses import notifications, onboarding, selectors, services
 from courses.forms import AssignForm, CompareForm
 from courses.models import Assignment
 
@@ -287,3 +287,119 @@ def assignment_cancel(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "hidden": {"team": team_id or ""},
         },
     )
+
+
+# --- onboarding -------------------------------------------------------------------------------
+
+
+@login_required
+def my_onboarding(request: HttpRequest) -> HttpResponse:
+    """The new hire's plan week by week, with the next step highlighted."""
+    user = request_user(request)
+    plans = list(selectors.onboarding_plans_of(user=user))
+    views = [selectors.plan_view(plan) for plan in plans[:3]]
+    return render(request, "courses/my_onboarding.html", {"views": views})
+
+
+@login_required
+@require_POST
+def plan_item_tick(request: HttpRequest, item_id: int) -> HttpResponse:
+    user = request_user(request)
+    item = _or_404(onboarding.plan_item_get, item_id=item_id)
+    try:
+        onboarding.plan_item_tick(item=item, user=user)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("“%(title)s” is done.") % {"title": item.title})
+    return redirect("courses:my_onboarding")
+
+
+@login_required
+def team_onboarding(request: HttpRequest) -> HttpResponse:
+    """Every new hire in the lead's teams: progress, overdue steps, sign-offs waiting."""
+    lead = request_user(request)
+    plans = selectors.team_onboarding(lead=lead)
+    page = Paginator(plans, 50).get_page(request.GET.get("page"))
+    signoffs, later = selectors.signoffs_actionable(lead=lead)
+    return render(
+        request,
+        "courses/team_onboarding.html",
+        {"page": page, "signoffs": signoffs, "later_signoffs": later},
+    )
+
+
+@login_required
+def onboarding_plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A lead's (or admin's) view of one new hire's plan, with sign-off forms."""
+    user = request_user(request)
+    plan = _or_404(selectors.onboarding_plan_get_visible, user=user, plan_id=plan_id)
+    if plan.user_id == user.pk:
+        return redirect("courses:my_onboarding")
+    return render(
+        request,
+        "courses/plan_detail.html",
+        {"view": selectors.plan_view(plan), "person": plan.user},
+    )
+
+
+@login_required
+@require_POST
+def plan_item_sign_off(request: HttpRequest, item_id: int) -> HttpResponse:
+    lead = request_user(request)
+    item = _or_404(onboarding.plan_item_get, item_id=item_id)
+    try:
+        onboarding.plan_item_sign_off(
+            item=item, lead=lead, comment=request.POST.get("comment", "")[:2000]
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Signed off “%(title)s” for %(name)s.")
+            % {"title": item.title, "name": item.plan.user.name},
+        )
+    back = request.POST.get("back", "")
+    if back == "plan":
+        return redirect("courses:plan", plan_id=item.plan_id)
+    return redirect("courses:team_onboarding")
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    page = Paginator(notifications.notifications_of(user=user), 30).get_page(
+        request.GET.get("page")
+    )
+    for item in page.object_list:
+        item.display_title = notifications.notification_title(item)
+    return render(request, "courses/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    user = request_user(request)
+    notification = _or_404(
+        notifications.notification_get_own, user=user, notification_id=notification_id
+    )
+    notifications.notification_mark_read(notification=notification)
+    if request.POST.get("open") and notification.url.startswith("/"):
+        return redirect(notification.url)
+    return redirect("courses:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    count = notifications.notifications_mark_all_read(user=request_user(request))
+    messages.success(request, _("%(n)d notifications marked as read.") % {"n": count})
+    return redirect("courses:notifications")

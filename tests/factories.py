@@ -170,3 +170,27 @@ def right_choice_ids(question: Any) -> list[int]:
 
 def wrong_choice_ids(question: Any) -> list[int]:
     return [c.pk for c in question.choices.all() if not c.is_correct][:1]
+
+
+def checklist(*steps: tuple[int, str, Any], name: str = "") -> Any:
+    """A checklist template from (offset days, kind, linked object or title) steps."""
+    from courses.models import ChecklistItemTemplate, ChecklistTemplate
+
+    global _checklist_counter
+    _checklist_counter += 1
+    template = ChecklistTemplate.objects.create(name=name or f"Checklist {_checklist_counter}")
+    for position, (offset, kind, target) in enumerate(steps):
+        ChecklistItemTemplate.objects.create(
+            template=template,
+            position=position,
+            due_offset_days=offset,
+            kind=kind,
+            title=target if isinstance(target, str) else f"{kind}: {target}",
+            sop=target if kind == "read_sop" else None,
+            module=target if kind == "module" else None,
+            quiz=target if kind == "quiz" else None,
+        )
+    return template
+
+
+_checklist_counter = 0

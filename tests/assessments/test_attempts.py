@@ -246,12 +246,12 @@ def test_the_sweep_submits_expired_attempts_and_scores_stale_ones(
 
     with django_capture_on_commit_callbacks(execute=True):
         result = services.attempts_sweep()
-    assert result == {"auto_submitted": 1, "rescored": 1}
+    assert result == {"auto_submitted": 1, "rescored": 1, "item_analysis": 0}
     expired = Attempt.objects.get(pk=expired_id)
     assert (expired.status, expired.auto_submitted, expired.score) == ("scored", True, 1.0)
     assert Attempt.objects.get(pk=stale_id).status == "scored"
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.attempts_sweep() == {"auto_submitted": 0, "rescored": 0}
+        assert services.attempts_sweep() == {"auto_submitted": 0, "rescored": 0, "item_analysis": 0}
 
 
 def test_a_broker_outage_at_submit_loses_nothing(

@@ -67,14 +67,16 @@ def test_the_policy_matrix_for_the_taker(
         "future": timezone.now() + timedelta(days=1),
         "past": timezone.now() - timedelta(minutes=1),
     }[closes]
-    quiz = quiz_published(
+    quiz = quiz_published()
+    attempt_id = scored_attempt(api_as(member), quiz, django_capture_on_commit_callbacks)
+    # the policy as it stands when the result is read (a quiz closes after it was taken)
+    QuizVersion.objects.filter(quiz=quiz).update(
         review_when=when,
         closes_at=closes_at,
         review_score=flags[0],
         review_correctness=flags[1],
         review_explanations=flags[2],
     )
-    attempt_id = scored_attempt(api_as(member), quiz, django_capture_on_commit_callbacks)
     body = api_as(member).get(f"/api/v1/attempts/{attempt_id}/").json()
     show_score, show_correctness, show_explanations = expected
     assert (body["score"] is not None) == show_score

@@ -138,7 +138,11 @@ class TestVersions:
         )
         version.refresh_from_db()
         assert version.time_limit_minutes is None
-        response = client.get(f"/admin/assessments/quiz/{quiz.pk}/edit-questions/")
+        edit_url = f"/admin/assessments/quiz/{quiz.pk}/edit-questions/"
+        confirm = client.get(edit_url)  # a GET only asks
+        assert "your edits go into a new version" in confirm.content.decode()
+        assert QuizVersion.objects.filter(quiz=quiz).count() == 1
+        response = client.post(edit_url)
         assert response.status_code == 302
         assert QuizVersion.objects.filter(quiz=quiz).count() == 2
 

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Benchmark: one reminder sweep over 100,000 open assignments in PostgreSQL.
+
+Builds a fresh database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/
+readiness_bench), runs the sweep at 10,000 and at 100,000 open assignments, and prints the
+time and the number of SQL statements of each. Exits non-zero unless the sweep over 100,000
+takes under 30 seconds with the same number of statements as over 10,000.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/readiness_bench"
+)
+os.environ["DATABASE_URL"] = BENCH_URL
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "1")  # a throwaway database; DEBUG only enables defaults
+os.environ.setdefault("VAR_DIR", "/tmp/readiness-bench-var")
+
+LIMIT_SECONDS = 30.0
+SMALL, LARGE = 10_000, 100_000
+PEOPLE, TEAMS = 10_000, 200
+
+
+def recreate_database() -> None:
+    import psycopg
+    from psycopg import sql
+
+    name = BENCH_URL.rsplit("/", 1)[1]
+    admin_url = BENCH_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def main() -> int:
+    recreate_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from accounts.models import Membership, Team, User
+    from courses.models import Assignment, Module, Notification
+    from courses.reminders import reminders_send_due
+
+    print(f"Database: {BENCH_URL}")
+    call_command("migrate", verbosity=0)
+    rng = random.Random(7)
+    now = timezone.now()
+
+    started = time.perf_counter()
+    teams = Team.objects.bulk_create([Team(name=f"Team {i:03d}") for i in range(TEAMS)])
+    users = User.objects.bulk_create(
+        [
+            User(email=f"person{i}@bench.test", name=f"Person {i}", password="!")  # noqa: S106
+            for i in range(PEOPLE)
+        ],
+        batch_size=5000,
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                user=user,
+                team=teams[i % TEAMS],
+                role=Membership.Role.LEAD if i < TEAMS else Membership.Role.MEMBER,
+            )
+            for i, user in enumerate(users)
+        ],
+        batch_size=5000,
+    )
+    modules = Module.objects.bulk_create(
+        [Module(slug=f"module-{i}", title=f"Module {i}") for i in range(100)]
+    )
+
+    def add_assignments(count: int, offset: int) -> None:
+        rows = []
+        for n in range(offset, offset + count):
+            # one open assignment per (user, module): walk users, then modules
+            user = users[TEAMS + n % (PEOPLE - TEAMS)]
+            module = modules[n // (PEOPLE - TEAMS)]
+            rows.append(
+                Assignment(
+                    user=user,
+                    kind=Assignment.Kind.MODULE,
+                    module=module,
+                    source=Assignment.Source.MANUAL,
+                    due_at=now + timedelta(hours=rng.randint(-30 * 24, 30 * 24)),
+                )
+            )
+        Assignment.objects.bulk_create(rows, batch_size=10_000)
+
+    add_assignments(SMALL, 0)
+    print(f"Built {PEOPLE:,} people in {TEAMS} teams in {time.perf_counter() - started:.1f} s")
+    connection.cursor().execute("ANALYZE")
+
+    def sweep(label: str) -> tuple[float, int, int]:
+        Notification.objects.all().delete()
+        connection.cursor().execute("ANALYZE")
+        with CaptureQueriesContext(connection) as ctx:
+            t0 = time.perf_counter()
+            created = reminders_send_due(now=now)
+            elapsed = time.perf_counter() - t0
+        total = sum(created.values())
+        open_count = Assignment.objects.filter(status="open").count()
+        print(
+            f"{label:>8}: {open_count:>7,} open assignments → {total:>7,} reminders "
+            f"in {elapsed:6.2f} s with {len(ctx.captured_queries)} SQL statements"
+        )
+        return elapsed, len(ctx.captured_queries), total
+
+    reminders_send_due(now=now)  # warm-up (first-use queries)
+    _small_time, small_statements, _ = sweep("small")
+    add_assignments(LARGE - SMALL, SMALL)
+    connection.cursor().execute("ANALYZE")
+    large_time, large_statements, large_total = sweep("large")
+    again = reminders_send_due(now=now)
+    print(f"   again: a second sweep at the same time creates {sum(again.values())} reminders")
+
+    ok = large_time < LIMIT_SECONDS and large_statements == small_statements and large_total > 0
+    print(
+        f"Result: {'PASS' if ok else 'FAIL'} (limit {LIMIT_SECONDS:.0f} s; "
+        f"statements {small_statements} vs {large_statements})"
+    )
+    return 0 if ok and sum(again.values()) == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+import re
+
+import pytest
+from django.utils import timezone
+
+from courses import onboarding
+from courses.models import PlanItem
+from tests import factories
+from tests.e2e.conftest import shot
+from tests.e2e.test_training import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_new_hire_ticks_a_task_and_the_lead_signs_off(
+    browser, live_server, member, lead, password
+):
+    template = factories.checklist(
+        (0, "task", "Get your accounts and tools access"),
+        (0, "lead_signoff", "Meet your lead"),
+        (4, "task", "Shadow a senior agent"),
+    )
+    onboarding.onboarding_plan_start(
+        user=member, template=template, start_date=timezone.localdate()
+    )
+
+    # the new hire ticks their first task
+    hire = browser.new_context(base_url=live_server.url).new_page()
+    log_in(hire, member, password)
+    hire.get_by_role("link", name="Onboarding").first.click()
+    assert hire.get_by_text("0 of 3 steps done").is_visible()
+    hire.get_by_role("listitem").filter(has_text="Get your accounts").get_by_role(
+        "button", name="Mark as done"
+    ).click()
+    assert hire.get_by_text("“Get your accounts and tools access” is done.").is_visible()
+    assert hire.get_by_text("1 of 3 steps done").is_visible()
+    assert hire.locator("progress").first.get_attribute("value") == "33"
+    shot(hire, "new-hire-onboarding")
+
+    # the lead sees the sign-off waiting and signs it off with a comment
+    boss = browser.new_context(base_url=live_server.url).new_page()
+    log_in(boss, lead, password)
+    boss.get_by_role("navigation", name="Main").get_by_role("link", name="Team onboarding").click()
+    boss.get_by_label("Comment (optional)").fill("Good first meeting")
+    boss.get_by_role("button", name=re.compile("Sign off for Aiko")).click()
+    assert boss.get_by_text("Signed off “Meet your lead” for Aiko Agent.").is_visible()
+    shot(boss, "lead-team-onboarding")
+
+    # the new hire sees it signed off
+    hire.reload()
+    assert hire.get_by_text("2 of 3 steps done").is_visible()
+    assert hire.get_by_text("Good first meeting").is_visible()
+    assert PlanItem.objects.get(title="Meet your lead").completed_by == lead
+    hire.context.close()
+    boss.context.close()

@@ -1,0 +1,182 @@
+"""Reminders across a simulated month with a controllable clock: each sent exactly once."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core import mail
+
+from courses import onboarding, services
+from courses.digest import digests_send_weekly
+from courses.models import Notification
+from courses.notifications import notification_title, notifications_send_emails
+from courses.reminders import reminders_send_due
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+START = datetime(2026, 3, 2, 0, 30, tzinfo=UTC)  # a Monday
+
+
+def run_month(days=30, start=START):
+    """The hourly sweep, every hour for ``days`` days."""
+    for hour in range(days * 24):
+        reminders_send_due(now=start + timedelta(hours=hour))
+
+
+def sent(**filters):
+    return sorted(
+        (n.user.email, n.kind, n.created_at)
+        for n in Notification.objects.filter(**filters).select_related("user")
+    )
+
+
+def test_an_assignment_gets_due_soon_overdue_every_week_and_one_escalation(
+    member, lead, module_with_lessons
+):
+    due = START + timedelta(days=10)
+    assignment, _ = services.assignment_ensure(
+        user=member, module=module_with_lessons(title="Escalations"), source="manual", due_at=due
+    )
+    run_month()
+    got = sent(subject_type="assignment", subject_id=assignment.pk)
+    assert got == [
+        # the sweep runs on the hour the rule starts to apply (due is at a sweep time here)
+        ("agent@example.test", "due_soon", due - timedelta(days=3)),
+        ("agent@example.test", "overdue", due + timedelta(days=1)),
+        ("agent@example.test", "overdue", due + timedelta(days=8)),
+        ("agent@example.test", "overdue", due + timedelta(days=15)),
+        ("lead@example.test", "escalation", due + timedelta(days=3)),
+    ]
+
+
+def test_finishing_stops_the_reminders(member, lead, module_with_lessons):
+    module = module_with_lessons(lessons=0)
+    due = START + timedelta(days=2)
+    services.assignment_ensure(user=member, module=module, source="manual", due_at=due)
+    run_month(days=3)  # due soon and the first overdue
+    services.module_complete(user=member, module=module)
+    count = Notification.objects.count()
+    run_month(days=30, start=START + timedelta(days=3))
+    assert Notification.objects.count() == count
+
+
+def test_onboarding_tasks_remind_the_new_hire_and_sign_offs_remind_the_lead(member, lead):
+    template = factories.checklist(
+        (4, "task", "Shadow a senior agent"), (6, "lead_signoff", "First QA review")
+    )
+    onboarding.onboarding_plan_start(user=member, template=template, start_date=START.date())
+    run_month(days=14)
+    task, signoff = member.onboarding_plans.get().items.order_by("due_offset_days")
+    assert [
+        (email, kind) for email, kind, _ in sent(subject_type="plan_item", subject_id=task.pk)
+    ] == [
+        ("agent@example.test", "due_soon"),
+        ("agent@example.test", "overdue"),
+        ("agent@example.test", "overdue"),
+        ("lead@example.test", "escalation"),
+    ]
+    assert [
+        (email, kind) for email, kind, _ in sent(subject_type="plan_item", subject_id=signoff.pk)
+    ] == [
+        ("lead@example.test", "due_soon"),
+        ("lead@example.test", "overdue"),
+    ]
+
+
+def test_a_plan_started_long_ago_sends_one_overdue_per_item_per_sweep(member, lead):
+    template = factories.checklist(*[(day, "task", f"Step {day}") for day in range(5)])
+    onboarding.onboarding_plan_start(user=member, template=template, start_date=date(2025, 1, 6))
+    first = reminders_send_due(now=START)
+    assert first["task_overdue"] == 5
+    assert first["task_escalation"] == 5
+    assert Notification.objects.filter(user=member).count() == 5
+    second = reminders_send_due(now=START + timedelta(hours=1))
+    assert sum(second.values()) == 0
+
+
+def test_nobody_is_escalated_to_themselves(lead, module_with_lessons):
+    services.assignment_ensure(
+        user=lead, module=module_with_lessons(), source="manual", due_at=START - timedelta(days=5)
+    )
+    reminders_send_due(now=START)
+    assert not Notification.objects.filter(kind="escalation").exists()
+
+
+def test_email_follows_the_preference_but_escalations_always_go(member, lead, module_with_lessons):
+    member.email_notifications = False
+    member.save()
+    lead.email_notifications = False
+    lead.save()
+    services.assignment_ensure(
+        user=member, module=module_with_lessons(), source="manual", due_at=START - timedelta(days=4)
+    )
+    reminders_send_due(now=START)
+    assert sorted(Notification.objects.values_list("kind", "email_wanted")) == [
+        ("escalation", True),
+        ("overdue", False),
+    ]
+
+
+def test_emails_are_html_and_text_in_the_users_language_with_a_link_and_sent_once(
+    member, module_with_lessons, settings
+):
+    member.language = "de"
+    member.time_zone = "Europe/Berlin"
+    member.save()
+    services.assignment_ensure(
+        user=member,
+        module=module_with_lessons(title="Eskalationen"),
+        source="manual",
+        due_at=START + timedelta(days=2),
+    )
+    reminders_send_due(now=START)
+    assert notifications_send_emails(now=START) == 1
+    assert notifications_send_emails(now=START) == 0
+    [message] = mail.outbox
+    assert message.to == [member.email]
+    assert message.subject == "Due soon: Eskalationen"  # no German catalogue ships yet
+    assert f"{settings.SITE_URL}/training/" in message.body
+    html, mimetype = message.alternatives[0]  # type: ignore[attr-defined]
+    assert mimetype == "text/html"
+    assert f'href="{settings.SITE_URL}/training/"' in html
+
+
+def test_the_stored_title_is_rendered_in_the_readers_language(member, module_with_lessons):
+    from django.utils import translation
+
+    services.assignment_ensure(
+        user=member,
+        module=module_with_lessons(title="Metrics"),
+        source="manual",
+        due_at=START + timedelta(days=1),
+    )
+    reminders_send_due(now=START)
+    notification = Notification.objects.get()
+    assert notification.params == {"title": "Metrics", "person": member.name}
+    with translation.override("en"):
+        assert notification_title(notification) == "Due soon: Metrics"
+
+
+def test_the_weekly_digest_goes_once_per_lead_and_week(member, lead, team, module_with_lessons):
+    template = factories.checklist((0, "task", "A"), (1, "lead_signoff", "B"))
+    onboarding.onboarding_plan_start(user=member, template=template, start_date=START.date())
+    services.assignment_ensure(
+        user=member, module=module_with_lessons(), source="manual", due_at=START - timedelta(days=1)
+    )
+    assert digests_send_weekly(now=START) == 1
+    assert digests_send_weekly(now=START + timedelta(days=2)) == 0
+    digest = Notification.objects.get(kind="digest")
+    assert digest.user == lead
+    assert digest.body == (
+        "Support EMEA: 1 in onboarding (2 steps open), 1 overdue assignments, "
+        "1 sign-offs waiting for you."
+    )
+    assert digests_send_weekly(now=START + timedelta(days=7)) == 1
+
+
+def test_the_sweep_is_installed_hourly(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE["courses.reminders_send_due"]
+    assert (schedule["task"], str(schedule["schedule"])) == (
+        "courses.reminders_send_due",
+        "<crontab: 5 * * * * (m/h/dM/MY/d)>",
+    )
