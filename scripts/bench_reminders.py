@@ -24,7 +24,7 @@ BENCH_URL = os.environ.get(
 os.environ["DATABASE_URL"] = BENCH_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DEBUG", "1")  # a throwaway database; DEBUG only enables defaults
-os.environ.setdefault("VAR_DIR", "/tmp/readiness-bench-var")
+os.environ.setdefault("VAR_DIR", str(ROOT / "var" / "bench"))
 
 LIMIT_SECONDS = 30.0
 SMALL, LARGE = 10_000, 100_000
