@@ -119,3 +119,142 @@ def demo_assessments_load(*, people: dict[str, User]) -> str | None:
             expires_at=timezone.now() + timedelta(days=30),
         )
     return candidate_invitation_url(invitation)
+
+
+DEMO_RULES = [
+    # name, skill, criterion, module, N, W, C, D, mode
+    (
+        "Escalation findings → escalation module",
+        "escalations",
+        "",
+        "handling-escalations",
+        2,
+        30,
+        30,
+        7,
+        "suggest",
+    ),
+    (
+        "Metric mistakes → service metrics",
+        "kpi-literacy",
+        "",
+        "service-metrics",
+        3,
+        30,
+        30,
+        7,
+        "auto",
+    ),
+    (
+        "Missing empathy statement → escalation module",
+        None,
+        "Empathy statement",
+        "handling-escalations",
+        3,
+        30,
+        30,
+        10,
+        "suggest",
+    ),
+]
+
+
+def demo_qa_load(*, people: dict[str, User]) -> None:
+    """Training rules, QA findings and quiz results, so the lead's skills dashboard tells a
+    story: a suggestion waiting for agent 2, and agent 3's metrics training that worked."""
+    from assessments import qa, skills
+    from assessments.models import RuleFiring, TrainingRule
+
+    lead = people.get("lead@demo.test")
+    if lead is None or TrainingRule.objects.exists():
+        return
+    skills_by_slug = {s.slug: s for s in Skill.objects.all()}
+    for name, skill, criterion, module, n, w, c, d, mode in DEMO_RULES:
+        TrainingRule.objects.create(
+            name=name,
+            skill=skills_by_slug.get(skill) if skill else None,
+            criterion=criterion,
+            module=Module.objects.get(slug=module),
+            threshold=n,
+            window_days=w,
+            cooldown_days=c,
+            due_days=d,
+            mode=mode,
+        )
+    now = timezone.now()
+
+    def finding(
+        email: str, ref: str, criterion: str, skill: str, severity: str, days_ago: int
+    ) -> None:
+        qa.finding_record(
+            reviewer=lead,
+            agent_id=people[email].pk,
+            interaction_ref=ref,
+            criterion=criterion,
+            skill=skill,
+            severity=severity,
+            note="Demo finding.",
+            occurred_at=now - timedelta(days=days_ago),
+        )
+
+    # agent 3: three metric mistakes 60 days ago → automatic training, finished 40 days ago …
+    for n, days in enumerate((62, 60, 58), start=1):
+        finding(
+            "agent3@demo.test",
+            f"TCK-30{n}",
+            "Explains the SLA correctly",
+            "kpi-literacy",
+            "medium",
+            days,
+        )
+    qa.rules_evaluate(agent_id=people["agent3@demo.test"].pk)
+    firing = (
+        RuleFiring.objects.filter(agent=people["agent3@demo.test"])
+        .select_related("assignment")
+        .first()
+    )
+    if firing is not None and firing.assignment is not None:
+        assignment_id = firing.assignment.pk
+        completed = now - timedelta(days=40)
+        RuleFiring.objects.filter(pk=firing.pk).update(fired_at=now - timedelta(days=57))
+        Assignment.objects.filter(pk=assignment_id).update(
+            status="completed", completed_at=completed, created_at=now - timedelta(days=57)
+        )
+    # … and only one such finding since
+    finding("agent3@demo.test", "TCK-311", "Explains the SLA correctly", "kpi-literacy", "low", 20)
+    # agent 2: two escalation findings this week → a suggestion for the lead
+    finding(
+        "agent2@demo.test",
+        "CHAT-881",
+        "Escalated within the response time",
+        "escalations",
+        "high",
+        4,
+    )
+    finding(
+        "agent2@demo.test",
+        "CALL-112",
+        "Escalated within the response time",
+        "escalations",
+        "medium",
+        2,
+    )
+    qa.rules_evaluate(agent_id=people["agent2@demo.test"].pk)
+    # agent 1: a single communication finding
+    finding("agent1@demo.test", "TCK-455", "Empathy statement", "communication", "low", 3)
+
+    # quiz results feed the skill model too: agents 1 and 2 took the knowledge check
+    quiz = Quiz.objects.filter(slug="agent-knowledge-check").first()
+    if quiz is not None:
+        for email, right_every in (("agent1@demo.test", 1), ("agent2@demo.test", 2)):
+            attempt = services.attempt_start(quiz=quiz, user=people[email])
+            for number, question in enumerate(attempt.quiz_version.questions.order_by("position")):
+                correct = [c.pk for c in question.choices.all() if c.is_correct]
+                wrong = [c.pk for c in question.choices.all() if not c.is_correct][:1]
+                chosen = (
+                    correct if number % right_every == 0 or question.kind == "true_false" else wrong
+                )
+                services.answer_save(attempt=attempt, question_id=question.pk, choice_ids=chosen)
+            services.attempt_submit(attempt=attempt)
+            services.attempt_score(attempt_id=attempt.pk)
+    skills.profiles_rebuild()

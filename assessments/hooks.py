@@ -17,5 +17,12 @@ def module_quiz_gate(module: Any) -> str | None:
     return None
 
 
+def module_evidence(*, user: Any, module: Any, at: Any) -> None:
+    from assessments.skills import evidence_for_module
+
+    evidence_for_module(user=user, module=module, at=at)
+
+
 def register() -> None:
     training_hooks.add_module_completion_gate(module_quiz_gate)
+    training_hooks.on_module_completed(module_evidence)

@@ -2,7 +2,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from assessments.models import Attempt, Question
+from assessments.models import Attempt, QAFinding, Question
 from core.ids import IdField
 
 
@@ -141,3 +141,121 @@ class InvitationOutput(serializers.Serializer):
     score = serializers.FloatField(allow_null=True, required=False)
     max_score = serializers.FloatField(allow_null=True, required=False)
     band = serializers.CharField(allow_null=True, required=False)
+
+
+class FindingInput(serializers.Serializer):
+    agent = IdField()
+    interaction_ref = serializers.CharField(max_length=200)
+    criterion = serializers.CharField(max_length=200)
+    skill = serializers.CharField(max_length=50, help_text="A skill slug (or id).")
+    severity = serializers.ChoiceField(choices=QAFinding.Severity.choices, default="medium")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    occurred_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class FindingOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    agent = serializers.IntegerField(source="agent_id")
+    agent_name = serializers.CharField(source="agent.name")
+    reviewer = serializers.IntegerField(source="reviewer_id", allow_null=True)
+    interaction_ref = serializers.CharField()
+    criterion = serializers.CharField()
+    skill = serializers.CharField(source="skill.slug")
+    severity = serializers.CharField()
+    note = serializers.CharField()
+    occurred_at = serializers.DateTimeField()
+    source = serializers.CharField()  # type: ignore[assignment]
+
+
+class ImportInput(serializers.Serializer):
+    file = serializers.FileField(required=False, help_text="The CSV export (multipart).")
+    csv = serializers.CharField(required=False, help_text="Or the CSV as text.")
+    dry_run = serializers.BooleanField(default=False, help_text="Only check; save nothing.")
+
+
+class ImportRowOutput(serializers.Serializer):
+    line = serializers.IntegerField()
+    ok = serializers.BooleanField()
+    duplicate = serializers.BooleanField()
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
+
+
+class ImportOutput(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    valid = serializers.IntegerField(help_text="New rows that can be (or were) saved.")
+    duplicates = serializers.IntegerField(help_text="Rows already recorded: skipped.")
+    invalid = serializers.IntegerField()
+    created = serializers.IntegerField()
+    problems = serializers.ListField(child=serializers.CharField())
+    rows = ImportRowOutput(many=True)
+
+
+class SkillCellOutput(serializers.Serializer):
+    skill = serializers.CharField()
+    level = serializers.FloatField(help_text="0..1; 0.5 with no evidence.")
+    confidence = serializers.FloatField()
+    evidence = serializers.FloatField(help_text="Decayed units of evidence.")
+    enough_evidence = serializers.BooleanField()
+    target = serializers.FloatField(allow_null=True)
+    gap = serializers.FloatField(
+        allow_null=True, help_text="target − level; null without enough evidence or a target."
+    )
+
+
+class SkillGapMemberOutput(serializers.Serializer):
+    user = serializers.IntegerField()
+    name = serializers.CharField()
+    role_profile = serializers.CharField(allow_null=True)
+    skills = SkillCellOutput(many=True)
+
+
+class TeamSkillGapsOutput(serializers.Serializer):
+    team = serializers.IntegerField()
+    team_name = serializers.CharField()
+    skills = serializers.ListField(child=serializers.CharField())
+    members = SkillGapMemberOutput(many=True)
+
+
+class EvidenceItemOutput(serializers.Serializer):
+    source = serializers.CharField()  # type: ignore[assignment]
+    about = serializers.CharField()
+    occurred_at = serializers.DateTimeField()
+    outcome = serializers.FloatField()
+    weight = serializers.FloatField()
+    alpha_now = serializers.FloatField(help_text="What it adds to α today (after decay).")
+    beta_now = serializers.FloatField(help_text="What it adds to β today (after decay).")
+
+
+class ProfileSkillOutput(SkillCellOutput):
+    name = serializers.CharField()
+    evidence_count = serializers.IntegerField()
+    evidence_items = EvidenceItemOutput(many=True, help_text="The latest 20 pieces.")
+
+
+class SkillModelOutput(serializers.Serializer):
+    prior_alpha = serializers.FloatField()
+    prior_beta = serializers.FloatField()
+    half_life_days = serializers.IntegerField()
+    min_evidence = serializers.FloatField()
+
+
+class SkillProfileOutput(serializers.Serializer):
+    user = serializers.IntegerField()
+    name = serializers.CharField()
+    role_profile = serializers.CharField(allow_null=True)
+    model = SkillModelOutput()
+    skills = ProfileSkillOutput(many=True)
+
+
+class SuggestionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    agent = serializers.IntegerField(source="agent_id")
+    agent_name = serializers.CharField(source="agent.name")
+    module = serializers.IntegerField(source="module_id")
+    module_title = serializers.CharField(source="module.title")
+    reason = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    assignment = serializers.IntegerField(source="assignment_id", allow_null=True)

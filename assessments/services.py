@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import team_get_led, teams_led_by
-from assessments import scoring
+from assessments import scoring, skills
 from assessments.models import (
     Answer,
     Attempt,
@@ -397,22 +397,24 @@ def attempt_score(*, attempt_id: Any) -> bool:
 def _record_evidence(
     attempt: Attempt, questions: list[Question], answers: dict[int, Answer]
 ) -> None:
+    """One evidence row per scored answer and skill (credit as the outcome, weight as weight)."""
     occurred_at = attempt.submitted_at or attempt.scored_at or timezone.now()
-    rows = [
-        SkillEvidence(
-            user=attempt.user,
-            skill=skill,
-            outcome=answers[q.pk].credit or 0.0,
-            weight=q.weight,
-            source=SkillEvidence.Source.ANSWER,
-            answer=answers[q.pk],
-            occurred_at=occurred_at,
-        )
-        for q in questions
-        if q.pk in answers
-        for skill in q.skills.all()
-    ]
-    SkillEvidence.objects.bulk_create(rows, ignore_conflicts=True)
+    skills.evidence_add(
+        [
+            skills.evidence_row(
+                user_id=attempt.user_id,  # type: ignore[arg-type]
+                skill_id=skill.pk,
+                outcome=answers[q.pk].credit or 0.0,
+                weight=q.weight,
+                at=occurred_at,
+                source=SkillEvidence.Source.ANSWER,
+                answer=answers[q.pk],
+            )
+            for q in questions
+            if q.pk in answers
+            for skill in q.skills.all()
+        ]
+    )
 
 
 def _follow_up(attempt: Attempt, questions: list[Question], answers: dict[int, Answer]) -> None:

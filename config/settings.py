@@ -163,6 +163,14 @@ REMINDER_REPEAT_DAYS = env_int("REMINDER_REPEAT_DAYS", 7)
 REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 3)
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
 
+# The skill model (assessments/skill_model.py): a Beta(1 + α, 1 + β) belief per person and skill;
+# evidence halves its weight every SKILL_HALF_LIFE_DAYS. Below SKILL_MIN_EVIDENCE units of
+# (decayed) evidence a level is reported as "not enough evidence".
+SKILL_HALF_LIFE_DAYS = env_int("SKILL_HALF_LIFE_DAYS", 90)
+SKILL_MIN_EVIDENCE = float(os.environ.get("SKILL_MIN_EVIDENCE", "2"))
+QA_SEVERITY_WEIGHTS = {"low": 0.5, "medium": 1.0, "high": 2.0, "critical": 3.0}
+MODULE_EVIDENCE_WEIGHT = 1.0
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German")), ("fr", _("French")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.demo import DEMO_PEOPLE, demo_people_load
-from assessments.demo import DEMO_CANDIDATE, demo_assessments_load
+from assessments.demo import DEMO_CANDIDATE, demo_assessments_load, demo_qa_load
 from assessments.models import CandidateInvitation
 from assessments.selectors import candidate_invitation_url
 from courses.demo import demo_onboarding_load, demo_training_load
@@ -35,6 +35,7 @@ def demo_load() -> DemoSummary:
     demo_training_load(people=people)
     demo_assessments_load(people=people)
     demo_onboarding_load(people=people)
+    demo_qa_load(people=people)
     return demo_summary()
 
 

@@ -39,6 +39,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, Left
 from django.utils import timezone
 
 from accounts.models import Membership
+from core.sql import insert_select
 from core.tasks import enqueue_on_commit
 from courses.models import Assignment, ItemKind, Notification, PlanItem
 
@@ -76,18 +77,7 @@ def _already(subject_type: str, kind: str, *, since: datetime | None = None) -> 
 
 
 def _insert(rows: QuerySet[Any]) -> int:
-    """Run ``INSERT INTO notification (…) SELECT … ON CONFLICT DO NOTHING``."""
-    select, params = (
-        rows.order_by().values_list(*[f"r_{c}" for c in COLUMNS]).query.sql_with_params()
-    )
-    meta = Notification._meta
-    columns = ", ".join(
-        connection.ops.quote_name(str(getattr(meta.get_field(c), "column", c))) for c in COLUMNS
-    )
-    table = connection.ops.quote_name(meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) {select} ON CONFLICT DO NOTHING", params)
-        return max(cursor.rowcount, 0)
+    return insert_select(Notification, COLUMNS, rows.values_list(*[f"r_{c}" for c in COLUMNS]))
 
 
 def _row(

@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Membership, Team, User
 from accounts.services import api_token_create
+from courses.models import LearnerProfile, RoleProfile, SkillTarget
 from tests import factories
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -193,3 +194,19 @@ def broker_connections_reset() -> None:
         celery._pool = None
     celery.amqp._producer_pool = None
     pools.reset()  # kombu's process-wide registry would hand back a closed pool
+
+
+@pytest.fixture
+def catalogue(db: None, member: User, lead: User) -> Any:
+    """Two skills, an "agent" role profile with targets, and the member measured against it."""
+    escalations = factories.SkillFactory.create(
+        slug="escalations", name="Escalation handling", position=1
+    )
+    metrics = factories.SkillFactory.create(slug="kpi-literacy", name="Service metrics", position=2)
+    agent = RoleProfile.objects.create(slug="agent", name="Agent")
+    SkillTarget.objects.create(role_profile=agent, skill=escalations, level=0.7)
+    SkillTarget.objects.create(role_profile=agent, skill=metrics, level=0.6)
+    LearnerProfile.objects.create(user=member, role_profile=agent)
+    module = factories.module_with_lessons(lessons=1, title="Handling escalations")
+    module.skills.add(escalations)
+    return {"escalations": escalations, "metrics": metrics, "profile": agent, "module": module}

@@ -40,7 +40,7 @@ def test_a_new_hire_ticks_a_task_and_the_lead_signs_off(
     # the lead sees the sign-off waiting and signs it off with a comment
     boss = browser.new_context(base_url=live_server.url).new_page()
     log_in(boss, lead, password)
-    boss.get_by_role("navigation", name="Main").get_by_role("link", name="Team onboarding").click()
+    boss.get_by_role("link", name="Team onboarding and sign-offs").click()  # on the lead home
     boss.get_by_label("Comment (optional)").fill("Good first meeting")
     boss.get_by_role("button", name=re.compile("Sign off for Aiko")).click()
     assert boss.get_by_text("Signed off “Meet your lead” for Aiko Agent.").is_visible()

@@ -1,0 +1,167 @@
+"""Training rules: threshold, window, cooldown, auto vs suggest; suggestions accepted once."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from assessments import qa
+from assessments.models import RuleFiring, TrainingRule, TrainingSuggestion
+from assessments.tasks import qa_rules_evaluate_task
+from core.errors import Conflict, NotFound
+from courses.models import Assignment, Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def rule(catalogue, **fields):
+    defaults = {
+        "name": "Escalations",
+        "skill": catalogue["escalations"],
+        "module": catalogue["module"],
+        "threshold": 2,
+        "window_days": 30,
+        "cooldown_days": 30,
+        "due_days": 7,
+        "mode": "auto",
+    }
+    return TrainingRule.objects.create(**{**defaults, **fields})
+
+
+def record(lead, member, n, *, days_ago=0, criterion="Escalated in time", skill="escalations"):
+    return qa.finding_record(
+        reviewer=lead,
+        agent_id=member.pk,
+        interaction_ref=f"TCK-{n}",
+        criterion=criterion,
+        skill=skill,
+        severity="medium",
+        occurred_at=timezone.now() - timedelta(days=days_ago),
+    )
+
+
+def test_below_the_threshold_nothing_happens(
+    lead, member, catalogue, django_capture_on_commit_callbacks
+):
+    rule(catalogue)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(lead, member, 1)
+    assert not Assignment.objects.exists()
+    assert not RuleFiring.objects.exists()
+
+
+def test_reaching_the_threshold_assigns_automatically_once(
+    lead, member, catalogue, django_capture_on_commit_callbacks
+):
+    r = rule(catalogue)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(lead, member, 1)
+        record(lead, member, 2)
+    assignment = Assignment.objects.get()
+    assert (assignment.user, assignment.module, assignment.source) == (
+        member,
+        catalogue["module"],
+        "qa_rule",
+    )
+    assert assignment.due_at > timezone.now() + timedelta(days=6)
+    assert "2 QA findings within 30 days" in assignment.reason
+    assert RuleFiring.objects.get().rule == r
+    assert Notification.objects.filter(user=member, kind="qa_training").count() == 1
+    # the task again, and a third finding inside the cooldown, change nothing
+    assert qa_rules_evaluate_task.apply(args=(member.pk,)).get() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        record(lead, member, 3)
+    assert Assignment.objects.count() == 1
+    assert RuleFiring.objects.count() == 1
+
+
+def test_findings_outside_the_window_do_not_count(
+    lead, member, catalogue, django_capture_on_commit_callbacks
+):
+    rule(catalogue, window_days=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(lead, member, 1, days_ago=25)
+        record(lead, member, 2, days_ago=0)
+    assert not Assignment.objects.exists()
+
+
+def test_after_the_cooldown_the_rule_fires_again(
+    lead, member, catalogue, django_capture_on_commit_callbacks
+):
+    rule(catalogue, cooldown_days=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(lead, member, 1)
+        record(lead, member, 2)
+    assignment = Assignment.objects.get()
+    assignment.status = "completed"
+    assignment.save()
+    RuleFiring.objects.update(fired_at=timezone.now() - timedelta(days=6))
+    with django_capture_on_commit_callbacks(execute=True):
+        record(lead, member, 3)
+    assert RuleFiring.objects.count() == 2
+    assert Assignment.objects.filter(status="open").count() == 1
+
+
+def test_a_criterion_rule_matches_the_scorecard_line(
+    lead, member, catalogue, django_capture_on_commit_callbacks
+):
+    rule(catalogue, skill=None, criterion="Empathy statement", threshold=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(lead, member, 1, criterion="Empathy statement", skill="kpi-literacy")
+        record(lead, member, 2, criterion="Something else")
+    assert not Assignment.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        record(lead, member, 3, criterion="Empathy statement", skill="kpi-literacy")
+    assert Assignment.objects.count() == 1
+    assert RuleFiring.objects.get().skill == catalogue["metrics"]  # the findings' skill
+
+
+def test_suggest_mode_waits_for_the_lead(
+    lead, member, outsider, catalogue, django_capture_on_commit_callbacks
+):
+    rule(catalogue, mode="suggest")
+    with django_capture_on_commit_callbacks(execute=True):
+        record(lead, member, 1)
+        record(lead, member, 2)
+    assert not Assignment.objects.exists()
+    suggestion = TrainingSuggestion.objects.get()
+    assert Notification.objects.filter(user=lead, kind="qa_suggestion").count() == 1
+    with pytest.raises(NotFound):
+        qa.suggestion_get(lead=outsider, suggestion_id=suggestion.pk)
+    qa.suggestion_accept(suggestion=suggestion, lead=lead)
+    assignment = Assignment.objects.get()
+    assert (assignment.source, assignment.assigned_by) == ("qa_rule", lead)
+    assert RuleFiring.objects.get().assignment == assignment
+    with pytest.raises(Conflict):
+        qa.suggestion_accept(suggestion=suggestion, lead=lead)
+    assert Assignment.objects.count() == 1
+
+
+def test_dismissing_a_suggestion(lead, member, catalogue, django_capture_on_commit_callbacks):
+    rule(catalogue, mode="suggest")
+    with django_capture_on_commit_callbacks(execute=True):
+        record(lead, member, 1)
+        record(lead, member, 2)
+    suggestion = qa.suggestions_for(lead=lead).get()
+    qa.suggestion_dismiss(suggestion=suggestion, lead=lead)
+    assert not qa.suggestions_for(lead=lead).exists()
+    assert not Assignment.objects.exists()
+
+
+def test_is_it_working_compares_findings_before_and_after(
+    lead, member, team, catalogue, django_capture_on_commit_callbacks
+):
+    rule(catalogue, threshold=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        for n, days in enumerate((70, 65, 62), start=1):
+            record(lead, member, n, days_ago=days)
+    firing = RuleFiring.objects.get()
+    Assignment.objects.filter(pk=firing.assignment_id).update(
+        status="completed", completed_at=timezone.now() - timedelta(days=45)
+    )
+    record(lead, member, 10, days_ago=20)  # one finding in the 30 days after
+    [effect] = qa.training_effect(lead=lead, team_id=team.pk)
+    assert (effect.skill, effect.trainings) == (catalogue["escalations"], 1)
+    assert effect.before_per_agent_week == round(3 / (30 / 7), 2)  # 70, 65, 62 days ago
+    assert effect.after_per_agent_week == round(1 / (30 / 7), 2)
+    assert effect.change < 0
