@@ -260,7 +260,7 @@ def _cells(
 
 def _profile_id(user: User) -> int | None:
     try:
-        return user.learner_profile.role_profile_id  # type: ignore[attr-defined]
+        return user.learner_profile.role_profile_id
     except LearnerProfile.DoesNotExist:
         return None
 
