@@ -36,8 +36,14 @@ serve: install
 	$(PY) manage.py collectstatic --no-input
 	$(BIN)/honcho start -f Procfile
 
+# Test-only JavaScript tools (axe-core for the accessibility checks), from the npm registry.
+node_modules/.installed: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility checks will be skipped (CI requires them)"; fi
+
 ## test: install test dependencies and run every test
-test: install-dev
+test: install-dev node_modules/.installed
 	@$(PY) scripts/ensure_chromium.py
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.selectors import team_get_led, teams_led_by, user_is_admin
 from assessments import qa, skills
 from assessments.models import QAFinding
+from core.csv_export import csv_response
 from core.errors import Conflict, DomainError, NotFound
 from core.forms import form_add_domain_error
 from core.http import request_user
@@ -225,4 +226,42 @@ def org_report(request: HttpRequest) -> HttpResponse:
     ]
     return render(
         request, "assessments/org_report.html", {"page": page, "report": report, "rows": rows}
+    )
+
+
+@login_required
+def team_findings_csv(request: HttpRequest, team_id: int) -> StreamingHttpResponse:
+    lead = request_user(request)
+    team = _or_404(team_get_led, user=lead, team_id=team_id)
+    findings = qa.findings_visible_to(user=lead).filter(agent__memberships__team=team)
+    rows = (
+        (
+            f.occurred_at.isoformat(),
+            f.agent.email,
+            f.agent.name,
+            f.interaction_ref,
+            f.criterion,
+            f.skill.slug,
+            f.severity,
+            f.note,
+            f.reviewer.email if f.reviewer else "",
+            f.source,
+        )
+        for f in findings.iterator(chunk_size=2000)
+    )
+    return csv_response(
+        f"qa-findings-{team.pk}.csv",
+        [
+            "occurred_at",
+            "agent_email",
+            "agent_name",
+            "interaction_ref",
+            "criterion",
+            "skill",
+            "severity",
+            "note",
+            "reviewer",
+            "source",
+        ],
+        rows,
     )

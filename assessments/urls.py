@@ -19,6 +19,10 @@ urlpatterns = [
     path("c/<str:token>/", views.candidate_intro, name="candidate_intro"),
     path("teams/<int:team_id>/candidates/", views.team_candidates, name="team_candidates"),
     path("teams/<int:team_id>/results/", views.team_results, name="team_results"),
+    path("teams/<int:team_id>/results.csv", views.team_results_csv, name="team_results_csv"),
+    path(
+        "teams/<int:team_id>/findings.csv", skill_views.team_findings_csv, name="team_findings_csv"
+    ),
     path("skills/", skill_views.skills_home, name="skills"),
     path("skills/people/<int:user_id>/", skill_views.skill_profile, name="skill_profile"),
     path("teams/<int:team_id>/skills/", skill_views.team_skills, name="team_skills"),

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from accounts.selectors import team_get_led
 from assessments import selectors, services
 from assessments.forms import CandidateInvitationForm
 from assessments.models import Attempt, CandidateInvitation, Quiz
+from core.csv_export import csv_response
 from core.errors import Conflict, DomainError, NotFound
 from core.forms import form_add_domain_error
 from core.http import request_user
@@ -451,3 +452,42 @@ def team_results(request: HttpRequest, team_id: int) -> HttpResponse:
     attempts = selectors.team_attempts(lead=lead, team_id=team.pk)
     page = Paginator(attempts, 50).get_page(request.GET.get("page"))
     return render(request, "assessments/team_results.html", {"team": team, "page": page})
+
+
+@login_required
+def team_results_csv(request: HttpRequest, team_id: int) -> StreamingHttpResponse:
+    """Every quiz attempt of the team's members and candidates, as CSV."""
+    lead = request_user(request)
+    team = _or_404(team_get_led, user=lead, team_id=team_id)
+    attempts = selectors.team_attempts(lead=lead, team_id=team.pk)
+    rows = (
+        (
+            a.user.email if a.user else a.invitation.email,  # type: ignore[union-attr]
+            a.user.name if a.user else (a.invitation.name if a.invitation else ""),
+            "member" if a.user else "candidate",
+            a.quiz.title,
+            a.started_at.isoformat(),
+            a.status,
+            a.score if a.status == Attempt.Status.SCORED else "",
+            a.max_score if a.status == Attempt.Status.SCORED else "",
+            a.percent if a.status == Attempt.Status.SCORED else "",
+            a.band.label if a.band else "",
+        )
+        for a in attempts.iterator(chunk_size=2000)
+    )
+    return csv_response(
+        f"quiz-results-{team.pk}.csv",
+        [
+            "email",
+            "name",
+            "taker",
+            "quiz",
+            "started_at",
+            "status",
+            "score",
+            "max_score",
+            "percent",
+            "band",
+        ],
+        rows,
+    )

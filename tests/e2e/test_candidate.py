@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from assessments.demo import demo_quizzes_load
 from assessments.models import Attempt
@@ -37,8 +38,8 @@ def test_a_candidate_takes_the_lead_readiness_quiz_from_the_link_to_the_result(p
 
     # when the candidate opens the link they see the rules and start
     page.goto(candidate_invitation_url(invitation))
-    assert page.get_by_text("5 questions").is_visible()
-    assert page.get_by_text("A time limit of 15 minutes").is_visible()
+    expect(page.get_by_text("5 questions")).to_be_visible()
+    expect(page.get_by_text("A time limit of 15 minutes")).to_be_visible()
     shot(page, "candidate-intro")
     page.get_by_role("button", name="Start").click()
 
@@ -51,16 +52,16 @@ def test_a_candidate_takes_the_lead_readiness_quiz_from_the_link_to_the_result(p
 
     # reviewing shows the unanswered question; they go back and answer it
     page.get_by_role("button", name="Review and submit").click()
-    assert page.get_by_text("1 question is not answered yet.").is_visible()
+    expect(page.get_by_text("1 question is not answered yet.")).to_be_visible()
     page.get_by_role("link", name="Question 5").click()
     page.get_by_label(re.compile(re.escape(RIGHT[4]))).check()
     page.get_by_role("button", name="Review and submit").click()
-    assert page.get_by_text("Every question has an answer.").is_visible()
+    expect(page.get_by_text("Every question has an answer.")).to_be_visible()
     page.get_by_role("button", name="Submit my answers").click()
 
     # then the result: the band, and every option explained
     page.locator(".result-card").wait_for(timeout=15_000)
-    assert page.get_by_role("heading", name="Ready to lead", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Ready to lead", exact=True)).to_be_visible()
     assert page.locator(".result-card .stat").inner_text().startswith("5")
     assert page.locator(".choices.review li").count() == 15
     assert page.locator(".choices.review li.correct").count() == 5

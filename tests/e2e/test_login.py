@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import shot
 
@@ -20,8 +21,8 @@ def test_a_lead_logs_in_through_the_page_and_lands_on_their_team_home(page, lead
 
     # then they land on the lead home with their team
     page.wait_for_url(re.compile(r"/$"))
-    assert page.get_by_role("heading", name="Welcome, Lena").is_visible()
-    assert page.get_by_role("heading", name="Support EMEA").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Lena")).to_be_visible()
+    expect(page.get_by_role("heading", name="Support EMEA")).to_be_visible()
     shot(page, "lead-home")
 
     # and logging out brings them back to the login page
@@ -34,5 +35,5 @@ def test_a_wrong_password_shows_an_error_and_keeps_the_email(page, member):
     page.get_by_label("Email").fill(member.email)
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_text("The email or password is not correct.").is_visible()
+    expect(page.get_by_text("The email or password is not correct.")).to_be_visible()
     assert page.get_by_label("Email").input_value() == member.email

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from courses import onboarding
 from courses.models import PlanItem
@@ -28,12 +29,12 @@ def test_a_new_hire_ticks_a_task_and_the_lead_signs_off(
     hire = browser.new_context(base_url=live_server.url).new_page()
     log_in(hire, member, password)
     hire.get_by_role("link", name="Onboarding").first.click()
-    assert hire.get_by_text("0 of 3 steps done").is_visible()
+    expect(hire.get_by_text("0 of 3 steps done")).to_be_visible()
     hire.get_by_role("listitem").filter(has_text="Get your accounts").get_by_role(
         "button", name="Mark as done"
     ).click()
-    assert hire.get_by_text("“Get your accounts and tools access” is done.").is_visible()
-    assert hire.get_by_text("1 of 3 steps done").is_visible()
+    expect(hire.get_by_text("“Get your accounts and tools access” is done.")).to_be_visible()
+    expect(hire.get_by_text("1 of 3 steps done")).to_be_visible()
     assert hire.locator("progress").first.get_attribute("value") == "33"
     shot(hire, "new-hire-onboarding")
 
@@ -43,13 +44,13 @@ def test_a_new_hire_ticks_a_task_and_the_lead_signs_off(
     boss.get_by_role("link", name="Team onboarding and sign-offs").click()  # on the lead home
     boss.get_by_label("Comment (optional)").fill("Good first meeting")
     boss.get_by_role("button", name=re.compile("Sign off for Aiko")).click()
-    assert boss.get_by_text("Signed off “Meet your lead” for Aiko Agent.").is_visible()
+    expect(boss.get_by_text("Signed off “Meet your lead” for Aiko Agent.")).to_be_visible()
     shot(boss, "lead-team-onboarding")
 
     # the new hire sees it signed off
     hire.reload()
-    assert hire.get_by_text("2 of 3 steps done").is_visible()
-    assert hire.get_by_text("Good first meeting").is_visible()
+    expect(hire.get_by_text("2 of 3 steps done")).to_be_visible()
+    expect(hire.get_by_text("Good first meeting")).to_be_visible()
     assert PlanItem.objects.get(title="Meet your lead").completed_by == lead
     hire.context.close()
     boss.context.close()

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from assessments.models import TrainingRule
 from courses.models import Assignment
@@ -31,16 +32,15 @@ def test_a_lead_records_a_finding_accepts_the_suggestion_and_sees_the_heatmap(
     page.get_by_label("Skill").select_option(label="Escalation handling")
     page.get_by_label("Severity").select_option("high")
     page.get_by_role("button", name="Record finding").click()
-    assert page.get_by_text("The finding is recorded.").is_visible()
-    assert page.get_by_role("cell", name="TCK-1042").is_visible()
-
+    expect(page.get_by_text("The finding is recorded.")).to_be_visible()
+    expect(page.get_by_role("cell", name="TCK-1042")).to_be_visible()
     # then the skills dashboard suggests the training; the lead assigns it in one click
     page.goto(f"/teams/{team.pk}/skills/")
     suggestion = page.locator(".suggestion").filter(has_text=member.name)
-    assert suggestion.get_by_text("Handling escalations").is_visible()
+    expect(suggestion.get_by_text("Handling escalations")).to_be_visible()
     shot(page, "lead-skills-dashboard")
     suggestion.get_by_role("button", name="Assign").click()
-    assert page.get_by_text(f"Assigned “Handling escalations” to {member.name}.").is_visible()
+    expect(page.get_by_text(f"Assigned “Handling escalations” to {member.name}.")).to_be_visible()
     assert Assignment.objects.get(user=member).source == "qa_rule"
 
     # and the heatmap shows the member's escalation level with a number and a word
@@ -52,4 +52,4 @@ def test_a_lead_records_a_finding_accepts_the_suggestion_and_sees_the_heatmap(
     assert cell.locator(".level").inner_text() == "0.25"
     assert cell.locator(".heat-word").inner_text() == "gap 0.45"
     assert "gap" in (cell.get_attribute("class") or "")
-    assert page.get_by_role("columnheader", name="Escalation handling").is_visible()
+    expect(page.get_by_role("columnheader", name="Escalation handling")).to_be_visible()

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from courses import services
 from courses.models import Assignment, ModuleCompletion, SOPAcknowledgement
@@ -36,31 +37,30 @@ def test_a_learner_reads_a_module_and_acknowledges_an_sop(page, member, password
     # when they open My training and start the module
     log_in(page, member, password)
     page.get_by_role("link", name="My training").click()
-    assert page.get_by_text("Before peak week").is_visible()
+    expect(page.get_by_text("Before peak week")).to_be_visible()
     shot(page, "learner-my-training")
     page.get_by_role("link", name="Handling escalations").click()
     page.get_by_role("link", name=re.compile(r"^Start: Lesson 1")).click()
-    assert page.get_by_text("Lesson 1 of 2").is_visible()
+    expect(page.get_by_text("Lesson 1 of 2")).to_be_visible()
     page.get_by_role("button", name="Mark as done and continue").click()
-    assert page.get_by_text("Lesson 2 of 2").is_visible()
+    expect(page.get_by_text("Lesson 2 of 2")).to_be_visible()
     page.get_by_role("button", name="Mark as done and finish").click()
     page.get_by_role("button", name="Complete the module").click()
 
     # then the module is done and My training says so
     page.wait_for_url(re.compile(r"/training/$"))
-    assert page.get_by_text("Module “Handling escalations” completed").is_visible()
+    expect(page.get_by_text("Module “Handling escalations” completed")).to_be_visible()
     assert ModuleCompletion.objects.filter(user=member, module=module).exists()
 
     # when they open the changed SOP they see what changed and acknowledge it
     page.get_by_role("link", name="Escalation handling").first.click()
-    assert page.get_by_role(
-        "heading", name="What changed since the version you read (v1)"
-    ).is_visible()
-    assert page.locator(".diff .added").filter(has_text="30 minutes").is_visible()
+    expect(
+        page.get_by_role("heading", name="What changed since the version you read (v1)")
+    ).to_be_visible()
+    expect(page.locator(".diff .added").filter(has_text="30 minutes")).to_be_visible()
     shot(page, "learner-sop-diff")
     page.get_by_role("button", name="I have read and understood this").click()
-    assert page.get_by_text("You acknowledged version 2").is_visible()
-
+    expect(page.get_by_text("You acknowledged version 2")).to_be_visible()
     assert SOPAcknowledgement.objects.filter(user=member, sop_version__number=2).exists()
     assert set(Assignment.objects.filter(user=member).values_list("status", flat=True)) == {
         "completed"

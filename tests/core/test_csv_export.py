@@ -1,0 +1,86 @@
+"""CSV exports escape cells a spreadsheet would run as formulas."""
+
+import csv
+import io
+
+import pytest
+
+from assessments import qa, services
+from core.csv_export import csv_safe
+
+pytestmark = pytest.mark.django_db
+
+PAYLOADS = ['=HYPERLINK("http://evil.test")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=["equals", "plus", "minus", "at", "tab", "cr"])
+def test_dangerous_cells_get_an_apostrophe(payload):
+    assert csv_safe(payload) == "'" + payload
+
+
+@pytest.mark.parametrize("value", ["Plain", "3.5", "", None, "a=b", "user@example.test"])
+def test_other_cells_are_unchanged(value):
+    assert csv_safe(value) == ("" if value is None else str(value))
+
+
+def read(response):
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_the_findings_export_escapes_what_a_qa_tool_sent(client, lead, member, team, catalogue):
+    for n, payload in enumerate(PAYLOADS):
+        qa.finding_record(
+            reviewer=lead,
+            agent_id=member.pk,
+            interaction_ref=f"T{n}",
+            criterion=payload,
+            skill="escalations",
+            note=payload,
+        )
+    client.force_login(lead)
+    response = client.get(f"/teams/{team.pk}/findings.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = read(response)
+    assert rows[0][:5] == [
+        "occurred_at",
+        "agent_email",
+        "agent_name",
+        "interaction_ref",
+        "criterion",
+    ]
+    criteria = sorted(row[4] for row in rows[1:])
+    # fields are trimmed when recorded, so "\tcmd" is stored (and exported) as plain "cmd"
+    assert criteria == sorted(csv_safe(p.strip()) for p in PAYLOADS)
+    assert '\'=HYPERLINK("http://evil.test")' in criteria
+    assert all(not row[7].startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows[1:])
+
+
+def test_the_results_export_escapes_candidate_names(
+    client, lead, team, quiz, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    invitation = services.candidate_invitation_create(
+        invited_by=lead,
+        email="c@example.test",
+        name="=cmd|'/c calc'!A1",
+        quiz_id=quiz.pk,
+        expires_at=timezone.now() + timedelta(days=2),
+    )
+    attempt = services.attempt_start(quiz=quiz, invitation=invitation)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attempt_submit(attempt=attempt)
+    client.force_login(lead)
+    rows = read(client.get(f"/teams/{team.pk}/results.csv"))
+    assert rows[1][:3] == ["c@example.test", "'=cmd|'/c calc'!A1", "candidate"]
+    assert rows[1][5] == "scored"
+
+
+@pytest.mark.parametrize("url", ["/teams/{team}/findings.csv", "/teams/{team}/results.csv"])
+def test_exports_are_for_the_teams_leads_only(client, outsider, member, team, url):
+    for who in (outsider, member):
+        client.force_login(who)
+        assert client.get(url.format(team=team.pk)).status_code == 404
