@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -24,15 +25,19 @@ from assessments.models import Attempt, CandidateInvitation, QAFinding, Quiz, Tr
 from assessments.serializers import (
     AnswerInput,
     AnswerOutput,
+    AttemptConflictOutput,
     AttemptListOutput,
     AttemptOutput,
     AttemptStartedOutput,
+    FindingConflictOutput,
     FindingInput,
     FindingOutput,
     ImportInput,
     ImportOutput,
+    ImportProblemOutput,
     InvitationInput,
     InvitationOutput,
+    OrgSkillReportOutput,
     QuizDetailOutput,
     QuizOutput,
     SkillProfileOutput,
@@ -44,6 +49,10 @@ from core.api import schema_generation
 from core.errors import NotFound, ValidationFailed
 from core.http import request_user
 from core.ids import parse_id
+from core.pagination import Pagination
+
+ATTEMPT_ID = OpenApiParameter("attempt_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+INVITATION_ID = OpenApiParameter("invitation_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 
 
 def attempt_payload(attempt: Attempt, *, viewer: Any) -> dict[str, Any]:
@@ -113,7 +122,9 @@ class QuizAttemptsApi(ListAPIView):
         responses={
             201: AttemptStartedOutput,
             409: OpenApiResponse(
-                description="`{detail, code, id}`: an attempt is open, or none left."
+                AttemptConflictOutput,
+                description="An attempt is in progress (its `id`), none are left, or the quiz "
+                "is closed.",
             ),
         },
     )
@@ -150,7 +161,7 @@ class AttemptListApi(ListAPIView):
 
 
 class AttemptDetailApi(APIView):
-    @extend_schema(responses=AttemptOutput)
+    @extend_schema(responses=AttemptOutput, parameters=[ATTEMPT_ID])
     def get(self, request: Request, attempt_id: str) -> Response:
         user = request_user(request)
         attempt = selectors.attempt_get_visible(user=user, attempt_id=attempt_id)
@@ -160,7 +171,15 @@ class AttemptDetailApi(APIView):
 class AnswerApi(APIView):
     @extend_schema(
         request=AnswerInput,
-        responses={200: AnswerOutput, 409: OpenApiResponse(description="Submitted or time is up.")},
+        parameters=[ATTEMPT_ID],
+        responses={
+            200: AnswerOutput,
+            400: OpenApiResponse(
+                description="Not choice ids, choices of another question, or several on a "
+                "single-choice one."
+            ),
+            409: OpenApiResponse(description="Submitted or time is up."),
+        },
     )
     def put(self, request: Request, attempt_id: str, question_id: int) -> Response:
         """Autosave the answer to one question (replaces the earlier one)."""
@@ -174,7 +193,7 @@ class AnswerApi(APIView):
 
 
 class SubmitApi(APIView):
-    @extend_schema(request=None, responses={202: StatusOutput})
+    @extend_schema(request=None, responses={202: StatusOutput}, parameters=[ATTEMPT_ID])
     def post(self, request: Request, attempt_id: str) -> Response:
         """Submit for scoring. Harmless to repeat: answers 202 with the current status."""
         attempt = selectors.attempt_get_own(user=request_user(request), attempt_id=attempt_id)
@@ -202,21 +221,27 @@ def invitation_payload(invitation: CandidateInvitation) -> dict[str, Any]:
 
 
 class InvitationListApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(
         responses=InvitationOutput(many=True), parameters=[OpenApiParameter("team", int)]
     )
     def get(self, request: Request) -> Response:
         """Candidate invitations of the teams you lead, with their latest result."""
-        from core.pagination import Pagination
-
         invitations = selectors.candidate_invitations_for(
             user=request_user(request), team_id=request.query_params.get("team")
         )
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(invitations, request, view=self) or []
         return paginator.get_paginated_response([invitation_payload(i) for i in page])
 
-    @extend_schema(request=InvitationInput, responses={201: InvitationOutput})
+    @extend_schema(
+        request=InvitationInput,
+        responses={
+            201: InvitationOutput,
+            404: OpenApiResponse(description="A `team` you don't lead."),
+        },
+    )
     def post(self, request: Request) -> Response:
         """Invite a candidate: ``{"email", "quiz", "expires_at"}`` → ``{"id", "url"}``."""
         data = InvitationInput(data=request.data)
@@ -237,14 +262,14 @@ class InvitationListApi(APIView):
 
 
 class InvitationDetailApi(APIView):
-    @extend_schema(responses=InvitationOutput)
+    @extend_schema(responses=InvitationOutput, parameters=[INVITATION_ID])
     def get(self, request: Request, invitation_id: str) -> Response:
         invitation = selectors.candidate_invitation_get_managed(
             user=request_user(request), invitation_id=invitation_id
         )
         return Response(invitation_payload(invitation))
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None}, parameters=[INVITATION_ID])
     def delete(self, request: Request, invitation_id: str) -> Response:
         """Revoke: the link stops working (results already recorded stay)."""
         invitation = selectors.candidate_invitation_get_managed(
@@ -275,14 +300,19 @@ class FindingListApi(ListAPIView):
         if params.get("agent"):
             findings = findings.filter(agent_id=parse_id(params["agent"], "Agent not found."))
         if params.get("skill"):
-            findings = findings.filter(skill__slug=params["skill"])
+            # No slug contains NUL, and PostgreSQL refuses it in a query (that was a 500).
+            skill = params["skill"]
+            findings = (
+                findings.filter(skill__slug=skill) if "\x00" not in skill else findings.none()
+            )
         return findings
 
     @extend_schema(
         request=FindingInput,
         responses={
             201: FindingOutput,
-            409: OpenApiResponse(description="Already recorded: `{detail, code, id}`."),
+            404: OpenApiResponse(description="An agent outside your teams."),
+            409: OpenApiResponse(FindingConflictOutput, description="Already recorded (its `id`)."),
         },
     )
     def post(self, request: Request) -> Response:
@@ -309,7 +339,17 @@ class FindingImportApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(request=ImportInput, responses={200: ImportOutput, 201: ImportOutput})
+    @extend_schema(
+        request=ImportInput,
+        responses={
+            200: OpenApiResponse(ImportOutput, description="Checked (`dry_run`), nothing new."),
+            201: OpenApiResponse(ImportOutput, description="New rows saved."),
+            400: OpenApiResponse(
+                ImportProblemOutput,
+                description="No file, or the file itself is unusable (`problems`).",
+            ),
+        },
+    )
     def post(self, request: Request) -> Response:
         data = ImportInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -348,7 +388,10 @@ class FindingImportApi(APIView):
 
 class TeamSkillGapsApi(APIView):
     @extend_schema(
-        responses=TeamSkillGapsOutput,
+        responses={
+            200: TeamSkillGapsOutput,
+            400: OpenApiResponse(description="`min_gap` is not a number."),
+        },
         parameters=[
             OpenApiParameter("skill", str, description="Only this skill (slug)."),
             OpenApiParameter("min_gap", float, description="Only members with a gap this big."),
@@ -383,15 +426,16 @@ class SkillProfileApi(APIView):
 
 class OrgSkillReportApi(APIView):
     @extend_schema(
-        responses=OpenApiResponse(description="`{count, next, previous, skills, results}`"),
-        parameters=[OpenApiParameter("page", int)],
+        responses={200: OrgSkillReportOutput, 404: OpenApiResponse(description="Not an admin.")},
+        parameters=[
+            OpenApiParameter("page", int, description="A page number within the people."),
+            OpenApiParameter("page_size", int, description="People per page (at most 200)."),
+        ],
     )
     def get(self, request: Request) -> Response:
         """Admins: per-skill figures across the organisation and one row per person, paged."""
         if not user_is_admin(request_user(request)):
             raise NotFound("Not found.")
-        from core.pagination import Pagination
-
         paginator = Pagination()
         people = paginator.paginate_queryset(skills.org_people(), request, view=self) or []
         report = skills.org_skill_report(people=list(people))
@@ -438,7 +482,13 @@ class SuggestionListApi(ListAPIView):
 class SuggestionDecisionApi(APIView):
     decision = "accept"
 
-    @extend_schema(request=None, responses={200: SuggestionOutput, 409: OpenApiResponse()})
+    @extend_schema(
+        request=None,
+        responses={
+            200: SuggestionOutput,
+            409: OpenApiResponse(description="Already accepted or dismissed."),
+        },
+    )
     def post(self, request: Request, suggestion_id: int) -> Response:
         lead = request_user(request)
         suggestion = qa.suggestion_get(lead=lead, suggestion_id=suggestion_id)

@@ -230,6 +230,18 @@ def findings_import(*, reviewer: User, content: str | bytes, commit: bool) -> Im
             content = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             return ImportReport(rows=[], problems=[_("The file is not UTF-8 text.")])
+    if "\x00" in content:
+        # Fuzzing fix: PostgreSQL refuses NUL in text (a 500 when the rows were saved).
+        return ImportReport(rows=[], problems=[_("The file is not CSV text: it contains NUL.")])
+    # Fuzzing fix: the csv module raises csv.Error on a field over its limit (128 KiB), which
+    # was a 500; such a file is reported as unusable instead, like the other problems above.
+    try:
+        for _record in csv.reader(io.StringIO(content)):
+            pass
+    except csv.Error as exc:
+        return ImportReport(
+            rows=[], problems=[_("The file is not valid CSV: %(error)s.") % {"error": exc}]
+        )
     reader = csv.DictReader(io.StringIO(content))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in CSV_REQUIRED if c not in header]

@@ -91,6 +91,12 @@ class AttemptOutput(serializers.Serializer):
     )
 
 
+class AttemptConflictOutput(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    id = serializers.UUIDField(required=False, help_text="The attempt in progress.")
+
+
 class AttemptListOutput(serializers.Serializer):
     id = serializers.UUIDField()
     quiz = serializers.IntegerField(source="quiz_id")
@@ -167,6 +173,12 @@ class FindingOutput(serializers.Serializer):
     source = serializers.CharField()  # type: ignore[assignment]
 
 
+class FindingConflictOutput(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    id = serializers.IntegerField(required=False, help_text="The finding already recorded.")
+
+
 class ImportInput(serializers.Serializer):
     file = serializers.FileField(required=False, help_text="The CSV export (multipart).")
     csv = serializers.CharField(required=False, help_text="Or the CSV as text.")
@@ -190,6 +202,23 @@ class ImportOutput(serializers.Serializer):
     created = serializers.IntegerField()
     problems = serializers.ListField(child=serializers.CharField())
     rows = ImportRowOutput(many=True)
+
+
+class ImportProblemOutput(serializers.Serializer):
+    """A 400 from the import: the usual error, and the report when the file was read."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+    dry_run = serializers.BooleanField(required=False)
+    valid = serializers.IntegerField(required=False)
+    duplicates = serializers.IntegerField(required=False)
+    invalid = serializers.IntegerField(required=False)
+    created = serializers.IntegerField(required=False)
+    problems = serializers.ListField(child=serializers.CharField(), required=False)
+    rows = ImportRowOutput(many=True, required=False)
 
 
 class SkillCellOutput(serializers.Serializer):
@@ -247,6 +276,24 @@ class SkillProfileOutput(serializers.Serializer):
     role_profile = serializers.CharField(allow_null=True)
     model = SkillModelOutput()
     skills = ProfileSkillOutput(many=True)
+
+
+class OrgSkillSummaryOutput(serializers.Serializer):
+    skill = serializers.CharField(help_text="The skill's slug.")
+    people = serializers.IntegerField()
+    mean_level = serializers.FloatField(allow_null=True)
+    below_target = serializers.IntegerField()
+
+
+class OrgSkillReportOutput(serializers.Serializer):
+    """One page of people (``count``, ``next``, ``previous``, ``results``) and the per-skill
+    figures across the organisation (``skills``)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    skills = OrgSkillSummaryOutput(many=True)
+    results = SkillGapMemberOutput(many=True)
 
 
 class SuggestionOutput(serializers.Serializer):

@@ -342,6 +342,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # drf-spectacular's enum hook, then the error answers (400/401/404 and the bodies of every
+    # 4xx) that core.api.exception_handler gives; see core/schema.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "MembershipRoleEnum": "accounts.models.Membership.Role",
         "AssignmentKindEnum": "courses.models.Assignment.Kind",

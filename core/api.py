@@ -17,12 +17,22 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from core.errors import DomainError
 
 
-def _flatten(detail: Any) -> Any:
+def _messages(detail: Any, path: tuple[str, ...] = ()) -> list[str]:
+    """Every message under ``detail`` as a flat list of strings. Errors inside a list or a
+    nested object (``{"users": {2: ["A valid integer is required."]}}``) keep where they are
+    as a prefix: ``["2: A valid integer is required."]``."""
     if isinstance(detail, dict):
-        return {key: _flatten(value) for key, value in detail.items()}
-    if isinstance(detail, list):
-        return [_flatten(item) for item in detail]
-    return str(detail)
+        return [m for key, value in detail.items() for m in _messages(value, (*path, str(key)))]
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        return [m for i, item in enumerate(detail) for m in _messages(item, (*path, str(i)))]
+    prefix = f"{'.'.join(path)}: " if path else ""
+    items = detail if isinstance(detail, list) else [detail]
+    return [f"{prefix}{item}" for item in items]
+
+
+def _field_errors(errors: dict[Any, Any]) -> dict[str, list[str]]:
+    """``{field: [messages]}``, whatever the nesting DRF produced."""
+    return {str(field): _messages(value) for field, value in errors.items()}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -44,13 +54,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = {
             "detail": "Invalid input.",
             "code": "invalid",
-            "errors": _flatten(errors),
+            "errors": _field_errors(errors),
         }
     elif isinstance(exc, exceptions.APIException):
         detail = exc.detail
         codes = exc.get_codes()
         response.data = {
-            "detail": str(detail) if not isinstance(detail, dict | list) else _flatten(detail),
+            "detail": " ".join(_messages(detail)),
             "code": codes if isinstance(codes, str) else "error",
         }
     return response

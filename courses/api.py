@@ -24,6 +24,7 @@ from courses.serializers import (
     AssignInput,
     AssignmentOutput,
     AssignResultOutput,
+    MarkedOutput,
     ModuleDetailOutput,
     ModuleListOutput,
     NotificationOutput,
@@ -140,7 +141,13 @@ class LessonCompleteApi(APIView):
 class ModuleCompleteApi(APIView):
     """Complete a module once every lesson is read; 409 says what is missing."""
 
-    @extend_schema(request=None, responses={200: ModuleDetailOutput, 409: OpenApiResponse()})
+    @extend_schema(
+        request=None,
+        responses={
+            200: ModuleDetailOutput,
+            409: OpenApiResponse(description="Lessons are still unread."),
+        },
+    )
     def post(self, request: Request, module_id: int) -> Response:
         user = request_user(request)
         module = selectors.module_get(user=user, pk=module_id)
@@ -159,13 +166,17 @@ class AssignmentListApi(ListAPIView):
     serializer_class = AssignmentOutput
 
     @extend_schema(
+        responses={
+            200: AssignmentOutput(many=True),
+            400: OpenApiResponse(description="An unknown `status`."),
+        },
         parameters=[
             OpenApiParameter("team", int, description="A team you lead: its members' assignments."),
             OpenApiParameter(
                 "user", int, description="One person's assignments (yours or your team's)."
             ),
             OpenApiParameter("status", str, enum=Assignment.Status.values),
-        ]
+        ],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
@@ -199,7 +210,15 @@ class AssignmentListApi(ListAPIView):
 
     @extend_schema(
         request=AssignInput,
-        responses={201: AssignResultOutput(many=True), 200: AssignResultOutput(many=True)},
+        responses={
+            201: AssignResultOutput(many=True),
+            200: OpenApiResponse(
+                AssignResultOutput(many=True), description="Everyone already had it open."
+            ),
+            404: OpenApiResponse(
+                description="Someone outside your teams, or an unknown module, SOP or quiz."
+            ),
+        },
     )
     def post(self, request: Request) -> Response:
         """A lead assigns a module or SOP to people in their teams (404 for anyone else)."""
@@ -245,7 +264,13 @@ class AssignmentCompleteApi(APIView):
     """The assignee completes an assignment: the module's lessons must be read (or its quiz
     passed); an SOP is acknowledged in its current version. 409 says what is missing."""
 
-    @extend_schema(request=None, responses={200: AssignmentOutput, 409: OpenApiResponse()})
+    @extend_schema(
+        request=None,
+        responses={
+            200: AssignmentOutput,
+            409: OpenApiResponse(description="Not done yet, or no longer open."),
+        },
+    )
     def post(self, request: Request, assignment_id: int) -> Response:
         user = request_user(request)
         assignment = selectors.assignment_get_visible(user=user, assignment_id=assignment_id)
@@ -290,7 +315,13 @@ class OnboardingPlanDetailApi(APIView):
 class PlanItemCompleteApi(APIView):
     """The new hire ticks a task (sign-offs and automatic steps answer 409)."""
 
-    @extend_schema(request=None, responses={200: PlanDetailOutput, 409: OpenApiResponse()})
+    @extend_schema(
+        request=None,
+        responses={
+            200: PlanDetailOutput,
+            409: OpenApiResponse(description="A sign-off or an automatic step."),
+        },
+    )
     def post(self, request: Request, plan_id: int, item_id: int) -> Response:
         item = _plan_item(plan_id, item_id)
         onboarding.plan_item_tick(item=item, user=request_user(request))
@@ -300,7 +331,13 @@ class PlanItemCompleteApi(APIView):
 class PlanItemSignOffApi(APIView):
     """A lead of the new hire's team signs off a step, with an optional comment."""
 
-    @extend_schema(request=SignOffInput, responses={200: PlanDetailOutput, 409: OpenApiResponse()})
+    @extend_schema(
+        request=SignOffInput,
+        responses={
+            200: PlanDetailOutput,
+            409: OpenApiResponse(description="Not a sign-off step."),
+        },
+    )
     def post(self, request: Request, plan_id: int, item_id: int) -> Response:
         data = SignOffInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -350,7 +387,7 @@ class NotificationReadApi(APIView):
 
 
 class NotificationReadAllApi(APIView):
-    @extend_schema(request=None, responses={200: OpenApiResponse(description='{"marked": n}')})
+    @extend_schema(request=None, responses=MarkedOutput)
     def post(self, request: Request) -> Response:
         return Response(
             {"marked": notifications.notifications_mark_all_read(user=request_user(request))}

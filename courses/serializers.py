@@ -199,3 +199,7 @@ class NotificationOutput(serializers.Serializer):
     url = serializers.CharField()
     created_at = serializers.DateTimeField()
     read_at = serializers.DateTimeField(allow_null=True)
+
+
+class MarkedOutput(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many notifications were marked read.")
