@@ -10,7 +10,7 @@ from assessments.models import Attempt
 from assessments.selectors import candidate_invitation_url
 from assessments.services import candidate_invitation_create
 from courses.demo import demo_skills_load
-from tests.e2e.conftest import shot
+from tests.e2e.a11y import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,15 +40,16 @@ def test_a_candidate_takes_the_lead_readiness_quiz_from_the_link_to_the_result(p
     page.goto(candidate_invitation_url(invitation))
     expect(page.get_by_text("5 questions")).to_be_visible()
     expect(page.get_by_text("A time limit of 15 minutes")).to_be_visible()
-    shot(page, "candidate-intro")
+    assert_accessible(page, "candidate-intro")
     page.get_by_role("button", name="Start").click()
+    page.wait_for_url(re.compile(r"/attempts/[0-9a-f-]+/$"))  # loaded: htmx listens now
 
     # each answer is autosaved as they click (htmx), and the counter follows
     for number, text in enumerate(RIGHT[:4], start=1):
         page.get_by_label(re.compile(re.escape(text))).check()
         page.locator(f"fieldset.question >> nth={number - 1} >> .save-status").wait_for()
     assert page.locator("#answered-count").inner_text() == "4 of 5 answered"
-    shot(page, "candidate-answering")
+    assert_accessible(page, "candidate-answering")
 
     # reviewing shows the unanswered question; they go back and answer it
     page.get_by_role("button", name="Review and submit").click()
@@ -65,5 +66,5 @@ def test_a_candidate_takes_the_lead_readiness_quiz_from_the_link_to_the_result(p
     assert page.locator(".result-card .stat").inner_text().startswith("5")
     assert page.locator(".choices.review li").count() == 15
     assert page.locator(".choices.review li.correct").count() == 5
-    shot(page, "candidate-result")
+    assert_accessible(page, "candidate-result")
     assert Attempt.objects.get(invitation=invitation).score == 5.0

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import shot
+from tests.e2e.a11y import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,7 +12,7 @@ def test_a_lead_logs_in_through_the_page_and_lands_on_their_team_home(page, lead
     # given a lead with an account, when they open the app they are sent to the login page
     page.goto("/")
     assert re.search(r"/accounts/login/\?next=/$", page.url)
-    shot(page, "login-page")
+    assert_accessible(page, "login-page")
 
     # when they log in with their email and password
     page.get_by_label("Email").fill(lead.email)
@@ -23,7 +23,7 @@ def test_a_lead_logs_in_through_the_page_and_lands_on_their_team_home(page, lead
     page.wait_for_url(re.compile(r"/$"))
     expect(page.get_by_role("heading", name="Welcome, Lena")).to_be_visible()
     expect(page.get_by_role("heading", name="Support EMEA")).to_be_visible()
-    shot(page, "lead-home")
+    assert_accessible(page, "lead-home")
 
     # and logging out brings them back to the login page
     page.get_by_role("button", name="Log out").click()
@@ -36,4 +36,5 @@ def test_a_wrong_password_shows_an_error_and_keeps_the_email(page, member):
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_text("The email or password is not correct.")).to_be_visible()
+    assert_accessible(page, "login-error")
     assert page.get_by_label("Email").input_value() == member.email

@@ -7,15 +7,13 @@ from playwright.sync_api import expect
 from courses import onboarding
 from courses.models import PlanItem
 from tests import factories
-from tests.e2e.conftest import shot
+from tests.e2e.a11y import assert_accessible
 from tests.e2e.test_training import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_new_hire_ticks_a_task_and_the_lead_signs_off(
-    browser, live_server, member, lead, password
-):
+def test_a_new_hire_ticks_a_task_and_the_lead_signs_off(new_page, member, lead, password):
     template = factories.checklist(
         (0, "task", "Get your accounts and tools access"),
         (0, "lead_signoff", "Meet your lead"),
@@ -26,7 +24,7 @@ def test_a_new_hire_ticks_a_task_and_the_lead_signs_off(
     )
 
     # the new hire ticks their first task
-    hire = browser.new_context(base_url=live_server.url).new_page()
+    hire = new_page()
     log_in(hire, member, password)
     hire.get_by_role("link", name="Onboarding").first.click()
     expect(hire.get_by_text("0 of 3 steps done")).to_be_visible()
@@ -36,21 +34,20 @@ def test_a_new_hire_ticks_a_task_and_the_lead_signs_off(
     expect(hire.get_by_text("“Get your accounts and tools access” is done.")).to_be_visible()
     expect(hire.get_by_text("1 of 3 steps done")).to_be_visible()
     assert hire.locator("progress").first.get_attribute("value") == "33"
-    shot(hire, "new-hire-onboarding")
+    assert_accessible(hire, "new-hire-onboarding")
 
     # the lead sees the sign-off waiting and signs it off with a comment
-    boss = browser.new_context(base_url=live_server.url).new_page()
+    boss = new_page()
     log_in(boss, lead, password)
     boss.get_by_role("link", name="Team onboarding and sign-offs").click()  # on the lead home
     boss.get_by_label("Comment (optional)").fill("Good first meeting")
     boss.get_by_role("button", name=re.compile("Sign off for Aiko")).click()
     expect(boss.get_by_text("Signed off “Meet your lead” for Aiko Agent.")).to_be_visible()
-    shot(boss, "lead-team-onboarding")
+    assert_accessible(boss, "lead-team-onboarding")
 
     # the new hire sees it signed off
     hire.reload()
     expect(hire.get_by_text("2 of 3 steps done")).to_be_visible()
     expect(hire.get_by_text("Good first meeting")).to_be_visible()
     assert PlanItem.objects.get(title="Meet your lead").completed_by == lead
-    hire.context.close()
-    boss.context.close()
+    assert_accessible(hire, "new-hire-onboarding-signed-off")

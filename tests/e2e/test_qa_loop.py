@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from assessments.models import TrainingRule
 from courses.models import Assignment
-from tests.e2e.conftest import shot
+from tests.e2e.a11y import assert_accessible
 from tests.e2e.test_training import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,11 +34,12 @@ def test_a_lead_records_a_finding_accepts_the_suggestion_and_sees_the_heatmap(
     page.get_by_role("button", name="Record finding").click()
     expect(page.get_by_text("The finding is recorded.")).to_be_visible()
     expect(page.get_by_role("cell", name="TCK-1042")).to_be_visible()
+    assert_accessible(page, "lead-findings")
     # then the skills dashboard suggests the training; the lead assigns it in one click
     page.goto(f"/teams/{team.pk}/skills/")
     suggestion = page.locator(".suggestion").filter(has_text=member.name)
     expect(suggestion.get_by_text("Handling escalations")).to_be_visible()
-    shot(page, "lead-skills-dashboard")
+    assert_accessible(page, "lead-skills-dashboard")
     suggestion.get_by_role("button", name="Assign").click()
     expect(page.get_by_text(f"Assigned “Handling escalations” to {member.name}.")).to_be_visible()
     assert Assignment.objects.get(user=member).source == "qa_rule"
@@ -53,3 +54,4 @@ def test_a_lead_records_a_finding_accepts_the_suggestion_and_sees_the_heatmap(
     assert cell.locator(".heat-word").inner_text() == "gap 0.45"
     assert "gap" in (cell.get_attribute("class") or "")
     expect(page.get_by_role("columnheader", name="Escalation handling")).to_be_visible()
+    assert_accessible(page, "lead-skills-heatmap")

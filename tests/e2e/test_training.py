@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from courses import services
 from courses.models import Assignment, ModuleCompletion, SOPAcknowledgement
 from tests import factories
-from tests.e2e.conftest import shot
+from tests.e2e.a11y import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,10 +38,11 @@ def test_a_learner_reads_a_module_and_acknowledges_an_sop(page, member, password
     log_in(page, member, password)
     page.get_by_role("link", name="My training").click()
     expect(page.get_by_text("Before peak week")).to_be_visible()
-    shot(page, "learner-my-training")
+    assert_accessible(page, "learner-my-training")
     page.get_by_role("link", name="Handling escalations").click()
     page.get_by_role("link", name=re.compile(r"^Start: Lesson 1")).click()
     expect(page.get_by_text("Lesson 1 of 2")).to_be_visible()
+    assert_accessible(page, "learner-lesson")
     page.get_by_role("button", name="Mark as done and continue").click()
     expect(page.get_by_text("Lesson 2 of 2")).to_be_visible()
     page.get_by_role("button", name="Mark as done and finish").click()
@@ -58,9 +59,10 @@ def test_a_learner_reads_a_module_and_acknowledges_an_sop(page, member, password
         page.get_by_role("heading", name="What changed since the version you read (v1)")
     ).to_be_visible()
     expect(page.locator(".diff .added").filter(has_text="30 minutes")).to_be_visible()
-    shot(page, "learner-sop-diff")
+    assert_accessible(page, "learner-sop-diff")
     page.get_by_role("button", name="I have read and understood this").click()
     expect(page.get_by_text("You acknowledged version 2")).to_be_visible()
+    assert_accessible(page, "learner-sop-acknowledged")
     assert SOPAcknowledgement.objects.filter(user=member, sop_version__number=2).exists()
     assert set(Assignment.objects.filter(user=member).values_list("status", flat=True)) == {
         "completed"
