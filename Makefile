@@ -34,7 +34,8 @@ run: install
 serve: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input
-	$(BIN)/honcho start -f Procfile
+	@# The Procfile names gunicorn, celery and python: take them from the virtualenv.
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start -f Procfile
 
 # Test-only JavaScript tools (axe-core for the accessibility checks), from the npm registry.
 node_modules/.installed: package-lock.json
