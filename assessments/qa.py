@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Membership, User
 from accounts.selectors import team_get_led, user_is_admin, users_led_by
@@ -367,7 +368,11 @@ def rules_evaluate(*, agent_id: int, now: datetime | None = None) -> int:
 
 
 def _fire(*, rule: TrainingRule, agent: User, skill_id: int, count: int, now: datetime) -> None:
-    reason = _("%(n)d QA findings within %(days)d days (rule “%(rule)s”)") % {
+    reason = ngettext(
+        "%(n)d QA finding within %(days)d days (rule “%(rule)s”)",
+        "%(n)d QA findings within %(days)d days (rule “%(rule)s”)",
+        count,
+    ) % {
         "n": count,
         "days": rule.window_days,
         "rule": rule.name,

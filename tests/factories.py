@@ -185,7 +185,7 @@ def checklist(*steps: tuple[int, str, Any], name: str = "") -> Any:
             position=position,
             due_offset_days=offset,
             kind=kind,
-            title=target if isinstance(target, str) else f"{kind}: {target}",
+            title=target if isinstance(target, str) else f"{STEP_VERBS[kind]} {target}",
             sop=target if kind == "read_sop" else None,
             module=target if kind == "module" else None,
             quiz=target if kind == "quiz" else None,
@@ -194,3 +194,4 @@ def checklist(*steps: tuple[int, str, Any], name: str = "") -> Any:
 
 
 _checklist_counter = 0
+STEP_VERBS = {"read_sop": "Read", "module": "Complete", "quiz": "Pass"}

@@ -50,6 +50,15 @@ def test_below_the_threshold_nothing_happens(
     assert not RuleFiring.objects.exists()
 
 
+def test_a_single_finding_reads_as_one_finding(
+    lead, member, catalogue, django_capture_on_commit_callbacks
+):
+    rule(catalogue, threshold=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(lead, member, 1)
+    assert Assignment.objects.get().reason == "1 QA finding within 30 days (rule “Escalations”)"
+
+
 def test_reaching_the_threshold_assigns_automatically_once(
     lead, member, catalogue, django_capture_on_commit_callbacks
 ):
