@@ -1,4 +1,5 @@
-"""Settings come from the environment; production refuses to start without a secret."""
+"""Settings come from the environment; with DEBUG off, web, worker and beat refuse to start
+without a secret or Redis, while management commands still work."""
 
 import json
 import os
@@ -32,9 +33,9 @@ CLEAN_ENV = {
 }
 
 
-def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
+def run(command: list[str], **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", PROBE],
+        command,
         env={**CLEAN_ENV, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
         cwd=ROOT,
         capture_output=True,
@@ -44,16 +45,40 @@ def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_debug_off_without_a_secret_key_refuses_to_start():
-    result = load_settings(DEBUG="0")
+def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    return run([sys.executable, "-c", PROBE], **env)
+
+
+WEB = [sys.executable, "-c", "import config.wsgi"]
+WORKER = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo"]
+BEAT = [sys.executable, "-m", "celery", "-A", "config", "beat", "--schedule", os.devnull]
+
+
+@pytest.mark.parametrize("process", [WEB, WORKER, BEAT], ids=["web", "worker", "beat"])
+def test_debug_off_without_a_secret_key_refuses_to_start(process):
+    result = run(process, DEBUG="0", REDIS_URL="redis://127.0.0.1:1/0")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
-def test_debug_off_without_redis_refuses_to_start():
-    result = load_settings(SECRET_KEY="s" * 50)
+@pytest.mark.parametrize("process", [WEB, WORKER, BEAT], ids=["web", "worker", "beat"])
+def test_debug_off_without_redis_refuses_to_start(process):
+    result = run(process, SECRET_KEY="s" * 50)
     assert result.returncode != 0
     assert "REDIS_URL must be set when DEBUG is off" in result.stderr
+
+
+def test_management_commands_work_on_a_fresh_clone_without_any_environment():
+    result = run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"])
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_the_deploy_check_reports_what_production_needs():
+    result = run([sys.executable, "manage.py", "check", "--deploy"])
+    assert result.returncode != 0
+    assert "(readiness.E001) SECRET_KEY must be set when DEBUG is off" in result.stderr
+    assert "(readiness.E002) REDIS_URL must be set when DEBUG is off" in result.stderr
 
 
 def test_the_embedded_default_is_sqlite_filesystem_broker_and_console_email():
