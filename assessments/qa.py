@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -232,18 +233,21 @@ def findings_import(*, reviewer: User, content: str | bytes, commit: bool) -> Im
         except UnicodeDecodeError:
             return ImportReport(rows=[], problems=[_("The file is not UTF-8 text.")])
     if "\x00" in content:
-        # Fuzzing fix: PostgreSQL refuses NUL in text (a 500 when the rows were saved).
+        # The csv module accepts NUL, PostgreSQL refuses it in text.
         return ImportReport(rows=[], problems=[_("The file is not CSV text: it contains NUL.")])
-    # Fuzzing fix: the csv module raises csv.Error on a field over its limit (128 KiB), which
-    # was a 500; such a file is reported as unusable instead, like the other problems above.
+    reader = csv.DictReader(io.StringIO(content))
     try:
-        for _record in csv.reader(io.StringIO(content)):
-            pass
+        # One row past the limit tells that there are too many. csv.Error: e.g. a field over
+        # the csv module's 128 KiB limit.
+        records = list(itertools.islice(reader, CSV_MAX_ROWS + 1))
     except csv.Error as exc:
         return ImportReport(
             rows=[], problems=[_("The file is not valid CSV: %(error)s.") % {"error": exc}]
         )
-    reader = csv.DictReader(io.StringIO(content))
+    if len(records) > CSV_MAX_ROWS:
+        return ImportReport(
+            rows=[], problems=[_("At most %(n)d rows per file.") % {"n": CSV_MAX_ROWS}]
+        )
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in CSV_REQUIRED if c not in header]
     if missing:
@@ -255,11 +259,7 @@ def findings_import(*, reviewer: User, content: str | bytes, commit: bool) -> Im
     agents = {u.email.lower(): u for u in agents_for(reviewer)}
     rows: list[ImportRow] = []
     seen: set[tuple[int, str, str]] = set()
-    for number, raw in enumerate(reader, start=2):
-        if len(rows) >= CSV_MAX_ROWS:
-            return ImportReport(
-                rows=[], problems=[_("At most %(n)d rows per file.") % {"n": CSV_MAX_ROWS}]
-            )
+    for number, raw in enumerate(records, start=2):
         values = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
         row = ImportRow(line=number, values=values)
         try:

@@ -84,3 +84,51 @@ def test_exports_are_for_the_teams_leads_only(client, outsider, member, team, ur
     for who in (outsider, member):
         client.force_login(who)
         assert client.get(url.format(team=team.pk)).status_code == 404
+
+
+def test_exports_make_the_same_queries_for_few_and_many_rows(
+    client, lead, team, quiz, catalogue, count_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests import factories
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            agent = factories.UserFactory.create()
+            factories.MembershipFactory.create(user=agent, team=team)
+            qa.finding_record(
+                reviewer=lead,
+                agent_id=agent.pk,
+                interaction_ref="T-1",
+                criterion="Greeting",
+                skill="escalations",
+            )
+            services.attempt_start(quiz=quiz, user=agent)
+            invitation = services.candidate_invitation_create(
+                invited_by=lead,
+                email=f"c{agent.pk}@example.test",
+                quiz_id=quiz.pk,
+                expires_at=timezone.now() + timedelta(days=2),
+            )
+            services.attempt_start(quiz=quiz, invitation=invitation)
+
+    def export(url: str):
+        def call():
+            response = client.get(url)
+            read(response)  # the queries run while the file streams
+            return response
+
+        return call
+
+    client.force_login(lead)
+    urls = [f"/teams/{team.pk}/findings.csv", f"/teams/{team.pk}/results.csv"]
+    add(2)
+    few = [count_queries(export(url)) for url in urls]
+    assert [len(read(client.get(url))) for url in urls] == [3, 5]
+    add(8)
+    many = [count_queries(export(url)) for url in urls]
+    assert [len(read(client.get(url))) for url in urls] == [11, 21]
+    assert many == few

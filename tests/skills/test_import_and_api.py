@@ -77,8 +77,14 @@ class TestImport:
             ("agent_email,criterion\nx,y\n", "Missing columns: interaction_ref, skill, severity."),
             (HEADER, "The file has no rows."),
             (b"\xff\xfe\x00bad", "The file is not UTF-8 text."),
+            (HEADER + "a@x,T-1,C,s,low,,\n" * (qa.CSV_MAX_ROWS + 1), "At most 5000 rows per file."),
+            (HEADER + "a@x,T\x001,C,s,low,,\n", "The file is not CSV text: it contains NUL."),
+            (
+                HEADER + "a@x," + "x" * 140_000 + ",C,s,low,,\n",
+                "The file is not valid CSV: field larger than field limit (131072).",
+            ),
         ],
-        ids=["missing-columns", "empty", "not-utf8"],
+        ids=["missing-columns", "empty", "not-utf8", "too-many-rows", "nul", "huge-field"],
     )
     def test_unusable_files_say_why(self, lead, catalogue, content, problem):
         assert qa.findings_import(reviewer=lead, content=content, commit=True).problems == [problem]
