@@ -12,13 +12,11 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@signals.worker_init.connect
-@signals.beat_init.connect
+@signals.import_modules.connect
 def refuse_to_start_unconfigured(**kwargs: Any) -> None:
     """A worker or beat with DEBUG off needs SECRET_KEY and Redis (see core/production.py).
-    Celery logs and swallows exceptions from signal handlers, so this exits."""
-    from core.production import production_problems
+    Both send ``import_modules`` before they touch the broker or the database, and Celery
+    re-raises what its handlers raise."""
+    from core.production import require_production_settings
 
-    problems = production_problems()
-    if problems:
-        raise SystemExit("\n".join(problems.values()))
+    require_production_settings()
