@@ -52,11 +52,12 @@ test: install-dev node_modules/.installed
 bench: install-dev
 	$(PY) scripts/bench.py
 
-## lint: ruff (lint + format check), mypy and the migrations check
+## lint: ruff (lint + format check), mypy, the import contracts (app layers) and the migrations check
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: install-dev

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.authentication import HashedTokenAuthentication
+from accounts.http import request_user
 from accounts.models import ApiToken, Membership, Team
 from accounts.serializers import (
     MemberOutput,
@@ -25,7 +26,6 @@ from accounts.serializers import (
 )
 from core.api import schema_generation
 from core.errors import ValidationFailed
-from core.http import request_user
 
 
 class TokenApi(APIView):

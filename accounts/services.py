@@ -216,9 +216,8 @@ def invitation_create(
 
 
 def _invitation_dispatch(invitation: Invitation) -> None:
-    from accounts.tasks import invitation_send_task
 
-    enqueue_on_commit(invitation_send_task, str(invitation.pk))
+    enqueue_on_commit("accounts.invitation_send", str(invitation.pk))
 
 
 @transaction.atomic

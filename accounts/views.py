@@ -23,9 +23,9 @@ from accounts.forms import (
     ProfileForm,
     TokenCreateForm,
 )
+from accounts.http import request_user
 from core.errors import Conflict, DomainError, NotFound
 from core.forms import form_add_domain_error
-from core.http import request_user
 
 
 class LoginView(auth_views.LoginView):
@@ -161,9 +161,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 messages.success(
                     request, _("Welcome to %(team)s!") % {"team": invitation.team.name}
                 )
-                return redirect("core:home")
+                return redirect("home:home")
             messages.success(request, _("You joined %(team)s.") % {"team": invitation.team.name})
-            return redirect("core:home")
+            return redirect("home:home")
     return render(
         request,
         "accounts/invitation_accept.html",

@@ -25,17 +25,13 @@ from assessments.models import (
     CandidateInvitation,
     Choice,
     ItemStatistic,
-    QAFinding,
     Question,
     Quiz,
     QuizVersion,
     ResultBand,
-    SkillEvidence,
-    TrainingRule,
-    TrainingSuggestion,
 )
+from core.admin import MarkdownPreviewMixin
 from core.errors import ValidationFailed
-from courses.admin import MarkdownPreviewMixin
 
 MARKDOWN_MEDIA = {"js": ("js/markdown_preview.js",), "css": {"all": ("css/admin_markdown.css",)}}
 
@@ -63,11 +59,10 @@ class LockedVersionMixin:
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ("title", "slug", "module", "is_published", "versions_link")
+    list_display = ("title", "slug", "is_published", "versions_link")
     list_filter = ("is_published",)
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("module",)
 
     def get_urls(self) -> list[Any]:
         return [
@@ -290,78 +285,3 @@ class AttemptAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # results never change by hand
-
-
-@admin.register(SkillEvidence)
-class SkillEvidenceAdmin(admin.ModelAdmin):
-    list_display = ("user", "skill", "outcome", "weight", "source", "occurred_at")
-    list_filter = ("source", "skill")
-    list_select_related = ("user", "skill")
-    search_fields = ("user__email",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(TrainingRule)
-class TrainingRuleAdmin(admin.ModelAdmin):
-    list_display = (
-        "name",
-        "skill",
-        "criterion",
-        "module",
-        "threshold",
-        "window_days",
-        "cooldown_days",
-        "due_days",
-        "mode",
-        "is_active",
-    )
-    list_filter = ("mode", "is_active", "skill")
-    list_select_related = ("skill", "module")
-    search_fields = ("name", "criterion")
-    autocomplete_fields = ("skill", "module")
-    fieldsets = (
-        (None, {"fields": ("name", "is_active", "mode")}),
-        (
-            _("When"),
-            {"fields": ("skill", "criterion", "threshold", "window_days", "cooldown_days")},
-        ),
-        (_("Then"), {"fields": ("module", "due_days")}),
-    )
-
-
-@admin.register(QAFinding)
-class QAFindingAdmin(admin.ModelAdmin):
-    list_display = (
-        "occurred_at",
-        "agent",
-        "interaction_ref",
-        "criterion",
-        "skill",
-        "severity",
-        "source",
-    )
-    list_filter = ("severity", "source", "skill")
-    list_select_related = ("agent", "skill")
-    search_fields = ("agent__email", "interaction_ref", "criterion")
-    date_hierarchy = "occurred_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # recorded by leads (page, API or CSV) so that rules and evidence follow
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(TrainingSuggestion)
-class TrainingSuggestionAdmin(admin.ModelAdmin):
-    list_display = ("agent", "module", "status", "created_at", "decided_by")
-    list_filter = ("status",)
-    list_select_related = ("agent", "module", "decided_by")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False

@@ -14,14 +14,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.selectors import user_is_admin
-from assessments import qa, selectors, services, skills
-from assessments.models import Attempt, CandidateInvitation, QAFinding, Quiz, TrainingSuggestion
+from accounts.http import request_user
+from assessments import selectors, services
+from assessments.models import Attempt, CandidateInvitation, Quiz
 from assessments.serializers import (
     AnswerInput,
     AnswerOutput,
@@ -29,26 +28,14 @@ from assessments.serializers import (
     AttemptListOutput,
     AttemptOutput,
     AttemptStartedOutput,
-    FindingConflictOutput,
-    FindingInput,
-    FindingOutput,
-    ImportInput,
-    ImportOutput,
-    ImportProblemOutput,
     InvitationInput,
     InvitationOutput,
-    OrgSkillReportOutput,
     QuizDetailOutput,
     QuizOutput,
-    SkillProfileOutput,
     StatusOutput,
-    SuggestionOutput,
-    TeamSkillGapsOutput,
 )
 from core.api import schema_generation
-from core.errors import NotFound, ValidationFailed
-from core.http import request_user
-from core.ids import parse_id
+from core.errors import NotFound
 from core.pagination import Pagination
 
 ATTEMPT_ID = OpenApiParameter("attempt_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
@@ -280,220 +267,3 @@ class InvitationDetailApi(APIView):
 
 
 # --- QA findings, skill gaps and profiles -----------------------------------------------------
-
-
-class FindingListApi(ListAPIView):
-    """``GET``: findings you may see (yours; a lead's teams; all for an admin).
-    ``POST``: record one on an agent of a team you lead."""
-
-    serializer_class = FindingOutput
-
-    @extend_schema(parameters=[OpenApiParameter("agent", int), OpenApiParameter("skill", str)])
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self) -> QuerySet[Any]:
-        if schema_generation(self):
-            return QAFinding.objects.none()
-        findings = qa.findings_visible_to(user=request_user(self.request))
-        params = self.request.query_params
-        if params.get("agent"):
-            findings = findings.filter(agent_id=parse_id(params["agent"], "Agent not found."))
-        if params.get("skill"):
-            # No slug contains NUL, and PostgreSQL refuses it in a query (that was a 500).
-            skill = params["skill"]
-            findings = (
-                findings.filter(skill__slug=skill) if "\x00" not in skill else findings.none()
-            )
-        return findings
-
-    @extend_schema(
-        request=FindingInput,
-        responses={
-            201: FindingOutput,
-            404: OpenApiResponse(description="An agent outside your teams."),
-            409: OpenApiResponse(FindingConflictOutput, description="Already recorded (its `id`)."),
-        },
-    )
-    def post(self, request: Request) -> Response:
-        data = FindingInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        finding = qa.finding_record(
-            reviewer=request_user(request),
-            agent_id=values["agent"],
-            interaction_ref=values["interaction_ref"],
-            criterion=values["criterion"],
-            skill=values["skill"],
-            severity=values["severity"],
-            note=values.get("note", ""),
-            occurred_at=values.get("occurred_at"),
-            source=QAFinding.Source.API,
-        )
-        return Response(FindingOutput(finding).data, status=status.HTTP_201_CREATED)
-
-
-class FindingImportApi(APIView):
-    """Import a QA tool's CSV export. With ``dry_run``, only check it and report each row;
-    otherwise save the valid new rows (rows already recorded are skipped)."""
-
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
-
-    @extend_schema(
-        request=ImportInput,
-        responses={
-            200: OpenApiResponse(ImportOutput, description="Checked (`dry_run`), nothing new."),
-            201: OpenApiResponse(ImportOutput, description="New rows saved."),
-            400: OpenApiResponse(
-                ImportProblemOutput,
-                description="No file, or the file itself is unusable (`problems`).",
-            ),
-        },
-    )
-    def post(self, request: Request) -> Response:
-        data = ImportInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        upload = data.validated_data.get("file")
-        content: str | bytes = (
-            upload.read(qa.CSV_MAX_BYTES + 1) if upload else data.validated_data.get("csv", "")
-        )
-        if not content:
-            raise ValidationFailed(
-                "Send a CSV file or text.", field_errors={"file": ["Send a CSV file."]}
-            )
-        dry_run = data.validated_data["dry_run"]
-        report = qa.findings_import(
-            reviewer=request_user(request), content=content, commit=not dry_run
-        )
-        body = ImportOutput(
-            {
-                "dry_run": dry_run,
-                "valid": report.valid,
-                "duplicates": report.duplicates,
-                "invalid": report.invalid,
-                "created": report.created,
-                "problems": report.problems,
-                "rows": [
-                    {"line": r.line, "ok": r.ok, "duplicate": r.duplicate, "errors": r.errors}
-                    for r in report.rows
-                ],
-            }
-        ).data
-        if report.problems:
-            return Response({"detail": report.problems[0], "code": "invalid", **body}, status=400)
-        return Response(
-            body, status=status.HTTP_201_CREATED if report.created else status.HTTP_200_OK
-        )
-
-
-class TeamSkillGapsApi(APIView):
-    @extend_schema(
-        responses={
-            200: TeamSkillGapsOutput,
-            400: OpenApiResponse(description="`min_gap` is not a number."),
-        },
-        parameters=[
-            OpenApiParameter("skill", str, description="Only this skill (slug)."),
-            OpenApiParameter("min_gap", float, description="Only members with a gap this big."),
-        ],
-    )
-    def get(self, request: Request, team_id: int) -> Response:
-        """Members × skills against each member's role profile, biggest gaps first. Only for
-        the team's leads and admins (404 for everyone else)."""
-        min_gap = request.query_params.get("min_gap") or ""
-        try:
-            min_gap_value = float(min_gap) if min_gap else None
-        except ValueError as exc:
-            raise ValidationFailed(
-                "min_gap must be a number.", field_errors={"min_gap": ["Give a number, e.g. 0.2."]}
-            ) from exc
-        gaps = skills.team_skill_gaps(
-            lead=request_user(request),
-            team_id=team_id,
-            skill=request.query_params.get("skill") or None,
-            min_gap=min_gap_value,
-        )
-        return Response(gaps.as_dict())
-
-
-class SkillProfileApi(APIView):
-    @extend_schema(responses=SkillProfileOutput)
-    def get(self, request: Request, user_id: int) -> Response:
-        """Each skill's level, confidence, target and gap, and the evidence behind them."""
-        user = skills.user_get_profile_visible(viewer=request_user(request), user_id=user_id)
-        return Response(skills.user_skill_profile(user=user))
-
-
-class OrgSkillReportApi(APIView):
-    @extend_schema(
-        responses={200: OrgSkillReportOutput, 404: OpenApiResponse(description="Not an admin.")},
-        parameters=[
-            OpenApiParameter("page", int, description="A page number within the people."),
-            OpenApiParameter("page_size", int, description="People per page (at most 200)."),
-        ],
-    )
-    def get(self, request: Request) -> Response:
-        """Admins: per-skill figures across the organisation and one row per person, paged."""
-        if not user_is_admin(request_user(request)):
-            raise NotFound("Not found.")
-        paginator = Pagination()
-        people = paginator.paginate_queryset(skills.org_people(), request, view=self) or []
-        report = skills.org_skill_report(people=list(people))
-        response = paginator.get_paginated_response(
-            [
-                {
-                    "user": user.pk,
-                    "name": user.name,
-                    "role_profile": profile,
-                    "skills": [c.as_dict() for c in cells],
-                }
-                for user, profile, cells in report.rows
-            ]
-        )
-        response.data["skills"] = [
-            {
-                "skill": row["skill"].slug,
-                "people": row["people"],
-                "mean_level": row["mean_level"],
-                "below_target": row["below_target"],
-            }
-            for row in report.skills
-        ]
-        return response
-
-
-class SuggestionListApi(ListAPIView):
-    """Pending training suggestions for the agents of the teams you lead (``?team=``)."""
-
-    serializer_class = SuggestionOutput
-
-    @extend_schema(parameters=[OpenApiParameter("team", int)])
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self) -> QuerySet[Any]:
-        if schema_generation(self):
-            return TrainingSuggestion.objects.none()
-        return qa.suggestions_for(
-            lead=request_user(self.request), team_id=self.request.query_params.get("team")
-        )
-
-
-class SuggestionDecisionApi(APIView):
-    decision = "accept"
-
-    @extend_schema(
-        request=None,
-        responses={
-            200: SuggestionOutput,
-            409: OpenApiResponse(description="Already accepted or dismissed."),
-        },
-    )
-    def post(self, request: Request, suggestion_id: int) -> Response:
-        lead = request_user(request)
-        suggestion = qa.suggestion_get(lead=lead, suggestion_id=suggestion_id)
-        if self.decision == "accept":
-            suggestion = qa.suggestion_accept(suggestion=suggestion, lead=lead)
-        else:
-            suggestion = qa.suggestion_dismiss(suggestion=suggestion, lead=lead)
-        return Response(SuggestionOutput(suggestion).data)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.selectors import quizzes_for_invitations
-from courses.forms import end_of_day
+from core.dates import end_of_day
 
 
 class CandidateInvitationForm(forms.Form):

@@ -1,28 +1,44 @@
-"""What assessments adds to training events (registered in ``AppConfig.ready``)."""
+"""Events of the quiz engine, for the apps above it (subscribed in their ``AppConfig.ready``).
+
+Sent inside the scoring transaction, so a failing subscriber rolls the scoring back and the
+task retries it.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from django.utils.translation import gettext as _
-
-from courses import hooks as training_hooks
-
-
-def module_quiz_gate(module: Any) -> str | None:
-    """A module with a published completion quiz is completed by passing it, not by reading."""
-    quiz = getattr(module, "completion_quiz", None)
-    if quiz is not None and quiz.is_published:
-        return _("Pass the module quiz to complete this module.")
-    return None
+from assessments.models import Attempt
+from core.hooks import Hook
 
 
-def module_evidence(*, user: Any, module: Any, at: Any) -> None:
-    from assessments.skills import evidence_for_module
+@dataclass(frozen=True)
+class AttemptScored:
+    """A learner's attempt was scored (candidates' attempts send nothing)."""
 
-    evidence_for_module(user=user, module=module, at=at)
+    attempt: Attempt
+    at: datetime
+    score_visible: bool
+    """Whether the review policy lets the learner see the score now."""
+    skill_credits: dict[int, list[float]]
+    """Skill id → the credit (0..1) earned on each question tagged with it."""
 
 
-def register() -> None:
-    training_hooks.add_module_completion_gate(module_quiz_gate)
-    training_hooks.on_module_completed(module_evidence)
+attempt_scored: Hook[AttemptScored] = Hook(
+    "assessments.attempt_scored", doc="A learner's attempt was scored."
+)
+
+
+@dataclass
+class QuizListAnnotating:
+    """Subscribers add annotations to the quiz list (e.g. the module a quiz completes): a
+    subquery in the same statement, so what they add costs no query."""
+
+    annotations: dict[str, Any] = field(default_factory=dict)
+
+
+quiz_list_annotating: Hook[QuizListAnnotating] = Hook(
+    "assessments.quiz_list_annotating", doc="Add annotations to the quiz list."
+)

@@ -1,5 +1,5 @@
 """Quizzes and their immutable versions, attempts and answers, result bands, candidate
-invitations, item statistics, and the skill evidence that scoring produces."""
+invitations and item statistics."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Team
+from skills.models import Skill
+
 
 class Quiz(models.Model):
     """A quiz. Its questions live in versions; attempts always use one fixed version."""
@@ -19,14 +22,6 @@ class Quiz(models.Model):
     slug = models.SlugField(unique=True)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    module = models.OneToOneField(
-        "courses.Module",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="completion_quiz",
-        help_text=_("Passing this quiz completes the module."),
-    )
     is_published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -112,7 +107,7 @@ class Question(models.Model):
     text_html = models.TextField(editable=False, default="")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SINGLE)
     weight = models.FloatField(default=1.0, validators=[MinValueValidator(0.0)])
-    skills = models.ManyToManyField("courses.Skill", blank=True, related_name="questions")
+    skills = models.ManyToManyField(Skill, blank=True, related_name="questions")
 
     class Meta:
         ordering = ("version", "position", "pk")
@@ -162,9 +157,7 @@ class CandidateInvitation(models.Model):
     email = models.EmailField(_("email"))
     name = models.CharField(_("name"), max_length=150, blank=True)
     quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="invitations")
-    team = models.ForeignKey(
-        "accounts.Team", on_delete=models.CASCADE, related_name="candidate_invitations"
-    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="candidate_invitations")
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -280,238 +273,3 @@ class ItemStatistic(models.Model):
 
     def __str__(self) -> str:
         return f"Q{self.question_id}: p={self.facility:.2f} D={self.discrimination:.2f}"
-
-
-class QAFinding(models.Model):
-    """A failed scorecard line on one of an agent's interactions (a ticket, chat or call)."""
-
-    class Severity(models.TextChoices):
-        LOW = "low", _("Low")
-        MEDIUM = "medium", _("Medium")
-        HIGH = "high", _("High")
-        CRITICAL = "critical", _("Critical")
-
-    class Source(models.TextChoices):
-        PAGE = "page", _("Recorded in Readiness")
-        API = "api", _("API")
-        CSV = "csv", _("CSV import")
-
-    agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="qa_findings"
-    )
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="qa_findings_recorded",
-    )
-    interaction_ref = models.CharField(_("interaction"), max_length=200)
-    criterion = models.CharField(_("scorecard criterion"), max_length=200)
-    skill = models.ForeignKey("courses.Skill", on_delete=models.PROTECT, related_name="qa_findings")
-    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
-    note = models.TextField(_("note"), blank=True)
-    occurred_at = models.DateTimeField(_("when it happened"))
-    source = models.CharField(max_length=8, choices=Source.choices, default=Source.PAGE)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    class Meta:
-        ordering = ("-occurred_at", "-pk")
-        constraints = [
-            # The same scorecard line on the same interaction is one finding (re-imports).
-            models.UniqueConstraint(
-                fields=("agent", "interaction_ref", "criterion"), name="assessments_finding_once"
-            ),
-        ]
-        indexes = [
-            models.Index(fields=("agent", "skill", "occurred_at")),
-            models.Index(fields=("agent", "criterion", "occurred_at")),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.criterion} on {self.interaction_ref} ({self.agent_id})"
-
-
-class TrainingRule(models.Model):
-    """N findings on a skill (or a scorecard criterion) within W days → a module, due in D
-    days, at most once per C days per agent; assigned automatically or suggested to the lead."""
-
-    class Mode(models.TextChoices):
-        AUTO = "auto", _("Assign automatically")
-        SUGGEST = "suggest", _("Suggest to the lead")
-
-    name = models.CharField(_("name"), max_length=200)
-    skill = models.ForeignKey(
-        "courses.Skill", on_delete=models.CASCADE, null=True, blank=True, related_name="rules"
-    )
-    criterion = models.CharField(
-        _("scorecard criterion"),
-        max_length=200,
-        blank=True,
-        help_text=_("Match findings on this criterion instead of a skill."),
-    )
-    module = models.ForeignKey("courses.Module", on_delete=models.CASCADE, related_name="rules")
-    threshold = models.PositiveSmallIntegerField(_("findings (N)"), default=3)
-    window_days = models.PositiveSmallIntegerField(_("within days (W)"), default=30)
-    cooldown_days = models.PositiveSmallIntegerField(_("cooldown days (C)"), default=30)
-    due_days = models.PositiveSmallIntegerField(_("due in days (D)"), default=7)
-    mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.SUGGEST)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        ordering = ("name",)
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(skill__isnull=False) & Q(criterion=""))
-                | (Q(skill__isnull=True) & ~Q(criterion="")),
-                name="assessments_rule_skill_or_criterion",
-            ),
-            models.CheckConstraint(
-                condition=Q(threshold__gte=1), name="assessments_rule_threshold"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class TrainingSuggestion(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        ACCEPTED = "accepted", _("Accepted")
-        DISMISSED = "dismissed", _("Dismissed")
-
-    rule = models.ForeignKey(TrainingRule, on_delete=models.CASCADE, related_name="suggestions")
-    agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_suggestions"
-    )
-    module = models.ForeignKey("courses.Module", on_delete=models.CASCADE, related_name="+")
-    reason = models.CharField(max_length=300)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(default=timezone.now)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    assignment = models.ForeignKey(
-        "courses.Assignment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ("-created_at", "-pk")
-        constraints = [
-            models.UniqueConstraint(
-                fields=("rule", "agent"),
-                condition=Q(status="pending"),
-                name="assessments_one_pending_suggestion",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.module} for {self.agent_id} ({self.status})"
-
-
-class RuleFiring(models.Model):
-    """A rule triggered for an agent: the cooldown counts from here, and "is it working"
-    compares the agent's findings on ``skill`` before and after the training."""
-
-    rule = models.ForeignKey(TrainingRule, on_delete=models.CASCADE, related_name="firings")
-    agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rule_firings"
-    )
-    skill = models.ForeignKey("courses.Skill", on_delete=models.CASCADE, related_name="+")
-    fired_at = models.DateTimeField(default=timezone.now)
-    finding_count = models.PositiveSmallIntegerField()
-    assignment = models.ForeignKey(
-        "courses.Assignment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    suggestion = models.OneToOneField(
-        TrainingSuggestion, on_delete=models.SET_NULL, null=True, blank=True, related_name="firing"
-    )
-
-    class Meta:
-        ordering = ("-fired_at",)
-        indexes = [models.Index(fields=("rule", "agent", "fired_at"))]
-
-    def __str__(self) -> str:
-        return f"{self.rule} fired for {self.agent_id}"
-
-
-class SkillEvidence(models.Model):
-    """One piece of evidence about a person's skill: a scored answer, a QA finding or a
-    completed module. ``alpha_part``/``beta_part`` are its contribution to the Beta belief,
-    referenced to a fixed epoch (see ``assessments.skill_model``), so the projection is an
-    exact sum that any order of updates, or a rebuild, reproduces to the last digit."""
-
-    class Source(models.TextChoices):
-        ANSWER = "answer", _("Quiz answer")
-        QA_FINDING = "qa_finding", _("QA finding")
-        MODULE = "module", _("Completed module")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="skill_evidence"
-    )
-    skill = models.ForeignKey("courses.Skill", on_delete=models.CASCADE, related_name="evidence")
-    outcome = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
-    weight = models.FloatField(default=1.0)
-    alpha_part = models.DecimalField(max_digits=24, decimal_places=9, default=0)
-    beta_part = models.DecimalField(max_digits=24, decimal_places=9, default=0)
-    source = models.CharField(max_length=12, choices=Source.choices)
-    answer = models.ForeignKey(
-        Answer, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
-    )
-    finding = models.ForeignKey(
-        QAFinding, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
-    )
-    module = models.ForeignKey(
-        "courses.Module", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    occurred_at = models.DateTimeField()
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    class Meta:
-        ordering = ("-occurred_at",)
-        constraints = [
-            models.UniqueConstraint(
-                fields=("answer", "skill"),
-                condition=Q(answer__isnull=False),
-                name="assessments_evidence_once_per_answer",
-            ),
-            models.UniqueConstraint(
-                fields=("finding", "skill"),
-                condition=Q(finding__isnull=False),
-                name="assessments_evidence_once_per_finding",
-            ),
-            models.UniqueConstraint(
-                fields=("user", "module", "skill"),
-                condition=Q(source="module"),
-                name="assessments_evidence_once_per_module",
-            ),
-        ]
-        indexes = [models.Index(fields=("user", "skill", "occurred_at"))]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.skill_id} {self.outcome:.2f}×{self.weight:g} ({self.source})"
-
-
-class SkillProficiency(models.Model):
-    """The projection: per user and skill, the sums of the evidence's parts. Rebuildable from
-    ``SkillEvidence`` at any time (``manage.py rebuild_skill_profiles``)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="skill_proficiencies"
-    )
-    skill = models.ForeignKey("courses.Skill", on_delete=models.CASCADE, related_name="+")
-    alpha = models.DecimalField(max_digits=30, decimal_places=9)
-    beta = models.DecimalField(max_digits=30, decimal_places=9)
-    evidence_count = models.PositiveIntegerField()
-    last_evidence_at = models.DateTimeField(null=True)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=("user", "skill"), name="assessments_proficiency_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id}/{self.skill_id}: α={self.alpha} β={self.beta}"

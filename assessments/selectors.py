@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import team_get_led, teams_led_by, user_is_admin, users_led_by
 from assessments import scoring
+from assessments.hooks import QuizListAnnotating, quiz_list_annotating
 from assessments.models import (
     Answer,
     Attempt,
@@ -45,6 +46,12 @@ def _current_version_subquery() -> Any:
         .order_by("-number")
         .values("pk")[:1]
     )
+
+
+def _quiz_list_annotations() -> dict[str, Any]:
+    event = QuizListAnnotating()
+    quiz_list_annotating.send(event)
+    return event.annotations
 
 
 def quizzes_list(*, user: User) -> QuerySet[Quiz]:
@@ -93,7 +100,7 @@ def quizzes_list(*, user: User) -> QuerySet[Quiz]:
                 ).values("pk")[:1]
             ),
         )
-        .select_related("module")
+        .annotate(**_quiz_list_annotations())
         .order_by("title")
     )
 

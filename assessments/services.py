@@ -28,7 +28,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import team_get_led, teams_led_by
-from assessments import scoring, skills
+from assessments import scoring
+from assessments.hooks import AttemptScored, attempt_scored
 from assessments.models import (
     Answer,
     Attempt,
@@ -39,7 +40,6 @@ from assessments.models import (
     Quiz,
     QuizVersion,
     ResultBand,
-    SkillEvidence,
 )
 from assessments.selectors import (
     candidate_invitation_state,
@@ -51,16 +51,14 @@ from core.email import email_send
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.markdown import render_markdown
 from core.tasks import enqueue_on_commit
-from courses import services as courses_services
-from courses.models import Assignment, Module
-from courses.notifications import notify
+from notifications.services import notify
+from skills import services as skills_services
+from skills.models import SkillEvidence
 
 logger = logging.getLogger(__name__)
 
 STALE_SUBMISSION = timedelta(minutes=2)
 ITEM_ANALYSIS_MIN_ATTEMPTS = 10
-FOLLOW_UP_DUE = timedelta(days=7)
-WEAK_SKILL = 0.5
 
 
 # --- authoring --------------------------------------------------------------------------------
@@ -333,14 +331,13 @@ def attempt_submit(*, attempt: Attempt, auto: bool = False) -> Attempt:
     Repeating, or racing another submit, changes nothing: only the request whose conditional
     update moves it out of ``in_progress`` enqueues scoring.
     """
-    from assessments.tasks import score_attempt_task
 
     with transaction.atomic():
         moved = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.IN_PROGRESS).update(
             status=Attempt.Status.SUBMITTED, submitted_at=timezone.now(), auto_submitted=auto
         )
         if moved:
-            enqueue_on_commit(score_attempt_task, str(attempt.pk))
+            enqueue_on_commit("assessments.score_attempt", str(attempt.pk))
     attempt.refresh_from_db()
     return attempt
 
@@ -353,7 +350,7 @@ def attempt_score(*, attempt_id: Any) -> bool:
     with transaction.atomic():
         attempt = (
             Attempt.objects.select_for_update(of=("self",))
-            .select_related("quiz_version", "quiz", "quiz__module", "user", "invitation")
+            .select_related("quiz_version", "quiz", "user", "invitation")
             .filter(pk=attempt_id)
             .first()
         )
@@ -388,7 +385,14 @@ def attempt_score(*, attempt_id: Any) -> bool:
         )
         if attempt.user is not None:
             _record_evidence(attempt, questions, answers)
-            _follow_up(attempt, questions, answers)
+            attempt_scored.send(
+                AttemptScored(
+                    attempt=attempt,
+                    at=attempt.scored_at,
+                    score_visible=review_visibility(attempt).score,
+                    skill_credits=_skill_credits(questions, answers),
+                )
+            )
         _notify_result(attempt)
         _schedule_item_analysis(version.pk)
     return True
@@ -399,16 +403,17 @@ def _record_evidence(
 ) -> None:
     """One evidence row per scored answer and skill (credit as the outcome, weight as weight)."""
     occurred_at = attempt.submitted_at or attempt.scored_at or timezone.now()
-    skills.evidence_add(
+    skills_services.evidence_add(
         [
-            skills.evidence_row(
+            skills_services.evidence_row(
                 user_id=attempt.user_id,  # type: ignore[arg-type]
                 skill_id=skill.pk,
                 outcome=answers[q.pk].credit or 0.0,
                 weight=q.weight,
                 at=occurred_at,
                 source=SkillEvidence.Source.ANSWER,
-                answer=answers[q.pk],
+                source_id=answers[q.pk].pk,
+                params={"quiz": attempt.quiz.title},
             )
             for q in questions
             if q.pk in answers
@@ -417,56 +422,14 @@ def _record_evidence(
     )
 
 
-def _follow_up(attempt: Attempt, questions: list[Question], answers: dict[int, Answer]) -> None:
-    user, quiz = attempt.user, attempt.quiz
-    if user is None:  # candidates get no assignments
-        return
-    at = attempt.scored_at or timezone.now()
-    if attempt.passed:
-        courses_services.quiz_passed(user=user, quiz_id=quiz.pk, at=at)
-        if quiz.module is not None and quiz.module.is_published:
-            courses_services.module_complete(user=user, module=quiz.module, via_quiz=True)
-        return
-    due_at = timezone.now() + FOLLOW_UP_DUE
-    if review_visibility(attempt).score:
-        reason = _("Your score on “%(quiz)s” was %(percent)d%%; the pass mark is %(pass)d%%.") % {
-            "quiz": quiz.title,
-            "percent": round(attempt.percent or 0),
-            "pass": attempt.quiz_version.pass_percent,
-        }
-    else:  # the policy hides the score: say only what to do next
-        reason = _("Review this before trying “%(quiz)s” again.") % {"quiz": quiz.title}
-    if quiz.module is not None and quiz.module.is_published:
-        courses_services.assignment_ensure(
-            user=user,
-            module=quiz.module,
-            source=Assignment.Source.QUIZ_RESULT,
-            reason=reason,
-            due_at=due_at,
-        )
-        return
-    for module in _modules_for_weak_skills(questions, answers)[:3]:
-        courses_services.assignment_ensure(
-            user=user,
-            module=module,
-            source=Assignment.Source.QUIZ_RESULT,
-            reason=reason,
-            due_at=due_at,
-        )
-
-
-def _modules_for_weak_skills(questions: list[Question], answers: dict[int, Answer]) -> list[Module]:
-    """Published modules teaching the skills where the attempt earned under half the credit."""
+def _skill_credits(questions: list[Question], answers: dict[int, Answer]) -> dict[int, list[float]]:
+    """Skill id → the credit earned on each question tagged with it (0 when unanswered)."""
     earned: dict[int, list[float]] = defaultdict(list)
     for question in questions:
         credit = answers[question.pk].credit if question.pk in answers else 0.0
         for skill in question.skills.all():
             earned[skill.pk].append(credit or 0.0)
-    weak = [pk for pk, credits in earned.items() if sum(credits) / len(credits) < WEAK_SKILL]
-    if not weak:
-        return []
-    modules = Module.objects.filter(is_published=True, skills__in=weak).distinct()
-    return list(modules.order_by("position", "title"))
+    return dict(earned)
 
 
 def _notify_result(attempt: Attempt) -> None:
@@ -493,17 +456,15 @@ def _notify_result(attempt: Attempt) -> None:
 
 
 def _schedule_item_analysis(version_id: int) -> None:
-    from assessments.tasks import item_analysis_task
 
     # At most one recomputation per version per minute, however many attempts are scored.
     if cache.add(f"item-analysis:{version_id}", 1, timeout=60):
-        enqueue_on_commit(item_analysis_task, version_id)
+        enqueue_on_commit("assessments.item_analysis", version_id)
 
 
 def attempts_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Submit attempts whose time is up and re-enqueue scoring of submissions that stayed
     unscored (e.g. the broker was down at submit time). Safe to run in parallel."""
-    from assessments.tasks import score_attempt_task
 
     now = now or timezone.now()
     expired = 0
@@ -528,14 +489,13 @@ def attempts_sweep(*, now: datetime | None = None) -> dict[str, int]:
         .values_list("pk", flat=True)[:200]
     )
     for attempt_id in stale:
-        enqueue_on_commit(score_attempt_task, str(attempt_id))
+        enqueue_on_commit("assessments.score_attempt", str(attempt_id))
     return {"auto_submitted": expired, "rescored": len(stale), **_item_analysis_backstop()}
 
 
 def _item_analysis_backstop() -> dict[str, int]:
     """Versions with attempts scored since their statistics were computed (the per-minute
     debounce after scoring may have skipped them): recompute."""
-    from assessments.tasks import item_analysis_task
 
     latest_stat = ItemStatistic.objects.filter(question__version=OuterRef("pk")).order_by(
         "-computed_at"
@@ -551,7 +511,7 @@ def _item_analysis_backstop() -> dict[str, int]:
         .values_list("pk", flat=True)[:50]
     )
     for version_id in versions:
-        enqueue_on_commit(item_analysis_task, version_id)
+        enqueue_on_commit("assessments.item_analysis", version_id)
     return {"item_analysis": len(versions)}
 
 
@@ -654,9 +614,8 @@ def candidate_invitation_create(
         invited_by=invited_by,
         expires_at=expires_at,
     )
-    from assessments.tasks import candidate_invitation_send_task
 
-    enqueue_on_commit(candidate_invitation_send_task, str(invitation.pk))
+    enqueue_on_commit("assessments.candidate_invitation_send", str(invitation.pk))
     return invitation
 
 

@@ -36,29 +36,3 @@ def item_analysis_task(version_id: int) -> int:
 )
 def candidate_invitation_send_task(invitation_id: str) -> bool:
     return services.candidate_invitation_send(invitation_id=invitation_id)
-
-
-@shared_task(
-    name="assessments.skill_profiles_refresh",
-    acks_late=True,
-    autoretry_for=(DatabaseError,),
-    max_retries=5,
-)
-def skill_profiles_refresh_task(user_ids: list[int]) -> int:
-    """Recompute these people's skill projection from their evidence (idempotent)."""
-    from assessments.skills import profiles_refresh
-
-    return profiles_refresh(user_ids=user_ids)
-
-
-@shared_task(
-    name="assessments.qa_rules_evaluate",
-    acks_late=True,
-    autoretry_for=(DatabaseError,),
-    max_retries=5,
-)
-def qa_rules_evaluate_task(agent_id: int) -> int:
-    """Run the training rules for an agent after new findings (idempotent: cooldowns)."""
-    from assessments.qa import rules_evaluate
-
-    return rules_evaluate(agent_id=agent_id)

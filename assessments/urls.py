@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import skill_views, views
+from assessments import views
 
 app_name = "assessments"
 
@@ -20,31 +20,6 @@ urlpatterns = [
     path("teams/<int:team_id>/candidates/", views.team_candidates, name="team_candidates"),
     path("teams/<int:team_id>/results/", views.team_results, name="team_results"),
     path("teams/<int:team_id>/results.csv", views.team_results_csv, name="team_results_csv"),
-    path(
-        "teams/<int:team_id>/findings.csv", skill_views.team_findings_csv, name="team_findings_csv"
-    ),
-    path("skills/", skill_views.skills_home, name="skills"),
-    path("skills/people/<int:user_id>/", skill_views.skill_profile, name="skill_profile"),
-    path("teams/<int:team_id>/skills/", skill_views.team_skills, name="team_skills"),
-    path("teams/<int:team_id>/findings/", skill_views.team_findings, name="team_findings"),
-    path(
-        "teams/<int:team_id>/findings/import/",
-        skill_views.team_findings_import,
-        name="team_findings_import",
-    ),
-    path(
-        "suggestions/<int:suggestion_id>/accept/",
-        skill_views.suggestion_decide,
-        {"decision": "accept"},
-        name="suggestion_accept",
-    ),
-    path(
-        "suggestions/<int:suggestion_id>/dismiss/",
-        skill_views.suggestion_decide,
-        {"decision": "dismiss"},
-        name="suggestion_dismiss",
-    ),
-    path("reports/skills/", skill_views.org_report, name="org_report"),
     path("candidates/<uuid:invitation_id>/", views.candidate_detail, name="candidate"),
     path(
         "candidates/<uuid:invitation_id>/revoke/", views.candidate_revoke, name="candidate_revoke"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import request_user
 from accounts.selectors import team_get_led
 from assessments import selectors, services
 from assessments.forms import CandidateInvitationForm
@@ -24,15 +25,8 @@ from assessments.models import Attempt, CandidateInvitation, Quiz
 from core.csv_export import csv_response
 from core.errors import Conflict, DomainError, NotFound
 from core.forms import form_add_domain_error
-from core.http import request_user
 from core.ids import parse_uuid
-
-
-def _or_404(call: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return call(*args, **kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+from core.shortcuts import or_404
 
 
 @dataclass
@@ -61,7 +55,7 @@ def _unusable(request: HttpRequest, message: str) -> HttpResponse:
 
 
 def _candidate_invitation(token: str) -> CandidateInvitation:
-    return _or_404(selectors.candidate_invitation_from_token, token)
+    return or_404(selectors.candidate_invitation_from_token, token)
 
 
 def _access(request: HttpRequest, attempt_id: Any, token: str | None, *, take: bool) -> Access:
@@ -77,7 +71,7 @@ def _access(request: HttpRequest, attempt_id: Any, token: str | None, *, take: b
             )
         attempt = (
             selectors.attempts_visible_to_candidate(invitation=invitation)
-            .filter(pk=_or_404(parse_uuid, attempt_id, "Attempt not found."))
+            .filter(pk=or_404(parse_uuid, attempt_id, "Attempt not found."))
             .first()
         )
         if attempt is None:
@@ -87,9 +81,9 @@ def _access(request: HttpRequest, attempt_id: Any, token: str | None, *, take: b
         raise Http404
     user = request_user(request)
     if take:
-        attempt = _or_404(selectors.attempt_get_own, user=user, attempt_id=attempt_id)
+        attempt = or_404(selectors.attempt_get_own, user=user, attempt_id=attempt_id)
     else:
-        attempt = _or_404(selectors.attempt_get_visible, user=user, attempt_id=attempt_id)
+        attempt = or_404(selectors.attempt_get_visible, user=user, attempt_id=attempt_id)
     return Access(attempt, f"/attempts/{attempt.pk}/", attempt.user_id == user.pk)
 
 
@@ -121,7 +115,7 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
 def quiz_intro(request: HttpRequest, slug: str) -> HttpResponse:
     """The quiz's rules and your earlier attempts; POST starts (or resumes) an attempt."""
     user = request_user(request)
-    quiz = _or_404(selectors.quiz_get, user=user, slug=slug)
+    quiz: Any = or_404(selectors.quiz_get, user=user, slug=slug)
     if request.method == "POST":
         return _start(request, quiz=quiz, user=user)
     version = selectors.quiz_current_version(quiz)
@@ -372,7 +366,7 @@ def attempt_result(request: HttpRequest, attempt_id: str, token: str | None = No
 @require_http_methods(["GET", "POST"])
 def team_candidates(request: HttpRequest, team_id: int) -> HttpResponse:
     lead = request_user(request)
-    team = _or_404(team_get_led, user=lead, team_id=team_id)
+    team = or_404(team_get_led, user=lead, team_id=team_id)
     form = CandidateInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -400,7 +394,7 @@ def team_candidates(request: HttpRequest, team_id: int) -> HttpResponse:
 @login_required
 def candidate_detail(request: HttpRequest, invitation_id: str) -> HttpResponse:
     lead = request_user(request)
-    invitation = _or_404(
+    invitation = or_404(
         selectors.candidate_invitation_get_managed, user=lead, invitation_id=invitation_id
     )
     attempts = list(selectors.attempts_visible_to_candidate(invitation=invitation))
@@ -423,7 +417,7 @@ def candidate_detail(request: HttpRequest, invitation_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def candidate_revoke(request: HttpRequest, invitation_id: str) -> HttpResponse:
     lead = request_user(request)
-    invitation = _or_404(
+    invitation = or_404(
         selectors.candidate_invitation_get_managed, user=lead, invitation_id=invitation_id
     )
     back = reverse("assessments:candidate", args=[invitation.pk])
@@ -448,7 +442,7 @@ def candidate_revoke(request: HttpRequest, invitation_id: str) -> HttpResponse:
 def team_results(request: HttpRequest, team_id: int) -> HttpResponse:
     """Quiz attempts of a team's members and candidates, newest first."""
     lead = request_user(request)
-    team = _or_404(team_get_led, user=lead, team_id=team_id)
+    team = or_404(team_get_led, user=lead, team_id=team_id)
     attempts = selectors.team_attempts(lead=lead, team_id=team.pk)
     page = Paginator(attempts, 50).get_page(request.GET.get("page"))
     return render(request, "assessments/team_results.html", {"team": team, "page": page})
@@ -458,7 +452,7 @@ def team_results(request: HttpRequest, team_id: int) -> HttpResponse:
 def team_results_csv(request: HttpRequest, team_id: int) -> StreamingHttpResponse:
     """Every quiz attempt of the team's members and candidates, as CSV."""
     lead = request_user(request)
-    team = _or_404(team_get_led, user=lead, team_id=team_id)
+    team = or_404(team_get_led, user=lead, team_id=team_id)
     attempts = selectors.team_attempts(lead=lead, team_id=team.pk)
     rows = (
         (

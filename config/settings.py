@@ -75,10 +75,16 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_celery_beat",
+    # Our apps, lowest layer first (docs/architecture.md); each imports only those above it here.
     "core",
     "accounts",
-    "courses",
+    "notifications",
+    "skills",
     "assessments",
+    "courses",
+    "qa",
+    "onboarding",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -109,7 +115,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.navigation",
+                "home.context_processors.navigation",
             ],
         },
     },
@@ -138,7 +144,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 

@@ -4,11 +4,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from core import views as core_views
 
-api_v1 = [
-    path("", include("accounts.api_urls")),
-    path("", include("courses.api_urls")),
-    path("", include("assessments.api_urls")),
-]
+# Our apps, in layer order (docs/architecture.md). Paths are a contract and never overlap.
+APPS = ("accounts", "notifications", "skills", "assessments", "courses", "qa", "onboarding")
+
+api_v1 = [path("", include(f"{app}.api_urls")) for app in APPS]
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -16,9 +15,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
-    path("", include("accounts.urls")),
-    path("", include("courses.urls")),
-    path("", include("assessments.urls")),
+    *[path("", include(f"{app}.urls")) for app in APPS],
+    path("", include("home.urls")),
     path("", include("core.urls")),
 ]
 

@@ -5,14 +5,29 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import Task
+from celery import Task, current_app
+from celery.exceptions import NotRegistered
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
 
-def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
+def task_named(name: str) -> Task:
+    """The registered task called ``name``, importing the apps' ``tasks`` modules first if
+    nothing has yet (the web process never starts a worker, which is what imports them)."""
+    try:
+        return current_app.tasks[name]
+    except NotRegistered:
+        current_app.loader.import_default_modules()
+        return current_app.tasks[name]
+
+
+def enqueue_on_commit(task: Task | str, *args: Any, **kwargs: Any) -> None:
     """Send ``task`` once the current transaction commits; never fail the caller.
+
+    Services name their tasks (``"assessments.score_attempt"``): a task module imports its
+    services, never the other way round, so an app's modules form no import cycle. Task names
+    are a contract anyway (the beat schedule and queued messages use them).
 
     A worker must not read before the writer commits, so the send waits for the commit. If the
     broker is down the send is logged and dropped: every task sent this way is also reached by a
@@ -20,6 +35,7 @@ def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
     """
 
     def send() -> None:
+        task = task_named(name) if isinstance(name, str) else name
         if task.app.conf.task_always_eager:
             # Eager mode (embedded demo, unit tests): run inline and let errors surface.
             task.apply(args=args, kwargs=kwargs, throw=True)
@@ -29,4 +45,5 @@ def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
         except Exception:
             logger.exception("Could not enqueue %s%r; a periodic sweep will retry", task.name, args)
 
+    name = task
     transaction.on_commit(send)

@@ -5,6 +5,5 @@ from core import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("admin-tools/markdown-preview/", views.markdown_preview, name="markdown_preview"),
 ]

@@ -11,79 +11,14 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import ValidationFailed
-from courses import onboarding, services
-from courses.models import (
-    SOP,
-    Assignment,
-    ChecklistItemTemplate,
-    ChecklistTemplate,
-    LearnerProfile,
-    Lesson,
-    Module,
-    Notification,
-    OnboardingPlan,
-    PlanItem,
-    RoleProfile,
-    Skill,
-    SkillTarget,
-    SOPVersion,
-)
-
-MARKDOWN_FIELDS = {"body"}
-
-
-class MarkdownPreviewMixin:
-    """Give Markdown text areas a live, sanitized preview (static/js/markdown_preview.js)."""
-
-    class Media:
-        js = ("js/markdown_preview.js",)
-        css = {"all": ("css/admin_markdown.css",)}
-
-    def formfield_for_dbfield(
-        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> Any:
-        if db_field.name in MARKDOWN_FIELDS:
-            kwargs["widget"] = forms.Textarea(
-                attrs={"rows": 16, "data-markdown-preview": "1", "class": "vLargeTextField"}
-            )
-        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
-
-
-@admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "position")
-    list_editable = ("position",)
-    search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
-
-
-class SkillTargetInline(admin.TabularInline):
-    model = SkillTarget
-    extra = 0
-    autocomplete_fields = ("skill",)
-
-
-@admin.register(RoleProfile)
-class RoleProfileAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "position")
-    prepopulated_fields = {"slug": ("name",)}
-    inlines = (SkillTargetInline,)
-
-
-@admin.register(LearnerProfile)
-class LearnerProfileAdmin(admin.ModelAdmin):
-    list_display = ("user", "role_profile")
-    list_select_related = ("user", "role_profile")
-    list_filter = ("role_profile",)
-    search_fields = ("user__email", "user__name")
-    autocomplete_fields = ("user",)
+from core.admin import MarkdownPreviewMixin
+from courses import services
+from courses.models import SOP, Assignment, Lesson, Module, SOPVersion
 
 
 class SOPVersionInline(admin.TabularInline):
@@ -206,11 +141,20 @@ class LessonInline(MarkdownPreviewMixin, admin.StackedInline):
 
 @admin.register(Module)
 class ModuleAdmin(admin.ModelAdmin):
-    list_display = ("title", "slug", "estimated_minutes", "is_published", "position")
+    list_display = (
+        "title",
+        "slug",
+        "completion_quiz",
+        "estimated_minutes",
+        "is_published",
+        "position",
+    )
     list_filter = ("is_published", "skills")
+    list_select_related = ("completion_quiz",)
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("skills", "sop_versions")
+    autocomplete_fields = ("completion_quiz",)
     inlines = (LessonInline,)
 
     class Media:
@@ -238,150 +182,3 @@ class AssignmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user", "module", "sop", "assigned_by")
     raw_id_fields = ("sop_version",)
     date_hierarchy = "created_at"
-
-
-class ChecklistItemForm(forms.ModelForm):
-    class Meta:
-        model = ChecklistItemTemplate
-        fields = (
-            "due_offset_days", "position", "title", "kind", "sop", "module", "quiz", "description",
-        )  # fmt: skip
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        needs = {"read_sop": "sop", "module": "module", "quiz": "quiz"}.get(cleaned.get("kind", ""))
-        if needs and not cleaned.get(needs):
-            self.add_error(needs, _("Choose what this step links to."))
-        return cleaned
-
-
-class ChecklistItemInline(admin.TabularInline):
-    model = ChecklistItemTemplate
-    form = ChecklistItemForm
-    extra = 1
-    fields = (
-        "due_offset_days",
-        "position",
-        "title",
-        "kind",
-        "sop",
-        "module",
-        "quiz",
-        "description",
-        "completed_by",
-    )
-    readonly_fields = ("completed_by",)
-    autocomplete_fields = ("sop", "module", "quiz")
-    ordering = ("due_offset_days", "position")
-
-    @admin.display(description=_("who completes it"))
-    def completed_by(self, obj: ChecklistItemTemplate) -> str:
-        return obj.completed_by if obj.pk else "—"
-
-
-@admin.register(ChecklistTemplate)
-class ChecklistTemplateAdmin(admin.ModelAdmin):
-    list_display = ("name", "item_count", "created_at")
-    search_fields = ("name",)
-    inlines = (ChecklistItemInline,)
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).annotate(n_items=Count("items"))
-
-    @admin.display(description=_("steps"), ordering="n_items")
-    def item_count(self, obj: ChecklistTemplate) -> int:
-        return obj.n_items  # type: ignore[attr-defined]
-
-
-class PlanItemInline(admin.TabularInline):
-    model = PlanItem
-    extra = 0
-    fields = ("title", "kind", "due_at", "status", "completed_at", "completed_by", "comment")
-    readonly_fields = fields
-    can_delete = False
-    ordering = ("due_offset_days", "position")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class PlanStartForm(forms.ModelForm):
-    class Meta:
-        model = OnboardingPlan
-        fields = ("user", "template", "start_date")
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if not cleaned.get("template"):
-            self.add_error("template", _("Choose a checklist."))
-        elif (
-            cleaned.get("user")
-            and OnboardingPlan.objects.filter(
-                user=cleaned["user"], template=cleaned["template"], completed_at__isnull=True
-            ).exists()
-        ):
-            self.add_error("user", _("This person already has an open plan from this checklist."))
-        return cleaned
-
-
-@admin.register(OnboardingPlan)
-class OnboardingPlanAdmin(admin.ModelAdmin):
-    list_display = ("user", "name", "start_date", "completed_at")
-    list_select_related = ("user",)
-    search_fields = ("user__email", "user__name", "name")
-    list_filter = ("template",)
-    autocomplete_fields = ("user",)
-    inlines = (PlanItemInline,)
-
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
-    ) -> Any:
-        if obj is None:
-            kwargs["form"] = PlanStartForm
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        if obj is None:
-            return ("user", "template", "start_date")
-        return ("user", "name", "template", "start_date", "created_by", "completed_at")
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return (
-            ()
-            if obj is None
-            else ("user", "name", "template", "start_date", "created_by", "completed_at")
-        )
-
-    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
-        return (PlanItemInline,) if obj is not None else ()
-
-    def save_model(
-        self, request: HttpRequest, obj: OnboardingPlan, form: Any, change: bool
-    ) -> None:
-        if change:
-            return  # plans change only through their items
-        try:
-            plan = onboarding.onboarding_plan_start(
-                user=obj.user,
-                template=obj.template,  # type: ignore[arg-type]
-                start_date=obj.start_date,
-                started_by=request.user,  # type: ignore[arg-type]
-            )
-        except ValidationFailed as exc:
-            raise PermissionDenied(exc.message) from exc
-        obj.pk = plan.pk
-        obj._state.adding = False
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("title", "user", "kind", "created_at", "read_at", "emailed_at")
-    list_filter = ("kind",)
-    list_select_related = ("user",)
-    search_fields = ("user__email", "title", "key")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

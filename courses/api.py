@@ -12,36 +12,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.http import request_user
 from core.api import schema_generation
 from core.errors import NotFound, ValidationFailed
-from core.http import request_user
-from core.ids import parse_id
-from courses import notifications, onboarding, selectors, services
-from courses.models import SOP, Assignment, Module, Notification, OnboardingPlan, PlanItem
+from courses import selectors, services
+from courses.models import SOP, Assignment, Module
 from courses.serializers import (
     AcknowledgeInput,
     AcknowledgementOutput,
     AssignInput,
     AssignmentOutput,
     AssignResultOutput,
-    MarkedOutput,
     ModuleDetailOutput,
     ModuleListOutput,
-    NotificationOutput,
-    PlanDetailOutput,
-    PlanOutput,
-    SignOffInput,
-    SkillOutput,
     SOPDetailOutput,
     SOPListOutput,
 )
-
-
-class SkillListApi(ListAPIView):
-    serializer_class = SkillOutput
-
-    def get_queryset(self) -> QuerySet[Any]:
-        return selectors.skills_list()
 
 
 class SOPListApi(ListAPIView):
@@ -282,113 +268,4 @@ class AssignmentCompleteApi(APIView):
 # --- onboarding -------------------------------------------------------------------------------
 
 
-def _plan_detail(request: Request, plan_id: Any) -> dict[str, Any]:
-    plan = selectors.onboarding_plan_get_visible(user=request_user(request), plan_id=plan_id)
-    plan.item_list = [i for _phase, items in selectors.plan_view(plan).phases for i in items]  # type: ignore[attr-defined]
-    return PlanDetailOutput(plan).data
-
-
-def _plan_item(plan_id: Any, item_id: Any) -> PlanItem:
-    item = onboarding.plan_item_get(item_id=item_id)
-    if item.plan_id != parse_id(plan_id, "Plan not found."):
-        raise NotFound("Item not found.")
-    return item
-
-
-class OnboardingPlanListApi(ListAPIView):
-    """Your plans; a lead also sees the plans of everyone in the teams they lead."""
-
-    serializer_class = PlanOutput
-
-    def get_queryset(self) -> QuerySet[Any]:
-        if schema_generation(self):
-            return OnboardingPlan.objects.none()
-        return selectors.onboarding_plans_visible_to(user=request_user(self.request))
-
-
-class OnboardingPlanDetailApi(APIView):
-    @extend_schema(responses=PlanDetailOutput)
-    def get(self, request: Request, plan_id: int) -> Response:
-        return Response(_plan_detail(request, plan_id))
-
-
-class PlanItemCompleteApi(APIView):
-    """The new hire ticks a task (sign-offs and automatic steps answer 409)."""
-
-    @extend_schema(
-        request=None,
-        responses={
-            200: PlanDetailOutput,
-            409: OpenApiResponse(description="A sign-off or an automatic step."),
-        },
-    )
-    def post(self, request: Request, plan_id: int, item_id: int) -> Response:
-        item = _plan_item(plan_id, item_id)
-        onboarding.plan_item_tick(item=item, user=request_user(request))
-        return Response(_plan_detail(request, plan_id))
-
-
-class PlanItemSignOffApi(APIView):
-    """A lead of the new hire's team signs off a step, with an optional comment."""
-
-    @extend_schema(
-        request=SignOffInput,
-        responses={
-            200: PlanDetailOutput,
-            409: OpenApiResponse(description="Not a sign-off step."),
-        },
-    )
-    def post(self, request: Request, plan_id: int, item_id: int) -> Response:
-        data = SignOffInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        item = _plan_item(plan_id, item_id)
-        onboarding.plan_item_sign_off(
-            item=item, lead=request_user(request), comment=data.validated_data.get("comment", "")
-        )
-        return Response(_plan_detail(request, plan_id))
-
-
 # --- notifications ----------------------------------------------------------------------------
-
-
-class NotificationListApi(ListAPIView):
-    """Your notifications, newest first; ``?unread=1`` for unread ones only."""
-
-    serializer_class = NotificationOutput
-
-    @extend_schema(parameters=[OpenApiParameter("unread", bool)])
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self) -> QuerySet[Any]:
-        if schema_generation(self):
-            return Notification.objects.none()
-        items = notifications.notifications_of(user=request_user(self.request))
-        if self.request.query_params.get("unread") in {"1", "true"}:
-            items = items.filter(read_at__isnull=True)
-        return items
-
-    def paginate_queryset(self, queryset: Any) -> Any:
-        page = super().paginate_queryset(queryset) or []
-        for item in page:
-            item.display_title = notifications.notification_title(item)
-        return page
-
-
-class NotificationReadApi(APIView):
-    @extend_schema(request=None, responses=NotificationOutput)
-    def post(self, request: Request, notification_id: int) -> Response:
-        notification = notifications.notification_get_own(
-            user=request_user(request), notification_id=notification_id
-        )
-        notification = notifications.notification_mark_read(notification=notification)
-        notification.display_title = notifications.notification_title(notification)  # type: ignore[attr-defined]
-        return Response(NotificationOutput(notification).data)
-
-
-class NotificationReadAllApi(APIView):
-    @extend_schema(request=None, responses=MarkedOutput)
-    def post(self, request: Request) -> Response:
-        return Response(
-            {"marked": notifications.notifications_mark_all_read(user=request_user(request))}
-        )

@@ -3,7 +3,6 @@ from django.urls import path
 from courses import api
 
 urlpatterns = [
-    path("skills/", api.SkillListApi.as_view(), name="skill-list"),
     path("sops/", api.SOPListApi.as_view(), name="sop-list"),
     path("sops/<int:sop_id>/", api.SOPDetailApi.as_view(), name="sop-detail"),
     path("sops/<int:sop_id>/acknowledge/", api.SOPAcknowledgeApi.as_view(), name="sop-acknowledge"),
@@ -22,31 +21,6 @@ urlpatterns = [
         "assignments/<int:assignment_id>/",
         api.AssignmentDetailApi.as_view(),
         name="assignment-detail",
-    ),
-    path("onboarding-plans/", api.OnboardingPlanListApi.as_view(), name="plan-list"),
-    path(
-        "onboarding-plans/<int:plan_id>/", api.OnboardingPlanDetailApi.as_view(), name="plan-detail"
-    ),
-    path(
-        "onboarding-plans/<int:plan_id>/items/<int:item_id>/complete/",
-        api.PlanItemCompleteApi.as_view(),
-        name="plan-item-complete",
-    ),
-    path(
-        "onboarding-plans/<int:plan_id>/items/<int:item_id>/sign-off/",
-        api.PlanItemSignOffApi.as_view(),
-        name="plan-item-sign-off",
-    ),
-    path("notifications/", api.NotificationListApi.as_view(), name="notification-list"),
-    path(
-        "notifications/read-all/",
-        api.NotificationReadAllApi.as_view(),
-        name="notification-read-all",
-    ),
-    path(
-        "notifications/<int:notification_id>/read/",
-        api.NotificationReadApi.as_view(),
-        name="notification-read",
     ),
     path(
         "assignments/<int:assignment_id>/complete/",

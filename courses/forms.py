@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any, cast
 
 from django import forms
@@ -8,12 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.dates import end_of_day
 from courses.selectors import assignable_modules, assignable_quizzes, assignable_sops
-
-
-def end_of_day(day: date) -> datetime:
-    """23:59:59 of ``day`` in the active time zone (the person choosing the date)."""
-    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
 
 
 class AssignForm(forms.Form):

@@ -26,22 +26,18 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import team_get_led, user_is_admin, users_led_by
+from assessments.hooks import QuizListAnnotating
+from assessments.models import Quiz
 from core.errors import NotFound
 from core.ids import parse_id
 from courses.diff import DiffLine, line_diff
 from courses.models import (
     SOP,
     Assignment,
-    ItemKind,
     Lesson,
     LessonProgress,
     Module,
     ModuleCompletion,
-    OnboardingPlan,
-    PlanItem,
-    RoleProfile,
-    Skill,
-    SkillTarget,
     SOPAcknowledgement,
     SOPVersion,
 )
@@ -67,16 +63,6 @@ as_int = parse_id
 
 
 # --- skills and role profiles -----------------------------------------------------------------
-
-
-def skills_list() -> QuerySet[Skill]:
-    return Skill.objects.order_by("position", "name")
-
-
-def role_profiles_with_targets() -> QuerySet[RoleProfile]:
-    return RoleProfile.objects.prefetch_related(
-        Prefetch("targets", queryset=SkillTarget.objects.select_related("skill"))
-    ).order_by("position")
 
 
 # --- SOPs -------------------------------------------------------------------------------------
@@ -178,7 +164,6 @@ def module_get(*, user: User, slug: str | None = None, pk: Any = None) -> Module
     lookup: dict[str, Any] = (
         {"slug": slug} if slug is not None else {"pk": as_int(pk, "Module not found.")}
     )
-    # "completion_quiz" is the reverse side of assessments' Quiz.module: no import needed.
     module = modules_list(user=user).select_related("completion_quiz").filter(**lookup).first()
     if module is None:
         raise NotFound("Module not found.")
@@ -336,8 +321,7 @@ def assignable_modules() -> QuerySet[Module]:
 
 
 def assignable_quizzes() -> QuerySet[Any]:
-    quiz_model = Assignment._meta.get_field("quiz").related_model
-    return quiz_model.objects.filter(is_published=True).order_by("title")  # type: ignore[union-attr]
+    return Quiz.objects.filter(is_published=True).order_by("title")
 
 
 def assignable_sops() -> QuerySet[SOP]:
@@ -347,105 +331,8 @@ def assignable_sops() -> QuerySet[SOP]:
 # --- onboarding -------------------------------------------------------------------------------
 
 
-@dataclass
-class PlanView:
-    plan: OnboardingPlan
-    phases: list[tuple[str, list[PlanItem]]]
-    done: int
-    total: int
-    next_item: PlanItem | None
-
-    @property
-    def progress(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
-
-
-def _plan_items(plan: OnboardingPlan) -> list[PlanItem]:
-    return list(
-        plan.items.select_related("sop", "module", "quiz", "completed_by").order_by(
-            "due_offset_days", "position", "pk"
-        )
+def quiz_list_completes_module(event: QuizListAnnotating) -> None:
+    """The quiz list shows the module a quiz completes (subscribed in ``CoursesConfig.ready``)."""
+    event.annotations["completes_module"] = Subquery(
+        Module.objects.filter(completion_quiz=OuterRef("pk")).values("title")[:1]
     )
-
-
-def plan_view(plan: OnboardingPlan) -> PlanView:
-    """A plan grouped week by week, with progress and the next step to take."""
-    items = _plan_items(plan)
-    phases: dict[str, list[PlanItem]] = {}
-    for item in items:
-        phases.setdefault(item.phase, []).append(item)
-    open_items = [i for i in items if i.status == PlanItem.Status.OPEN and i.is_available]
-    # The next step is the first the new hire can act on; sign-offs wait for the lead.
-    actionable = [i for i in open_items if i.kind != ItemKind.LEAD_SIGNOFF] or open_items
-    return PlanView(
-        plan=plan,
-        phases=list(phases.items()),
-        done=sum(1 for i in items if i.status == PlanItem.Status.DONE),
-        total=len(items),
-        next_item=actionable[0] if actionable else None,
-    )
-
-
-def onboarding_plans_of(*, user: User) -> QuerySet[OnboardingPlan]:
-    return OnboardingPlan.objects.filter(user=user).order_by("completed_at", "-start_date")
-
-
-def onboarding_plans_visible_to(*, user: User) -> QuerySet[OnboardingPlan]:
-    """Own plans, plus plans of people in the teams the caller leads (all for an admin)."""
-    plans = OnboardingPlan.objects.all()
-    if not user_is_admin(user):
-        plans = plans.filter(Q(user=user) | Q(user__in=users_led_by(user).values("pk")))
-    now = timezone.now()
-    return (
-        plans.select_related("user", "template")
-        .annotate(
-            total=Count("items"),
-            done=Count("items", filter=Q(items__status=PlanItem.Status.DONE)),
-            overdue=Count(
-                "items", filter=Q(items__status=PlanItem.Status.OPEN, items__due_at__lt=now)
-            ),
-            waiting_signoff=Count(
-                "items",
-                filter=Q(items__status=PlanItem.Status.OPEN, items__kind=ItemKind.LEAD_SIGNOFF),
-            ),
-        )
-        .order_by("completed_at", "-start_date", "user__name")
-    )
-
-
-def onboarding_plan_get_visible(*, user: User, plan_id: Any) -> OnboardingPlan:
-    plan = (
-        onboarding_plans_visible_to(user=user).filter(pk=as_int(plan_id, "Plan not found.")).first()
-    )
-    if plan is None:
-        raise NotFound("Plan not found.")
-    return plan
-
-
-def team_onboarding(*, lead: User) -> QuerySet[OnboardingPlan]:
-    """Plans of people the lead manages (not the lead's own), open ones first."""
-    return onboarding_plans_visible_to(user=lead).exclude(user=lead)
-
-
-def signoffs_waiting_for(*, lead: User) -> QuerySet[PlanItem]:
-    """Open sign-off steps of the people the lead manages, soonest first."""
-    managed = users_led_by(lead).exclude(pk=lead.pk).values("pk")
-    return (
-        PlanItem.objects.filter(
-            status=PlanItem.Status.OPEN, kind=ItemKind.LEAD_SIGNOFF, plan__user__in=managed
-        )
-        .select_related("plan", "plan__user")
-        .order_by(*DUE_ORDER)
-    )
-
-
-SIGNOFF_HORIZON = timedelta(days=7)
-
-
-def signoffs_actionable(*, lead: User) -> tuple[list[PlanItem], int]:
-    """Sign-offs overdue or due within a week (to act on now), and how many come later."""
-    waiting = signoffs_waiting_for(lead=lead)
-    horizon = timezone.now() + SIGNOFF_HORIZON
-    return list(waiting.filter(due_at__lte=horizon)[:100]), waiting.filter(
-        due_at__gt=horizon
-    ).count()

@@ -6,13 +6,6 @@ from core.ids import IdField
 from courses.models import Assignment
 
 
-class SkillOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    slug = serializers.SlugField()
-    name = serializers.CharField()
-    description = serializers.CharField()
-
-
 class SOPVersionOutput(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField()
@@ -147,59 +140,3 @@ class AssignResultOutput(AssignmentOutput):
     created = serializers.BooleanField(
         help_text="False when the person already had this open assignment (it is returned)."
     )
-
-
-class PlanItemOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    description = serializers.CharField()
-    kind = serializers.CharField()
-    phase = serializers.CharField()
-    due_at = serializers.DateTimeField()
-    status = serializers.CharField()
-    completed_at = serializers.DateTimeField(allow_null=True)
-    completed_by = serializers.CharField(source="completed_by_label", help_text="Who completes it.")
-    available = serializers.BooleanField(source="is_available")
-    comment = serializers.CharField()
-    sop = serializers.IntegerField(source="sop_id", allow_null=True)
-    module = serializers.IntegerField(source="module_id", allow_null=True)
-    quiz = serializers.IntegerField(source="quiz_id", allow_null=True)
-
-
-class PlanOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    user = serializers.IntegerField(source="user_id")
-    user_name = serializers.CharField(source="user.name")
-    name = serializers.CharField()
-    start_date = serializers.DateField()
-    completed_at = serializers.DateTimeField(allow_null=True)
-    total = serializers.IntegerField()
-    done = serializers.IntegerField()
-    overdue = serializers.IntegerField()
-    waiting_signoff = serializers.IntegerField()
-    progress = serializers.SerializerMethodField()
-
-    def get_progress(self, plan: Any) -> int:
-        return round(100 * plan.done / plan.total) if plan.total else 0
-
-
-class PlanDetailOutput(PlanOutput):
-    items = PlanItemOutput(many=True, source="item_list")
-
-
-class SignOffInput(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-
-
-class NotificationOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    title = serializers.CharField(source="display_title")
-    body = serializers.CharField()
-    url = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    read_at = serializers.DateTimeField(allow_null=True)
-
-
-class MarkedOutput(serializers.Serializer):
-    marked = serializers.IntegerField(help_text="How many notifications were marked read.")

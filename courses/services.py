@@ -16,33 +16,25 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import users_led_by
+from assessments.hooks import AttemptScored
+from assessments.models import Quiz
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.ids import parse_id
 from core.markdown import render_markdown
 from core.tasks import enqueue_on_commit
-from courses import hooks, onboarding
+from courses import hooks
 from courses.models import (
     SOP,
     Assignment,
-    LearnerProfile,
     Lesson,
     LessonProgress,
     Module,
     ModuleCompletion,
-    RoleProfile,
     SOPAcknowledgement,
     SOPVersion,
 )
-
-# --- role profiles ----------------------------------------------------------------------------
-
-
-def learner_profile_set(*, user: User, role_profile: RoleProfile | None) -> LearnerProfile:
-    profile, _created = LearnerProfile.objects.update_or_create(
-        user=user, defaults={"role_profile": role_profile}
-    )
-    return profile
-
+from skills import services as skills_services
+from skills.models import SkillEvidence
 
 # --- SOPs -------------------------------------------------------------------------------------
 
@@ -103,9 +95,7 @@ def sop_version_publish(*, version: SOPVersion) -> SOPVersion:
     version.body_html = render_markdown(version.body)
     version.save(update_fields=["number", "status", "published_at", "body_html"])
     if version.requires_reack and version.number > 1:
-        from courses.tasks import sop_reack_assign_task
-
-        enqueue_on_commit(sop_reack_assign_task, version.pk)
+        enqueue_on_commit("courses.sop_reack_assign", version.pk)
     return version
 
 
@@ -124,8 +114,9 @@ def sop_acknowledge(*, user: User, version: SOPVersion) -> tuple[SOPAcknowledgem
         ).filter(Q(sop_version__isnull=True) | Q(sop_version__number__lte=version.number)).update(
             status=Assignment.Status.COMPLETED, completed_at=ack.acknowledged_at
         )
-        onboarding.plan_items_complete_satisfied(user=user, at=ack.acknowledged_at)
-        hooks.sop_acknowledged(user=user, version=version, at=ack.acknowledged_at)
+        hooks.sop_acknowledged.send(
+            hooks.SopAcknowledged(user=user, version=version, at=ack.acknowledged_at)
+        )
     return ack, created
 
 
@@ -194,7 +185,6 @@ def sop_reack_assign(*, version_id: int) -> int:
 def sop_reack_sweep(*, older_than: timedelta = timedelta(minutes=2)) -> int:
     """Enqueue re-acknowledgement for published versions whose task never ran (the broker was
     down at publish time, or the worker died). Returns how many were enqueued."""
-    from courses.tasks import sop_reack_assign_task
 
     pending = list(
         SOPVersion.objects.filter(
@@ -206,7 +196,7 @@ def sop_reack_sweep(*, older_than: timedelta = timedelta(minutes=2)) -> int:
         ).values_list("pk", flat=True)[:100]
     )
     for version_id in pending:
-        enqueue_on_commit(sop_reack_assign_task, version_id)
+        enqueue_on_commit("courses.sop_reack_assign", version_id)
     return len(pending)
 
 
@@ -236,9 +226,8 @@ def module_complete(*, user: User, module: Module, via_quiz: bool = False) -> Mo
     if not module.is_published:
         raise NotFound(_("Module not found."))
     if not via_quiz:
-        gate = hooks.module_completion_gate(module)
-        if gate:
-            raise Conflict(gate)
+        if module.completion_quiz is not None and module.completion_quiz.is_published:
+            raise Conflict(_("Pass the module quiz to complete this module."))
         total = module.lessons.count()
         done = LessonProgress.objects.filter(user=user, lesson__module=module).count()
         if done < total:
@@ -251,9 +240,11 @@ def module_complete(*, user: User, module: Module, via_quiz: bool = False) -> Mo
         Assignment.objects.filter(user=user, module=module, status=Assignment.Status.OPEN).update(
             status=Assignment.Status.COMPLETED, completed_at=completion.completed_at
         )
-        onboarding.plan_items_complete_satisfied(user=user, at=completion.completed_at)
         if created:
-            hooks.module_completed(user=user, module=module, at=completion.completed_at)
+            _module_evidence(user=user, module=module, at=completion.completed_at)
+        hooks.module_completed.send(
+            hooks.ModuleCompleted(user=user, module=module, at=completion.completed_at)
+        )
     return completion
 
 
@@ -268,11 +259,6 @@ def _target_filter(
     if sop is not None:
         return {"sop": sop}
     return {"quiz_id": quiz_id}
-
-
-def _quiz_model() -> Any:
-    # courses does not import assessments; the model comes from the relation instead.
-    return Assignment._meta.get_field("quiz").related_model
 
 
 def _assignments_bulk_ensure(
@@ -324,7 +310,6 @@ def _assignments_bulk_ensure(
             **target,
         ).exclude(user_id__in=existing)
     )
-    hooks.assignments_created(assignments=created)
     return created
 
 
@@ -433,7 +418,7 @@ def assignments_assign(
         kind = Assignment.Kind.SOP
     else:
         quiz_pk = parse_id(quiz_id)
-        if not _quiz_model().objects.filter(pk=quiz_pk, is_published=True).exists():
+        if not Quiz.objects.filter(pk=quiz_pk, is_published=True).exists():
             raise NotFound(_("Quiz not found."))
         kind = Assignment.Kind.QUIZ
     target = _target_filter(module=module, sop=sop, quiz_id=quiz_pk)
@@ -492,11 +477,76 @@ def assignment_complete(*, assignment: Assignment, user: User) -> Assignment:
     return assignment
 
 
-def quiz_passed(*, user: User, quiz_id: int, at: datetime) -> int:
-    """Close ``user``'s open assignments and onboarding items for the quiz (called by the
-    assessments app when they pass it)."""
-    closed = Assignment.objects.filter(
-        user=user, quiz_id=quiz_id, status=Assignment.Status.OPEN
-    ).update(status=Assignment.Status.COMPLETED, completed_at=at)
-    onboarding.plan_items_complete_satisfied(user=user, at=at)
-    return closed
+# --- after a quiz ------------------------------------------------------------------------------
+
+FOLLOW_UP_DUE = timedelta(days=7)
+WEAK_SKILL = 0.5
+
+
+def quiz_follow_up(event: AttemptScored) -> None:
+    """What training follows a scored quiz (subscribed to ``assessments.attempt_scored``).
+
+    Passed: the user's open assignments for the quiz close, and a module's completion quiz
+    completes the module. Failed: the module is assigned again, or for a quiz of its own, the
+    modules teaching the skills where the attempt earned under half the credit (at most 3).
+    """
+    attempt = event.attempt
+    user, quiz = attempt.user, attempt.quiz
+    if user is None:  # candidates get no assignments
+        return
+    module = Module.objects.filter(completion_quiz=quiz, is_published=True).first()
+    if attempt.passed:
+        Assignment.objects.filter(user=user, quiz=quiz, status=Assignment.Status.OPEN).update(
+            status=Assignment.Status.COMPLETED, completed_at=event.at
+        )
+        if module is not None:
+            module_complete(user=user, module=module, via_quiz=True)
+        return
+    if event.score_visible:
+        reason = _("Your score on “%(quiz)s” was %(percent)d%%; the pass mark is %(pass)d%%.") % {
+            "quiz": quiz.title,
+            "percent": round(attempt.percent or 0),
+            "pass": attempt.quiz_version.pass_percent,
+        }
+    else:  # the policy hides the score: say only what to do next
+        reason = _("Review this before trying “%(quiz)s” again.") % {"quiz": quiz.title}
+    modules = [module] if module is not None else _modules_for_weak_skills(event.skill_credits)
+    for follow_up in modules[:3]:
+        assignment_ensure(
+            user=user,
+            module=follow_up,
+            source=Assignment.Source.QUIZ_RESULT,
+            reason=reason,
+            due_at=timezone.now() + FOLLOW_UP_DUE,
+        )
+
+
+def _modules_for_weak_skills(skill_credits: dict[int, list[float]]) -> list[Module]:
+    """Published modules teaching the skills where the attempt earned under half the credit."""
+    weak = [pk for pk, credits in skill_credits.items() if sum(credits) / len(credits) < WEAK_SKILL]
+    if not weak:
+        return []
+    modules = Module.objects.filter(is_published=True, skills__in=weak).distinct()
+    return list(modules.order_by("position", "title"))
+
+
+# --- skill evidence ---------------------------------------------------------------------------
+
+
+def _module_evidence(*, user: User, module: Module, at: datetime) -> None:
+    """A completed module is evidence for each of its skills."""
+    skills_services.evidence_add(
+        [
+            skills_services.evidence_row(
+                user_id=user.pk,
+                skill_id=skill_id,
+                outcome=1.0,
+                weight=settings.MODULE_EVIDENCE_WEIGHT,
+                at=at,
+                source=SkillEvidence.Source.MODULE,
+                source_id=module.pk,
+                params={"module": module.title},
+            )
+            for skill_id in module.skills.values_list("pk", flat=True)
+        ]
+    )

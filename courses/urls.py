@@ -24,22 +24,6 @@ urlpatterns = [
     ),
     path("sops/<slug:slug>/compare/", views.sop_compare, name="sop_compare"),
     path("teams/<int:team_id>/training/", views.team_training, name="team_training"),
-    path("onboarding/", views.my_onboarding, name="my_onboarding"),
-    path("onboarding/team/", views.team_onboarding, name="team_onboarding"),
-    path("onboarding/plans/<int:plan_id>/", views.onboarding_plan_detail, name="plan"),
-    path("onboarding/items/<int:item_id>/tick/", views.plan_item_tick, name="plan_item_tick"),
-    path(
-        "onboarding/items/<int:item_id>/sign-off/",
-        views.plan_item_sign_off,
-        name="plan_item_sign_off",
-    ),
-    path("notifications/", views.notification_list, name="notifications"),
-    path(
-        "notifications/<int:notification_id>/read/",
-        views.notification_read,
-        name="notification_read",
-    ),
-    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
     path(
         "assignments/<int:assignment_id>/cancel/",
         views.assignment_cancel,

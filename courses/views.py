@@ -14,21 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import request_user
 from accounts.selectors import team_get_led, team_memberships
-from core.errors import Conflict, DomainError, NotFound
+from core.errors import Conflict, DomainError
 from core.forms import form_add_domain_error
-from core.http import request_user
-from courses import notifications, onboarding, selectors, services
+from core.shortcuts import or_404
+from courses import selectors, services
 from courses.forms import AssignForm, CompareForm
 from courses.models import Assignment
-
-
-def _or_404(call: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return call(*args, **kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
 
 # --- learner ----------------------------------------------------------------------------------
 
@@ -48,7 +41,7 @@ def module_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
     user = request_user(request)
-    module = _or_404(selectors.module_get, user=user, slug=slug)
+    module: Any = or_404(selectors.module_get, user=user, slug=slug)
     lessons = selectors.module_lessons(user=user, module=module)
     next_lesson = next((lesson for lesson in lessons if not lesson.done), None)  # type: ignore[attr-defined]
     return render(
@@ -72,7 +65,7 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def lesson_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Lesson ``number`` (1-based) of a module; POST marks it done and moves on."""
     user = request_user(request)
-    module = _or_404(selectors.module_get, user=user, slug=slug)
+    module: Any = or_404(selectors.module_get, user=user, slug=slug)
     lessons = selectors.module_lessons(user=user, module=module)
     if not 1 <= number <= len(lessons):
         raise Http404("Lesson not found.")
@@ -101,7 +94,7 @@ def lesson_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 @require_POST
 def module_complete(request: HttpRequest, slug: str) -> HttpResponse:
     user = request_user(request)
-    module = _or_404(selectors.module_get, user=user, slug=slug)
+    module: Any = or_404(selectors.module_get, user=user, slug=slug)
     try:
         services.module_complete(user=user, module=module)
     except Conflict as exc:
@@ -123,11 +116,11 @@ def sop_list(request: HttpRequest) -> HttpResponse:
 def sop_detail(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
     """The current version of an SOP (or version ``number``), with history and what changed."""
     user = request_user(request)
-    sop = _or_404(selectors.sop_get, slug=slug)
+    sop = or_404(selectors.sop_get, slug=slug)
     versions = selectors.sop_versions(sop=sop)
     current = versions[0]
     version = (
-        current if number is None else _or_404(selectors.sop_version_get, sop=sop, number=number)
+        current if number is None else or_404(selectors.sop_version_get, sop=sop, number=number)
     )
     last_ack = selectors.sop_last_acknowledged(user=user, sop=sop)
     changes = None
@@ -164,14 +157,14 @@ def sop_detail(request: HttpRequest, slug: str, number: int | None = None) -> Ht
 
 @login_required
 def sop_compare(request: HttpRequest, slug: str) -> HttpResponse:
-    sop = _or_404(selectors.sop_get, slug=slug)
+    sop = or_404(selectors.sop_get, slug=slug)
     versions = selectors.sop_versions(sop=sop)
     form = CompareForm(request.GET or None, numbers=[v.number for v in versions if v.number])
     if not form.is_valid():
         messages.error(request, _("Choose two versions to compare."))
         return redirect("courses:sop", slug=slug)
-    older = _or_404(selectors.sop_version_get, sop=sop, number=form.cleaned_data["older"])
-    newer = _or_404(selectors.sop_version_get, sop=sop, number=form.cleaned_data["newer"])
+    older = or_404(selectors.sop_version_get, sop=sop, number=form.cleaned_data["older"])
+    newer = or_404(selectors.sop_version_get, sop=sop, number=form.cleaned_data["newer"])
     if older.number and newer.number and older.number > newer.number:
         older, newer = newer, older
     return render(
@@ -190,8 +183,8 @@ def sop_compare(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def sop_acknowledge(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    sop = _or_404(selectors.sop_get, slug=slug)
-    version = _or_404(selectors.sop_version_get, sop=sop, number=number)
+    sop = or_404(selectors.sop_get, slug=slug)
+    version = or_404(selectors.sop_version_get, sop=sop, number=number)
     services.sop_acknowledge(user=request_user(request), version=version)
     messages.success(
         request,
@@ -209,7 +202,7 @@ def sop_acknowledge(request: HttpRequest, slug: str, number: int) -> HttpRespons
 def team_training(request: HttpRequest, team_id: int) -> HttpResponse:
     """A lead's view of their team's training: who has what, and a form to assign more."""
     lead = request_user(request)
-    team = _or_404(team_get_led, user=lead, team_id=team_id)
+    team = or_404(team_get_led, user=lead, team_id=team_id)
     members = [m.user for m in team_memberships(team=team) if m.role == "member"]
     form = AssignForm(request.POST or None, members=members)
     if request.method == "POST" and form.is_valid():
@@ -233,7 +226,7 @@ def team_training(request: HttpRequest, team_id: int) -> HttpResponse:
     if status not in {"", *Assignment.Status.values}:
         status = ""
     member_filter = request.GET.get("member") or ""
-    assignments = _or_404(
+    assignments = or_404(
         selectors.team_assignments,
         lead=lead,
         team_id=team.pk,
@@ -262,7 +255,7 @@ def team_training(request: HttpRequest, team_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assignment_cancel(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = _or_404(
+    assignment = or_404(
         selectors.assignment_get_managed, user=request_user(request), assignment_id=assignment_id
     )
     team_id = request.GET.get("team") or request.POST.get("team") or ""
@@ -292,114 +285,4 @@ def assignment_cancel(request: HttpRequest, assignment_id: int) -> HttpResponse:
 # --- onboarding -------------------------------------------------------------------------------
 
 
-@login_required
-def my_onboarding(request: HttpRequest) -> HttpResponse:
-    """The new hire's plan week by week, with the next step highlighted."""
-    user = request_user(request)
-    plans = list(selectors.onboarding_plans_of(user=user))
-    views = [selectors.plan_view(plan) for plan in plans[:3]]
-    return render(request, "courses/my_onboarding.html", {"views": views})
-
-
-@login_required
-@require_POST
-def plan_item_tick(request: HttpRequest, item_id: int) -> HttpResponse:
-    user = request_user(request)
-    item = _or_404(onboarding.plan_item_get, item_id=item_id)
-    try:
-        onboarding.plan_item_tick(item=item, user=user)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except Conflict as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("“%(title)s” is done.") % {"title": item.title})
-    return redirect("courses:my_onboarding")
-
-
-@login_required
-def team_onboarding(request: HttpRequest) -> HttpResponse:
-    """Every new hire in the lead's teams: progress, overdue steps, sign-offs waiting."""
-    lead = request_user(request)
-    plans = selectors.team_onboarding(lead=lead)
-    page = Paginator(plans, 50).get_page(request.GET.get("page"))
-    signoffs, later = selectors.signoffs_actionable(lead=lead)
-    return render(
-        request,
-        "courses/team_onboarding.html",
-        {"page": page, "signoffs": signoffs, "later_signoffs": later},
-    )
-
-
-@login_required
-def onboarding_plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """A lead's (or admin's) view of one new hire's plan, with sign-off forms."""
-    user = request_user(request)
-    plan = _or_404(selectors.onboarding_plan_get_visible, user=user, plan_id=plan_id)
-    if plan.user_id == user.pk:
-        return redirect("courses:my_onboarding")
-    return render(
-        request,
-        "courses/plan_detail.html",
-        {"view": selectors.plan_view(plan), "person": plan.user},
-    )
-
-
-@login_required
-@require_POST
-def plan_item_sign_off(request: HttpRequest, item_id: int) -> HttpResponse:
-    lead = request_user(request)
-    item = _or_404(onboarding.plan_item_get, item_id=item_id)
-    try:
-        onboarding.plan_item_sign_off(
-            item=item, lead=lead, comment=request.POST.get("comment", "")[:2000]
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except Conflict as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("Signed off “%(title)s” for %(name)s.")
-            % {"title": item.title, "name": item.plan.user.name},
-        )
-    back = request.POST.get("back", "")
-    if back == "plan":
-        return redirect("courses:plan", plan_id=item.plan_id)
-    return redirect("courses:team_onboarding")
-
-
 # --- notifications ----------------------------------------------------------------------------
-
-
-@login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
-    page = Paginator(notifications.notifications_of(user=user), 30).get_page(
-        request.GET.get("page")
-    )
-    for item in page.object_list:
-        item.display_title = notifications.notification_title(item)
-    return render(request, "courses/notifications.html", {"page": page})
-
-
-@login_required
-@require_POST
-def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
-    user = request_user(request)
-    notification = _or_404(
-        notifications.notification_get_own, user=user, notification_id=notification_id
-    )
-    notifications.notification_mark_read(notification=notification)
-    if request.POST.get("open") and notification.url.startswith("/"):
-        return redirect(notification.url)
-    return redirect("courses:notifications")
-
-
-@login_required
-@require_POST
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    count = notifications.notifications_mark_all_read(user=request_user(request))
-    messages.success(request, _("%(n)d notifications marked as read.") % {"n": count})
-    return redirect("courses:notifications")

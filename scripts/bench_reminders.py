@@ -56,8 +56,9 @@ def main() -> int:
     from django.utils import timezone
 
     from accounts.models import Membership, Team, User
-    from courses.models import Assignment, Module, Notification
-    from courses.reminders import reminders_send_due
+    from courses.models import Assignment, Module
+    from notifications.models import Notification
+    from notifications.reminders import reminders_send_due
 
     print(f"Database: {BENCH_URL}")
     call_command("migrate", verbosity=0)

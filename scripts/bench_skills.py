@@ -49,15 +49,15 @@ WITH members AS (
     SELECT u.id AS user_id, u.name, lp.role_profile_id
     FROM accounts_membership m
     JOIN accounts_user u ON u.id = m.user_id
-    LEFT JOIN courses_learnerprofile lp ON lp.user_id = u.id
+    LEFT JOIN skills_learnerprofile lp ON lp.user_id = u.id
     WHERE m.team_id = %(team)s AND m.role = 'member'
 ), cells AS (
     SELECT mb.user_id, mb.name, s.slug, s.position,
            COALESCE(p.alpha, 0) * %(d)s AS a, COALESCE(p.beta, 0) * %(d)s AS b, t.level AS target
     FROM members mb
-    CROSS JOIN courses_skill s
-    LEFT JOIN assessments_skillproficiency p ON p.user_id = mb.user_id AND p.skill_id = s.id
-    LEFT JOIN courses_skilltarget t ON t.role_profile_id = mb.role_profile_id AND t.skill_id = s.id
+    CROSS JOIN skills_skill s
+    LEFT JOIN skills_skillproficiency p ON p.user_id = mb.user_id AND p.skill_id = s.id
+    LEFT JOIN skills_skilltarget t ON t.role_profile_id = mb.role_profile_id AND t.skill_id = s.id
 )
 SELECT user_id, name, slug,
        (1 + a) / (2 + a + b) AS level,
@@ -111,11 +111,11 @@ def main() -> int:
 
     from accounts.models import Membership, Team, User
     from accounts.services import api_token_create
-    from assessments import skill_model
-    from assessments.models import Question, Quiz, SkillProficiency
+    from assessments.models import Question, Quiz
     from assessments.services import quiz_version_create
-    from assessments.skills import profiles_rebuild
-    from courses.models import LearnerProfile, RoleProfile, Skill, SkillTarget
+    from skills import skill_model
+    from skills.models import LearnerProfile, RoleProfile, Skill, SkillProficiency, SkillTarget
+    from skills.services import profiles_rebuild
 
     print(f"Database: {BENCH_URL}")
     call_command("migrate", verbosity=0)
@@ -205,7 +205,7 @@ def main() -> int:
                 a, b = skill_model.parts(outcome=credit, weight=1.0, at=when)
                 answers.append((answer_id, "[]", when, credit, attempt, question.pk))
                 evidence.append(
-                    (credit, 1.0, a, b, "answer", when, when, answer_id, skill.pk, user.pk)
+                    (credit, 1.0, a, b, "answer", when, when, answer_id, skill.pk, user.pk, "{}")
                 )
         with connection.cursor() as cursor:
             raw = cursor.cursor
@@ -238,7 +238,7 @@ def main() -> int:
             )
             copy(
                 raw,
-                "assessments_skillevidence",
+                "skills_skillevidence",
                 [
                     "outcome",
                     "weight",
@@ -247,9 +247,10 @@ def main() -> int:
                     "source",
                     "occurred_at",
                     "created_at",
-                    "answer_id",
+                    "source_id",
                     "skill_id",
                     "user_id",
+                    "params",
                 ],
                 evidence,
             )
@@ -259,7 +260,7 @@ def main() -> int:
         weights = settings.QA_SEVERITY_WEIGHTS
         severities = list(weights)
         with connection.cursor() as cursor:
-            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM assessments_qafinding")
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM qa_qafinding")
             next_id = cursor.fetchone()[0]
         for n in range(offset, offset + count):
             next_id += 1
@@ -283,13 +284,25 @@ def main() -> int:
             )
             a, b = skill_model.parts(outcome=0.0, weight=weights[severity], at=when)
             evidence.append(
-                (0.0, weights[severity], a, b, "qa_finding", when, when, next_id, skill.pk, user.pk)
+                (
+                    0.0,
+                    weights[severity],
+                    a,
+                    b,
+                    "qa_finding",
+                    when,
+                    when,
+                    next_id,
+                    skill.pk,
+                    user.pk,
+                    "{}",
+                )
             )
         with connection.cursor() as cursor:
             raw = cursor.cursor
             copy(
                 raw,
-                "assessments_qafinding",
+                "qa_qafinding",
                 [
                     "id",
                     "interaction_ref",
@@ -306,7 +319,7 @@ def main() -> int:
             )
             copy(
                 raw,
-                "assessments_skillevidence",
+                "skills_skillevidence",
                 [
                     "outcome",
                     "weight",
@@ -315,9 +328,10 @@ def main() -> int:
                     "source",
                     "occurred_at",
                     "created_at",
-                    "finding_id",
+                    "source_id",
                     "skill_id",
                     "user_id",
+                    "params",
                 ],
                 evidence,
             )
@@ -408,7 +422,7 @@ def main() -> int:
         cursor.execute("ANALYZE")
         cursor.execute("SELECT COUNT(*) FROM assessments_answer")
         answers_total = cursor.fetchone()[0]
-        cursor.execute("SELECT COUNT(*) FROM assessments_qafinding")
+        cursor.execute("SELECT COUNT(*) FROM qa_qafinding")
         findings_total = cursor.fetchone()[0]
     print(
         f"All data: {answers_total:,} scored answers, {findings_total:,} QA findings (built in {time.perf_counter() - t0:.1f} s)"

@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Membership, Team, User
 from accounts.services import api_token_create
-from courses.models import LearnerProfile, RoleProfile, SkillTarget
+from skills.models import LearnerProfile, RoleProfile, SkillTarget
 from tests import factories
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

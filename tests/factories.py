@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Team, User
 from assessments.models import Quiz
-from courses import services
-from courses.models import SOP, Lesson, Module, Skill
+from courses import services as courses_services
+from courses.models import SOP, Lesson, Module
+from skills.models import Skill
 
 TEST_PASSWORD = "correct-horse-battery"
 
@@ -79,20 +80,20 @@ def sop_published(*bodies: str, title: str = "", requires_reack: bool = False) -
     """An SOP with one published version per body (v1, v2, …)."""
     sop = SOPFactory.create(**({"title": title} if title else {}))
     for number, body in enumerate(bodies, start=1):
-        draft = services.sop_draft_save(
+        draft = courses_services.sop_draft_save(
             sop=sop,
             body=body,
             change_summary="First version." if number == 1 else f"Change {number}",
             requires_reack=requires_reack and number > 1,
         )
-        services.sop_version_publish(version=draft)
+        courses_services.sop_version_publish(version=draft)
     return sop
 
 
 def module_with_lessons(lessons: int = 3, **fields: object) -> Module:
     module = ModuleFactory.create(**fields)
     for position in range(1, lessons + 1):
-        services.lesson_save(
+        courses_services.lesson_save(
             lesson=Lesson(
                 module=module,
                 position=position,
@@ -114,16 +115,17 @@ def quiz_published(
     """A published quiz. ``questions`` are dicts with ``kind``, ``weight``, ``skills`` and
     ``choices``: a list of (text, is_correct, explanation). Default: three single-choice
     questions with choices A (right) and B, C (wrong), and bands from 0, 1.5 and 2.5."""
-    from assessments import services as assessment_services
+    from assessments import services as assessments_services
     from assessments.models import Choice, Question, Quiz, ResultBand
 
     global _quiz_counter
     _quiz_counter += 1
-    quiz = Quiz.objects.create(
-        slug=slug or f"quiz-{_quiz_counter}", title=f"Quiz {_quiz_counter}", module=module
-    )
+    quiz = Quiz.objects.create(slug=slug or f"quiz-{_quiz_counter}", title=f"Quiz {_quiz_counter}")
+    if module is not None:  # the module's completion quiz
+        module.completion_quiz = quiz
+        module.save(update_fields=["completion_quiz"])
     rules.setdefault("attempts_allowed", 0)
-    version = assessment_services.quiz_version_create(quiz=quiz, **rules)
+    version = assessments_services.quiz_version_create(quiz=quiz, **rules)
     if questions is None:
         questions = [
             {
@@ -137,7 +139,7 @@ def quiz_published(
             for n in range(1, 4)
         ]
     for position, item in enumerate(questions, start=1):
-        question = assessment_services.question_save(
+        question = assessments_services.question_save(
             question=Question(
                 version=version,
                 position=position,
@@ -157,7 +159,7 @@ def quiz_published(
         ResultBand.objects.create(
             version=version, min_score=low, max_score=high, label=label, message=f"{label} message"
         )
-    assessment_services.quiz_version_publish(version=version)
+    assessments_services.quiz_version_publish(version=version)
     return quiz
 
 
@@ -174,7 +176,7 @@ def wrong_choice_ids(question: Any) -> list[int]:
 
 def checklist(*steps: tuple[int, str, Any], name: str = "") -> Any:
     """A checklist template from (offset days, kind, linked object or title) steps."""
-    from courses.models import ChecklistItemTemplate, ChecklistTemplate
+    from onboarding.models import ChecklistItemTemplate, ChecklistTemplate
 
     global _checklist_counter
     _checklist_counter += 1

@@ -14,7 +14,7 @@ from threading import Barrier
 import pytest
 from django.conf import settings
 
-from accounts import login_limit
+from accounts import login_limit as accounts_login_limit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,4 +48,4 @@ def test_twenty_parallel_wrong_passwords_check_exactly_five(live_server, member)
         statuses = Counter(pool.map(attempt, range(20)))
 
     assert statuses == Counter({400: 5, 429: 15})
-    assert login_limit.login_failures_count(member.email) == 20
+    assert accounts_login_limit.login_failures_count(member.email) == 20

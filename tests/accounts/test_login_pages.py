@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts import login_limit
+from accounts import login_limit as accounts_login_limit
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_a_successful_login_clears_earlier_failures(client, member, password):
     for _ in range(4):
         client.post(LOGIN, {"email": member.email, "password": "wrong"})
     assert client.post(LOGIN, {"email": member.email, "password": password}).status_code == 302
-    assert login_limit.login_failures_count(member.email) == 0
+    assert accounts_login_limit.login_failures_count(member.email) == 0
 
 
 def test_password_change_needs_the_old_password(client, member, password):

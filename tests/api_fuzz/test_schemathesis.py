@@ -51,29 +51,18 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.models import User
 from accounts.services import api_token_create
-from assessments import qa
-from assessments import services as assessment_services
-from assessments.models import (
-    Attempt,
-    CandidateInvitation,
-    Question,
-    Quiz,
-    TrainingRule,
-    TrainingSuggestion,
-)
+from assessments import services as assessments_services
+from assessments.models import Attempt, CandidateInvitation, Question, Quiz
 from config.wsgi import application
-from courses import onboarding
-from courses import services as course_services
-from courses.models import (
-    SOP,
-    Assignment,
-    Module,
-    Notification,
-    OnboardingPlan,
-    PlanItem,
-    SOPVersion,
-)
-from courses.notifications import notify
+from courses import services as courses_services
+from courses.models import SOP, Assignment, Module, SOPVersion
+from notifications.models import Notification
+from notifications.services import notify
+from onboarding import services as onboarding_services
+from onboarding.models import OnboardingPlan, PlanItem
+from qa import selectors as qa_selectors
+from qa import services as qa_services
+from qa.models import TrainingRule, TrainingSuggestion
 from tests import factories
 
 MAX_EXAMPLES = 20
@@ -152,7 +141,7 @@ def world(
         module.sop_versions.add(SOPVersion.objects.filter(sop=sop).order_by("number").first())
         read_module = catalogue["module"]
         for lesson in read_module.lessons.all():
-            course_services.lesson_complete(user=lead, lesson=lesson)
+            courses_services.lesson_complete(user=lead, lesson=lesson)
         quiz = factories.quiz_published(
             module=module,
             questions=[
@@ -167,31 +156,31 @@ def world(
         )
         fresh_quiz = factories.quiz_published()
         questions = list(Question.objects.filter(version__quiz=quiz).order_by("position"))
-        member_attempt = assessment_services.attempt_start(quiz=quiz, user=member)
-        assessment_services.answer_save(
+        member_attempt = assessments_services.attempt_start(quiz=quiz, user=member)
+        assessments_services.answer_save(
             attempt=member_attempt,
             question_id=questions[0].pk,
             choice_ids=factories.right_choice_ids(questions[0]),
         )
-        assessment_services.attempt_submit(attempt=member_attempt)
-        lead_attempt = assessment_services.attempt_start(quiz=quiz, user=lead)
-        course_services.assignments_assign(
+        assessments_services.attempt_submit(attempt=member_attempt)
+        lead_attempt = assessments_services.attempt_start(quiz=quiz, user=lead)
+        courses_services.assignments_assign(
             assigned_by=lead,
             user_ids=[member.pk],
             module_id=module.pk,
             due_at=now + timedelta(days=7),
         )
-        course_services.assignments_assign(
+        courses_services.assignments_assign(
             assigned_by=lead, user_ids=[member.pk], sop_id=sop.pk, due_at=None
         )
         # The lead's own assignment, from an admin, for the lead to complete.
-        course_services.assignments_assign(
+        courses_services.assignments_assign(
             assigned_by=admin_user, user_ids=[lead.pk], sop_id=sop.pk, due_at=None
         )
         TrainingRule.objects.create(
             name="Escalations", skill=catalogue["escalations"], module=module, threshold=1
         )
-        qa.finding_record(
+        qa_services.finding_record(
             reviewer=lead,
             agent_id=member.pk,
             interaction_ref="T-1001",
@@ -199,7 +188,7 @@ def world(
             skill="escalations",
             severity="high",
         )
-        qa.finding_record(
+        qa_services.finding_record(
             reviewer=lead,
             agent_id=member.pk,
             interaction_ref="T-1002",
@@ -207,15 +196,15 @@ def world(
             skill="kpi-literacy",
             note="Quoted the wrong SLA.",
         )
-        invitation = assessment_services.candidate_invitation_create(
+        invitation = assessments_services.candidate_invitation_create(
             invited_by=lead,
             email="candidate@example.test",
             quiz_id=quiz.pk,
             expires_at=now + timedelta(days=7),
             name="Cara Candidate",
         )
-        candidate_attempt = assessment_services.attempt_start(quiz=quiz, invitation=invitation)
-        assessment_services.attempt_submit(attempt=candidate_attempt)
+        candidate_attempt = assessments_services.attempt_start(quiz=quiz, invitation=invitation)
+        assessments_services.attempt_submit(attempt=candidate_attempt)
         checklist = factories.checklist(
             (0, "task", "Get your accounts"),
             (0, "lead_signoff", "Meet your lead"),
@@ -224,7 +213,7 @@ def world(
             (5, "quiz", quiz),
         )
         for person in (member, lead):
-            onboarding.onboarding_plan_start(
+            onboarding_services.onboarding_plan_start(
                 user=person, template=checklist, start_date=timezone.localdate(), started_by=lead
             )
         notify(user=lead, key="fuzz-hello", kind="info", title="Welcome", url="/")
@@ -246,7 +235,9 @@ def world(
             "invitation_id": [
                 str(pk) for pk in CandidateInvitation.objects.values_list("pk", flat=True)
             ],
-            "suggestion_id": list(qa.suggestions_for(lead=lead).values_list("pk", flat=True)),
+            "suggestion_id": list(
+                qa_selectors.suggestions_for(lead=lead).values_list("pk", flat=True)
+            ),
             # Request bodies.
             "email": [member.email, "new.candidate@example.test"],
             "password": [factories.TEST_PASSWORD],

@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessments import services
-from assessments.models import Answer, Attempt, SkillEvidence
+from assessments import services as assessments_services
+from assessments.models import Answer, Attempt
 from assessments.tasks import score_attempt_task
-from courses.models import Notification
+from notifications.models import Notification
+from skills.models import SkillEvidence
 from tests import factories
 from tests.conftest import broker_connections_reset
 
@@ -194,7 +195,7 @@ def test_running_the_scoring_task_again_changes_nothing(
     assert len(evidence) == 3
     with django_capture_on_commit_callbacks(execute=True):
         assert score_attempt_task.apply(args=(attempt_id,)).get() is False
-        assert services.attempt_score(attempt_id=attempt_id) is False
+        assert assessments_services.attempt_score(attempt_id=attempt_id) is False
     assert (
         Attempt.objects.values("score", "scored_at", "band_id", "status").get(pk=attempt_id)
         == before
@@ -213,7 +214,7 @@ def test_a_worker_dying_mid_scoring_leaves_it_submitted_for_the_retry(
     def die(*args, **kwargs):
         raise SystemExit("worker killed")
 
-    monkeypatch.setattr(services, "_notify_result", die)  # the last step before commit
+    monkeypatch.setattr(assessments_services, "_notify_result", die)  # the last step before commit
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         api.post(f"/api/v1/attempts/{attempt_id}/submit/")
     with pytest.raises(SystemExit):
@@ -224,7 +225,7 @@ def test_a_worker_dying_mid_scoring_leaves_it_submitted_for_the_retry(
     assert set(Answer.objects.values_list("credit", flat=True)) == {None}
 
     monkeypatch.undo()
-    assert services.attempt_score(attempt_id=attempt_id) is True  # the retry
+    assert assessments_services.attempt_score(attempt_id=attempt_id) is True  # the retry
     assert Attempt.objects.get(pk=attempt_id).score == 2.0
 
 
@@ -245,13 +246,17 @@ def test_the_sweep_submits_expired_attempts_and_scores_stale_ones(
     Attempt.objects.filter(pk=stale_id).update(submitted_at=timezone.now() - timedelta(minutes=3))
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.attempts_sweep()
+        result = assessments_services.attempts_sweep()
     assert result == {"auto_submitted": 1, "rescored": 1, "item_analysis": 0}
     expired = Attempt.objects.get(pk=expired_id)
     assert (expired.status, expired.auto_submitted, expired.score) == ("scored", True, 1.0)
     assert Attempt.objects.get(pk=stale_id).status == "scored"
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.attempts_sweep() == {"auto_submitted": 0, "rescored": 0, "item_analysis": 0}
+        assert assessments_services.attempts_sweep() == {
+            "auto_submitted": 0,
+            "rescored": 0,
+            "item_analysis": 0,
+        }
 
 
 def test_a_broker_outage_at_submit_loses_nothing(
@@ -273,5 +278,5 @@ def test_a_broker_outage_at_submit_loses_nothing(
     assert Attempt.objects.get(pk=attempt_id).status == "submitted"
     Attempt.objects.filter(pk=attempt_id).update(submitted_at=timezone.now() - timedelta(minutes=3))
     with django_capture_on_commit_callbacks(execute=True):
-        services.attempts_sweep()
+        assessments_services.attempts_sweep()
     assert Attempt.objects.get(pk=attempt_id).score == 2.0

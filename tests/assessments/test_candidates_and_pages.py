@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from assessments import services
+from assessments import services as assessments_services
 from assessments.models import Answer, Attempt, CandidateInvitation, Question
 from assessments.selectors import candidate_invitation_url
 from tests import factories
@@ -67,7 +67,7 @@ def test_bad_invitations_are_400_with_the_field(api_as, lead, quiz, payload, fie
 def test_members_and_other_leads_can_not_invite_or_see_invitations(
     api_as, lead, member, outsider, quiz
 ):
-    invitation = services.candidate_invitation_create(
+    invitation = assessments_services.candidate_invitation_create(
         invited_by=lead, email="c@example.test", quiz_id=quiz.pk, expires_at=SOON
     )
     response = api_as(member).post(
@@ -88,7 +88,7 @@ def test_a_candidate_takes_the_quiz_and_the_lead_sees_the_result(
     client, lead, quiz_published, django_capture_on_commit_callbacks
 ):
     quiz = quiz_published(attempts_allowed=1)
-    invitation = services.candidate_invitation_create(
+    invitation = assessments_services.candidate_invitation_create(
         invited_by=lead, email="c@example.test", quiz_id=quiz.pk, expires_at=SOON
     )
     url = candidate_invitation_url(invitation)
@@ -118,7 +118,7 @@ def test_a_candidate_takes_the_quiz_and_the_lead_sees_the_result(
 
 @pytest.mark.parametrize("state", ["expired", "revoked"])
 def test_expired_and_withdrawn_links_get_a_clear_page(client, lead, quiz, state):
-    invitation = services.candidate_invitation_create(
+    invitation = assessments_services.candidate_invitation_create(
         invited_by=lead, email="c@example.test", quiz_id=quiz.pk, expires_at=SOON
     )
     if state == "expired":
@@ -126,7 +126,7 @@ def test_expired_and_withdrawn_links_get_a_clear_page(client, lead, quiz, state)
             expires_at=timezone.now() - timedelta(minutes=1)
         )
     else:
-        services.candidate_invitation_revoke(invitation=invitation)
+        assessments_services.candidate_invitation_revoke(invitation=invitation)
     response = client.get(candidate_invitation_url(invitation))
     assert response.status_code == 410
     assert ("expired" if state == "expired" else "withdrawn") in response.content.decode()
@@ -138,12 +138,12 @@ def test_a_used_up_link_shows_the_result_page(
     client, lead, quiz_published, django_capture_on_commit_callbacks
 ):
     quiz = quiz_published(attempts_allowed=1, review_when="never")
-    invitation = services.candidate_invitation_create(
+    invitation = assessments_services.candidate_invitation_create(
         invited_by=lead, email="c@example.test", quiz_id=quiz.pk, expires_at=SOON
     )
-    attempt = services.attempt_start(quiz=quiz, invitation=invitation)
+    attempt = assessments_services.attempt_start(quiz=quiz, invitation=invitation)
     with django_capture_on_commit_callbacks(execute=True):
-        services.attempt_submit(attempt=attempt)
+        assessments_services.attempt_submit(attempt=attempt)
     response = client.get(candidate_invitation_url(invitation), follow=True)
     page = response.content.decode()
     assert "Your answers are submitted" in page
@@ -272,7 +272,7 @@ class TestLearnerPages:
         assert 'http-equiv="refresh"' in page
         polling = client.get(f"{attempt_url}result/", HTTP_HX_REQUEST="true")
         assert polling.status_code == 200
-        services.attempt_score(attempt_id=attempt_url.split("/")[2])
+        assessments_services.attempt_score(attempt_id=attempt_url.split("/")[2])
         done = client.get(f"{attempt_url}result/", HTTP_HX_REQUEST="true")
         assert (done.status_code, done["HX-Refresh"]) == (204, "true")
 

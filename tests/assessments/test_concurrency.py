@@ -12,7 +12,7 @@ from celery.signals import task_postrun
 
 from accounts.services import api_token_create
 from assessments.models import Attempt, Question
-from courses.models import Notification
+from notifications.models import Notification
 from tests import factories
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

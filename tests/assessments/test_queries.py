@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessments import services
+from assessments import services as assessments_services
 from assessments.models import Question, Quiz
 from tests import factories
 
@@ -18,22 +18,22 @@ def grow(n, *, lead, member, team):
         mate = factories.UserFactory.create()
         factories.MembershipFactory.create(user=mate, team=team)
         for user in (member, mate):
-            attempt = services.attempt_start(quiz=quiz, user=user)
+            attempt = assessments_services.attempt_start(quiz=quiz, user=user)
             question = Question.objects.filter(version=attempt.quiz_version).first()
-            services.answer_save(
+            assessments_services.answer_save(
                 attempt=attempt,
                 question_id=question.pk,
                 choice_ids=factories.right_choice_ids(question),
             )
-            services.attempt_submit(attempt=attempt)
-            services.attempt_score(attempt_id=attempt.pk)
-        invitation = services.candidate_invitation_create(
+            assessments_services.attempt_submit(attempt=attempt)
+            assessments_services.attempt_score(attempt_id=attempt.pk)
+        invitation = assessments_services.candidate_invitation_create(
             invited_by=lead,
             email=f"c{quiz.pk}@example.test",
             quiz_id=quiz.pk,
             expires_at=timezone.now() + timedelta(days=3),
         )
-        services.attempt_start(quiz=quiz, invitation=invitation)
+        assessments_services.attempt_start(quiz=quiz, invitation=invitation)
 
 
 @pytest.fixture
@@ -78,10 +78,10 @@ def test_apis(api_as, world, who, url, count_queries, django_assert_num_queries)
 
 
 def attempt_on(quiz, user, *, scored):
-    attempt = services.attempt_start(quiz=quiz, user=user)
+    attempt = assessments_services.attempt_start(quiz=quiz, user=user)
     if scored:
-        services.attempt_submit(attempt=attempt)
-        services.attempt_score(attempt_id=attempt.pk)
+        assessments_services.attempt_submit(attempt=attempt)
+        assessments_services.attempt_score(attempt_id=attempt.pk)
     return attempt
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessments import services
+from assessments import services as assessments_services
 from assessments.models import (
     Answer,
     Attempt,
@@ -37,27 +37,31 @@ class TestClosing:
         self, member, quiz_published, django_capture_on_commit_callbacks
     ):
         quiz = quiz_published()
-        attempt = services.attempt_start(quiz=quiz, user=member)
+        attempt = assessments_services.attempt_start(quiz=quiz, user=member)
         question = Question.objects.filter(version__quiz=quiz).first()
-        services.answer_save(attempt=attempt, question_id=question.pk, choice_ids=right(question))
+        assessments_services.answer_save(
+            attempt=attempt, question_id=question.pk, choice_ids=right(question)
+        )
         QuizVersion.objects.filter(quiz=quiz).update(
             closes_at=timezone.now() - timedelta(seconds=1)
         )
         with pytest.raises(Conflict, match="Time is up"):
-            services.answer_save(attempt=attempt, question_id=question.pk, choice_ids=[])
+            assessments_services.answer_save(
+                attempt=attempt, question_id=question.pk, choice_ids=[]
+            )
         with pytest.raises(Conflict, match="closed"):
-            services.attempt_start(quiz=quiz, user=factories.UserFactory.create())
+            assessments_services.attempt_start(quiz=quiz, user=factories.UserFactory.create())
         with django_capture_on_commit_callbacks(execute=True):
-            services.attempts_sweep()
+            assessments_services.attempts_sweep()
         attempt.refresh_from_db()
         assert (attempt.status, attempt.auto_submitted, attempt.score) == ("scored", True, 1.0)
 
     def test_after_close_needs_a_closing_time_to_publish(self, quiz):
-        draft = services.quiz_version_for_editing(quiz=quiz)
+        draft = assessments_services.quiz_version_for_editing(quiz=quiz)
         QuizVersion.objects.filter(pk=draft.pk).update(review_when="after_close")
         draft.refresh_from_db()
         with pytest.raises(ValidationFailed, match="needs a closing time"):
-            services.quiz_version_publish(version=draft)
+            assessments_services.quiz_version_publish(version=draft)
 
 
 class TestHiddenScores:
@@ -66,9 +70,9 @@ class TestHiddenScores:
     ):
         module = module_with_lessons(lessons=0)
         quiz = factories.quiz_published(module=module, review_when="never")
-        attempt = services.attempt_start(quiz=quiz, user=member)
+        attempt = assessments_services.attempt_start(quiz=quiz, user=member)
         with django_capture_on_commit_callbacks(execute=True):
-            services.attempt_submit(attempt=attempt)
+            assessments_services.attempt_submit(attempt=attempt)
         [item] = api_as(member).get("/api/v1/quizzes/").json()["results"]
         assert item["best_percent"] is None
         reason = Assignment.objects.get(user=member, source="quiz_result").reason
@@ -81,7 +85,7 @@ class TestCandidates:
     def test_leads_and_admins_can_not_be_candidates(self, request, lead, quiz, who):
         email = request.getfixturevalue(who).email
         with pytest.raises(ValidationFailed) as error:
-            services.candidate_invitation_create(
+            assessments_services.candidate_invitation_create(
                 invited_by=lead, email=email.upper(), quiz_id=quiz.pk, expires_at=SOON
             )
         assert error.value.field_errors["email"] == [
@@ -90,13 +94,13 @@ class TestCandidates:
         assert not CandidateInvitation.objects.exists()
 
     def test_a_withdrawn_link_stops_at_once_even_mid_attempt(self, client, lead, quiz):
-        invitation = services.candidate_invitation_create(
+        invitation = assessments_services.candidate_invitation_create(
             invited_by=lead, email="c@example.test", quiz_id=quiz.pk, expires_at=SOON
         )
         url = candidate_invitation_url(invitation)
         attempt_url = client.post(url).url
         question = Question.objects.filter(version__quiz=quiz).first()
-        services.candidate_invitation_revoke(invitation=invitation)
+        assessments_services.candidate_invitation_revoke(invitation=invitation)
         for response in [
             client.get(attempt_url),
             client.post(
@@ -116,7 +120,7 @@ class TestCandidates:
     def test_an_expired_link_refuses_answers_but_shows_a_finished_result(
         self, client, lead, quiz, django_capture_on_commit_callbacks
     ):
-        invitation = services.candidate_invitation_create(
+        invitation = assessments_services.candidate_invitation_create(
             invited_by=lead, email="c@example.test", quiz_id=quiz.pk, expires_at=SOON
         )
         attempt_url = client.post(candidate_invitation_url(invitation)).url
@@ -129,19 +133,19 @@ class TestCandidates:
         assert client.get(f"{attempt_url}result/").status_code == 200
 
     def test_a_service_refuses_answers_on_a_withdrawn_invitation(self, lead, quiz):
-        invitation = services.candidate_invitation_create(
+        invitation = assessments_services.candidate_invitation_create(
             invited_by=lead, email="c@example.test", quiz_id=quiz.pk, expires_at=SOON
         )
-        attempt = services.attempt_start(quiz=quiz, invitation=invitation)
-        services.candidate_invitation_revoke(invitation=invitation)
+        attempt = assessments_services.attempt_start(quiz=quiz, invitation=invitation)
+        assessments_services.candidate_invitation_revoke(invitation=invitation)
         question = Question.objects.filter(version__quiz=quiz).first()
         with pytest.raises(Conflict):
-            services.answer_save(
+            assessments_services.answer_save(
                 attempt=attempt, question_id=question.pk, choice_ids=right(question)
             )
 
     def test_starting_an_unpublished_quiz_from_a_link_is_a_clear_page(self, client, lead, quiz):
-        invitation = services.candidate_invitation_create(
+        invitation = assessments_services.candidate_invitation_create(
             invited_by=lead, email="c@example.test", quiz_id=quiz.pk, expires_at=SOON
         )
         quiz.is_published = False
@@ -154,17 +158,17 @@ class TestCandidates:
         self, lead, quiz_published, django_capture_on_commit_callbacks
     ):
         quiz = quiz_published(attempts_allowed=2)
-        invitation = services.candidate_invitation_create(
+        invitation = assessments_services.candidate_invitation_create(
             invited_by=lead, email="c@example.test", quiz_id=quiz.pk, expires_at=SOON
         )
-        attempt = services.attempt_start(quiz=quiz, invitation=invitation)
+        attempt = assessments_services.attempt_start(quiz=quiz, invitation=invitation)
         with django_capture_on_commit_callbacks(execute=True):
-            services.attempt_submit(attempt=attempt)
+            assessments_services.attempt_submit(attempt=attempt)
         [listed] = candidate_invitations_for(user=lead)
         assert invitation_state_from_annotations(listed) == "pending"
-        second = services.attempt_start(quiz=quiz, invitation=invitation)
+        second = assessments_services.attempt_start(quiz=quiz, invitation=invitation)
         with django_capture_on_commit_callbacks(execute=True):
-            services.attempt_submit(attempt=second)
+            assessments_services.attempt_submit(attempt=second)
         [listed] = candidate_invitations_for(user=lead)
         assert invitation_state_from_annotations(listed) == "completed"
 
@@ -176,9 +180,9 @@ def test_scoring_completes_when_the_modules_quiz_module_was_unpublished(
     quiz = factories.quiz_published(module=module, pass_percent=0)
     module.is_published = False
     module.save()
-    attempt = services.attempt_start(quiz=quiz, user=member)
+    attempt = assessments_services.attempt_start(quiz=quiz, user=member)
     with django_capture_on_commit_callbacks(execute=True):
-        services.attempt_submit(attempt=attempt)
+        assessments_services.attempt_submit(attempt=attempt)
     attempt.refresh_from_db()
     assert attempt.status == "scored"
 
@@ -187,13 +191,13 @@ def test_item_analysis_catches_up_after_a_burst_of_attempts(
     quiz, django_capture_on_commit_callbacks
 ):
     for _ in range(12):  # all within the one-minute debounce
-        attempt = services.attempt_start(quiz=quiz, user=factories.UserFactory.create())
+        attempt = assessments_services.attempt_start(quiz=quiz, user=factories.UserFactory.create())
         with django_capture_on_commit_callbacks(execute=True):
-            services.attempt_submit(attempt=attempt)
+            assessments_services.attempt_submit(attempt=attempt)
     assert not ItemStatistic.objects.exists() or ItemStatistic.objects.first().attempts < 12
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.attempts_sweep()
+        result = assessments_services.attempts_sweep()
     assert result["item_analysis"] == 1
     assert set(ItemStatistic.objects.values_list("attempts", flat=True)) == {12}
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.attempts_sweep()["item_analysis"] == 0
+        assert assessments_services.attempts_sweep()["item_analysis"] == 0

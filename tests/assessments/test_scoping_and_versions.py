@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessments import services
+from assessments import services as assessments_services
 from assessments.models import ItemStatistic, Question, QuizVersion
 from assessments.selectors import candidate_invitation_url
 from core.errors import Conflict, ValidationFailed
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def take(user, quiz, right, capture):
     """Start, answer (right[i] per question) and submit; returns the scored attempt."""
-    attempt = services.attempt_start(quiz=quiz, user=user)
+    attempt = assessments_services.attempt_start(quiz=quiz, user=user)
     for question, is_right in zip(
         Question.objects.filter(version=attempt.quiz_version).order_by("position"),
         right,
@@ -29,9 +29,9 @@ def take(user, quiz, right, capture):
             if is_right
             else factories.wrong_choice_ids(question)
         )
-        services.answer_save(attempt=attempt, question_id=question.pk, choice_ids=ids)
+        assessments_services.answer_save(attempt=attempt, question_id=question.pk, choice_ids=ids)
     with capture(execute=True):
-        services.attempt_submit(attempt=attempt)
+        assessments_services.attempt_submit(attempt=attempt)
     attempt.refresh_from_db()
     return attempt
 
@@ -53,7 +53,7 @@ class TestScoping:
         assert "correct answer" in page  # a lead sees the full review
 
     def test_only_the_taker_writes(self, api_as, member, lead, quiz):
-        attempt = services.attempt_start(quiz=quiz, user=member)
+        attempt = assessments_services.attempt_start(quiz=quiz, user=member)
         question = Question.objects.filter(version=attempt.quiz_version).first()
         lead_api = api_as(lead)
         assert (
@@ -74,13 +74,13 @@ class TestScoping:
 
     def test_a_candidate_sees_only_their_own_attempt(self, client, lead, quiz):
         expires = timezone.now() + timedelta(days=2)
-        mine = services.candidate_invitation_create(
+        mine = assessments_services.candidate_invitation_create(
             invited_by=lead, email="a@example.test", quiz_id=quiz.pk, expires_at=expires
         )
-        theirs = services.candidate_invitation_create(
+        theirs = assessments_services.candidate_invitation_create(
             invited_by=lead, email="b@example.test", quiz_id=quiz.pk, expires_at=expires
         )
-        their_attempt = services.attempt_start(quiz=quiz, invitation=theirs)
+        their_attempt = assessments_services.attempt_start(quiz=quiz, invitation=theirs)
         my_url = candidate_invitation_url(mine)
         assert client.get(f"{my_url}attempts/{their_attempt.pk}/").status_code == 404
         assert client.get(f"{my_url}attempts/{their_attempt.pk}/result/").status_code == 404
@@ -93,7 +93,7 @@ class TestVersions:
     ):
         old = take(member, quiz, [True, True, True], django_capture_on_commit_callbacks)
         v1 = quiz.versions.get()
-        editable = services.quiz_version_for_editing(quiz=quiz)
+        editable = assessments_services.quiz_version_for_editing(quiz=quiz)
         assert editable.number == 2
         assert editable.published_at is None
         assert editable.questions.count() == 3
@@ -101,33 +101,33 @@ class TestVersions:
         first = editable.questions.order_by("position").first()
         first.choices.update(is_correct=False)  # change the key in the new version only
         first.choices.filter(position=2).update(is_correct=True)
-        services.quiz_version_publish(version=editable)
+        assessments_services.quiz_version_publish(version=editable)
 
         old.refresh_from_db()
         assert (old.quiz_version, old.score) == (v1, 3.0)
         assert v1.questions.first().choices.get(position=1).is_correct
-        new = services.attempt_start(quiz=quiz, user=factories.UserFactory.create())
+        new = assessments_services.attempt_start(quiz=quiz, user=factories.UserFactory.create())
         assert new.quiz_version == editable
 
     def test_an_untaken_version_is_edited_in_place(self, quiz):
-        assert services.quiz_version_for_editing(quiz=quiz) == quiz.versions.get()
+        assert assessments_services.quiz_version_for_editing(quiz=quiz) == quiz.versions.get()
 
     def test_publishing_checks_the_questions(self, quiz):
-        draft = services.quiz_version_create(quiz=quiz)
+        draft = assessments_services.quiz_version_create(quiz=quiz)
         with pytest.raises(ValidationFailed, match="Add at least one question"):
-            services.quiz_version_publish(version=draft)
-        question = services.question_save(
+            assessments_services.quiz_version_publish(version=draft)
+        question = assessments_services.question_save(
             question=Question(version=draft, text="x", kind="true_false")
         )
         question.choices.create(text="True", is_correct=True)
         question.choices.create(text="False", is_correct=True)
         with pytest.raises(ValidationFailed, match="exactly one correct choice"):
-            services.quiz_version_publish(version=draft)
+            assessments_services.quiz_version_publish(version=draft)
         draft.refresh_from_db()
         assert draft.published_at is None
 
     def test_the_admin_can_not_change_a_taken_version(self, client, admin_user, member, quiz):
-        services.attempt_start(quiz=quiz, user=member)
+        assessments_services.attempt_start(quiz=quiz, user=member)
         version = quiz.versions.get()
         client.force_login(admin_user)
         page = client.get(f"/admin/assessments/quizversion/{version.pk}/change/")
@@ -210,7 +210,7 @@ def test_item_analysis_after_ten_scored_attempts(quiz, django_capture_on_commit_
     for right in patterns:
         take(factories.UserFactory.create(), quiz, right, django_capture_on_commit_callbacks)
     version = quiz.versions.get()
-    assert services.item_analysis_compute(version_id=version.pk) == 3
+    assert assessments_services.item_analysis_compute(version_id=version.pk) == 3
     stats = {s.question.position: s for s in ItemStatistic.objects.select_related("question")}
     # question 1: right in 7 of 10; top 3 (all right) vs bottom 3 (all wrong)
     assert (stats[1].attempts, stats[1].facility, stats[1].discrimination) == (10, 0.7, 1.0)
@@ -220,5 +220,5 @@ def test_item_analysis_after_ten_scored_attempts(quiz, django_capture_on_commit_
 def test_no_item_analysis_under_ten_attempts(quiz, django_capture_on_commit_callbacks):
     for _ in range(9):
         take(factories.UserFactory.create(), quiz, [True], django_capture_on_commit_callbacks)
-    assert services.item_analysis_compute(version_id=quiz.versions.get().pk) == 0
+    assert assessments_services.item_analysis_compute(version_id=quiz.versions.get().pk) == 0
     assert not ItemStatistic.objects.exists()

@@ -5,8 +5,9 @@ import io
 
 import pytest
 
-from assessments import qa, services
+from assessments import services as assessments_services
 from core.csv_export import csv_safe
+from qa import services as qa_services
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def read(response):
 
 def test_the_findings_export_escapes_what_a_qa_tool_sent(client, lead, member, team, catalogue):
     for n, payload in enumerate(PAYLOADS):
-        qa.finding_record(
+        qa_services.finding_record(
             reviewer=lead,
             agent_id=member.pk,
             interaction_ref=f"T{n}",
@@ -63,16 +64,16 @@ def test_the_results_export_escapes_candidate_names(
 
     from django.utils import timezone
 
-    invitation = services.candidate_invitation_create(
+    invitation = assessments_services.candidate_invitation_create(
         invited_by=lead,
         email="c@example.test",
         name="=cmd|'/c calc'!A1",
         quiz_id=quiz.pk,
         expires_at=timezone.now() + timedelta(days=2),
     )
-    attempt = services.attempt_start(quiz=quiz, invitation=invitation)
+    attempt = assessments_services.attempt_start(quiz=quiz, invitation=invitation)
     with django_capture_on_commit_callbacks(execute=True):
-        services.attempt_submit(attempt=attempt)
+        assessments_services.attempt_submit(attempt=attempt)
     client.force_login(lead)
     rows = read(client.get(f"/teams/{team.pk}/results.csv"))
     assert rows[1][:3] == ["c@example.test", "'=cmd|'/c calc'!A1", "candidate"]
@@ -99,21 +100,21 @@ def test_exports_make_the_same_queries_for_few_and_many_rows(
         for _ in range(n):
             agent = factories.UserFactory.create()
             factories.MembershipFactory.create(user=agent, team=team)
-            qa.finding_record(
+            qa_services.finding_record(
                 reviewer=lead,
                 agent_id=agent.pk,
                 interaction_ref="T-1",
                 criterion="Greeting",
                 skill="escalations",
             )
-            services.attempt_start(quiz=quiz, user=agent)
-            invitation = services.candidate_invitation_create(
+            assessments_services.attempt_start(quiz=quiz, user=agent)
+            invitation = assessments_services.candidate_invitation_create(
                 invited_by=lead,
                 email=f"c{agent.pk}@example.test",
                 quiz_id=quiz.pk,
                 expires_at=timezone.now() + timedelta(days=2),
             )
-            services.attempt_start(quiz=quiz, invitation=invitation)
+            assessments_services.attempt_start(quiz=quiz, invitation=invitation)
 
     def export(url: str):
         def call():

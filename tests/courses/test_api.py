@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from courses import services
+from courses import services as courses_services
 from courses.models import Assignment, SOPAcknowledgement
 from tests import factories
 
@@ -42,7 +42,7 @@ def test_skills_list(api_as, member, skill_factory):
 
 def test_sops_show_the_current_version_and_what_the_caller_read(api_as, member, sop_published):
     sop = sop_published("v1", "v2", title="Escalation handling")
-    services.sop_acknowledge(user=member, version=sop.versions.get(number=1))
+    courses_services.sop_acknowledge(user=member, version=sop.versions.get(number=1))
     [item] = api_as(member).get("/api/v1/sops/").json()["results"]
     assert item["title"] == "Escalation handling"
     assert item["current_version"]["number"] == 2
@@ -111,7 +111,7 @@ def test_modules_list_and_detail_show_progress(api_as, member, module):
 
 
 def test_completing_a_module_through_the_api(api_as, member, lead, module):
-    services.assignments_assign(
+    courses_services.assignments_assign(
         assigned_by=lead,
         user_ids=[member.pk],
         module_id=module.pk,
@@ -221,7 +221,7 @@ class TestAssigning:
 
 
 def test_only_the_assignee_completes_and_only_leads_cancel(api_as, lead, member, outsider, module):
-    [(assignment, _)] = services.assignments_assign(
+    [(assignment, _)] = courses_services.assignments_assign(
         assigned_by=lead,
         user_ids=[member.pk],
         module_id=module.pk,
@@ -243,10 +243,10 @@ def test_assignment_lists_are_scoped(api_as, lead, member, outsider, team, other
     outsider_member = factories.UserFactory.create()
     factories.MembershipFactory.create(user=outsider_member, team=other_team)
     due = timezone.now() + timedelta(days=3)
-    services.assignments_assign(
+    courses_services.assignments_assign(
         assigned_by=lead, user_ids=[member.pk], module_id=module.pk, due_at=due
     )
-    services.assignments_assign(
+    courses_services.assignments_assign(
         assigned_by=outsider, user_ids=[outsider_member.pk], module_id=module.pk, due_at=due
     )
 

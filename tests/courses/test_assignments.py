@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from core.errors import Conflict, NotFound, ValidationFailed
-from courses import selectors, services
+from courses import selectors as courses_selectors
+from courses import services as courses_services
 from courses.models import Assignment, LessonProgress, ModuleCompletion
 from tests import factories
 
@@ -24,7 +25,9 @@ def second_member(team):
 
 def assign(lead, users, **kwargs):
     kwargs.setdefault("due_at", timezone.now() + timedelta(days=5))
-    return services.assignments_assign(assigned_by=lead, user_ids=[u.pk for u in users], **kwargs)
+    return courses_services.assignments_assign(
+        assigned_by=lead, user_ids=[u.pk for u in users], **kwargs
+    )
 
 
 def test_a_lead_assigns_a_module_to_several_members(
@@ -57,7 +60,7 @@ def test_assigning_the_same_open_module_again_returns_the_existing_one(
 def test_a_finished_module_can_be_assigned_again(lead, member, module_with_lessons):
     module = module_with_lessons(lessons=0)
     [(first, _)] = assign(lead, [member], module_id=module.pk)
-    services.module_complete(user=member, module=module)
+    courses_services.module_complete(user=member, module=module)
     [(second, created)] = assign(lead, [member], module_id=module.pk)
     assert created
     assert second.pk != first.pk
@@ -119,7 +122,7 @@ def test_an_unpublished_module_can_not_be_assigned(lead, member, module_with_les
 
 def test_an_unknown_user_id_is_not_found(lead, module_with_lessons):
     with pytest.raises(NotFound):
-        services.assignments_assign(
+        courses_services.assignments_assign(
             assigned_by=lead, user_ids=[987654], module_id=module_with_lessons().pk, due_at=SOON
         )
 
@@ -136,32 +139,38 @@ def test_completing_a_module_needs_every_lesson_and_closes_the_assignment(
     module = module_with_lessons(lessons=2)
     [(assignment, _)] = assign(lead, [member], module_id=module.pk)
     with pytest.raises(Conflict, match=r"Finish the lessons first: 0 of 2 done\."):
-        services.module_complete(user=member, module=module)
+        courses_services.module_complete(user=member, module=module)
 
     first, second = module.lessons.order_by("position")
-    services.lesson_complete(user=member, lesson=first)
-    assert selectors.assignment_progress(selectors.assignments_of(user=member).get()) == 50
-    services.lesson_complete(user=member, lesson=second)
-    services.lesson_complete(user=member, lesson=second)  # repeating is harmless
+    courses_services.lesson_complete(user=member, lesson=first)
+    assert (
+        courses_selectors.assignment_progress(courses_selectors.assignments_of(user=member).get())
+        == 50
+    )
+    courses_services.lesson_complete(user=member, lesson=second)
+    courses_services.lesson_complete(user=member, lesson=second)  # repeating is harmless
     assert LessonProgress.objects.filter(user=member).count() == 2
 
-    services.module_complete(user=member, module=module)
-    services.module_complete(user=member, module=module)
+    courses_services.module_complete(user=member, module=module)
+    courses_services.module_complete(user=member, module=module)
     assignment.refresh_from_db()
     assert assignment.status == "completed"
     assert ModuleCompletion.objects.filter(user=member, module=module).count() == 1
-    assert selectors.assignment_progress(selectors.assignments_of(user=member).get()) == 100
+    assert (
+        courses_selectors.assignment_progress(courses_selectors.assignments_of(user=member).get())
+        == 100
+    )
 
 
 def test_cancelling_keeps_finished_work_finished(lead, member, module_with_lessons):
     module = module_with_lessons(lessons=0)
     [(open_one, _)] = assign(lead, [member], module_id=module.pk)
-    services.assignment_cancel(assignment=open_one)
+    courses_services.assignment_cancel(assignment=open_one)
     open_one.refresh_from_db()
     assert open_one.status == "cancelled"
     [(done, _)] = assign(lead, [member], module_id=module.pk)
-    services.module_complete(user=member, module=module)
-    services.assignment_cancel(assignment=done)
+    courses_services.module_complete(user=member, module=module)
+    courses_services.assignment_cancel(assignment=done)
     done.refresh_from_db()
     assert done.status == "completed"
 
@@ -176,15 +185,15 @@ def test_my_training_groups_by_urgency(member, module_with_lessons):
         "undated": None,
         "done": now + timedelta(days=1),
     }.items():
-        made[name], _ = services.assignment_ensure(
+        made[name], _ = courses_services.assignment_ensure(
             user=member,
             module=module_with_lessons(lessons=0, title=name),
             source="manual",
             due_at=due,
         )
-    services.module_complete(user=member, module=made["done"].module)
+    courses_services.module_complete(user=member, module=made["done"].module)
 
-    groups = selectors.my_training(user=member)
+    groups = courses_selectors.my_training(user=member)
     assert [a.module.title for a in groups.overdue] == ["overdue"]
     assert [a.module.title for a in groups.due_soon] == ["soon"]
     assert [a.module.title for a in groups.later] == ["later", "undated"]

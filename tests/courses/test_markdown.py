@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from core.markdown import ALLOWED_TAGS, render_markdown
-from courses import services
+from courses import services as courses_services
 from courses.models import Lesson
 from tests import factories
 
@@ -84,7 +84,7 @@ def test_render_markdown_removes_the_payload(payload):
 def test_payloads_do_not_survive_sops_and_lessons_or_their_pages(client, member, payload):
     sop = factories.sop_published(f"## Steps\n\n{payload}")
     module = factories.module_with_lessons(lessons=0)
-    lesson = services.lesson_save(
+    lesson = courses_services.lesson_save(
         lesson=Lesson(module=module, position=1, title="L", body=f"Read this.\n\n{payload}")
     )
     assert_safe(sop.versions.get().body_html)

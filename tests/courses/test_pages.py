@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from courses import services
+from courses import services as courses_services
 from courses.models import Assignment, LessonProgress, ModuleCompletion, SOPAcknowledgement
 from tests import factories
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_my_training_shows_each_group_and_an_empty_state(client, member, module_with_lessons):
     client.force_login(member)
     assert "Nothing is assigned to you yet" in client.get("/training/").content.decode()
-    services.assignment_ensure(
+    courses_services.assignment_ensure(
         user=member,
         module=module_with_lessons(title="Service metrics"),
         source="qa_rule",
@@ -31,7 +31,7 @@ def test_my_training_shows_each_group_and_an_empty_state(client, member, module_
 
 def test_reading_a_module_lesson_by_lesson_then_completing_it(client, member, module_with_lessons):
     module = module_with_lessons(lessons=2)
-    services.assignment_ensure(user=member, module=module, source="manual")
+    courses_services.assignment_ensure(user=member, module=module, source="manual")
     client.force_login(member)
     assert "Start: Lesson 1" in client.get(f"/training/modules/{module.slug}/").content.decode()
 
@@ -92,7 +92,7 @@ def test_an_sop_page_acknowledges_and_shows_what_changed(client, member, sop_pub
     sop = sop_published(
         "Step one\nStep two", "Step one\nStep two, faster", title="Escalation handling"
     )
-    services.sop_acknowledge(user=member, version=sop.versions.get(number=1))
+    courses_services.sop_acknowledge(user=member, version=sop.versions.get(number=1))
     client.force_login(member)
     page = client.get(f"/sops/{sop.slug}/").content.decode()
     assert "What changed since the version you read (v1)" in page
@@ -189,7 +189,7 @@ class TestTeamTraining:
         assert client.get(f"/teams/{team.pk}/training/").status_code == 404
 
     def test_cancelling_asks_first(self, client, lead, member, team, module_with_lessons):
-        assignment, _ = services.assignment_ensure(
+        assignment, _ = courses_services.assignment_ensure(
             user=member, module=module_with_lessons(), source="manual"
         )
         client.force_login(lead)
@@ -203,7 +203,7 @@ class TestTeamTraining:
         assert assignment.status == "cancelled"
 
     def test_another_lead_can_not_cancel(self, client, outsider, member, module_with_lessons):
-        assignment, _ = services.assignment_ensure(
+        assignment, _ = courses_services.assignment_ensure(
             user=member, module=module_with_lessons(), source="manual"
         )
         client.force_login(outsider)
@@ -293,7 +293,7 @@ def test_odd_filters_on_team_training_never_500(client, lead, team, query):
 
 
 def test_a_lead_can_not_cancel_their_own_assignment(client, api_as, lead, module_with_lessons):
-    assignment, _ = services.assignment_ensure(
+    assignment, _ = courses_services.assignment_ensure(
         user=lead, module=module_with_lessons(), source="sop_change"
     )
     client.force_login(lead)

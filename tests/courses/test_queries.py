@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from courses import services
+from courses import services as courses_services
 from courses.models import Module
 from tests import factories
 
@@ -22,20 +22,22 @@ def grow(n, *, lead, member, team):
         module.skills.add(skill)
         sop = factories.sop_published("v1", "v2")
         module.sop_versions.add(sop.versions.get(number=1))
-        services.sop_acknowledge(user=member, version=sop.versions.get(number=1))
-        services.lesson_complete(user=member, lesson=module.lessons.first())
-        services.assignment_ensure(
+        courses_services.sop_acknowledge(user=member, version=sop.versions.get(number=1))
+        courses_services.lesson_complete(user=member, lesson=module.lessons.first())
+        courses_services.assignment_ensure(
             user=member, module=module, source="manual", due_at=now + timedelta(days=i - 2)
         )
-        services.assignment_ensure(
+        courses_services.assignment_ensure(
             user=member, sop=sop, source="sop_change", due_at=now + timedelta(days=i)
         )
         done = factories.module_with_lessons(lessons=0)
-        services.assignment_ensure(user=member, module=done, source="manual")
-        services.module_complete(user=member, module=done)
+        courses_services.assignment_ensure(user=member, module=done, source="manual")
+        courses_services.module_complete(user=member, module=done)
         teammate = factories.UserFactory.create()
         factories.MembershipFactory.create(user=teammate, team=team)
-        services.assignment_ensure(user=teammate, module=module, source="manual", assigned_by=lead)
+        courses_services.assignment_ensure(
+            user=teammate, module=module, source="manual", assigned_by=lead
+        )
 
 
 PAGES = {

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from core.errors import Conflict, NotFound, ValidationFailed
-from courses import services
+from courses import services as courses_services
 from courses.models import Assignment, ModuleCompletion, SOPAcknowledgement, SOPVersion
 from courses.tasks import sop_reack_assign_task
 from tests import factories
@@ -26,7 +26,7 @@ def test_publishing_numbers_versions_and_renders_once(sop_published):
 def test_a_published_version_can_not_be_edited(sop_published):
     version = sop_published("Original text").versions.get()
     with pytest.raises(Conflict, match="published and can't be changed"):
-        services.sop_version_update(
+        courses_services.sop_version_update(
             version=version, body="Changed", change_summary="x", requires_reack=False
         )
     version.refresh_from_db()
@@ -35,8 +35,8 @@ def test_a_published_version_can_not_be_edited(sop_published):
 
 def test_an_sop_has_one_draft_at_a_time(sop_published):
     sop = sop_published("v1")
-    first = services.sop_draft_save(sop=sop, body="draft a", change_summary="a")
-    second = services.sop_draft_save(sop=sop, body="draft b", change_summary="b")
+    first = courses_services.sop_draft_save(sop=sop, body="draft a", change_summary="a")
+    second = courses_services.sop_draft_save(sop=sop, body="draft b", change_summary="b")
     assert first.pk == second.pk
     assert sop.versions.filter(status="draft").get().body == "draft b"
 
@@ -44,34 +44,34 @@ def test_an_sop_has_one_draft_at_a_time(sop_published):
 def test_a_draft_needs_text_and_a_summary(sop_published):
     sop = sop_published("v1")
     with pytest.raises(ValidationFailed) as error:
-        services.sop_draft_save(sop=sop, body=" ", change_summary="")
+        courses_services.sop_draft_save(sop=sop, body=" ", change_summary="")
     assert set(error.value.field_errors) == {"body", "change_summary"}
     assert not sop.versions.filter(status="draft").exists()
 
 
 def test_publishing_twice_is_harmless(sop_published):
     sop = sop_published("v1")
-    draft = services.sop_draft_save(sop=sop, body="v2", change_summary="two")
-    services.sop_version_publish(version=draft)
-    services.sop_version_publish(version=draft)
+    draft = courses_services.sop_draft_save(sop=sop, body="v2", change_summary="two")
+    courses_services.sop_version_publish(version=draft)
+    courses_services.sop_version_publish(version=draft)
     assert list(sop.versions.values_list("number", flat=True).order_by("number")) == [1, 2]
 
 
 def test_acknowledging_a_superseded_version_is_recorded_as_that_version(member, sop_published):
     sop = sop_published("v1", "v2")
     old = sop.versions.get(number=1)
-    ack, created = services.sop_acknowledge(user=member, version=old)
+    ack, created = courses_services.sop_acknowledge(user=member, version=old)
     assert created
     assert ack.sop_version == old
-    again, created_again = services.sop_acknowledge(user=member, version=old)
+    again, created_again = courses_services.sop_acknowledge(user=member, version=old)
     assert (again.pk, created_again) == (ack.pk, False)
 
 
 def test_a_draft_can_not_be_acknowledged(member, sop_published):
     sop = sop_published("v1")
-    draft = services.sop_draft_save(sop=sop, body="v2", change_summary="two")
+    draft = courses_services.sop_draft_save(sop=sop, body="v2", change_summary="two")
     with pytest.raises(NotFound):
-        services.sop_acknowledge(user=member, version=draft)
+        courses_services.sop_acknowledge(user=member, version=draft)
     assert not SOPAcknowledgement.objects.exists()
 
 
@@ -79,14 +79,14 @@ def test_acknowledging_closes_the_assignment_only_with_the_asked_version_or_late
     member, sop_published
 ):
     sop = sop_published("v1", "v2")
-    assignment, _ = services.assignment_ensure(user=member, sop=sop, source="manual")
+    assignment, _ = courses_services.assignment_ensure(user=member, sop=sop, source="manual")
     assert assignment.sop_version.number == 2
 
-    services.sop_acknowledge(user=member, version=sop.versions.get(number=1))
+    courses_services.sop_acknowledge(user=member, version=sop.versions.get(number=1))
     assignment.refresh_from_db()
     assert assignment.status == "open"
 
-    services.sop_acknowledge(user=member, version=sop.versions.get(number=2))
+    courses_services.sop_acknowledge(user=member, version=sop.versions.get(number=2))
     assignment.refresh_from_db()
     assert assignment.status == "completed"
     assert assignment.completed_at is not None
@@ -98,7 +98,7 @@ class TestReacknowledgement:
         sop = sop_published("Step 1\nStep 2", title="Escalation handling")
         v1 = sop.versions.get()
         reader = member  # acknowledged v1
-        services.sop_acknowledge(user=reader, version=v1)
+        courses_services.sop_acknowledge(user=reader, version=v1)
         learner = factories.UserFactory.create(
             name="Module Learner"
         )  # finished a module pinned to v1
@@ -109,14 +109,14 @@ class TestReacknowledgement:
         return sop, reader, learner, bystander
 
     def publish_v2(self, sop, capture, requires_reack=True):
-        draft = services.sop_draft_save(
+        draft = courses_services.sop_draft_save(
             sop=sop,
             body="Step 1\nStep 2 changed",
             change_summary="Step 2 changed",
             requires_reack=requires_reack,
         )
         with capture(execute=True) as callbacks:
-            version = services.sop_version_publish(version=draft)
+            version = courses_services.sop_version_publish(version=draft)
         return version, callbacks
 
     def test_readers_and_module_learners_get_one_assignment_after_commit(
@@ -142,7 +142,7 @@ class TestReacknowledgement:
         v2, _callbacks = self.publish_v2(sop, django_capture_on_commit_callbacks)
         before = list(Assignment.objects.values_list("pk", "user_id", "sop_version_id", "status"))
         assert sop_reack_assign_task.apply(args=[v2.pk]).get() == 0
-        assert services.sop_reack_assign(version_id=v2.pk) == 0
+        assert courses_services.sop_reack_assign(version_id=v2.pk) == 0
         assert (
             list(Assignment.objects.values_list("pk", "user_id", "sop_version_id", "status"))
             == before
@@ -152,7 +152,7 @@ class TestReacknowledgement:
         self, setup, django_capture_on_commit_callbacks
     ):
         sop, reader, *_ = setup
-        old, _ = services.assignment_ensure(user=reader, sop=sop, source="manual")
+        old, _ = courses_services.assignment_ensure(user=reader, sop=sop, source="manual")
         v2, _callbacks = self.publish_v2(sop, django_capture_on_commit_callbacks)
         old.refresh_from_db()
         assert old.sop_version == v2
@@ -174,27 +174,27 @@ class TestReacknowledgement:
         sop, reader, *_ = setup
         v2, _callbacks = self.publish_v2(sop, django_capture_on_commit_callbacks)
         Assignment.objects.all().delete()
-        services.sop_acknowledge(user=reader, version=v2)
-        assert services.sop_reack_assign(version_id=v2.pk) == 1  # only the module learner
+        courses_services.sop_acknowledge(user=reader, version=v2)
+        assert courses_services.sop_reack_assign(version_id=v2.pk) == 1  # only the module learner
         assert not Assignment.objects.filter(user=reader).exists()
 
     def test_the_sweep_assigns_when_the_publish_time_task_was_lost(
         self, setup, django_capture_on_commit_callbacks
     ):
         sop, reader, learner, _ = setup
-        draft = services.sop_draft_save(
+        draft = courses_services.sop_draft_save(
             sop=sop, body="Step 1", change_summary="x", requires_reack=True
         )
         with django_capture_on_commit_callbacks(execute=False):  # the broker was down
-            v2 = services.sop_version_publish(version=draft)
+            v2 = courses_services.sop_version_publish(version=draft)
         assert not Assignment.objects.exists()
         SOPVersion.objects.filter(pk=v2.pk).update(
             published_at=timezone.now() - timedelta(minutes=5)
         )
         with django_capture_on_commit_callbacks(execute=True):
-            assert services.sop_reack_sweep() == 1
+            assert courses_services.sop_reack_sweep() == 1
         assert set(Assignment.objects.values_list("user", flat=True)) == {reader.pk, learner.pk}
-        assert services.sop_reack_sweep() == 0  # done: the version is marked
+        assert courses_services.sop_reack_sweep() == 0  # done: the version is marked
 
     def test_a_reader_who_acknowledged_during_the_run_is_not_left_with_an_open_assignment(
         self, setup, django_capture_on_commit_callbacks
@@ -204,10 +204,10 @@ class TestReacknowledgement:
         # the state a race leaves behind: the assignment was inserted, then the ack landed
         SOPAcknowledgement.objects.create(user=reader, sop_version=v2)
         Assignment.objects.filter(user=reader).update(status="open", completed_at=None)
-        services.sop_reack_assign(version_id=v2.pk)
+        courses_services.sop_reack_assign(version_id=v2.pk)
         assert Assignment.objects.get(user=reader).status == "completed"
 
     def test_an_unknown_or_unflagged_version_is_a_no_op(self, setup):
         sop, *_ = setup
-        assert services.sop_reack_assign(version_id=999_999) == 0
-        assert services.sop_reack_assign(version_id=SOPVersion.objects.get(sop=sop).pk) == 0
+        assert courses_services.sop_reack_assign(version_id=999_999) == 0
+        assert courses_services.sop_reack_assign(version_id=SOPVersion.objects.get(sop=sop).pk) == 0

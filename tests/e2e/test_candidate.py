@@ -5,11 +5,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.demo import demo_quizzes_load
 from assessments.models import Attempt
 from assessments.selectors import candidate_invitation_url
 from assessments.services import candidate_invitation_create
-from courses.demo import demo_skills_load
+from home.demo.assessments import demo_quizzes_load
+from home.demo.training import demo_skills_load
 from tests.e2e.a11y import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,13 +11,15 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.demo import demo_quizzes_load
-from assessments.models import Attempt, TrainingRule, TrainingSuggestion
+from assessments.models import Attempt
 from assessments.selectors import candidate_invitation_url
 from assessments.services import candidate_invitation_create
-from courses.demo import demo_skills_load
-from courses.models import Assignment, ModuleCompletion, PlanItem, SOPAcknowledgement
-from courses.onboarding import onboarding_plan_start
+from courses.models import Assignment, ModuleCompletion, SOPAcknowledgement
+from home.demo.assessments import demo_quizzes_load
+from home.demo.training import demo_skills_load
+from onboarding.models import PlanItem
+from onboarding.services import onboarding_plan_start
+from qa.models import TrainingRule, TrainingSuggestion
 from tests import factories
 from tests.e2e.a11y import assert_accessible
 

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from courses import onboarding
-from courses.models import PlanItem
+from onboarding import services as onboarding_services
+from onboarding.models import PlanItem
 from tests import factories
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.test_training import log_in
@@ -19,7 +19,7 @@ def test_a_new_hire_ticks_a_task_and_the_lead_signs_off(new_page, member, lead, 
         (0, "lead_signoff", "Meet your lead"),
         (4, "task", "Shadow a senior agent"),
     )
-    onboarding.onboarding_plan_start(
+    onboarding_services.onboarding_plan_start(
         user=member, template=template, start_date=timezone.localdate()
     )
 

@@ -3,8 +3,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from assessments.models import TrainingRule
 from courses.models import Assignment
+from qa.models import TrainingRule
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.test_training import log_in
 

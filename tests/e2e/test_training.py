@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from courses import services
+from courses import services as courses_services
 from courses.models import Assignment, ModuleCompletion, SOPAcknowledgement
 from tests import factories
 from tests.e2e.a11y import assert_accessible
@@ -26,13 +26,13 @@ def test_a_learner_reads_a_module_and_acknowledges_an_sop(page, member, password
         "## Steps\n\n1. Acknowledge the customer.\n2. Escalate within 30 minutes.",
         title="Escalation handling",
     )
-    services.sop_acknowledge(user=member, version=sop.versions.get(number=1))
+    courses_services.sop_acknowledge(user=member, version=sop.versions.get(number=1))
     module = factories.module_with_lessons(lessons=2, title="Handling escalations")
     module.sop_versions.add(sop.versions.get(number=2))
-    services.assignment_ensure(
+    courses_services.assignment_ensure(
         user=member, module=module, source="manual", reason="Before peak week"
     )
-    services.assignment_ensure(user=member, sop=sop, source="sop_change")
+    courses_services.assignment_ensure(user=member, sop=sop, source="sop_change")
 
     # when they open My training and start the module
     log_in(page, member, password)

@@ -58,20 +58,20 @@ def test_a_real_worker_sends_the_invitation_email_once(redis_worker, invitation_
 
 
 def test_a_real_worker_scores_a_submitted_attempt(redis_worker, member):
-    from assessments import services
+    from assessments import services as assessments_services
     from assessments.models import Attempt, Question
     from tests import factories
 
     # given an attempt with every answer right, submitted in a committed transaction
     quiz = factories.quiz_published()
-    attempt = services.attempt_start(quiz=quiz, user=member)
+    attempt = assessments_services.attempt_start(quiz=quiz, user=member)
     for question in Question.objects.filter(version=attempt.quiz_version):
-        services.answer_save(
+        assessments_services.answer_save(
             attempt=attempt,
             question_id=question.pk,
             choice_ids=factories.right_choice_ids(question),
         )
-    services.attempt_submit(attempt=attempt)  # enqueues on commit, through Redis
+    assessments_services.attempt_submit(attempt=attempt)  # enqueues on commit, through Redis
 
     # then the worker scores it
     deadline = time.monotonic() + 20

@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from courses import onboarding
-from courses.models import Notification, PlanItem
-from courses.notifications import notify
+from notifications.models import Notification
+from notifications.services import notify
+from onboarding import services as onboarding_services
+from onboarding.models import PlanItem
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ def plan(member, lead):
     template = factories.checklist(
         (0, "task", "Accounts"), (0, "lead_signoff", "Meet your lead"), (5, "task", "Shadow")
     )
-    return onboarding.onboarding_plan_start(
+    return onboarding_services.onboarding_plan_start(
         user=member, template=template, start_date=timezone.localdate(), started_by=lead
     )
 
@@ -156,7 +157,7 @@ def grow(n, *, lead, team):
     for _ in range(n):
         user = factories.UserFactory.create()
         factories.MembershipFactory.create(user=user, team=team)
-        onboarding.onboarding_plan_start(
+        onboarding_services.onboarding_plan_start(
             user=user, template=template, start_date=timezone.localdate() - timedelta(days=2)
         )
         notify(user=lead, key=f"g{user.pk}", kind="info", title="x")

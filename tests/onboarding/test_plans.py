@@ -6,11 +6,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from assessments import services as assessment_services
+from assessments import services as assessments_services
 from assessments.models import Question
 from core.errors import Conflict, NotFound, ValidationFailed
-from courses import onboarding, services
-from courses.models import Assignment, OnboardingPlan, PlanItem
+from courses import services as courses_services
+from courses.models import Assignment
+from onboarding import services as onboarding_services
+from onboarding.models import OnboardingPlan, PlanItem
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +43,7 @@ def test_starting_a_plan_copies_the_steps_with_due_dates_in_the_new_hires_time_z
 ):
     member.time_zone = "Asia/Tokyo"
     member.save()
-    plan = onboarding.onboarding_plan_start(
+    plan = onboarding_services.onboarding_plan_start(
         user=member, template=template, start_date=date(2026, 12, 1), started_by=lead
     )
     steps = list(
@@ -66,19 +68,19 @@ def test_starting_a_plan_copies_the_steps_with_due_dates_in_the_new_hires_time_z
 
 
 def test_a_second_open_plan_from_the_same_checklist_is_refused(member, template):
-    onboarding.onboarding_plan_start(
+    onboarding_services.onboarding_plan_start(
         user=member, template=template, start_date=timezone.localdate()
     )
     with pytest.raises(ValidationFailed):
-        onboarding.onboarding_plan_start(
+        onboarding_services.onboarding_plan_start(
             user=member, template=template, start_date=timezone.localdate()
         )
     assert OnboardingPlan.objects.count() == 1
 
 
 def test_steps_already_done_start_done(member, template, content):
-    services.sop_acknowledge(user=member, version=content["sop"].versions.get())
-    plan = onboarding.onboarding_plan_start(
+    courses_services.sop_acknowledge(user=member, version=content["sop"].versions.get())
+    plan = onboarding_services.onboarding_plan_start(
         user=member, template=template, start_date=timezone.localdate()
     )
     assert items(plan)["read_sop"].status == "done"
@@ -87,72 +89,72 @@ def test_steps_already_done_start_done(member, template, content):
 
 class TestAutoCompletion:
     def test_acknowledging_the_sop(self, member, template, content):
-        plan = onboarding.onboarding_plan_start(
+        plan = onboarding_services.onboarding_plan_start(
             user=member, template=template, start_date=timezone.localdate()
         )
-        services.sop_acknowledge(user=member, version=content["sop"].versions.get())
+        courses_services.sop_acknowledge(user=member, version=content["sop"].versions.get())
         assert items(plan)["read_sop"].status == "done"
 
     def test_completing_the_module(self, member, template, content):
-        plan = onboarding.onboarding_plan_start(
+        plan = onboarding_services.onboarding_plan_start(
             user=member, template=template, start_date=timezone.localdate()
         )
-        services.lesson_complete(user=member, lesson=content["module"].lessons.get())
-        services.module_complete(user=member, module=content["module"])
+        courses_services.lesson_complete(user=member, lesson=content["module"].lessons.get())
+        courses_services.module_complete(user=member, module=content["module"])
         assert items(plan)["module"].status == "done"
 
     def test_passing_the_quiz(self, member, template, content, django_capture_on_commit_callbacks):
-        plan = onboarding.onboarding_plan_start(
+        plan = onboarding_services.onboarding_plan_start(
             user=member, template=template, start_date=timezone.localdate()
         )
-        attempt = assessment_services.attempt_start(quiz=content["quiz"], user=member)
+        attempt = assessments_services.attempt_start(quiz=content["quiz"], user=member)
         for question in Question.objects.filter(version=attempt.quiz_version):
-            assessment_services.answer_save(
+            assessments_services.answer_save(
                 attempt=attempt,
                 question_id=question.pk,
                 choice_ids=factories.right_choice_ids(question),
             )
         with django_capture_on_commit_callbacks(execute=True):
-            assessment_services.attempt_submit(attempt=attempt)
+            assessments_services.attempt_submit(attempt=attempt)
         assert items(plan)["quiz"].status == "done"
 
     def test_failing_the_quiz_leaves_it_open(
         self, member, template, content, django_capture_on_commit_callbacks
     ):
-        plan = onboarding.onboarding_plan_start(
+        plan = onboarding_services.onboarding_plan_start(
             user=member, template=template, start_date=timezone.localdate()
         )
-        attempt = assessment_services.attempt_start(quiz=content["quiz"], user=member)
+        attempt = assessments_services.attempt_start(quiz=content["quiz"], user=member)
         with django_capture_on_commit_callbacks(execute=True):
-            assessment_services.attempt_submit(attempt=attempt)
+            assessments_services.attempt_submit(attempt=attempt)
         assert items(plan)["quiz"].status == "open"
 
 
 def test_the_new_hire_ticks_tasks_but_not_sign_offs_or_automatic_steps(member, template):
-    plan = onboarding.onboarding_plan_start(
+    plan = onboarding_services.onboarding_plan_start(
         user=member, template=template, start_date=timezone.localdate()
     )
     step = items(plan)
-    onboarding.plan_item_tick(item=step["task"], user=member)
+    onboarding_services.plan_item_tick(item=step["task"], user=member)
     assert items(plan)["task"].status == "done"
     with pytest.raises(Conflict, match="Your lead signs this step off"):
-        onboarding.plan_item_tick(item=step["lead_signoff"], user=member)
+        onboarding_services.plan_item_tick(item=step["lead_signoff"], user=member)
     with pytest.raises(Conflict, match="completes itself"):
-        onboarding.plan_item_tick(item=step["module"], user=member)
+        onboarding_services.plan_item_tick(item=step["module"], user=member)
     assert items(plan)["lead_signoff"].status == "open"
 
 
 def test_nobody_ticks_someone_elses_task(member, lead, template):
-    plan = onboarding.onboarding_plan_start(
+    plan = onboarding_services.onboarding_plan_start(
         user=member, template=template, start_date=timezone.localdate()
     )
     with pytest.raises(NotFound):
-        onboarding.plan_item_tick(item=items(plan)["task"], user=lead)
+        onboarding_services.plan_item_tick(item=items(plan)["task"], user=lead)
     assert items(plan)["task"].status == "open"
 
 
 def test_only_a_lead_of_the_new_hires_team_signs_off(member, lead, outsider, team, template):
-    plan = onboarding.onboarding_plan_start(
+    plan = onboarding_services.onboarding_plan_start(
         user=member, template=template, start_date=timezone.localdate()
     )
     teammate = factories.UserFactory.create()
@@ -160,30 +162,30 @@ def test_only_a_lead_of_the_new_hires_team_signs_off(member, lead, outsider, tea
     signoff = items(plan)["lead_signoff"]
     for who in (outsider, teammate, member):
         with pytest.raises(NotFound):
-            onboarding.plan_item_sign_off(item=signoff, lead=who)
+            onboarding_services.plan_item_sign_off(item=signoff, lead=who)
     assert items(plan)["lead_signoff"].status == "open"
-    onboarding.plan_item_sign_off(item=signoff, lead=lead, comment="  Good first week.  ")
+    onboarding_services.plan_item_sign_off(item=signoff, lead=lead, comment="  Good first week.  ")
     done = items(plan)["lead_signoff"]
     assert (done.status, done.completed_by, done.comment) == ("done", lead, "Good first week.")
 
 
 def test_a_lead_does_not_sign_off_their_own_plan(lead, template):
-    plan = onboarding.onboarding_plan_start(
+    plan = onboarding_services.onboarding_plan_start(
         user=lead, template=template, start_date=timezone.localdate()
     )
     with pytest.raises(NotFound):
-        onboarding.plan_item_sign_off(item=items(plan)["lead_signoff"], lead=lead)
+        onboarding_services.plan_item_sign_off(item=items(plan)["lead_signoff"], lead=lead)
 
 
 def test_the_plan_completes_when_every_step_is_done(member, lead):
     template = factories.checklist((0, "task", "A"), (1, "lead_signoff", "B"))
-    plan = onboarding.onboarding_plan_start(
+    plan = onboarding_services.onboarding_plan_start(
         user=member, template=template, start_date=timezone.localdate()
     )
-    onboarding.plan_item_tick(item=items(plan)["task"], user=member)
+    onboarding_services.plan_item_tick(item=items(plan)["task"], user=member)
     plan.refresh_from_db()
     assert plan.completed_at is None
-    onboarding.plan_item_sign_off(item=items(plan)["lead_signoff"], lead=lead)
+    onboarding_services.plan_item_sign_off(item=items(plan)["lead_signoff"], lead=lead)
     plan.refresh_from_db()
     assert plan.completed_at is not None
 
@@ -191,7 +193,7 @@ def test_the_plan_completes_when_every_step_is_done(member, lead):
 def test_a_deleted_module_shows_as_unavailable_and_nothing_crashes(
     client, member, lead, template, content
 ):
-    plan = onboarding.onboarding_plan_start(
+    plan = onboarding_services.onboarding_plan_start(
         user=member, template=template, start_date=timezone.localdate()
     )
     content["module"].delete()
@@ -205,13 +207,13 @@ def test_a_deleted_module_shows_as_unavailable_and_nothing_crashes(
     assert client.get(f"/onboarding/plans/{plan.pk}/").status_code == 200
     assert client.get("/onboarding/team/").status_code == 200
     # a plan started from the template now skips the missing link without failing
-    onboarding.onboarding_plan_start(
+    onboarding_services.onboarding_plan_start(
         user=factories.UserFactory.create(), template=template, start_date=timezone.localdate()
     )
 
 
 def test_a_start_date_far_in_the_past_makes_steps_overdue(member, template):
-    plan = onboarding.onboarding_plan_start(
+    plan = onboarding_services.onboarding_plan_start(
         user=member, template=template, start_date=date(2020, 1, 6)
     )
     assert all(item.due_at < timezone.now() for item in plan.items.all())

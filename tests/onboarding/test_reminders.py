@@ -5,11 +5,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.core import mail
 
-from courses import onboarding, services
-from courses.digest import digests_send_weekly
-from courses.models import Notification
-from courses.notifications import notification_title, notifications_send_emails
-from courses.reminders import reminders_send_due
+from courses import services as courses_services
+from notifications.models import Notification
+from notifications.reminders import reminders_send_due
+from notifications.selectors import notification_title
+from notifications.services import notifications_send_emails
+from onboarding import services as onboarding_services
+from onboarding.digest import digests_send_weekly
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +36,7 @@ def test_an_assignment_gets_due_soon_overdue_every_week_and_one_escalation(
     member, lead, module_with_lessons
 ):
     due = START + timedelta(days=10)
-    assignment, _ = services.assignment_ensure(
+    assignment, _ = courses_services.assignment_ensure(
         user=member, module=module_with_lessons(title="Escalations"), source="manual", due_at=due
     )
     run_month()
@@ -52,9 +54,9 @@ def test_an_assignment_gets_due_soon_overdue_every_week_and_one_escalation(
 def test_finishing_stops_the_reminders(member, lead, module_with_lessons):
     module = module_with_lessons(lessons=0)
     due = START + timedelta(days=2)
-    services.assignment_ensure(user=member, module=module, source="manual", due_at=due)
+    courses_services.assignment_ensure(user=member, module=module, source="manual", due_at=due)
     run_month(days=3)  # due soon and the first overdue
-    services.module_complete(user=member, module=module)
+    courses_services.module_complete(user=member, module=module)
     count = Notification.objects.count()
     run_month(days=30, start=START + timedelta(days=3))
     assert Notification.objects.count() == count
@@ -64,7 +66,9 @@ def test_onboarding_tasks_remind_the_new_hire_and_sign_offs_remind_the_lead(memb
     template = factories.checklist(
         (4, "task", "Shadow a senior agent"), (6, "lead_signoff", "First QA review")
     )
-    onboarding.onboarding_plan_start(user=member, template=template, start_date=START.date())
+    onboarding_services.onboarding_plan_start(
+        user=member, template=template, start_date=START.date()
+    )
     run_month(days=14)
     task, signoff = member.onboarding_plans.get().items.order_by("due_offset_days")
     assert [
@@ -85,7 +89,9 @@ def test_onboarding_tasks_remind_the_new_hire_and_sign_offs_remind_the_lead(memb
 
 def test_a_plan_started_long_ago_sends_one_overdue_per_item_per_sweep(member, lead):
     template = factories.checklist(*[(day, "task", f"Step {day}") for day in range(5)])
-    onboarding.onboarding_plan_start(user=member, template=template, start_date=date(2025, 1, 6))
+    onboarding_services.onboarding_plan_start(
+        user=member, template=template, start_date=date(2025, 1, 6)
+    )
     first = reminders_send_due(now=START)
     assert first["task_overdue"] == 5
     assert first["task_escalation"] == 5
@@ -95,7 +101,7 @@ def test_a_plan_started_long_ago_sends_one_overdue_per_item_per_sweep(member, le
 
 
 def test_nobody_is_escalated_to_themselves(lead, module_with_lessons):
-    services.assignment_ensure(
+    courses_services.assignment_ensure(
         user=lead, module=module_with_lessons(), source="manual", due_at=START - timedelta(days=5)
     )
     reminders_send_due(now=START)
@@ -107,7 +113,7 @@ def test_email_follows_the_preference_but_escalations_always_go(member, lead, mo
     member.save()
     lead.email_notifications = False
     lead.save()
-    services.assignment_ensure(
+    courses_services.assignment_ensure(
         user=member, module=module_with_lessons(), source="manual", due_at=START - timedelta(days=4)
     )
     reminders_send_due(now=START)
@@ -123,7 +129,7 @@ def test_emails_are_html_and_text_in_the_users_language_with_a_link_and_sent_onc
     member.language = "de"
     member.time_zone = "Europe/Berlin"
     member.save()
-    services.assignment_ensure(
+    courses_services.assignment_ensure(
         user=member,
         module=module_with_lessons(title="Eskalationen"),
         source="manual",
@@ -144,7 +150,7 @@ def test_emails_are_html_and_text_in_the_users_language_with_a_link_and_sent_onc
 def test_the_stored_title_is_rendered_in_the_readers_language(member, module_with_lessons):
     from django.utils import translation
 
-    services.assignment_ensure(
+    courses_services.assignment_ensure(
         user=member,
         module=module_with_lessons(title="Metrics"),
         source="manual",
@@ -159,8 +165,10 @@ def test_the_stored_title_is_rendered_in_the_readers_language(member, module_wit
 
 def test_the_weekly_digest_goes_once_per_lead_and_week(member, lead, team, module_with_lessons):
     template = factories.checklist((0, "task", "A"), (1, "lead_signoff", "B"))
-    onboarding.onboarding_plan_start(user=member, template=template, start_date=START.date())
-    services.assignment_ensure(
+    onboarding_services.onboarding_plan_start(
+        user=member, template=template, start_date=START.date()
+    )
+    courses_services.assignment_ensure(
         user=member, module=module_with_lessons(), source="manual", due_at=START - timedelta(days=1)
     )
     assert digests_send_weekly(now=START) == 1

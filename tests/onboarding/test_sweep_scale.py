@@ -9,9 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from courses import onboarding, services
-from courses.models import Notification
-from courses.reminders import reminders_send_due
+from courses import services as courses_services
+from notifications.models import Notification
+from notifications.reminders import reminders_send_due
+from onboarding import services as onboarding_services
 from tests import factories
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -27,13 +28,15 @@ def populate(n, *, team):
         user = factories.UserFactory.create()
         factories.MembershipFactory.create(user=user, team=team)
         for days in (2, -2, -5):  # due soon, overdue, escalated
-            services.assignment_ensure(
+            courses_services.assignment_ensure(
                 user=user,
                 module=factories.module_with_lessons(lessons=0) if days != 2 else module,
                 source="manual",
                 due_at=NOW + timedelta(days=days),
             )
-        onboarding.onboarding_plan_start(user=user, template=template, start_date=date(2026, 2, 24))
+        onboarding_services.onboarding_plan_start(
+            user=user, template=template, start_date=date(2026, 2, 24)
+        )
 
 
 def sweep_statements(now):

@@ -24,13 +24,14 @@ from rest_framework.test import APIClient
 
 from accounts.selectors import invitation_token
 from accounts.services import api_token_create, invitation_create
-from assessments import qa
-from assessments import services as assessment_services
-from assessments.models import Question, TrainingRule, TrainingSuggestion
+from assessments import services as assessments_services
+from assessments.models import Question
 from assessments.selectors import candidate_invitation_token
-from courses import onboarding
-from courses import services as course_services
-from courses.notifications import notify
+from courses import services as courses_services
+from notifications.services import notify
+from onboarding import services as onboarding_services
+from qa import services as qa_services
+from qa.models import TrainingRule, TrainingSuggestion
 from tests import factories
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "api.md"
@@ -57,22 +58,22 @@ def world(db, admin_user, lead, member, team, other_team, outsider, catalogue):
     forgetful = factories.UserFactory.create(name="Fred Forgetful")
     module, skill = catalogue["module"], catalogue["escalations"]
     module2 = factories.module_with_lessons(lessons=1)
-    assignment, _ = course_services.assignment_ensure(
+    assignment, _ = courses_services.assignment_ensure(
         user=member, module=module, source="manual", due_at=timezone.now() + timedelta(days=3)
     )
     sop = factories.sop_published("Read me", title="Escalation handling")
     quiz = factories.quiz_published()
-    attempt = assessment_services.attempt_start(quiz=quiz, user=member)
+    attempt = assessments_services.attempt_start(quiz=quiz, user=member)
     question = Question.objects.filter(version=attempt.quiz_version).order_by("position").first()
-    candidate = assessment_services.candidate_invitation_create(
+    candidate = assessments_services.candidate_invitation_create(
         invited_by=lead,
         email="cand@example.test",
         quiz_id=quiz.pk,
         expires_at=timezone.now() + timedelta(days=3),
     )
-    candidate_attempt = assessment_services.attempt_start(quiz=quiz, invitation=candidate)
+    candidate_attempt = assessments_services.attempt_start(quiz=quiz, invitation=candidate)
     template = factories.checklist((0, "task", "Accounts"), (1, "lead_signoff", "Meet your lead"))
-    plan = onboarding.onboarding_plan_start(
+    plan = onboarding_services.onboarding_plan_start(
         user=member, template=template, start_date=timezone.localdate()
     )
     notification, _ = notify(
@@ -84,7 +85,7 @@ def world(db, admin_user, lead, member, team, other_team, outsider, catalogue):
     suggestion = TrainingSuggestion.objects.create(
         rule=rule, agent=member, module=module2, reason="r"
     )
-    qa.finding_record(
+    qa_services.finding_record(
         reviewer=lead, agent_id=member.pk, interaction_ref="T-1", criterion="C", skill=skill.slug
     )
     newhire = invitation_create(invited_by=lead, team_id=team.pk, email="new.hire@example.test")

@@ -6,9 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from assessments import qa
-from assessments.models import QAFinding, TrainingRule, TrainingSuggestion
 from courses.models import Assignment
+from qa import services as qa_services
+from qa.models import QAFinding, TrainingRule, TrainingSuggestion
+from skills.models import SkillEvidence
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,9 @@ class TestImport:
             f"{member.email},,X,escalations,low,,\n"
             f"{member.email},TCK-7,X,escalations,low,,2099-01-01\n"
         )
-        report = qa.findings_import(reviewer=lead, content=csv_for(member, bad), commit=False)
+        report = qa_services.findings_import(
+            reviewer=lead, content=csv_for(member, bad), commit=False
+        )
         assert (report.valid, report.invalid, report.created) == (2, 6, 0)
         errors = {row.line: sorted(row.errors) for row in report.rows if not row.ok}
         assert errors == {
@@ -52,7 +55,9 @@ class TestImport:
         self, lead, member, catalogue, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            first = qa.findings_import(reviewer=lead, content=csv_for(member).encode(), commit=True)
+            first = qa_services.findings_import(
+                reviewer=lead, content=csv_for(member).encode(), commit=True
+            )
         assert first.created == 2
         finding = QAFinding.objects.get(interaction_ref="TCK-1")
         assert (finding.agent, finding.severity, finding.source, finding.reviewer) == (
@@ -61,14 +66,18 @@ class TestImport:
             "csv",
             lead,
         )
-        assert finding.evidence.count() == 1
-        second = qa.findings_import(reviewer=lead, content=csv_for(member).encode(), commit=True)
+        assert SkillEvidence.objects.filter(source="qa_finding", source_id=finding.pk).count() == 1
+        second = qa_services.findings_import(
+            reviewer=lead, content=csv_for(member).encode(), commit=True
+        )
         assert (second.created, second.duplicates) == (0, 2)
         assert QAFinding.objects.count() == 2
 
     def test_a_file_with_duplicate_rows_imports_each_once(self, lead, member, catalogue):
         line = f"{member.email},TCK-9,Escalated in time,escalations,low,,2026-01-10\n"
-        report = qa.findings_import(reviewer=lead, content=HEADER + line + line, commit=True)
+        report = qa_services.findings_import(
+            reviewer=lead, content=HEADER + line + line, commit=True
+        )
         assert (report.created, report.duplicates) == (1, 1)
 
     @pytest.mark.parametrize(
@@ -77,7 +86,10 @@ class TestImport:
             ("agent_email,criterion\nx,y\n", "Missing columns: interaction_ref, skill, severity."),
             (HEADER, "The file has no rows."),
             (b"\xff\xfe\x00bad", "The file is not UTF-8 text."),
-            (HEADER + "a@x,T-1,C,s,low,,\n" * (qa.CSV_MAX_ROWS + 1), "At most 5000 rows per file."),
+            (
+                HEADER + "a@x,T-1,C,s,low,,\n" * (qa_services.CSV_MAX_ROWS + 1),
+                "At most 5000 rows per file.",
+            ),
             (HEADER + "a@x,T\x001,C,s,low,,\n", "The file is not CSV text: it contains NUL."),
             (
                 HEADER + "a@x," + "x" * 140_000 + ",C,s,low,,\n",
@@ -87,7 +99,9 @@ class TestImport:
         ids=["missing-columns", "empty", "not-utf8", "too-many-rows", "nul", "huge-field"],
     )
     def test_unusable_files_say_why(self, lead, catalogue, content, problem):
-        assert qa.findings_import(reviewer=lead, content=content, commit=True).problems == [problem]
+        assert qa_services.findings_import(
+            reviewer=lead, content=content, commit=True
+        ).problems == [problem]
 
     def test_the_import_page_previews_then_imports(self, client, lead, member, team, catalogue):
         client.force_login(lead)
@@ -177,7 +191,7 @@ class TestFindingsApi:
         assert not QAFinding.objects.exists()
 
     def test_the_list_is_scoped(self, api_as, lead, member, outsider, catalogue):
-        qa.finding_record(
+        qa_services.finding_record(
             reviewer=lead,
             agent_id=member.pk,
             interaction_ref="T1",
@@ -194,7 +208,7 @@ class TestSkillGapsApi:
         other = factories.UserFactory.create(name="Zed")
         factories.MembershipFactory.create(user=other, team=team)
         for n in range(3):  # member: three high-severity findings on escalations
-            qa.finding_record(
+            qa_services.finding_record(
                 reviewer=lead,
                 agent_id=member.pk,
                 interaction_ref=f"T{n}",
@@ -202,7 +216,7 @@ class TestSkillGapsApi:
                 skill="escalations",
                 severity="high",
             )
-        from assessments.skills import profiles_rebuild
+        from skills.services import profiles_rebuild
 
         profiles_rebuild()
         body = api_as(lead).get(f"/api/v1/teams/{team.pk}/skill-gaps/").json()
@@ -257,7 +271,7 @@ class TestSkillGapsApi:
         assert response.status_code == status
 
     def test_a_profile_explains_every_number(self, api_as, lead, member, catalogue):
-        qa.finding_record(
+        qa_services.finding_record(
             reviewer=lead,
             agent_id=member.pk,
             interaction_ref="T1",
@@ -265,7 +279,7 @@ class TestSkillGapsApi:
             skill="escalations",
             severity="critical",
         )
-        from assessments.skills import profiles_rebuild
+        from skills.services import profiles_rebuild
 
         profiles_rebuild()
         body = api_as(member).get(f"/api/v1/users/{member.pk}/skill-profile/").json()
@@ -303,7 +317,7 @@ def test_suggestions_api_accept_and_dismiss(
         mode="suggest",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        qa.finding_record(
+        qa_services.finding_record(
             reviewer=lead,
             agent_id=member.pk,
             interaction_ref="T1",

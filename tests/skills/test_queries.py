@@ -2,8 +2,9 @@
 
 import pytest
 
-from assessments import qa, skills
-from courses.models import LearnerProfile
+from qa import services as qa_services
+from skills import services as skills_services
+from skills.models import LearnerProfile
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -15,26 +16,27 @@ def grow(n, *, lead, team, catalogue):
         factories.MembershipFactory.create(user=agent, team=team)
         LearnerProfile.objects.create(user=agent, role_profile=catalogue["profile"])
         for j in range(3):
-            qa.finding_record(
+            qa_services.finding_record(
                 reviewer=lead,
                 agent_id=agent.pk,
                 interaction_ref=f"G{i}-{j}",
                 criterion=f"C{j}",
                 skill="escalations",
             )
-        skills.evidence_add(
+        skills_services.evidence_add(
             [
-                skills.evidence_row(
+                skills_services.evidence_row(
                     user_id=agent.pk,
                     skill_id=catalogue["metrics"].pk,
                     outcome=0.5,
                     weight=1,
                     at=agent.date_joined,
                     source="answer",
+                    source_id=agent.pk,
                 )
             ]
         )
-    skills.profiles_rebuild()
+    skills_services.profiles_rebuild()
 
 
 CASES = {
@@ -67,7 +69,7 @@ def test_queries_do_not_grow(
     user = request.getfixturevalue(who)
     url = url.format(team=team.pk, member=member.pk)
     grow(1, lead=lead, team=team, catalogue=catalogue)
-    qa.finding_record(
+    qa_services.finding_record(
         reviewer=lead, agent_id=member.pk, interaction_ref="M1", criterion="C", skill="escalations"
     )
     if url.startswith("/api/"):
@@ -80,13 +82,13 @@ def test_queries_do_not_grow(
     small = count_queries(fetch)
     grow(9, lead=lead, team=team, catalogue=catalogue)
     for j in range(5):
-        qa.finding_record(
+        qa_services.finding_record(
             reviewer=lead,
             agent_id=member.pk,
             interaction_ref=f"M{j + 2}",
             criterion="C",
             skill="escalations",
         )
-    skills.profiles_rebuild()
+    skills_services.profiles_rebuild()
     with django_assert_num_queries(small):
         assert fetch().status_code == 200

@@ -5,11 +5,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessments import qa
-from assessments.models import RuleFiring, TrainingRule, TrainingSuggestion
-from assessments.tasks import qa_rules_evaluate_task
 from core.errors import Conflict, NotFound
-from courses.models import Assignment, Notification
+from courses.models import Assignment
+from notifications.models import Notification
+from qa import selectors as qa_selectors
+from qa import services as qa_services
+from qa.models import RuleFiring, TrainingRule, TrainingSuggestion
+from qa.tasks import qa_rules_evaluate_task
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +31,7 @@ def rule(catalogue, **fields):
 
 
 def record(lead, member, n, *, days_ago=0, criterion="Escalated in time", skill="escalations"):
-    return qa.finding_record(
+    return qa_services.finding_record(
         reviewer=lead,
         agent_id=member.pk,
         interaction_ref=f"TCK-{n}",
@@ -136,13 +138,13 @@ def test_suggest_mode_waits_for_the_lead(
     suggestion = TrainingSuggestion.objects.get()
     assert Notification.objects.filter(user=lead, kind="qa_suggestion").count() == 1
     with pytest.raises(NotFound):
-        qa.suggestion_get(lead=outsider, suggestion_id=suggestion.pk)
-    qa.suggestion_accept(suggestion=suggestion, lead=lead)
+        qa_selectors.suggestion_get(lead=outsider, suggestion_id=suggestion.pk)
+    qa_services.suggestion_accept(suggestion=suggestion, lead=lead)
     assignment = Assignment.objects.get()
     assert (assignment.source, assignment.assigned_by) == ("qa_rule", lead)
     assert RuleFiring.objects.get().assignment == assignment
     with pytest.raises(Conflict):
-        qa.suggestion_accept(suggestion=suggestion, lead=lead)
+        qa_services.suggestion_accept(suggestion=suggestion, lead=lead)
     assert Assignment.objects.count() == 1
 
 
@@ -151,9 +153,9 @@ def test_dismissing_a_suggestion(lead, member, catalogue, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         record(lead, member, 1)
         record(lead, member, 2)
-    suggestion = qa.suggestions_for(lead=lead).get()
-    qa.suggestion_dismiss(suggestion=suggestion, lead=lead)
-    assert not qa.suggestions_for(lead=lead).exists()
+    suggestion = qa_selectors.suggestions_for(lead=lead).get()
+    qa_services.suggestion_dismiss(suggestion=suggestion, lead=lead)
+    assert not qa_selectors.suggestions_for(lead=lead).exists()
     assert not Assignment.objects.exists()
 
 
@@ -169,7 +171,7 @@ def test_is_it_working_compares_findings_before_and_after(
         status="completed", completed_at=timezone.now() - timedelta(days=45)
     )
     record(lead, member, 10, days_ago=20)  # one finding in the 30 days after
-    [effect] = qa.training_effect(lead=lead, team_id=team.pk)
+    [effect] = qa_selectors.training_effect(lead=lead, team_id=team.pk)
     assert (effect.skill, effect.trainings) == (catalogue["escalations"], 1)
     assert effect.before_per_agent_week == round(3 / (30 / 7), 2)  # 70, 65, 62 days ago
     assert effect.after_per_agent_week == round(1 / (30 / 7), 2)

@@ -5,15 +5,16 @@ from decimal import Decimal
 
 import pytest
 
-from assessments import skill_model, skills
-from assessments.models import SkillEvidence, SkillProficiency
+from skills import services as skills_services
+from skills import skill_model as skills_skill_model
+from skills.models import SkillEvidence, SkillProficiency
 from tests import factories
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
 def test_no_evidence_is_the_prior():
-    belief = skill_model.belief(0, 0, now=NOW)
+    belief = skills_skill_model.belief(0, 0, now=NOW)
     assert (belief.level, belief.confidence, belief.evidence, belief.enough) == (
         0.5,
         0.0,
@@ -23,8 +24,8 @@ def test_no_evidence_is_the_prior():
 
 
 def test_one_right_answer_today():
-    a, b = skill_model.parts(outcome=1.0, weight=1.0, at=NOW)
-    belief = skill_model.belief(a, b, now=NOW)
+    a, b = skills_skill_model.parts(outcome=1.0, weight=1.0, at=NOW)
+    belief = skills_skill_model.belief(a, b, now=NOW)
     # Beta(1 + 1, 1 + 0): level 2/3; evidence 1; confidence 1/(1 + 4)
     assert belief.level == pytest.approx(2 / 3, abs=1e-9)
     assert belief.evidence == pytest.approx(1.0, abs=1e-9)
@@ -32,24 +33,24 @@ def test_one_right_answer_today():
 
 
 def test_evidence_halves_every_half_life():
-    a, b = skill_model.parts(outcome=1.0, weight=2.0, at=NOW - timedelta(days=90))
-    belief = skill_model.belief(a, b, now=NOW)
+    a, b = skills_skill_model.parts(outcome=1.0, weight=2.0, at=NOW - timedelta(days=90))
+    belief = skills_skill_model.belief(a, b, now=NOW)
     assert belief.alpha == pytest.approx(1.0, abs=1e-9)  # 2 × ½
-    a2, b2 = skill_model.parts(outcome=1.0, weight=2.0, at=NOW - timedelta(days=180))
-    assert skill_model.belief(a2, b2, now=NOW).alpha == pytest.approx(0.5, abs=1e-9)  # 2 × ¼
+    a2, b2 = skills_skill_model.parts(outcome=1.0, weight=2.0, at=NOW - timedelta(days=180))
+    assert skills_skill_model.belief(a2, b2, now=NOW).alpha == pytest.approx(0.5, abs=1e-9)  # 2 × ¼
 
 
 def test_a_mix_by_hand():
     # a right answer today (w 1), a half-right answer 90 days ago (w 1),
     # a high-severity QA finding (w 2) 45 days ago: against the skill.
     parts = [
-        skill_model.parts(outcome=1.0, weight=1.0, at=NOW),
-        skill_model.parts(outcome=0.5, weight=1.0, at=NOW - timedelta(days=90)),
-        skill_model.parts(outcome=0.0, weight=2.0, at=NOW - timedelta(days=45)),
+        skills_skill_model.parts(outcome=1.0, weight=1.0, at=NOW),
+        skills_skill_model.parts(outcome=0.5, weight=1.0, at=NOW - timedelta(days=90)),
+        skills_skill_model.parts(outcome=0.0, weight=2.0, at=NOW - timedelta(days=45)),
     ]
     a = sum(p[0] for p in parts)
     b = sum(p[1] for p in parts)
-    belief = skill_model.belief(a, b, now=NOW)
+    belief = skills_skill_model.belief(a, b, now=NOW)
     half_45 = 0.5**0.5
     alpha = 1.0 + 0.5 * 0.5
     beta = 0.5 * 0.5 + 2.0 * half_45
@@ -61,7 +62,7 @@ def test_a_mix_by_hand():
 
 def test_parts_are_exact_decimals_so_sums_do_not_depend_on_order():
     values = [
-        skill_model.parts(outcome=o / 7, weight=1.3, at=NOW - timedelta(days=d))
+        skills_skill_model.parts(outcome=o / 7, weight=1.3, at=NOW - timedelta(days=d))
         for o, d in zip(range(8), range(0, 400, 50), strict=True)
     ]
     forwards = sum((v[0] for v in values), Decimal(0))
@@ -87,15 +88,16 @@ def test_rebuilding_gives_exactly_what_incremental_updates_gave(
         ]
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            skills.evidence_add(
+            skills_services.evidence_add(
                 [
-                    skills.evidence_row(
+                    skills_services.evidence_row(
                         user_id=user.pk,
                         skill_id=skill.pk,
                         outcome=outcome,
                         weight=weight,
                         at=NOW - timedelta(days=day * 17),
                         source="answer",
+                        source_id=day,
                     )
                 ]
             )
@@ -105,7 +107,7 @@ def test_rebuilding_gives_exactly_what_incremental_updates_gave(
         )
     )
     assert len(incremental) == 3
-    skills.profiles_rebuild()
+    skills_services.profiles_rebuild()
     rebuilt = sorted(
         SkillProficiency.objects.values_list(
             "user_id", "skill_id", "alpha", "beta", "evidence_count"
@@ -136,6 +138,7 @@ def test_the_rebuild_command(member, skill_factory):
         alpha_part=Decimal("5.5"),
         beta_part=0,
         source="answer",
+        source_id=1,
         occurred_at=NOW,
     )
     out = StringIO()
@@ -145,5 +148,5 @@ def test_the_rebuild_command(member, skill_factory):
 
 
 def test_fresh_evidence_counts_in_full_for_the_threshold():
-    a, b = skill_model.parts(outcome=0.0, weight=2.0, at=NOW - timedelta(seconds=30))
-    assert skill_model.belief(a, b, now=NOW).enough
+    a, b = skills_skill_model.parts(outcome=0.0, weight=2.0, at=NOW - timedelta(seconds=30))
+    assert skills_skill_model.belief(a, b, now=NOW).enough

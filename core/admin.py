@@ -1,0 +1,28 @@
+"""Admin plumbing shared by the apps: live Markdown preview for Markdown fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import models
+from django.http import HttpRequest
+
+MARKDOWN_FIELDS = {"body"}
+
+
+class MarkdownPreviewMixin:
+    """Give Markdown text areas a live, sanitized preview (static/js/markdown_preview.js)."""
+
+    class Media:
+        js = ("js/markdown_preview.js",)
+        css = {"all": ("css/admin_markdown.css",)}
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if db_field.name in MARKDOWN_FIELDS:
+            kwargs["widget"] = forms.Textarea(
+                attrs={"rows": 16, "data-markdown-preview": "1", "class": "vLargeTextField"}
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]

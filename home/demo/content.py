@@ -1,0 +1,483 @@
+"""Read the demo content from the data files in ``content/`` next to this module.
+
+The demo skills, SOPs, training modules, quizzes, people, onboarding checklist and QA story
+used to be written as Python constants. They now live as data files, and each function here
+returns plain Python data in exactly the shape and with exactly the values of the constant it
+replaces (``tests/home/test_demo_content.py`` proves it). Layout of ``content/``:
+
+- ``sops/<slug>/v<N>.md``: one file per SOP version. The YAML front matter holds the SOP
+  ``title`` and ``position`` (the SOP's place in the list, repeated in every version) and the
+  version's own fields (``change_summary``, ``requires_reack``); the body is the SOP text.
+- ``modules/<slug>/module.yaml`` (``position`` plus the module fields) and one
+  ``NN-<lesson-slug>.md`` per lesson, with ``title`` and ``position`` (= ``NN``) as front
+  matter and the lesson text as body.
+- ``quizzes/<slug>.yaml``: one quiz each, with ``position`` plus the quiz fields.
+- Plain YAML files for the rest (skills, role profiles, people, onboarding, ...).
+
+``position`` only orders the items (1, 2, 3, ...); it is not part of the returned data.
+Markdown bodies are returned byte for byte as written after the closing ``---`` line.
+
+Results are cached; every call returns a fresh copy, so callers may change what they get.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+CONTENT_DIR = Path(__file__).parent / "content"
+
+_FENCE = "---"
+_SOP_VERSION_FILE = re.compile(r"v(?P<number>[1-9][0-9]*)\.md")
+_LESSON_FILE = re.compile(r"(?P<number>[0-9]{2,})-[a-z0-9]+(?:-[a-z0-9]+)*\.md")
+
+_T = TypeVar("_T")
+
+# (email, name, is admin, role in the demo team or None)
+Person = tuple[str, str, bool, str | None]
+# (due offset days, kind, title, link slug, description)
+ChecklistStep = tuple[int, str, str, str, str]
+# (email, start this many days ago, titles of the steps already done)
+Plan = tuple[str, int, list[str]]
+# (name, skill, criterion, module, threshold N, window W, cooldown C, due D days, mode)
+Rule = tuple[str, str | None, str, str, int, int, int, int, str]
+
+
+class ContentError(ValueError):
+    """A data file is missing something or is laid out wrongly."""
+
+
+def _fresh(function: Callable[[], _T]) -> Callable[[], _T]:
+    """Cache ``function``'s result and hand every caller its own deep copy of it."""
+    cached = functools.cache(function)
+
+    @functools.wraps(function)
+    def wrapper() -> _T:
+        return copy.deepcopy(cached())
+
+    return wrapper
+
+
+# ---------------------------------------------------------------------------
+# File helpers
+# ---------------------------------------------------------------------------
+
+
+def _read_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def _yaml_file(path: Path) -> Any:
+    try:
+        return yaml.safe_load(_read_text(path))
+    except yaml.YAMLError as error:
+        raise ContentError(f"{path}: {error}") from error
+
+
+def _mapping(value: Any, where: Path | str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ContentError(f"{where}: expected a mapping, got {type(value).__name__}")
+    return value
+
+
+def _sequence(value: Any, where: Path | str) -> list[Any]:
+    if not isinstance(value, list):
+        raise ContentError(f"{where}: expected a list, got {type(value).__name__}")
+    return value
+
+
+def _load_mapping(name: str) -> dict[str, Any]:
+    path = CONTENT_DIR / name
+    return _mapping(_yaml_file(path), path)
+
+
+def _load_list(name: str) -> list[Any]:
+    path = CONTENT_DIR / name
+    return _sequence(_yaml_file(path), path)
+
+
+def front_matter_split(text: str, where: Path | str = "<text>") -> tuple[dict[str, Any], str]:
+    """Split Markdown with YAML front matter into ``(front matter, body)``.
+
+    The text must start with a ``---`` line; the front matter runs to the next ``---`` line
+    and the body is everything after that line, returned exactly as written (a ``---`` line
+    inside the body, such as a Markdown rule, is left alone).
+    """
+    opening = _FENCE + "\n"
+    if not text.startswith(opening):
+        raise ContentError(f"{where}: must start with a '{_FENCE}' front matter line")
+    closing = "\n" + _FENCE + "\n"
+    end = text.find(closing, len(opening) - 1)
+    if end != -1:
+        meta_text, body = text[len(opening) : end + 1], text[end + len(closing) :]
+    elif text.endswith("\n" + _FENCE):
+        meta_text, body = text[len(opening) : -len(_FENCE)], ""
+    else:
+        raise ContentError(f"{where}: front matter has no closing '{_FENCE}' line")
+    try:
+        meta = yaml.safe_load(meta_text) if meta_text.strip() else {}
+    except yaml.YAMLError as error:
+        raise ContentError(f"{where}: {error}") from error
+    return _mapping(meta, where), body
+
+
+def _markdown_file(path: Path) -> tuple[dict[str, Any], str]:
+    return front_matter_split(_read_text(path), path)
+
+
+def _position(meta: dict[str, Any], where: Path) -> int:
+    position = meta.get("position")
+    if type(position) is not int:
+        raise ContentError(f"{where}: needs an integer 'position'")
+    return position
+
+
+def _in_order(items: list[tuple[int, _T]], where: Path) -> list[_T]:
+    """Sort ``(position, item)`` pairs; the positions must be exactly 1, 2, ..., n."""
+    items = sorted(items, key=lambda pair: pair[0])
+    positions = [position for position, _item in items]
+    if positions != list(range(1, len(items) + 1)):
+        raise ContentError(f"{where}: positions must be 1 to {len(items)}, got {positions}")
+    return [item for _position, item in items]
+
+
+def _subdirectories(path: Path) -> list[Path]:
+    return sorted(child for child in path.iterdir() if child.is_dir())
+
+
+def _without_position(meta: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in meta.items() if key != "position"}
+
+
+# ---------------------------------------------------------------------------
+# Skills and role profiles
+# ---------------------------------------------------------------------------
+
+
+@_fresh
+def skills() -> list[dict[str, Any]]:
+    """Replaces ``courses.demo_content.SKILLS``: ``{slug, name, description}`` per skill.
+
+    From ``content/skills.yaml``.
+    """
+    return [_mapping(item, "skills.yaml") for item in _load_list("skills.yaml")]
+
+
+@_fresh
+def role_profiles() -> list[dict[str, Any]]:
+    """Replaces ``courses.demo_content.ROLE_PROFILES``: the career ladder,
+    ``{slug, name, description, targets: {skill slug: level}}`` per profile.
+
+    From ``content/role_profiles.yaml``.
+    """
+    return [_mapping(item, "role_profiles.yaml") for item in _load_list("role_profiles.yaml")]
+
+
+# ---------------------------------------------------------------------------
+# SOPs, modules and quizzes
+# ---------------------------------------------------------------------------
+
+
+def _sop(directory: Path) -> tuple[int, dict[str, Any]]:
+    numbered: list[tuple[int, tuple[dict[str, Any], str]]] = []
+    for path in sorted(directory.glob("*.md")):
+        match = _SOP_VERSION_FILE.fullmatch(path.name)
+        if match is None:
+            raise ContentError(f"{path}: SOP version files are named v<N>.md")
+        numbered.append((int(match["number"]), _markdown_file(path)))
+    if not numbered:
+        raise ContentError(f"{directory}: no SOP version files (v1.md, ...)")
+    ordered = _in_order(numbered, directory)
+    first_meta = ordered[0][0]
+    title, position = first_meta.get("title"), _position(first_meta, directory / "v1.md")
+    versions = []
+    for number, (meta, body) in enumerate(ordered, start=1):
+        where = directory / f"v{number}.md"
+        if meta.get("title") != title or _position(meta, where) != position:
+            raise ContentError(f"{where}: title and position must match v1.md")
+        fields = {key: value for key, value in meta.items() if key not in ("title", "position")}
+        versions.append({"body": body, **fields})
+    return position, {"slug": directory.name, "title": title, "versions": versions}
+
+
+@_fresh
+def sops() -> list[dict[str, Any]]:
+    """Replaces ``courses.demo_content.SOPS``: ``{slug, title, versions}`` per SOP, each
+    version ``{body, change_summary, requires_reack}``, oldest first.
+
+    From ``content/sops/<slug>/v<N>.md``.
+    """
+    directory = CONTENT_DIR / "sops"
+    return _in_order([_sop(path) for path in _subdirectories(directory)], directory)
+
+
+def _lesson(path: Path) -> tuple[int, dict[str, Any]]:
+    match = _LESSON_FILE.fullmatch(path.name)
+    if match is None:
+        raise ContentError(f"{path}: lesson files are named NN-<lesson-slug>.md")
+    meta, body = _markdown_file(path)
+    position = _position(meta, path)
+    if position != int(match["number"]):
+        raise ContentError(f"{path}: position {position} does not match the file name")
+    return position, {**_without_position(meta), "body": body}
+
+
+def _module(directory: Path) -> tuple[int, dict[str, Any]]:
+    path = directory / "module.yaml"
+    meta = _mapping(_yaml_file(path), path)
+    lessons = _in_order([_lesson(lesson) for lesson in sorted(directory.glob("*.md"))], directory)
+    module = {"slug": directory.name, **_without_position(meta), "lessons": lessons}
+    return _position(meta, path), module
+
+
+@_fresh
+def modules() -> list[dict[str, Any]]:
+    """Replaces ``courses.demo_content.MODULES``: ``{slug, title, summary, skills,
+    estimated_minutes, sops, lessons}`` per training module, each lesson ``{title, body}``.
+
+    From ``content/modules/<slug>/module.yaml`` and its ``NN-<lesson-slug>.md`` files.
+    """
+    directory = CONTENT_DIR / "modules"
+    return _in_order([_module(path) for path in _subdirectories(directory)], directory)
+
+
+def _quiz(path: Path) -> tuple[int, dict[str, Any]]:
+    meta = _mapping(_yaml_file(path), path)
+    return _position(meta, path), {"slug": path.stem, **_without_position(meta)}
+
+
+@_fresh
+def quizzes() -> list[dict[str, Any]]:
+    """Replaces ``assessments.demo_content.QUIZZES``: one dict per quiz with its settings,
+    ``review``, ``bands`` and ``questions`` (text, kind, weight, skills and ``choices`` of
+    ``{text, correct, explanation}``).
+
+    From ``content/quizzes/<slug>.yaml``.
+    """
+    directory = CONTENT_DIR / "quizzes"
+    return _in_order([_quiz(path) for path in sorted(directory.glob("*.yaml"))], directory)
+
+
+# ---------------------------------------------------------------------------
+# People and learners
+# ---------------------------------------------------------------------------
+
+
+@_fresh
+def demo_team() -> str:
+    """Replaces ``accounts.demo.DEMO_TEAM`` (moved to ``home.demo.people``): the team name.
+
+    From ``content/people.yaml``.
+    """
+    return str(_load_mapping("people.yaml")["team"])
+
+
+@_fresh
+def demo_people() -> list[Person]:
+    """Replaces ``accounts.demo.DEMO_PEOPLE`` (moved to ``home.demo.people``):
+    ``(email, name, is admin, role in the demo team)`` per person.
+
+    The role is the plain value (``"lead"``, ``"member"`` or ``None``), which compares equal
+    to ``Membership.Role.LEAD`` and ``Membership.Role.MEMBER``.
+
+    From ``content/people.yaml``.
+    """
+    people = _sequence(_load_mapping("people.yaml")["people"], "people.yaml: people")
+    return [
+        (person["email"], person["name"], person["admin"], person["team_role"])
+        for person in (_mapping(item, "people.yaml: people") for item in people)
+    ]
+
+
+@_fresh
+def demo_role_profiles() -> dict[str, str]:
+    """Replaces ``courses.demo.DEMO_ROLE_PROFILES`` (moved to ``home.demo.training``): email
+    -> slug of the role profile the person is measured against.
+
+    From ``content/learners.yaml`` (``learner_profiles``).
+    """
+    return dict(_mapping(_load_mapping("learners.yaml")["learner_profiles"], "learners.yaml"))
+
+
+@_fresh
+def demo_early_reads() -> dict[str, list[str]]:
+    """Replaces ``courses.demo.DEMO_EARLY_READS`` (moved to ``home.demo.training``): email ->
+    slugs of the SOPs the person acknowledged in version 1.
+
+    From ``content/learners.yaml`` (``early_sop_reads``).
+    """
+    return dict(_mapping(_load_mapping("learners.yaml")["early_sop_reads"], "learners.yaml"))
+
+
+# ---------------------------------------------------------------------------
+# Onboarding
+# ---------------------------------------------------------------------------
+
+
+def _onboarding() -> dict[str, Any]:
+    return _load_mapping("onboarding.yaml")
+
+
+@_fresh
+def new_agent_template() -> str:
+    """Replaces ``courses.demo.NEW_AGENT_TEMPLATE`` (moved to ``home.demo.training``): the
+    name of the new-agent checklist template.
+
+    From ``content/onboarding.yaml`` (``template.name``).
+    """
+    return str(_mapping(_onboarding()["template"], "onboarding.yaml: template")["name"])
+
+
+@_fresh
+def new_agent_template_description() -> str:
+    """Replaces the description literal in ``courses.demo.demo_onboarding_load`` (no constant
+    of its own): the description of the new-agent checklist template.
+
+    From ``content/onboarding.yaml`` (``template.description``).
+    """
+    return str(_mapping(_onboarding()["template"], "onboarding.yaml: template")["description"])
+
+
+@_fresh
+def new_agent_steps() -> list[ChecklistStep]:
+    """Replaces ``courses.demo.NEW_AGENT_STEPS`` (moved to ``home.demo.training``):
+    ``(due offset days, kind, title, link slug, description)`` per checklist step.
+
+    From ``content/onboarding.yaml`` (``steps``).
+    """
+    steps = _sequence(_onboarding()["steps"], "onboarding.yaml: steps")
+    return [
+        (step["due_offset_days"], step["kind"], step["title"], step["link"], step["description"])
+        for step in (_mapping(item, "onboarding.yaml: steps") for item in steps)
+    ]
+
+
+@_fresh
+def demo_plans() -> list[Plan]:
+    """Replaces ``courses.demo.DEMO_PLANS`` (moved to ``home.demo.training``):
+    ``(email, start this many days ago, titles of the steps already done)`` per plan.
+
+    From ``content/onboarding.yaml`` (``plans``).
+    """
+    plans = _sequence(_onboarding()["plans"], "onboarding.yaml: plans")
+    return [
+        (plan["agent"], plan["started_days_ago"], list(plan["done"]))
+        for plan in (_mapping(item, "onboarding.yaml: plans") for item in plans)
+    ]
+
+
+@_fresh
+def demo_plan_signoff_comment() -> str:
+    """Replaces the ``comment=`` literal in ``courses.demo.demo_onboarding_load`` (no constant
+    of its own): what the lead writes when signing off a done ``lead_signoff`` step.
+
+    From ``content/onboarding.yaml`` (``signoff_comment``).
+    """
+    return str(_onboarding()["signoff_comment"])
+
+
+# ---------------------------------------------------------------------------
+# Assignments, QA and candidates
+# ---------------------------------------------------------------------------
+
+
+@_fresh
+def demo_assignments() -> list[dict[str, Any]]:
+    """Replaces the ``plan`` list in ``courses.demo.demo_assignments_load``, the lesson agent 2
+    has read there, and the knowledge-check assignment in
+    ``assessments.demo.demo_assessments_load`` (no constants of their own).
+
+    One dict per assignment: ``agent``, exactly one of ``module`` / ``sop`` / ``quiz`` (slug;
+    the other two are ``None``), ``due_in_days`` (from now; negative is overdue), ``reason``,
+    ``assigned_by`` (email) and ``lessons_read`` (lessons of the module already read).
+
+    From ``content/assignments.yaml``.
+    """
+    assignments = []
+    for item in _load_list("assignments.yaml"):
+        entry = _mapping(item, "assignments.yaml")
+        targets = {kind: entry.get(kind) for kind in ("module", "sop", "quiz")}
+        if sum(target is not None for target in targets.values()) != 1:
+            raise ContentError(f"assignments.yaml: {entry}: needs exactly one of module/sop/quiz")
+        assignments.append(
+            {
+                "agent": entry["agent"],
+                **targets,
+                "due_in_days": entry["due_in_days"],
+                "reason": entry["reason"],
+                "assigned_by": entry["assigned_by"],
+                "lessons_read": entry.get("lessons_read", 0),
+            }
+        )
+    return assignments
+
+
+@_fresh
+def demo_rules() -> list[Rule]:
+    """Replaces ``assessments.demo.DEMO_RULES`` (moved to ``home.demo.assessments``):
+    ``(name, skill, criterion, module, N, W, C, D, mode)`` per training rule, where N is the
+    threshold, W the window, C the cooldown and D the due time, in days.
+
+    From ``content/rules.yaml``.
+    """
+    return [
+        (
+            rule["name"],
+            rule["skill"],
+            rule["criterion"],
+            rule["module"],
+            rule["threshold"],
+            rule["window_days"],
+            rule["cooldown_days"],
+            rule["due_days"],
+            rule["mode"],
+        )
+        for rule in (_mapping(item, "rules.yaml") for item in _load_list("rules.yaml"))
+    ]
+
+
+@_fresh
+def demo_findings() -> list[dict[str, Any]]:
+    """Replaces the ``finding(...)`` calls in ``assessments.demo.demo_qa_load`` (no constant of
+    their own): ``{agent, interaction_ref, criterion, skill, severity, days_ago, note,
+    reviewer}`` per QA finding, in the order the demo records them.
+
+    From ``content/findings.yaml``.
+    """
+    return [_mapping(item, "findings.yaml") for item in _load_list("findings.yaml")]
+
+
+@_fresh
+def demo_quiz_attempts() -> list[dict[str, Any]]:
+    """Replaces the ``(email, right_every)`` pairs in ``assessments.demo.demo_qa_load`` (no
+    constant of their own): ``{agent, quiz, correct_every}`` per attempt the demo submits.
+
+    From ``content/quiz_attempts.yaml``.
+    """
+    return [_mapping(item, "quiz_attempts.yaml") for item in _load_list("quiz_attempts.yaml")]
+
+
+@_fresh
+def demo_candidate() -> str:
+    """Replaces ``assessments.demo.DEMO_CANDIDATE`` (moved to ``home.demo.assessments``): the
+    demo candidate's email.
+
+    From ``content/candidate.yaml`` (``email``).
+    """
+    return str(_load_mapping("candidate.yaml")["email"])
+
+
+@_fresh
+def demo_candidate_invitation() -> dict[str, Any]:
+    """Replaces the invitation literals in ``assessments.demo.demo_assessments_load`` (no
+    constant of their own): ``{email, name, quiz, invited_by, expires_in_days}``.
+
+    From ``content/candidate.yaml``.
+    """
+    return _load_mapping("candidate.yaml")

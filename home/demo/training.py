@@ -1,0 +1,171 @@
+"""Load the training demo content (``content/``: skills, SOPs, modules) and a few demo
+assignments, through the real services.
+
+Idempotent: skills, profiles and modules are upserted by slug; SOP versions that are already
+published are left alone (they are immutable); assignments are ensured, never duplicated.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts.models import User
+from courses import services as courses_services
+from courses.models import (
+    SOP,
+    Assignment,
+    Lesson,
+    LessonProgress,
+    Module,
+    SOPAcknowledgement,
+    SOPVersion,
+)
+from home.demo import content
+from skills import services as skills_services
+from skills.models import RoleProfile, Skill, SkillTarget
+
+# Who gets which role profile in the demo.
+# Agent 1 read these SOPs in their first version, before version 2 asked everyone to re-read.
+
+
+def demo_skills_load() -> dict[str, Skill]:
+    skills = {}
+    for position, item in enumerate(content.skills()):
+        skills[item["slug"]], _created = Skill.objects.update_or_create(
+            slug=item["slug"],
+            defaults={
+                "name": item["name"],
+                "description": item["description"],
+                "position": position,
+            },
+        )
+    for position, item in enumerate(content.role_profiles()):
+        profile, _created = RoleProfile.objects.update_or_create(
+            slug=item["slug"],
+            defaults={
+                "name": item["name"],
+                "description": item["description"],
+                "position": position,
+            },
+        )
+        for slug, level in item["targets"].items():
+            SkillTarget.objects.update_or_create(
+                role_profile=profile, skill=skills[slug], defaults={"level": float(level)}
+            )
+    return skills
+
+
+def _publish_version(sop: SOP, number: int, version: dict[str, object]) -> SOPVersion:
+    existing = sop.versions.filter(number=number).first()
+    if existing is not None:
+        return existing
+    draft = courses_services.sop_draft_save(
+        sop=sop,
+        body=str(version["body"]),
+        change_summary=str(version["change_summary"]),
+        requires_reack=bool(version["requires_reack"]),
+    )
+    return courses_services.sop_version_publish(version=draft)
+
+
+def demo_sops_load(*, people: dict[str, User]) -> dict[str, SOP]:
+    sops: dict[str, SOP] = {}
+    for item in content.sops():
+        sop, _created = SOP.objects.update_or_create(
+            slug=item["slug"], defaults={"title": item["title"]}
+        )
+        sops[item["slug"]] = sop
+        _publish_version(sop, 1, item["versions"][0])
+    for email, slugs in content.demo_early_reads().items():
+        if email not in people:
+            continue
+        for slug in slugs:
+            first = sops[slug].versions.get(number=1)
+            if not sops[slug].versions.filter(number=2).exists():
+                SOPAcknowledgement.objects.get_or_create(user=people[email], sop_version=first)
+    for item in content.sops():
+        for number, version in enumerate(item["versions"][1:], start=2):
+            published = _publish_version(sops[item["slug"]], number, version)
+            if published.requires_reack:
+                courses_services.sop_reack_assign(version_id=published.pk)
+    return sops
+
+
+def demo_modules_load(*, skills: dict[str, Skill], sops: dict[str, SOP]) -> dict[str, Module]:
+    modules = {}
+    for position, item in enumerate(content.modules()):
+        module, created = Module.objects.update_or_create(
+            slug=item["slug"],
+            defaults={
+                "title": item["title"],
+                "summary": item["summary"],
+                "estimated_minutes": item["estimated_minutes"],
+                "position": position,
+                "is_published": True,
+            },
+        )
+        module.skills.set([skills[slug] for slug in item["skills"]])
+        if created:
+            # Pinned to the SOP versions the module was written against: version 1.
+            module.sop_versions.set(
+                [sops[slug].versions.get(number=1) for slug in item.get("sops", [])]
+            )
+        for number, lesson_item in enumerate(item["lessons"], start=1):
+            lesson = module.lessons.filter(position=number).first() or Lesson(
+                module=module, position=number
+            )
+            lesson.title = lesson_item["title"]
+            lesson.body = lesson_item["body"]
+            courses_services.lesson_save(lesson=lesson)
+        modules[item["slug"]] = module
+    return modules
+
+
+def demo_assignments_load(
+    *, people: dict[str, User], modules: dict[str, Module], sops: dict[str, SOP]
+) -> None:
+    lead = people.get("lead@demo.test")
+    now = timezone.now()
+    plan = [
+        ("agent1@demo.test", modules["service-metrics"], None, 2, "Before your first QA review"),
+        ("agent1@demo.test", modules["helpdesk-tool-basics"], None, 10, "Your first week"),
+        (
+            "agent2@demo.test",
+            modules["handling-escalations"],
+            None,
+            -1,
+            "Two escalations went wrong last week",
+        ),
+        ("agent3@demo.test", None, sops["complaint-handling"], 5, "New complaints process"),
+    ]
+    for email, module, sop, days, reason in plan:
+        if email not in people:
+            continue
+        courses_services.assignment_ensure(
+            user=people[email],
+            module=module,
+            sop=sop,
+            source=Assignment.Source.MANUAL,
+            reason=reason,
+            due_at=now + timedelta(days=days),
+            assigned_by=lead,
+        )
+    # Agent 2 has read the first lesson of their overdue module.
+    if "agent2@demo.test" in people:
+        first = modules["handling-escalations"].lessons.order_by("position").first()
+        if first:
+            LessonProgress.objects.get_or_create(user=people["agent2@demo.test"], lesson=first)
+
+
+def demo_training_load(*, people: dict[str, User]) -> None:
+    skills = demo_skills_load()
+    for email, slug in content.demo_role_profiles().items():
+        if email in people:
+            skills_services.learner_profile_set(
+                user=people[email], role_profile=RoleProfile.objects.get(slug=slug)
+            )
+    sops = demo_sops_load(people=people)
+    modules = demo_modules_load(skills=skills, sops=sops)
+    demo_assignments_load(people=people, modules=modules, sops=sops)

@@ -1,0 +1,180 @@
+"""Reminders, sent by an hourly sweep, exactly once each: the mechanism.
+
+The rules live with what they remind about (``courses.reminders`` for assignments,
+``onboarding.reminders`` for onboarding tasks and sign-offs), subscribed to the
+``reminder_rules`` hook; this module runs them all in one transaction. Rules (days in settings):
+- **due soon**: within ``REMINDER_DUE_SOON_DAYS`` before the due time, once per item;
+- **overdue**: ``REMINDER_OVERDUE_AFTER_DAYS`` after the due time, then every
+  ``REMINDER_REPEAT_DAYS`` while still open; never more than one per item per sweep, so a
+  plan started far in the past does not flood anyone;
+- **escalation**: ``REMINDER_ESCALATE_AFTER_DAYS`` after the due time, once, to every lead of
+  the person's teams (always emailed).
+
+They apply to open assignments and to open onboarding tasks and sign-offs (SOP, module and
+quiz steps have an assignment, which carries their reminders). Reminders to a sign-off go to
+the leads, who are the ones to act.
+
+**Speed and exactly-once.** Each rule is one ``INSERT … SELECT … ON CONFLICT DO NOTHING``
+into ``Notification``: the SELECT finds the items due for that reminder and the unique
+``key`` (item, kind, day, recipient) makes a second sweep, a parallel sweep or a retried task
+insert nothing. The number of statements does not depend on the data. Emails are sent
+afterwards from the notifications (``notifications.services.notifications_send_emails``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Value
+from django.db.models.functions import Cast, Concat, JSONObject, Left
+from django.utils import timezone
+
+from core.hooks import Hook
+from core.sql import insert_select
+from core.tasks import enqueue_on_commit
+from notifications.models import Notification
+
+DUE_SOON = "due_soon"
+OVERDUE = "overdue"
+ESCALATION = "escalation"
+
+# Columns filled by the sweep, in this order; the rest keep their NULL default.
+COLUMNS = (
+    "user",
+    "kind",
+    "title",
+    "body",
+    "url",
+    "key",
+    "created_at",
+    "email_wanted",
+    "subject_type",
+    "subject_id",
+    "params",
+)
+
+
+def _days(name: str) -> timedelta:
+    return timedelta(days=getattr(settings, name))
+
+
+@dataclass
+class ReminderSweep:
+    """One sweep's clock and windows; each subscriber adds its rules (name → the queryset of
+    notification rows built with ``row``), and the sweep inserts them all in one transaction."""
+
+    now: datetime
+    rules: dict[str, QuerySet[Any]] = field(default_factory=dict)
+
+    @property
+    def day(self) -> str:
+        return self.now.date().isoformat()
+
+    @property
+    def soon(self) -> timedelta:
+        return _days("REMINDER_DUE_SOON_DAYS")
+
+    @property
+    def after(self) -> timedelta:
+        return _days("REMINDER_OVERDUE_AFTER_DAYS")
+
+    @property
+    def escalate(self) -> timedelta:
+        return _days("REMINDER_ESCALATE_AFTER_DAYS")
+
+    @property
+    def repeat_since(self) -> datetime:
+        """A repeat is due once the last one is ``REMINDER_REPEAT_DAYS`` old, allowing a sweep
+        that starts a few minutes early."""
+        return self.now - _days("REMINDER_REPEAT_DAYS") + timedelta(minutes=5)
+
+
+reminder_rules: Hook[ReminderSweep] = Hook(
+    "notifications.reminder_rules", doc="Add reminder rules to an hourly sweep."
+)
+
+
+def already(subject_type: str, kind: str, *, since: datetime | None = None) -> Exists:
+    sent = Notification.objects.filter(
+        subject_type=subject_type, subject_id=OuterRef("pk"), kind=kind
+    )
+    if since is not None:
+        sent = sent.filter(created_at__gt=since)
+    return Exists(sent)
+
+
+def _insert(rows: QuerySet[Any]) -> int:
+    return insert_select(Notification, COLUMNS, rows.values_list(*[f"r_{c}" for c in COLUMNS]))
+
+
+def row(
+    queryset: QuerySet[Any],
+    *,
+    now: datetime,
+    kind: str,
+    subject_type: str,
+    recipient: Any,
+    email: Any,
+    title: Any,
+    url: Any,
+    key_suffix: Any,
+    person: Any,
+    person_id: str | None = None,
+) -> QuerySet[Any]:
+    """Annotate ``queryset`` with one notification row per (item, recipient). The stored
+    title is a fallback; pages and emails render it in the recipient's language."""
+    title_prefix = {
+        DUE_SOON: "Due soon: ",
+        OVERDUE: "Overdue: ",
+        ESCALATION: "Overdue (escalated): ",
+    }
+    rows = queryset.annotate(
+        r_user=recipient,
+        r_kind=Value(kind),
+        r_title=Left(Concat(Value(title_prefix[kind]), title, output_field=CharField()), 200),
+        r_body=Value(""),
+        r_url=url,
+        r_key=Concat(
+            Value(f"reminder:{subject_type}:"),
+            Cast("pk", CharField()),
+            Value(f":{kind}:"),
+            key_suffix,
+            output_field=CharField(),
+        ),
+        r_created_at=Value(now),
+        r_email_wanted=email,
+        r_subject_type=Value(subject_type),
+        r_subject_id=F("pk"),
+        r_params=JSONObject(title=title, person=person),
+    )
+    if person_id is not None:  # addressed to leads: never to the person themselves
+        rows = rows.exclude(r_user=F(person_id))
+    return rows
+
+
+SWEEP_LOCK = 7_110_001  # an arbitrary, fixed advisory-lock number
+
+
+def _serialize_sweeps() -> None:
+    """Make a second sweep wait for the first to commit, so it sees what was sent.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite writers are serialised already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK])
+
+
+def reminders_send_due(*, now: datetime | None = None) -> dict[str, int]:
+    """One sweep. Returns how many reminders each rule created (0 the second time)."""
+    sweep = ReminderSweep(now=now or timezone.now())
+    reminder_rules.send(sweep)
+    with transaction.atomic():
+        _serialize_sweeps()
+        created = {name: _insert(rows) for name, rows in sweep.rules.items()}
+        if any(created.values()):
+            enqueue_on_commit("courses.notifications_send_emails")
+    return created

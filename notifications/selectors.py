@@ -1,0 +1,45 @@
+"""Reads of notifications: a person's list, the unread count, titles in the reader's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _lazy
+
+from accounts.models import User
+from core.errors import NotFound
+from core.ids import parse_id
+from notifications.models import Notification
+
+REMINDER_TITLES = {
+    "due_soon": _lazy("Due soon: %(title)s"),
+    "overdue": _lazy("Overdue: %(title)s"),
+    "escalation": _lazy("%(person)s is overdue with “%(title)s”"),
+}
+
+
+def notification_title(notification: Notification) -> str:
+    """The title in the active language (reminders are stored language-neutral)."""
+    template = REMINDER_TITLES.get(notification.kind)
+    params = notification.params if isinstance(notification.params, dict) else {}
+    if template is not None and params.get("title"):
+        return str(template) % {"title": params.get("title"), "person": params.get("person") or ""}
+    return notification.title
+
+
+def notifications_of(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def notifications_unread_count(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_get_own(*, user: User, notification_id: Any) -> Notification:
+    notification = Notification.objects.filter(
+        user=user, pk=parse_id(notification_id, "Notification not found.")
+    ).first()
+    if notification is None:
+        raise NotFound("Notification not found.")
+    return notification

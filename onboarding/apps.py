@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class OnboardingConfig(AppConfig):
+    name = "onboarding"
+    verbose_name = "Onboarding"
+
+    def ready(self) -> None:
+        from assessments.hooks import attempt_scored
+        from courses.hooks import module_completed, sop_acknowledged
+        from notifications.reminders import reminder_rules
+        from onboarding import reminders, services
+
+        sop_acknowledged.connect(services.on_sop_acknowledged)
+        module_completed.connect(services.on_module_completed)
+        attempt_scored.connect(services.on_attempt_scored)
+        reminder_rules.connect(reminders.plan_item_reminder_rules)

@@ -1,0 +1,151 @@
+"""Onboarding: checklist templates, and each new hire's plan made from one."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Quiz
+from courses.models import SOP, Module
+
+
+class ChecklistTemplate(models.Model):
+    """An onboarding checklist to start for new hires (e.g. "New agent: first month")."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ItemKind(models.TextChoices):
+    READ_SOP = "read_sop", _("Read an SOP")
+    MODULE = "module", _("Complete a module")
+    QUIZ = "quiz", _("Pass a quiz")
+    TASK = "task", _("Task")
+    LEAD_SIGNOFF = "lead_signoff", _("Lead sign-off")
+
+
+# Who completes an item of each kind.
+ITEM_COMPLETED_BY = {
+    ItemKind.READ_SOP: _("completes itself when the SOP is acknowledged"),
+    ItemKind.MODULE: _("completes itself when the module is completed"),
+    ItemKind.QUIZ: _("completes itself when the quiz is passed"),
+    ItemKind.TASK: _("ticked by the new hire"),
+    ItemKind.LEAD_SIGNOFF: _("signed off by the lead"),
+}
+
+
+class ChecklistItemTemplate(models.Model):
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(max_length=14, choices=ItemKind.choices, default=ItemKind.TASK)
+    sop = models.ForeignKey(SOP, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    module = models.ForeignKey(
+        Module, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    due_offset_days = models.PositiveSmallIntegerField(
+        _("due after (days)"), default=0, help_text=_("Days after the plan's start date.")
+    )
+
+    class Meta:
+        ordering = ("template", "due_offset_days", "position", "pk")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def completed_by(self) -> str:
+        return str(ITEM_COMPLETED_BY[ItemKind(self.kind)])
+
+
+class OnboardingPlan(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="onboarding_plans"
+    )
+    template = models.ForeignKey(
+        ChecklistTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="plans"
+    )
+    name = models.CharField(max_length=200)
+    start_date = models.DateField(_("start date"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-start_date", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.name} for {self.user}"
+
+
+class PlanItem(models.Model):
+    """One step of a plan: a copy of its template item, so editing a template never changes
+    a running plan. Linked content deleted later shows as unavailable."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To do")
+        DONE = "done", _("Done")
+
+    plan = models.ForeignKey(OnboardingPlan, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=14, choices=ItemKind.choices)
+    sop = models.ForeignKey(SOP, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    module = models.ForeignKey(
+        Module, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    due_offset_days = models.PositiveSmallIntegerField(default=0)
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ("plan", "due_offset_days", "position", "pk")
+        indexes = [models.Index(fields=("status", "due_at"))]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def completed_by_label(self) -> str:
+        return str(ITEM_COMPLETED_BY[ItemKind(self.kind)])
+
+    @property
+    def is_available(self) -> bool:
+        """False when the SOP, module or quiz it points to was deleted."""
+        linked = {
+            ItemKind.READ_SOP: self.sop_id,
+            ItemKind.MODULE: self.module_id,
+            ItemKind.QUIZ: self.quiz_id,
+        }
+        return self.kind not in linked or linked[ItemKind(self.kind)] is not None
+
+    @property
+    def phase(self) -> str:
+        """ "Day 1", "Week 1", "Week 2" … from the offset after the start date."""
+        if self.due_offset_days == 0:
+            return str(_("Day 1"))
+        return str(_("Week %(n)d") % {"n": (self.due_offset_days - 1) // 7 + 1})

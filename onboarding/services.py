@@ -1,0 +1,198 @@
+"""Onboarding plans: starting a plan from a checklist template, and completing its items.
+
+Items of kind read_sop / module / quiz complete themselves when the matching event happens
+(and get a training assignment so they also show in "My training"); tasks are ticked by the
+new hire; sign-off items wait for a lead of the new hire's team.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.selectors import user_is_admin, users_led_by
+from assessments.hooks import AttemptScored
+from assessments.models import Attempt
+from core.errors import Conflict, NotFound, ValidationFailed
+from courses import services as courses_services
+from courses.hooks import ModuleCompleted, SopAcknowledged
+from courses.models import ModuleCompletion, SOPAcknowledgement
+from onboarding.models import ChecklistTemplate, ItemKind, OnboardingPlan, PlanItem
+
+AUTOMATIC = {ItemKind.READ_SOP, ItemKind.MODULE, ItemKind.QUIZ}
+
+
+def _end_of_day(day: date, time_zone: str) -> datetime:
+    try:
+        tz = zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = zoneinfo.ZoneInfo("UTC")
+    return datetime.combine(day, time(23, 59, 59), tzinfo=tz)
+
+
+@transaction.atomic
+def onboarding_plan_start(
+    *, user: User, template: ChecklistTemplate, start_date: date, started_by: User | None = None
+) -> OnboardingPlan:
+    """Copy the template's items into a plan for ``user`` starting on ``start_date``.
+
+    Each item is due ``due_offset_days`` after the start (at the end of that day in the new
+    hire's time zone). SOP, module and quiz items also become onboarding assignments, and
+    items already satisfied (an SOP read, a module finished, a quiz passed) start as done.
+    A start date in the past is allowed: its items are simply overdue.
+    """
+    if OnboardingPlan.objects.filter(
+        user=user, template=template, completed_at__isnull=True
+    ).exists():
+        raise ValidationFailed(
+            _("%(name)s already has an open plan from this checklist.") % {"name": user.name},
+            field_errors={"user": [_("Already has an open plan from this checklist.")]},
+        )
+    plan = OnboardingPlan.objects.create(
+        user=user,
+        template=template,
+        name=template.name,
+        start_date=start_date,
+        created_by=started_by,
+    )
+    items = [
+        PlanItem(
+            plan=plan,
+            position=source.position,
+            title=source.title,
+            description=source.description,
+            kind=source.kind,
+            sop=source.sop,
+            module=source.module,
+            quiz=source.quiz,
+            due_offset_days=source.due_offset_days,
+            due_at=_end_of_day(start_date + timedelta(days=source.due_offset_days), user.time_zone),
+        )
+        for source in template.items.select_related("sop", "module", "quiz").order_by(
+            "due_offset_days", "position", "pk"
+        )
+    ]
+    PlanItem.objects.bulk_create(items)
+    _assign_linked_training(plan)
+    plan_items_complete_satisfied(user=user)
+    return plan
+
+
+def _assign_linked_training(plan: OnboardingPlan) -> None:
+    for item in plan.items.filter(kind__in=AUTOMATIC).select_related("sop", "module", "quiz"):
+        if not item.is_available:
+            continue
+        reason = _("Onboarding: %(title)s") % {"title": item.title}
+        if item.kind == ItemKind.MODULE:
+            courses_services.assignment_ensure(
+                user=plan.user,
+                module=item.module,
+                source="onboarding",
+                reason=reason,
+                due_at=item.due_at,
+            )
+        elif item.kind == ItemKind.READ_SOP:
+            courses_services.assignment_ensure(
+                user=plan.user, sop=item.sop, source="onboarding", reason=reason, due_at=item.due_at
+            )
+        else:
+            courses_services.assignment_ensure(
+                user=plan.user,
+                quiz_id=item.quiz_id,
+                source="onboarding",
+                reason=reason,
+                due_at=item.due_at,
+            )
+
+
+def plan_items_complete_satisfied(*, user: User, at: datetime | None = None) -> int:
+    """Tick every open automatic item of ``user`` whose event already happened: an
+    acknowledged version of the SOP, a completed module, a passed quiz. Idempotent."""
+    at = at or timezone.now()
+    open_items = PlanItem.objects.filter(plan__user=user, status=PlanItem.Status.OPEN)
+    read = SOPAcknowledgement.objects.filter(user=user, sop_version__sop=OuterRef("sop_id"))
+    finished = ModuleCompletion.objects.filter(user=user, module=OuterRef("module_id"))
+    passed = Attempt.objects.filter(quiz_id=OuterRef("quiz_id"), user=user, passed=True)
+    done = open_items.filter(
+        Q(
+            kind=ItemKind.READ_SOP,
+            sop__isnull=False,
+            pk__in=open_items.filter(Exists(read)).values("pk"),
+        )
+        | Q(
+            kind=ItemKind.MODULE,
+            module__isnull=False,
+            pk__in=open_items.filter(Exists(finished)).values("pk"),
+        )
+        | Q(
+            kind=ItemKind.QUIZ,
+            quiz__isnull=False,
+            pk__in=open_items.filter(Exists(passed)).values("pk"),
+        )
+    )
+    count = done.update(status=PlanItem.Status.DONE, completed_at=at)
+    if count:
+        _plans_check_completed(user=user, at=at)
+    return count
+
+
+# Subscribers (connected in OnboardingConfig.ready): each event may tick plan items.
+
+
+def on_sop_acknowledged(event: SopAcknowledged) -> None:
+    plan_items_complete_satisfied(user=event.user, at=event.at)
+
+
+def on_module_completed(event: ModuleCompleted) -> None:
+    plan_items_complete_satisfied(user=event.user, at=event.at)
+
+
+def on_attempt_scored(event: AttemptScored) -> None:
+    if event.attempt.passed and event.attempt.user is not None:
+        plan_items_complete_satisfied(user=event.attempt.user, at=event.at)
+
+
+def _plans_check_completed(*, user: User, at: datetime) -> None:
+    OnboardingPlan.objects.filter(user=user, completed_at__isnull=True).exclude(
+        Exists(PlanItem.objects.filter(plan=OuterRef("pk"), status=PlanItem.Status.OPEN))
+    ).update(completed_at=at)
+
+
+def plan_item_tick(*, item: PlanItem, user: User) -> PlanItem:
+    """The new hire ticks a task. Sign-offs wait for the lead; automatic items complete
+    themselves; either is ``Conflict``. Someone else's item is ``NotFound``."""
+    if item.plan.user_id != user.pk:
+        raise NotFound(_("Item not found."))
+    if item.kind == ItemKind.LEAD_SIGNOFF:
+        raise Conflict(_("Your lead signs this step off; you can't tick it yourself."))
+    if item.kind in AUTOMATIC:
+        raise Conflict(_("This step completes itself: %(how)s.") % {"how": item.completed_by_label})
+    return _complete(item=item, by=user)
+
+
+def plan_item_sign_off(*, item: PlanItem, lead: User, comment: str = "") -> PlanItem:
+    """A lead of the new hire's team signs off a sign-off item (with an optional comment).
+    Anyone else gets ``NotFound``; a lead can't sign off their own plan."""
+    led = users_led_by(lead).filter(pk=item.plan.user_id).exists()
+    if not led or (item.plan.user_id == lead.pk and not user_is_admin(lead)):
+        raise NotFound(_("Item not found."))
+    if item.kind != ItemKind.LEAD_SIGNOFF:
+        raise Conflict(_("Only sign-off steps are signed off."))
+    return _complete(item=item, by=lead, comment=comment.strip()[:2000])
+
+
+def _complete(*, item: PlanItem, by: User, comment: str = "") -> PlanItem:
+    now = timezone.now()
+    with transaction.atomic():
+        PlanItem.objects.filter(pk=item.pk, status=PlanItem.Status.OPEN).update(
+            status=PlanItem.Status.DONE, completed_at=now, completed_by=by, comment=comment
+        )
+        _plans_check_completed(user=item.plan.user, at=now)
+    item.refresh_from_db()
+    return item

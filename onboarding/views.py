@@ -1,0 +1,94 @@
+"""Onboarding pages: the new hire's plan, the lead's team overview and sign-offs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.http import request_user
+from core.errors import Conflict, NotFound
+from core.shortcuts import or_404
+from onboarding import selectors, services
+
+
+@login_required
+def my_onboarding(request: HttpRequest) -> HttpResponse:
+    """The new hire's plan week by week, with the next step highlighted."""
+    user = request_user(request)
+    plans = list(selectors.onboarding_plans_of(user=user))
+    views = [selectors.plan_view(plan) for plan in plans[:3]]
+    return render(request, "onboarding/my_onboarding.html", {"views": views})
+
+
+@login_required
+@require_POST
+def plan_item_tick(request: HttpRequest, item_id: int) -> HttpResponse:
+    user = request_user(request)
+    item = or_404(selectors.plan_item_get, item_id=item_id)
+    try:
+        services.plan_item_tick(item=item, user=user)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("“%(title)s” is done.") % {"title": item.title})
+    return redirect("onboarding:my_onboarding")
+
+
+@login_required
+def team_onboarding(request: HttpRequest) -> HttpResponse:
+    """Every new hire in the lead's teams: progress, overdue steps, sign-offs waiting."""
+    lead = request_user(request)
+    plans = selectors.team_onboarding(lead=lead)
+    page = Paginator(plans, 50).get_page(request.GET.get("page"))
+    signoffs, later = selectors.signoffs_actionable(lead=lead)
+    return render(
+        request,
+        "onboarding/team_onboarding.html",
+        {"page": page, "signoffs": signoffs, "later_signoffs": later},
+    )
+
+
+@login_required
+def onboarding_plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A lead's (or admin's) view of one new hire's plan, with sign-off forms."""
+    user = request_user(request)
+    plan = or_404(selectors.onboarding_plan_get_visible, user=user, plan_id=plan_id)
+    if plan.user_id == user.pk:
+        return redirect("onboarding:my_onboarding")
+    return render(
+        request,
+        "onboarding/plan_detail.html",
+        {"view": selectors.plan_view(plan), "person": plan.user},
+    )
+
+
+@login_required
+@require_POST
+def plan_item_sign_off(request: HttpRequest, item_id: int) -> HttpResponse:
+    lead = request_user(request)
+    item = or_404(selectors.plan_item_get, item_id=item_id)
+    try:
+        services.plan_item_sign_off(
+            item=item, lead=lead, comment=request.POST.get("comment", "")[:2000]
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Signed off “%(title)s” for %(name)s.")
+            % {"title": item.title, "name": item.plan.user.name},
+        )
+    back = request.POST.get("back", "")
+    if back == "plan":
+        return redirect("onboarding:plan", plan_id=item.plan_id)
+    return redirect("onboarding:team_onboarding")

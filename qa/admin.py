@@ -1,0 +1,72 @@
+"""Admin for training rules, QA findings and suggestions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from qa.models import QAFinding, TrainingRule, TrainingSuggestion
+
+
+@admin.register(TrainingRule)
+class TrainingRuleAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "skill",
+        "criterion",
+        "module",
+        "threshold",
+        "window_days",
+        "cooldown_days",
+        "due_days",
+        "mode",
+        "is_active",
+    )
+    list_filter = ("mode", "is_active", "skill")
+    list_select_related = ("skill", "module")
+    search_fields = ("name", "criterion")
+    autocomplete_fields = ("skill", "module")
+    fieldsets = (
+        (None, {"fields": ("name", "is_active", "mode")}),
+        (
+            _("When"),
+            {"fields": ("skill", "criterion", "threshold", "window_days", "cooldown_days")},
+        ),
+        (_("Then"), {"fields": ("module", "due_days")}),
+    )
+
+
+@admin.register(QAFinding)
+class QAFindingAdmin(admin.ModelAdmin):
+    list_display = (
+        "occurred_at",
+        "agent",
+        "interaction_ref",
+        "criterion",
+        "skill",
+        "severity",
+        "source",
+    )
+    list_filter = ("severity", "source", "skill")
+    list_select_related = ("agent", "skill")
+    search_fields = ("agent__email", "interaction_ref", "criterion")
+    date_hierarchy = "occurred_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # recorded by leads (page, API or CSV) so that rules and evidence follow
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(TrainingSuggestion)
+class TrainingSuggestionAdmin(admin.ModelAdmin):
+    list_display = ("agent", "module", "status", "created_at", "decided_by")
+    list_filter = ("status",)
+    list_select_related = ("agent", "module", "decided_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

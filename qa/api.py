@@ -1,0 +1,173 @@
+"""The QA API: findings (record, list, CSV import) and training suggestions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.http import request_user
+from core.api import schema_generation
+from core.errors import ValidationFailed
+from core.ids import parse_id
+from qa import selectors, services
+from qa.models import QAFinding, TrainingSuggestion
+from qa.serializers import (
+    FindingConflictOutput,
+    FindingInput,
+    FindingOutput,
+    ImportInput,
+    ImportOutput,
+    ImportProblemOutput,
+    SuggestionOutput,
+)
+
+
+class FindingListApi(ListAPIView):
+    """``GET``: findings you may see (yours; a lead's teams; all for an admin).
+    ``POST``: record one on an agent of a team you lead."""
+
+    serializer_class = FindingOutput
+
+    @extend_schema(parameters=[OpenApiParameter("agent", int), OpenApiParameter("skill", str)])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if schema_generation(self):
+            return QAFinding.objects.none()
+        findings = selectors.findings_visible_to(user=request_user(self.request))
+        params = self.request.query_params
+        if params.get("agent"):
+            findings = findings.filter(agent_id=parse_id(params["agent"], "Agent not found."))
+        if params.get("skill"):
+            # No slug contains NUL, and PostgreSQL refuses it in a query (that was a 500).
+            skill = params["skill"]
+            findings = (
+                findings.filter(skill__slug=skill) if "\x00" not in skill else findings.none()
+            )
+        return findings
+
+    @extend_schema(
+        request=FindingInput,
+        responses={
+            201: FindingOutput,
+            404: OpenApiResponse(description="An agent outside your teams."),
+            409: OpenApiResponse(FindingConflictOutput, description="Already recorded (its `id`)."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = FindingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        finding = services.finding_record(
+            reviewer=request_user(request),
+            agent_id=values["agent"],
+            interaction_ref=values["interaction_ref"],
+            criterion=values["criterion"],
+            skill=values["skill"],
+            severity=values["severity"],
+            note=values.get("note", ""),
+            occurred_at=values.get("occurred_at"),
+            source=QAFinding.Source.API,
+        )
+        return Response(FindingOutput(finding).data, status=status.HTTP_201_CREATED)
+
+
+class FindingImportApi(APIView):
+    """Import a QA tool's CSV export. With ``dry_run``, only check it and report each row;
+    otherwise save the valid new rows (rows already recorded are skipped)."""
+
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        request=ImportInput,
+        responses={
+            200: OpenApiResponse(ImportOutput, description="Checked (`dry_run`), nothing new."),
+            201: OpenApiResponse(ImportOutput, description="New rows saved."),
+            400: OpenApiResponse(
+                ImportProblemOutput,
+                description="No file, or the file itself is unusable (`problems`).",
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = ImportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data.get("file")
+        content: str | bytes = (
+            upload.read(services.CSV_MAX_BYTES + 1)
+            if upload
+            else data.validated_data.get("csv", "")
+        )
+        if not content:
+            raise ValidationFailed(
+                "Send a CSV file or text.", field_errors={"file": ["Send a CSV file."]}
+            )
+        dry_run = data.validated_data["dry_run"]
+        report = services.findings_import(
+            reviewer=request_user(request), content=content, commit=not dry_run
+        )
+        body = ImportOutput(
+            {
+                "dry_run": dry_run,
+                "valid": report.valid,
+                "duplicates": report.duplicates,
+                "invalid": report.invalid,
+                "created": report.created,
+                "problems": report.problems,
+                "rows": [
+                    {"line": r.line, "ok": r.ok, "duplicate": r.duplicate, "errors": r.errors}
+                    for r in report.rows
+                ],
+            }
+        ).data
+        if report.problems:
+            return Response({"detail": report.problems[0], "code": "invalid", **body}, status=400)
+        return Response(
+            body, status=status.HTTP_201_CREATED if report.created else status.HTTP_200_OK
+        )
+
+
+class SuggestionListApi(ListAPIView):
+    """Pending training suggestions for the agents of the teams you lead (``?team=``)."""
+
+    serializer_class = SuggestionOutput
+
+    @extend_schema(parameters=[OpenApiParameter("team", int)])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if schema_generation(self):
+            return TrainingSuggestion.objects.none()
+        return selectors.suggestions_for(
+            lead=request_user(self.request), team_id=self.request.query_params.get("team")
+        )
+
+
+class SuggestionDecisionApi(APIView):
+    decision = "accept"
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: SuggestionOutput,
+            409: OpenApiResponse(description="Already accepted or dismissed."),
+        },
+    )
+    def post(self, request: Request, suggestion_id: int) -> Response:
+        lead = request_user(request)
+        suggestion = selectors.suggestion_get(lead=lead, suggestion_id=suggestion_id)
+        if self.decision == "accept":
+            suggestion = services.suggestion_accept(suggestion=suggestion, lead=lead)
+        else:
+            suggestion = services.suggestion_dismiss(suggestion=suggestion, lead=lead)
+        return Response(SuggestionOutput(suggestion).data)

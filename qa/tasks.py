@@ -1,0 +1,17 @@
+"""Celery tasks of the QA loop: thin, idempotent calls of its services."""
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from qa.services import rules_evaluate
+
+
+@shared_task(
+    name="assessments.qa_rules_evaluate",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    max_retries=5,
+)
+def qa_rules_evaluate_task(agent_id: int) -> int:
+    """Run the training rules for an agent after new findings (idempotent: cooldowns)."""
+    return rules_evaluate(agent_id=agent_id)

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from qa import views
+
+app_name = "qa"
+
+urlpatterns = [
+    path("skills/", views.skills_home, name="skills"),
+    path("teams/<int:team_id>/skills/", views.team_skills, name="team_skills"),
+    path("teams/<int:team_id>/findings/", views.team_findings, name="team_findings"),
+    path(
+        "teams/<int:team_id>/findings/import/",
+        views.team_findings_import,
+        name="team_findings_import",
+    ),
+    path("teams/<int:team_id>/findings.csv", views.team_findings_csv, name="team_findings_csv"),
+    path(
+        "suggestions/<int:suggestion_id>/accept/",
+        views.suggestion_decide,
+        {"decision": "accept"},
+        name="suggestion_accept",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/dismiss/",
+        views.suggestion_decide,
+        {"decision": "dismiss"},
+        name="suggestion_dismiss",
+    ),
+]

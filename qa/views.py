@@ -1,0 +1,230 @@
+"""Pages of the lead's loop: the skills dashboard, QA findings (record and import), a person's
+skill profile, and the organisation-wide report for admins."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.http import request_user
+from accounts.selectors import team_get_led, teams_led_by
+from core.csv_export import csv_response
+from core.errors import Conflict, DomainError
+from core.forms import form_add_domain_error
+from core.shortcuts import or_404
+from qa import selectors, services
+from qa.models import QAFinding
+from skills import selectors as skills_selectors
+from skills.models import Skill
+from skills.scale import heat
+
+
+@login_required
+def skills_home(request: HttpRequest) -> HttpResponse:
+    """Leads land on their first team's dashboard; everyone else on their own profile."""
+    user = request_user(request)
+    team = teams_led_by(user).first()
+    if team is not None:
+        return redirect("qa:team_skills", team_id=team.pk)
+    return redirect("skills:skill_profile", user_id=user.pk)
+
+
+@login_required
+def team_skills(request: HttpRequest, team_id: int) -> HttpResponse:
+    lead = request_user(request)
+    skill = request.GET.get("skill") or None
+    gaps = or_404(skills_selectors.team_skill_gaps, lead=lead, team_id=team_id, skill=skill)
+    rows = [
+        (user, profile, [(cell, heat(cell)) for cell in cells])
+        for user, profile, cells in gaps.rows
+    ]
+    return render(
+        request,
+        "qa/team_skills.html",
+        {
+            "team": gaps.team,
+            "skills": gaps.skills,
+            "all_skills": Skill.objects.order_by("position", "name"),
+            "skill_filter": skill or "",
+            "rows": rows,
+            "suggestions": selectors.suggestions_for(lead=lead, team_id=gaps.team.pk)[:50],
+            "overdue": selectors.overdue_qa_assignments(lead=lead, team_id=gaps.team.pk)[:50],
+            "effects": selectors.training_effect(lead=lead, team_id=gaps.team.pk),
+            "teams": teams_led_by(lead),
+        },
+    )
+
+
+@login_required
+@require_POST
+def suggestion_decide(request: HttpRequest, suggestion_id: int, decision: str) -> HttpResponse:
+    lead = request_user(request)
+    suggestion = or_404(selectors.suggestion_get, lead=lead, suggestion_id=suggestion_id)
+    try:
+        if decision == "accept":
+            services.suggestion_accept(suggestion=suggestion, lead=lead)
+            messages.success(
+                request,
+                _("Assigned “%(module)s” to %(name)s.")
+                % {"module": suggestion.module.title, "name": suggestion.agent.name},
+            )
+        else:
+            services.suggestion_dismiss(suggestion=suggestion, lead=lead)
+            messages.success(request, _("Suggestion dismissed."))
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    team_id = request.POST.get("team", "")
+    if team_id.isascii() and team_id.isdigit() and len(team_id) < 19:
+        return redirect("qa:team_skills", team_id=int(team_id))
+    return redirect("qa:skills")
+
+
+class FindingForm(forms.Form):
+    agent = forms.TypedChoiceField(label=gettext_lazy("Agent"), coerce=int)
+    interaction_ref = forms.CharField(
+        label=gettext_lazy("Interaction"),
+        max_length=200,
+        help_text=gettext_lazy("Ticket, chat or call reference."),
+    )
+    criterion = forms.CharField(label=gettext_lazy("Scorecard criterion"), max_length=200)
+    skill = forms.ChoiceField(label=gettext_lazy("Skill"))
+    severity = forms.ChoiceField(
+        label=gettext_lazy("Severity"), choices=QAFinding.Severity.choices, initial="medium"
+    )
+    occurred_at = forms.DateTimeField(
+        label=gettext_lazy("When"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=gettext_lazy("Leave empty for now."),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args: Any, agents: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["agent"]).choices = [
+            (a.pk, a.name or a.email) for a in agents
+        ]
+        cast(forms.ChoiceField, self.fields["skill"]).choices = [
+            (s.slug, s.name) for s in Skill.objects.order_by("position")
+        ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_findings(request: HttpRequest, team_id: int) -> HttpResponse:
+    lead = request_user(request)
+    team = or_404(team_get_led, user=lead, team_id=team_id)
+    agents = list(selectors.agents_for(lead).filter(memberships__team=team).order_by("name"))
+    form = FindingForm(request.POST or None, agents=agents)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.finding_record(
+                reviewer=lead, agent_id=form.cleaned_data.pop("agent"), **form.cleaned_data
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The finding is recorded. Training rules run in a moment."))
+            return redirect("qa:team_findings", team_id=team.pk)
+    findings = selectors.findings_visible_to(user=lead).filter(agent__memberships__team=team)
+    page = Paginator(findings, 50).get_page(request.GET.get("page"))
+    return render(request, "qa/team_findings.html", {"team": team, "form": form, "page": page})
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("CSV export from your QA tool"), required=False)
+    content = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_findings_import(request: HttpRequest, team_id: int) -> HttpResponse:
+    """Upload → a preview with each row's problems → import the valid new rows."""
+    lead = request_user(request)
+    team = or_404(team_get_led, user=lead, team_id=team_id)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    content = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        raw: str | bytes = (
+            upload.read(services.CSV_MAX_BYTES + 1)
+            if upload
+            else form.cleaned_data.get("content", "")
+        )
+        confirm = "confirm" in request.POST
+        if not raw:
+            form.add_error("file", _("Choose a CSV file."))
+        else:
+            report = services.findings_import(reviewer=lead, content=raw, commit=confirm)
+            if confirm and not report.problems:
+                messages.success(
+                    request,
+                    _(
+                        "Imported %(n)d findings; %(d)d were already recorded, "
+                        "%(i)d rows had errors."
+                    )
+                    % {"n": report.created, "d": report.duplicates, "i": report.invalid},
+                )
+                return redirect("qa:team_findings", team_id=team.pk)
+            content = raw.decode("utf-8-sig", "replace") if isinstance(raw, bytes) else raw
+    return render(
+        request,
+        "qa/findings_import.html",
+        {
+            "team": team,
+            "form": form,
+            "report": report,
+            "content": content,
+            "columns": services.CSV_COLUMNS,
+        },
+    )
+
+
+@login_required
+def team_findings_csv(request: HttpRequest, team_id: int) -> StreamingHttpResponse:
+    lead = request_user(request)
+    team = or_404(team_get_led, user=lead, team_id=team_id)
+    findings = selectors.findings_visible_to(user=lead).filter(agent__memberships__team=team)
+    rows = (
+        (
+            f.occurred_at.isoformat(),
+            f.agent.email,
+            f.agent.name,
+            f.interaction_ref,
+            f.criterion,
+            f.skill.slug,
+            f.severity,
+            f.note,
+            f.reviewer.email if f.reviewer else "",
+            f.source,
+        )
+        for f in findings.iterator(chunk_size=2000)
+    )
+    return csv_response(
+        f"qa-findings-{team.pk}.csv",
+        [
+            "occurred_at",
+            "agent_email",
+            "agent_name",
+            "interaction_ref",
+            "criterion",
+            "skill",
+            "severity",
+            "note",
+            "reviewer",
+            "source",
+        ],
+        rows,
+    )

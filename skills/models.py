@@ -1,0 +1,147 @@
+"""Skills, role profiles with target levels, and the evidence behind each person's level.
+
+``SkillEvidence`` is the log every estimate is computed from; it names its source (a scored
+answer, a QA finding, a completed module) by kind and id, because those live in apps above
+this one. ``SkillProficiency`` is a projection of the log, rebuildable at any time.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+LEVEL_VALIDATORS = [MinValueValidator(0.0), MaxValueValidator(1.0)]
+
+
+class Skill(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("position", "name")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoleProfile(models.Model):
+    """A rung of the career ladder: the level expected in each skill."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    skills: models.ManyToManyField[Skill, SkillTarget] = models.ManyToManyField(
+        Skill, through="SkillTarget", related_name="role_profiles"
+    )
+
+    class Meta:
+        ordering = ("position", "name")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SkillTarget(models.Model):
+    role_profile = models.ForeignKey(RoleProfile, on_delete=models.CASCADE, related_name="targets")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="targets")
+    level = models.FloatField(
+        _("target level"), validators=LEVEL_VALIDATORS, help_text=_("0 to 1, e.g. 0.7")
+    )
+
+    class Meta:
+        ordering = ("role_profile", "skill__position")
+        constraints = [
+            models.UniqueConstraint(fields=("role_profile", "skill"), name="skills_target_unique"),
+            models.CheckConstraint(
+                condition=Q(level__gte=0) & Q(level__lte=1), name="skills_target_level_0_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role_profile}: {self.skill} ≥ {self.level:.2f}"
+
+
+class LearnerProfile(models.Model):
+    """The role profile a person is measured against (their current or next rung)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_profile"
+    )
+    role_profile = models.ForeignKey(
+        RoleProfile, on_delete=models.SET_NULL, null=True, blank=True, related_name="learners"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.role_profile or '—'}"
+
+
+class SkillEvidence(models.Model):
+    """One piece of evidence about a person's skill: a scored answer, a QA finding or a
+    completed module. ``alpha_part``/``beta_part`` are its contribution to the Beta belief,
+    referenced to a fixed epoch (see ``skills.skill_model``), so the projection is an exact sum
+    that any order of updates, or a rebuild, reproduces to the last digit.
+
+    The source is ``(source, source_id)``: the id of the answer, finding or module, each at
+    most once per person and skill. ``params`` keeps what the evidence list shows about the
+    source (quiz title, scorecard criterion …), written when the evidence is recorded."""
+
+    class Source(models.TextChoices):
+        ANSWER = "answer", _("Quiz answer")
+        QA_FINDING = "qa_finding", _("QA finding")
+        MODULE = "module", _("Completed module")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="skill_evidence"
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="evidence")
+    outcome = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    weight = models.FloatField(default=1.0)
+    alpha_part = models.DecimalField(max_digits=24, decimal_places=9, default=0)
+    beta_part = models.DecimalField(max_digits=24, decimal_places=9, default=0)
+    source = models.CharField(max_length=12, choices=Source.choices)
+    source_id = models.BigIntegerField(help_text=_("Id of the answer, finding or module."))
+    params = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("-occurred_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("source", "source_id", "user", "skill"), name="skills_evidence_once"
+            ),
+        ]
+        indexes = [models.Index(fields=("user", "skill", "occurred_at"))]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.skill_id} {self.outcome:.2f}×{self.weight:g} ({self.source})"
+
+
+class SkillProficiency(models.Model):
+    """The projection: per user and skill, the sums of the evidence's parts. Rebuildable from
+    ``SkillEvidence`` at any time (``manage.py rebuild_skill_profiles``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="skill_proficiencies"
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
+    alpha = models.DecimalField(max_digits=30, decimal_places=9)
+    beta = models.DecimalField(max_digits=30, decimal_places=9)
+    evidence_count = models.PositiveIntegerField()
+    last_evidence_at = models.DateTimeField(null=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("user", "skill"), name="skills_proficiency_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}/{self.skill_id}: α={self.alpha} β={self.beta}"

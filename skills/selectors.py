@@ -1,0 +1,357 @@
+"""Reads of the skills app: the skill catalogue, a person's profile (every number with the
+evidence behind it), a team's gaps (members × skills against each member's role profile), and
+the organisation-wide report. Each reads a fixed number of queries, whatever the amount of
+evidence: they read the projection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    FloatField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from accounts.models import Membership, Team, User
+from accounts.selectors import team_get_led, user_is_admin, users_led_by
+from core.errors import NotFound
+from core.ids import parse_id
+from skills import skill_model
+from skills.models import (
+    LearnerProfile,
+    RoleProfile,
+    Skill,
+    SkillEvidence,
+    SkillProficiency,
+    SkillTarget,
+)
+
+DECIMAL: DecimalField = DecimalField(max_digits=40, decimal_places=12)
+
+
+def skills_list() -> QuerySet[Skill]:
+    return Skill.objects.order_by("position", "name")
+
+
+def role_profiles_with_targets() -> QuerySet[RoleProfile]:
+    return RoleProfile.objects.prefetch_related(
+        Prefetch("targets", queryset=SkillTarget.objects.select_related("skill"))
+    ).order_by("position")
+
+
+def _round(value: float | None, places: int = 3) -> float | None:
+    return None if value is None else round(value, places)
+
+
+@dataclass(frozen=True)
+class SkillCell:
+    skill: Skill
+    level: float
+    confidence: float
+    evidence: float
+    enough: bool
+    target: float | None
+
+    @property
+    def gap(self) -> float | None:
+        if self.target is None or not self.enough:
+            return None
+        return self.target - self.level
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "skill": self.skill.slug,
+            "level": _round(self.level),
+            "confidence": _round(self.confidence),
+            "evidence": _round(self.evidence),
+            "enough_evidence": self.enough,
+            "target": self.target,
+            "gap": _round(self.gap),
+        }
+
+
+def _cells(
+    *,
+    users: list[User],
+    skills: list[Skill],
+    now: datetime,
+) -> dict[int, list[SkillCell]]:
+    """Per user, one cell per skill: two queries (projections, targets) for any number of
+    people, given users loaded with ``select_related("learner_profile__role_profile")``."""
+    projections = {
+        (p.user_id, p.skill_id): (p.alpha, p.beta)
+        for p in SkillProficiency.objects.filter(
+            user__in=[u.pk for u in users], skill__in=[s.pk for s in skills]
+        ).only("user_id", "skill_id", "alpha", "beta")
+    }
+    profile_of = {user.pk: _profile_id(user) for user in users}
+    targets = {
+        (t.role_profile_id, t.skill_id): t.level
+        for t in SkillTarget.objects.filter(role_profile__in={p for p in profile_of.values() if p})
+    }
+    factor = skill_model.decay_factor(now)
+    cells: dict[int, list[SkillCell]] = {}
+    for user in users:
+        row = []
+        for skill in skills:
+            alpha, beta = projections.get((user.pk, skill.pk), (0, 0))
+            belief = skill_model.belief(alpha, beta, now=now, factor=factor)
+            row.append(
+                SkillCell(
+                    skill=skill,
+                    level=belief.level,
+                    confidence=belief.confidence,
+                    evidence=belief.evidence,
+                    enough=belief.enough,
+                    target=targets.get((profile_of.get(user.pk) or 0, skill.pk)),
+                )
+            )
+        cells[user.pk] = row
+    return cells
+
+
+def _profile_id(user: User) -> int | None:
+    try:
+        return user.learner_profile.role_profile_id
+    except LearnerProfile.DoesNotExist:
+        return None
+
+
+def _largest_gap(cells: list[SkillCell]) -> float:
+    gaps = [c.gap for c in cells if c.gap is not None]
+    return max(gaps) if gaps else float("-inf")
+
+
+@dataclass
+class TeamGaps:
+    team: Team
+    skills: list[Skill]
+    rows: list[tuple[User, str | None, list[SkillCell]]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "team": self.team.pk,
+            "team_name": self.team.name,
+            "skills": [s.slug for s in self.skills],
+            "members": [
+                {
+                    "user": user.pk,
+                    "name": user.name,
+                    "role_profile": profile,
+                    "skills": [cell.as_dict() for cell in cells],
+                }
+                for user, profile, cells in self.rows
+            ],
+        }
+
+
+def team_skill_gaps(
+    *,
+    lead: User,
+    team_id: Any,
+    skill: str | None = None,
+    min_gap: float | None = None,
+    now: datetime | None = None,
+) -> TeamGaps:
+    """Members × skills of a team the caller leads, biggest gaps first. ``skill`` narrows to
+    one skill (by slug); ``min_gap`` keeps members with a gap at least that big."""
+    now = now or timezone.now()
+    team = team_get_led(user=lead, team_id=team_id)
+    skills = list(Skill.objects.order_by("position", "name"))
+    if skill:
+        skills = [s for s in skills if s.slug == skill]
+        if not skills:
+            raise NotFound("Skill not found.")
+    members = list(
+        User.objects.filter(memberships__team=team, memberships__role=Membership.Role.MEMBER)
+        .select_related("learner_profile__role_profile")
+        .order_by("name", "pk")
+    )
+    cells = _cells(users=members, skills=skills, now=now)
+    rows = []
+    for user in members:
+        user_cells = cells[user.pk]
+        if min_gap is not None and _largest_gap(user_cells) < min_gap:
+            continue
+        rows.append((user, _profile_slug(user), user_cells))
+    rows.sort(key=lambda row: (-_largest_gap(row[2]), row[0].name))
+    return TeamGaps(team=team, skills=skills, rows=rows)
+
+
+def user_get_profile_visible(*, viewer: User, user_id: Any) -> User:
+    """Yourself, someone in a team you lead, or anyone for an admin; else ``NotFound``."""
+    pk = parse_id(user_id, "User not found.")
+    if pk == viewer.pk:
+        return viewer
+    visible = User.objects.all() if user_is_admin(viewer) else users_led_by(viewer)
+    user = visible.select_related("learner_profile__role_profile").filter(pk=pk).first()
+    if user is None:
+        raise NotFound("User not found.")
+    return user
+
+
+EVIDENCE_PER_SKILL = 20
+
+
+def user_skill_profile(*, user: User, now: datetime | None = None) -> dict[str, Any]:
+    """Every skill's level, confidence, target and gap, with the evidence behind each, so every
+    number can be recomputed by hand: level = (1 + Σ alpha_now) / (2 + Σ alpha_now + Σ beta_now)."""
+    now = now or timezone.now()
+    skills = list(Skill.objects.order_by("position", "name"))
+    cells = _cells(users=[user], skills=skills, now=now)[user.pk]
+    ranked = (
+        SkillEvidence.objects.filter(user=user)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("skill_id")], order_by=F("occurred_at").desc())
+        )
+        .filter(rank__lte=EVIDENCE_PER_SKILL)
+        .order_by("skill_id", "-occurred_at")
+    )
+    by_skill: dict[int, list[dict[str, Any]]] = {}
+    for item in ranked:
+        by_skill.setdefault(item.skill_id, []).append(
+            {
+                "source": item.source,
+                "about": evidence_label(item),
+                "occurred_at": item.occurred_at,
+                "outcome": item.outcome,
+                "weight": item.weight,
+                "alpha_now": _round(skill_model.weight_now(item.alpha_part, now=now), 4),
+                "beta_now": _round(skill_model.weight_now(item.beta_part, now=now), 4),
+            }
+        )
+    counts = dict(
+        SkillProficiency.objects.filter(user=user).values_list("skill_id", "evidence_count")
+    )
+    return {
+        "user": user.pk,
+        "name": user.name,
+        "role_profile": _profile_slug(user),
+        "model": {
+            "prior_alpha": skill_model.PRIOR_ALPHA,
+            "prior_beta": skill_model.PRIOR_BETA,
+            "half_life_days": settings.SKILL_HALF_LIFE_DAYS,
+            "min_evidence": settings.SKILL_MIN_EVIDENCE,
+        },
+        "skills": [
+            {
+                **cell.as_dict(),
+                "name": cell.skill.name,
+                "evidence_count": counts.get(cell.skill.pk, 0),
+                "evidence_items": by_skill.get(cell.skill.pk, []),
+            }
+            for cell in cells
+        ],
+    }
+
+
+def evidence_label(item: SkillEvidence) -> str:
+    """What the evidence list says about a piece of evidence, from the ``params`` its source
+    stored with it (the source itself lives in an app above this one)."""
+    params = item.params or {}
+    try:
+        if item.source == SkillEvidence.Source.QA_FINDING:
+            return "QA: {criterion} on {interaction} ({severity})".format(**params)
+        if item.source == SkillEvidence.Source.MODULE:
+            return "Completed module “{module}”".format(**params)
+        if item.source == SkillEvidence.Source.ANSWER:
+            return "Answer in “{quiz}”".format(**params)
+    except KeyError:
+        pass
+    return str(item.get_source_display())
+
+
+@dataclass
+class OrgReport:
+    skills: list[dict[str, Any]]
+    rows: list[tuple[User, str | None, list[SkillCell]]]
+
+
+def org_people() -> QuerySet[User]:
+    """Everyone measured against a role profile (the org report's rows, for pagination)."""
+    return (
+        User.objects.filter(is_active=True, learner_profile__role_profile__isnull=False)
+        .select_related("learner_profile__role_profile")
+        .order_by("name", "pk")
+    )
+
+
+def level_expression(now: datetime, prefix: str = "") -> Any:
+    """The level of a projection row as SQL: (1 + α·d) / (2 + (α + β)·d), d the decay factor."""
+    d = Value(Decimal(repr(skill_model.decay_factor(now))), output_field=DECIMAL)
+    alpha, beta = F(f"{prefix}alpha"), F(f"{prefix}beta")
+    return ExpressionWrapper(
+        (Value(Decimal(repr(skill_model.PRIOR_ALPHA))) + alpha * d)
+        / (
+            Value(Decimal(repr(skill_model.PRIOR_ALPHA + skill_model.PRIOR_BETA)))
+            + (alpha + beta) * d
+        ),
+        output_field=DECIMAL,
+    )
+
+
+def org_skill_report(*, people: list[User], now: datetime | None = None) -> OrgReport:
+    """Per skill, over everyone with evidence: how many people, their mean level, and how many
+    (with enough evidence) are below their role's target; then one row per person of the page.
+    A fixed number of queries, whatever the size of the organisation."""
+    now = now or timezone.now()
+    skills = list(Skill.objects.order_by("position", "name"))
+    level = level_expression(now)
+    enough = Q(
+        evidence_mass__gte=Decimal(
+            repr(settings.SKILL_MIN_EVIDENCE / skill_model.decay_factor(now))
+        )
+    )
+    # One pass over the projection: people with evidence, their mean level, and how many
+    # (with enough evidence) are below their role's target for that skill.
+    summary = {
+        row["skill_id"]: row
+        for row in SkillProficiency.objects.annotate(
+            level=level,
+            evidence_mass=F("alpha") + F("beta"),
+            target=FilteredRelation(
+                "user__learner_profile__role_profile__targets",
+                condition=Q(user__learner_profile__role_profile__targets__skill=F("skill")),
+            ),
+        )
+        .values("skill_id")
+        .annotate(
+            people=Count("pk"),
+            mean_level=Avg("level", output_field=FloatField()),
+            below_target=Count("pk", filter=enough & Q(target__level__gt=F("level"))),
+        )
+    }
+    cells = _cells(users=people, skills=skills, now=now)
+    return OrgReport(
+        skills=[
+            {
+                "skill": skill,
+                "people": summary.get(skill.pk, {}).get("people", 0),
+                "mean_level": _round(summary.get(skill.pk, {}).get("mean_level")),
+                "below_target": summary.get(skill.pk, {}).get("below_target", 0),
+            }
+            for skill in skills
+        ],
+        rows=[(person, _profile_slug(person), cells[person.pk]) for person in people],
+    )
+
+
+def _profile_slug(user: User) -> str | None:
+    profile = getattr(getattr(user, "learner_profile", None), "role_profile", None)
+    return profile.slug if profile else None

@@ -1,0 +1,160 @@
+"""Writes of the skills app: evidence, the skill projection, and role profiles.
+
+Every source of evidence (scored answers, QA findings, completed modules, in the apps above)
+builds rows with ``evidence_row`` and stores them with ``evidence_add``: epoch-referenced
+parts (see ``skill_model``), each source at most once per person and skill. The projection
+``SkillProficiency`` is then refreshed for the affected people in Celery, with the same
+``SUM … GROUP BY`` that ``rebuild_skill_profiles`` runs for everyone, so both always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import Now
+
+from accounts.models import User
+from core.sql import insert_select
+from core.tasks import enqueue_on_commit
+from skills import skill_model
+from skills.models import LearnerProfile, RoleProfile, SkillEvidence, SkillProficiency
+
+# --- writing evidence -------------------------------------------------------------------------
+
+
+def evidence_row(
+    *,
+    user_id: int,
+    skill_id: int,
+    outcome: float,
+    weight: float,
+    at: datetime,
+    source: SkillEvidence.Source,
+    source_id: int,
+    params: dict[str, Any] | None = None,
+) -> SkillEvidence:
+    """One unsaved evidence row. ``params`` is what the evidence list shows about the source
+    (see ``selectors.evidence_label``)."""
+    alpha, beta = skill_model.parts(outcome=outcome, weight=weight, at=at)
+    return SkillEvidence(
+        user_id=user_id,
+        skill_id=skill_id,
+        outcome=outcome,
+        weight=weight,
+        alpha_part=alpha,
+        beta_part=beta,
+        occurred_at=at,
+        source=source,
+        source_id=source_id,
+        params=params or {},
+    )
+
+
+def evidence_add(rows: list[SkillEvidence]) -> None:
+    """Store evidence (each source row at most once) and refresh the projection after commit."""
+    if not rows:
+        return
+    SkillEvidence.objects.bulk_create(rows, ignore_conflicts=True)
+    profiles_refresh_later(user_ids={row.user_id for row in rows})
+
+
+# --- the projection ---------------------------------------------------------------------------
+
+PROJECTION_COLUMNS = (
+    "user",
+    "skill",
+    "alpha",
+    "beta",
+    "evidence_count",
+    "last_evidence_at",
+    "updated_at",
+)
+
+
+def _projection_rows(evidence: QuerySet[SkillEvidence]) -> QuerySet[Any]:
+    return (
+        evidence.values("user_id", "skill_id")
+        .annotate(
+            p_alpha=Sum("alpha_part"),
+            p_beta=Sum("beta_part"),
+            p_count=Count("pk"),
+            p_last=Max("occurred_at"),
+            p_updated=Now(),
+        )
+        .values_list("user_id", "skill_id", "p_alpha", "p_beta", "p_count", "p_last", "p_updated")
+    )
+
+
+UPSERT = (
+    '("user_id", "skill_id") DO UPDATE SET alpha = EXCLUDED.alpha, beta = EXCLUDED.beta, '
+    "evidence_count = EXCLUDED.evidence_count, last_evidence_at = EXCLUDED.last_evidence_at, "
+    "updated_at = EXCLUDED.updated_at"
+)
+
+
+def profiles_refresh(*, user_ids: Iterable[int]) -> int:
+    """Recompute the projection rows of these people from their evidence (idempotent)."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        written = insert_select(
+            SkillProficiency,
+            PROJECTION_COLUMNS,
+            _projection_rows(SkillEvidence.objects.filter(user_id__in=ids)),
+            on_conflict=UPSERT,
+        )
+        # a skill whose evidence is gone (a deleted finding) has no projection row either
+        SkillProficiency.objects.filter(user_id__in=ids).exclude(
+            Exists(
+                SkillEvidence.objects.filter(
+                    user_id=OuterRef("user_id"), skill_id=OuterRef("skill_id")
+                )
+            )
+        ).delete()
+    return written
+
+
+def evidence_delete(*, source: SkillEvidence.Source, source_ids: Iterable[int]) -> int:
+    """Forget the evidence of deleted sources (a deleted finding) and refresh the projection."""
+    evidence = SkillEvidence.objects.filter(source=source, source_id__in=list(source_ids))
+    user_ids = set(evidence.values_list("user_id", flat=True))
+    deleted, _by_model = evidence.delete()
+    profiles_refresh_later(user_ids=user_ids)
+    return deleted
+
+
+def profiles_refresh_later(*, user_ids: Iterable[int]) -> None:
+    ids = sorted(set(user_ids))
+    if ids:
+        enqueue_on_commit("assessments.skill_profiles_refresh", ids)
+
+
+def profiles_rebuild() -> int:
+    """Rebuild every projection row from the evidence: one DELETE and one INSERT … SELECT."""
+    with transaction.atomic():
+        SkillProficiency.objects.all().delete()
+        return insert_select(
+            SkillProficiency, PROJECTION_COLUMNS, _projection_rows(SkillEvidence.objects.all())
+        )
+
+
+# --- role profiles ----------------------------------------------------------------------------
+
+
+def learner_profile_set(*, user: User, role_profile: RoleProfile | None) -> LearnerProfile:
+    profile, _created = LearnerProfile.objects.update_or_create(
+        user=user, defaults={"role_profile": role_profile}
+    )
+    return profile
