@@ -21,11 +21,11 @@ from accounts.models import ApiToken, Invitation, Membership, Team, User, valida
 from accounts.selectors import (
     api_token_hash,
     invitation_token,
-    team_get_led,
+    teams_led_by,
     user_is_admin,
 )
 from core.email import email_send
-from core.errors import Conflict, TooManyAttempts, ValidationFailed
+from core.errors import Conflict, NotFound, TooManyAttempts, ValidationFailed
 from core.tasks import enqueue_on_commit
 
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
@@ -167,7 +167,7 @@ def login_limit_lift(*, user: User) -> None:
 def invitation_create(
     *,
     invited_by: User,
-    team_id: Any,
+    team: Team,
     email: str,
     name: str = "",
     role: str = Membership.Role.MEMBER,
@@ -177,7 +177,8 @@ def invitation_create(
     ``NotFound`` if the inviter does not lead the team; ``ValidationFailed`` if the person is
     already in the team or already has a pending invitation to it.
     """
-    team = team_get_led(user=invited_by, team_id=team_id)
+    if not teams_led_by(invited_by).filter(pk=team.pk).exists():
+        raise NotFound(_("Team not found."))
     email = _normalize_email(email)
     if role not in Membership.Role.values:
         raise ValidationFailed(_("Choose a role."), field_errors={"role": [_("Choose a role.")]})

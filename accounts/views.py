@@ -204,7 +204,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 invitation = services.invitation_create(
-                    invited_by=request_user(request), team_id=team.pk, **form.cleaned_data
+                    invited_by=request_user(request), team=team, **form.cleaned_data
                 )
             except DomainError as exc:
                 form_add_domain_error(form, exc)

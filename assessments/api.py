@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.http import request_user
+from accounts.selectors import team_get_led
 from assessments import selectors, services
 from assessments.models import Attempt, CandidateInvitation, Quiz
 from assessments.serializers import (
@@ -234,12 +235,14 @@ class InvitationListApi(APIView):
         data = InvitationInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        lead = request_user(request)
+        team_id = values.get("team")
         invitation = services.candidate_invitation_create(
-            invited_by=request_user(request),
+            invited_by=lead,
             email=values["email"],
-            quiz_id=values["quiz"],
+            quiz=selectors.quiz_for_invitation(values["quiz"]),
             expires_at=values["expires_at"],
-            team_id=values.get("team"),
+            team=team_get_led(user=lead, team_id=team_id) if team_id is not None else None,
             name=values.get("name", ""),
         )
         fresh = selectors.candidate_invitation_get_managed(

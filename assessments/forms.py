@@ -32,6 +32,6 @@ class CandidateInvitationForm(forms.Form):
         return {
             "email": self.cleaned_data["email"],
             "name": self.cleaned_data.get("name", ""),
-            "quiz_id": self.cleaned_data["quiz"].pk,
+            "quiz": self.cleaned_data["quiz"],
             "expires_at": end_of_day(self.cleaned_data["expires"]),
         }

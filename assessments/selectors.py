@@ -12,6 +12,7 @@ from django.core import signing
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import team_get_led, teams_led_by, user_is_admin, users_led_by
@@ -26,7 +27,7 @@ from assessments.models import (
     Quiz,
     QuizVersion,
 )
-from core.errors import NotFound
+from core.errors import NotFound, ValidationFailed
 from core.ids import parse_id, parse_uuid
 
 CANDIDATE_SALT = "assessments.candidate"
@@ -361,6 +362,15 @@ def invitation_state_from_annotations(invitation: CandidateInvitation) -> str:
     if invitation.expires_at <= timezone.now():
         return "expired"
     return "pending"
+
+
+def quiz_for_invitation(quiz_id: Any) -> Quiz:
+    """A published quiz to invite a candidate to, else ``ValidationFailed`` on ``quiz``."""
+    quiz = quizzes_for_invitations().filter(pk=parse_id(quiz_id, "Quiz not found.")).first()
+    if quiz is None:
+        message = _("Choose a published quiz.")
+        raise ValidationFailed(message, field_errors={"quiz": [message]})
+    return quiz
 
 
 def quizzes_for_invitations() -> QuerySet[Quiz]:

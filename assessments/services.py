@@ -22,12 +22,12 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from accounts.selectors import team_get_led, teams_led_by
+from accounts.models import Team, User
+from accounts.selectors import teams_led_by
 from assessments import scoring
 from assessments.hooks import AttemptScored, attempt_scored
 from assessments.models import (
@@ -272,23 +272,14 @@ def _attempt_create(
         ) from exc
 
 
-def answer_save(*, attempt: Attempt, question_id: Any, choice_ids: Any) -> Answer:
+def answer_save(*, attempt: Attempt, question_id: int, choice_ids: list[int]) -> Answer:
     """Autosave one answer (replacing the previous one for that question).
 
-    The attempt row is locked, so a parallel submit either sees this answer or this call sees
-    the submit and refuses with ``Conflict``: an answer is never half-accepted.
+    The page and the API parse the ids (a URL converter, ``AnswerInput``); here the question
+    must belong to the attempt's version and the choices to the question. The attempt row is
+    locked, so a parallel submit either sees this answer or this call sees the submit and
+    refuses with ``Conflict``: an answer is never half-accepted.
     """
-    try:
-        question_pk = int(question_id)
-    except (TypeError, ValueError) as exc:
-        raise NotFound(_("Question not found.")) from exc
-    if not isinstance(choice_ids, list) or not all(
-        isinstance(c, int) and not isinstance(c, bool) for c in choice_ids
-    ):
-        raise ValidationFailed(
-            _("Choices must be a list of choice ids."),
-            field_errors={"choices": [_("Give a list of choice ids.")]},
-        )
     with transaction.atomic():
         locked = (
             Attempt.objects.select_for_update(of=("self",))
@@ -300,7 +291,7 @@ def answer_save(*, attempt: Attempt, question_id: Any, choice_ids: Any) -> Answe
         if attempt_time_is_up(locked):
             raise Conflict(_("Time is up for this attempt; answers can no longer change."))
         question = (
-            Question.objects.filter(pk=question_pk, version_id=locked.quiz_version_id)
+            Question.objects.filter(pk=question_id, version_id=locked.quiz_version_id)
             .prefetch_related("choices")
             .first()
         )
@@ -555,6 +546,16 @@ def item_analysis_compute(*, version_id: int) -> int:
     return updated
 
 
+@transaction.atomic
+def attempts_delete(*, attempts: QuerySet[Attempt]) -> int:
+    """Delete attempts with the skill evidence their answers produced (the admin's delete)."""
+    ids = list(attempts.values_list("pk", flat=True))
+    answer_ids = Answer.objects.filter(attempt_id__in=ids).values_list("pk", flat=True)
+    skills_services.evidence_delete(source=SkillEvidence.Source.ANSWER, source_ids=answer_ids)
+    deleted, _by_model = Attempt.objects.filter(pk__in=ids).delete()
+    return deleted
+
+
 # --- candidate invitations --------------------------------------------------------------------
 
 
@@ -562,15 +563,16 @@ def candidate_invitation_create(
     *,
     invited_by: User,
     email: str,
-    quiz_id: Any,
+    quiz: Quiz,
     expires_at: datetime,
-    team_id: Any = None,
+    team: Team | None = None,
     name: str = "",
 ) -> CandidateInvitation:
     """A lead invites a candidate to take a quiz; the link is emailed after commit.
 
-    The invitation belongs to one of the lead's teams (``team_id``, or their only team), so
-    only that team's leads see the result.
+    The invitation belongs to one of the lead's teams (``team``, from
+    ``accounts.selectors.team_get_led``, or else their only team), so only that team's leads
+    see the result.
     """
     errors: dict[str, list[str]] = {}
     email = (email or "").strip().lower()
@@ -590,21 +592,16 @@ def candidate_invitation_create(
         errors["expires_at"] = [_("The expiry must be in the future.")]
     elif expires_at > timezone.now() + timedelta(days=90):
         errors["expires_at"] = [_("An invitation can last at most 90 days.")]
-    if team_id in (None, ""):
+    if team is None:
         teams = list(teams_led_by(invited_by)[:2])
         if len(teams) != 1:
             errors["team"] = [_("Choose the team this candidate is for.")]
         team = teams[0] if teams else None
-    else:
-        team = team_get_led(user=invited_by, team_id=team_id)
-    try:
-        quiz = Quiz.objects.get(pk=int(quiz_id), is_published=True)
-    except (Quiz.DoesNotExist, TypeError, ValueError):
+    if not quiz.is_published:
         errors["quiz"] = [_("Choose a published quiz.")]
-        quiz = None
-    if quiz is not None and quiz_current_version(quiz) is None:
+    elif quiz_current_version(quiz) is None:
         errors["quiz"] = [_("This quiz has no published version yet.")]
-    if errors or quiz is None or team is None:
+    if errors or team is None:
         raise ValidationFailed(_("Some fields need attention."), field_errors=errors)
     invitation = CandidateInvitation.objects.create(
         email=email,

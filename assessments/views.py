@@ -371,7 +371,7 @@ def team_candidates(request: HttpRequest, team_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.candidate_invitation_create(
-                invited_by=lead, team_id=team.pk, **form.service_arguments()
+                invited_by=lead, team=team, **form.service_arguments()
             )
         except DomainError as exc:
             form_add_domain_error(form, exc, field_map={"expires_at": "expires"})

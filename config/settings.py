@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_celery_beat",
-    # Our apps, lowest layer first (docs/architecture.md); each imports only those above it here.
+    # Our apps, lowest layer first (docs/architecture.md): each imports only those listed before it.
     "core",
     "accounts",
     "notifications",

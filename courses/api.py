@@ -211,12 +211,15 @@ class AssignmentListApi(ListAPIView):
         data = AssignInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        lead = request_user(request)
         results = services.assignments_assign(
-            assigned_by=request_user(request),
-            user_ids=values.get("users") or [values["user"]],
-            module_id=values.get("module"),
-            sop_id=values.get("sop"),
-            quiz_id=values.get("quiz"),
+            assigned_by=lead,
+            users=selectors.assignees_get(
+                lead=lead, user_ids=values.get("users") or [values["user"]]
+            ),
+            target=selectors.assignment_target_get(
+                module_id=values.get("module"), sop_id=values.get("sop"), quiz_id=values.get("quiz")
+            ),
             due_at=values.get("due_at"),
             reason=values.get("reason", ""),
         )

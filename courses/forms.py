@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.dates import end_of_day
-from courses.selectors import assignable_modules, assignable_quizzes, assignable_sops
+from courses.selectors import (
+    assignable_modules,
+    assignable_quizzes,
+    assignable_sops,
+    assignees_get,
+    assignment_target_get,
+)
 
 
 class AssignForm(forms.Form):
@@ -50,14 +56,14 @@ class AssignForm(forms.Form):
             raise forms.ValidationError(_("The due date is in the past."))
         return due
 
-    def service_arguments(self) -> dict[str, Any]:
+    def service_arguments(self, *, lead: User) -> dict[str, Any]:
+        """The typed arguments of ``services.assignments_assign`` (``NotFound`` for a target
+        or a person the lead can't assign)."""
         kind, _sep, pk = self.cleaned_data["target"].partition(":")
         due = self.cleaned_data.get("due")
         return {
-            "user_ids": self.cleaned_data["users"],
-            "module_id": pk if kind == "module" else None,
-            "sop_id": pk if kind == "sop" else None,
-            "quiz_id": pk if kind == "quiz" else None,
+            "users": assignees_get(lead=lead, user_ids=self.cleaned_data["users"]),
+            "target": assignment_target_get(**{f"{kind}_id": pk}),
             "due_at": end_of_day(due) if due else None,
             "reason": self.cleaned_data.get("reason", ""),
         }

@@ -4,6 +4,7 @@ assignments are visible to their owner, the leads of the owner's teams, and admi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -23,12 +24,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import team_get_led, user_is_admin, users_led_by
 from assessments.hooks import QuizListAnnotating
 from assessments.models import Quiz
-from core.errors import NotFound
+from core.errors import NotFound, ValidationFailed
 from core.ids import parse_id
 from courses.diff import DiffLine, line_diff
 from courses.models import (
@@ -314,6 +316,59 @@ def team_training_summary(*, lead: User, team_id: Any) -> QuerySet[User]:
         )
         .order_by("name")
     )
+
+
+@dataclass(frozen=True)
+class AssignmentTarget:
+    """What a lead assigns: one published module, SOP (in its current version) or quiz."""
+
+    kind: str
+    module: Module | None = None
+    sop: SOP | None = None
+    sop_version: SOPVersion | None = None
+    quiz: Quiz | None = None
+
+
+def assignment_target_get(
+    *, module_id: Any = None, sop_id: Any = None, quiz_id: Any = None
+) -> AssignmentTarget:
+    """The one module, SOP or quiz named by id; ``ValidationFailed`` unless exactly one is
+    given, ``NotFound`` for an unknown or unpublished one."""
+    if sum(value not in (None, "") for value in (module_id, sop_id, quiz_id)) != 1:
+        message = _("Choose one module, SOP or quiz.")
+        raise ValidationFailed(message, field_errors={"non_field_errors": [message]})
+    if module_id not in (None, ""):
+        module = assignable_modules().filter(pk=parse_id(module_id, "Module not found.")).first()
+        if module is None:
+            raise NotFound(_("Module not found."))
+        return AssignmentTarget(kind=Assignment.Kind.MODULE, module=module)
+    if sop_id not in (None, ""):
+        sop = SOP.objects.filter(pk=parse_id(sop_id, "SOP not found.")).first()
+        version = (
+            _published().filter(sop=sop).order_by("-number").first() if sop is not None else None
+        )
+        if sop is None or version is None:
+            raise NotFound(_("SOP not found."))
+        return AssignmentTarget(kind=Assignment.Kind.SOP, sop=sop, sop_version=version)
+    quiz = assignable_quizzes().filter(pk=parse_id(quiz_id, "Quiz not found.")).first()
+    if quiz is None:
+        raise NotFound(_("Quiz not found."))
+    return AssignmentTarget(kind=Assignment.Kind.QUIZ, quiz=quiz)
+
+
+def assignees_get(*, lead: User, user_ids: Iterable[Any]) -> list[User]:
+    """The active people with these ids, all managed by ``lead``; ``ValidationFailed`` for
+    ids that are not ids, ``NotFound`` if anyone is outside the lead's teams."""
+    try:
+        wanted = {int(pk) for pk in user_ids}
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed(
+            _("Unknown people."), field_errors={"users": [_("Give user ids.")]}
+        ) from exc
+    users = list(users_led_by(lead).filter(pk__in=wanted, is_active=True).distinct())
+    if {user.pk for user in users} != wanted:
+        raise NotFound(_("User not found."))
+    return users
 
 
 def assignable_modules() -> QuerySet[Module]:

@@ -4,7 +4,7 @@ and assignments. Completing work closes the matching open assignments here, in o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,11 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.selectors import users_led_by
 from assessments.hooks import AttemptScored
-from assessments.models import Quiz
 from core.errors import Conflict, NotFound, ValidationFailed
-from core.ids import parse_id
 from core.markdown import render_markdown
 from core.tasks import enqueue_on_commit
 from courses import hooks
@@ -33,6 +30,7 @@ from courses.models import (
     SOPAcknowledgement,
     SOPVersion,
 )
+from courses.selectors import AssignmentTarget
 from skills import services as skills_services
 from skills.models import SkillEvidence
 
@@ -362,74 +360,38 @@ def _sop_current_version(sop: SOP) -> SOPVersion | None:
 def assignments_assign(
     *,
     assigned_by: User,
-    user_ids: Iterable[Any],
-    module_id: Any = None,
-    sop_id: Any = None,
-    quiz_id: Any = None,
+    users: Sequence[User],
+    target: AssignmentTarget,
     due_at: datetime | None,
     reason: str = "",
 ) -> list[tuple[Assignment, bool]]:
     """A lead (or admin) assigns a module, an SOP or a quiz to people in the teams they lead.
 
-    Anyone outside those teams, or an unknown module or SOP, is ``NotFound`` and nothing is
-    assigned. A due date in the past is ``ValidationFailed``. Someone who already has the same
-    open assignment keeps it: it is returned with ``created=False``, not duplicated.
+    ``users`` come from ``selectors.assignees_get`` (people the lead manages) and ``target``
+    from ``selectors.assignment_target_get``. A due date in the past is ``ValidationFailed``.
+    Someone who already has the same open assignment keeps it: it is returned with
+    ``created=False``, not duplicated.
     """
-    if sum(value not in (None, "") for value in (module_id, sop_id, quiz_id)) != 1:
-        raise ValidationFailed(
-            _("Choose one module, SOP or quiz."),
-            field_errors={"non_field_errors": [_("Choose one module, SOP or quiz.")]},
-        )
     if due_at is not None and due_at <= timezone.now():
         raise ValidationFailed(
             _("The due date is in the past."),
             field_errors={"due_at": [_("The due date is in the past.")]},
         )
-    try:
-        wanted = {int(pk) for pk in user_ids}
-    except (TypeError, ValueError) as exc:
-        raise ValidationFailed(
-            _("Unknown people."), field_errors={"users": [_("Give user ids.")]}
-        ) from exc
-    if not wanted:
+    if not users:
         raise ValidationFailed(
             _("Choose at least one person."),
             field_errors={"users": [_("Choose at least one person.")]},
         )
-    allowed = set(
-        users_led_by(assigned_by).filter(pk__in=wanted, is_active=True).values_list("pk", flat=True)
-    )
-    if allowed != wanted:
-        raise NotFound(_("User not found."))
-    module: Module | None = None
-    sop: SOP | None = None
-    sop_version: SOPVersion | None = None
-    quiz_pk: int | None = None
-    if module_id not in (None, ""):
-        module = Module.objects.filter(pk=parse_id(module_id), is_published=True).first()
-        if module is None:
-            raise NotFound(_("Module not found."))
-        kind = Assignment.Kind.MODULE
-    elif sop_id not in (None, ""):
-        sop = SOP.objects.filter(pk=parse_id(sop_id)).first()
-        sop_version = _sop_current_version(sop) if sop is not None else None
-        if sop_version is None:
-            raise NotFound(_("SOP not found."))
-        kind = Assignment.Kind.SOP
-    else:
-        quiz_pk = parse_id(quiz_id)
-        if not Quiz.objects.filter(pk=quiz_pk, is_published=True).exists():
-            raise NotFound(_("Quiz not found."))
-        kind = Assignment.Kind.QUIZ
-    target = _target_filter(module=module, sop=sop, quiz_id=quiz_pk)
+    user_ids = sorted({user.pk for user in users})
+    quiz_id = target.quiz.pk if target.quiz is not None else None
     with transaction.atomic():
         created = _assignments_bulk_ensure(
-            user_ids=sorted(wanted),
-            kind=kind,
-            module=module,
-            sop=sop,
-            quiz_id=quiz_pk,
-            sop_version=sop_version,
+            user_ids=user_ids,
+            kind=target.kind,
+            module=target.module,
+            sop=target.sop,
+            quiz_id=quiz_id,
+            sop_version=target.sop_version,
             source=Assignment.Source.MANUAL,
             reason=reason.strip() or _("Assigned by your lead"),
             due_at=due_at,
@@ -437,7 +399,9 @@ def assignments_assign(
         )
     created_ids = {a.pk for a in created}
     everyone = Assignment.objects.filter(
-        user_id__in=wanted, status=Assignment.Status.OPEN, **target
+        user_id__in=user_ids,
+        status=Assignment.Status.OPEN,
+        **_target_filter(module=target.module, sop=target.sop, quiz_id=quiz_id),
     ).select_related("user", "module", "sop", "quiz")
     return [(a, a.pk in created_ids) for a in sorted(everyone, key=lambda a: a.user_id)]
 

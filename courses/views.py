@@ -207,7 +207,9 @@ def team_training(request: HttpRequest, team_id: int) -> HttpResponse:
     form = AssignForm(request.POST or None, members=members)
     if request.method == "POST" and form.is_valid():
         try:
-            results = services.assignments_assign(assigned_by=lead, **form.service_arguments())
+            results = services.assignments_assign(
+                assigned_by=lead, **form.service_arguments(lead=lead)
+            )
         except DomainError as exc:
             form_add_domain_error(
                 form, exc, field_map={"due_at": "due", "non_field_errors": "target"}

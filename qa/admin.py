@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from qa import services
 from qa.models import QAFinding, TrainingRule, TrainingSuggestion
 
 
@@ -60,6 +62,12 @@ class QAFindingAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def delete_model(self, request: HttpRequest, obj: QAFinding) -> None:
+        services.findings_delete(findings=QAFinding.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[QAFinding]) -> None:
+        services.findings_delete(findings=queryset)
 
 
 @admin.register(TrainingSuggestion)

@@ -67,9 +67,10 @@ class FindingListApi(ListAPIView):
         data = FindingInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        reviewer = request_user(request)
         finding = services.finding_record(
-            reviewer=request_user(request),
-            agent_id=values["agent"],
+            reviewer=reviewer,
+            agent=selectors.agent_get(reviewer=reviewer, agent_id=values["agent"]),
             interaction_ref=values["interaction_ref"],
             criterion=values["criterion"],
             skill=values["skill"],

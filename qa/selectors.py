@@ -30,6 +30,22 @@ def agents_for(reviewer: User) -> QuerySet[User]:
     return agents if user_is_admin(reviewer) else agents.exclude(pk=reviewer.pk)
 
 
+def agent_get(*, reviewer: User, agent_id: Any) -> User:
+    """An agent the reviewer may record findings on, else ``NotFound``."""
+    agent = agents_for(reviewer).filter(pk=parse_id(agent_id, "Agent not found.")).first()
+    if agent is None:
+        raise NotFound(_("Agent not found."))
+    return agent
+
+
+def skill_from_ref(ref: str) -> Skill | None:
+    """The skill a QA export names, by slug (or by id)."""
+    ref = (ref or "").strip()
+    if ref.isdigit() and len(ref) < 19:
+        return Skill.objects.filter(pk=int(ref)).first()
+    return Skill.objects.filter(slug=ref).first()
+
+
 def suggestions_for(*, lead: User, team_id: Any = None) -> QuerySet[TrainingSuggestion]:
     agents = users_led_by(lead).exclude(pk=lead.pk)
     if team_id not in (None, ""):

@@ -1,9 +1,12 @@
 """Input and output shapes of the QA API."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core.ids import IdField
 from qa.models import QAFinding
+from qa.selectors import skill_from_ref
+from skills.models import Skill
 
 
 class FindingInput(serializers.Serializer):
@@ -14,6 +17,12 @@ class FindingInput(serializers.Serializer):
     severity = serializers.ChoiceField(choices=QAFinding.Severity.choices, default="medium")
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     occurred_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    def validate_skill(self, value: str) -> Skill:
+        skill = skill_from_ref(value)
+        if skill is None:
+            raise serializers.ValidationError(_("Unknown skill; use one of the skill slugs."))
+        return skill
 
 
 class FindingOutput(serializers.Serializer):

@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Membership, User
-from core.errors import Conflict, NotFound, ValidationFailed
-from core.ids import parse_id
+from core.errors import Conflict, ValidationFailed
 from core.tasks import enqueue_on_commit
 from courses import services as courses_services
 from courses.models import Assignment
@@ -57,11 +56,10 @@ def _clean(
     agent: User | None,
     interaction_ref: str,
     criterion: str,
-    skill: Any,
+    skill: Skill | None,
     severity: str,
     note: str,
     occurred_at: datetime | None,
-    skills_by_slug: dict[str, Skill],
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Validate one finding's fields; returns (clean values, field errors)."""
     errors: dict[str, list[str]] = {}
@@ -76,8 +74,7 @@ def _clean(
         errors["criterion"] = [_("Name the scorecard criterion.")]
     elif len(criterion) > 200:
         errors["criterion"] = [_("At most 200 characters.")]
-    skill_obj = skills_by_slug.get(str(skill or "").strip())
-    if skill_obj is None:
+    if skill is None:
         errors["skill"] = [_("Unknown skill; use one of the skill slugs.")]
     severity = (severity or "").strip().lower()
     if severity not in QAFinding.Severity.values:
@@ -91,7 +88,7 @@ def _clean(
         "agent": agent,
         "interaction_ref": interaction_ref,
         "criterion": criterion,
-        "skill": skill_obj,
+        "skill": skill,
         "severity": severity,
         "note": (note or "").strip()[:5000],
         "occurred_at": occurred_at,
@@ -124,25 +121,18 @@ def _skills_by_slug() -> dict[str, Skill]:
 def finding_record(
     *,
     reviewer: User,
-    agent_id: Any,
+    agent: User,
     interaction_ref: str,
     criterion: str,
-    skill: Any,
+    skill: Skill,
     severity: str = "medium",
     note: str = "",
     occurred_at: datetime | None = None,
     source: str = QAFinding.Source.PAGE,
 ) -> QAFinding:
-    """Record a finding on an agent of the reviewer's teams (``NotFound`` for anyone else).
-    The same (agent, interaction, criterion) again is ``Conflict`` with the existing ``id``."""
-    agent = agents_for(reviewer).filter(pk=parse_id(agent_id, "Agent not found.")).first()
-    if agent is None:
-        raise NotFound(_("Agent not found."))
-    skills_by_slug = _skills_by_slug()
-    if isinstance(skill, Skill):
-        skill = skill.slug
-    elif str(skill).isdigit():
-        skill = next((s.slug for s in skills_by_slug.values() if s.pk == int(skill)), skill)
+    """Record a finding on ``agent``, who comes from ``selectors.agent_get`` (an agent of the
+    reviewer's teams). The same (agent, interaction, criterion) again is ``Conflict`` with the
+    existing ``id``; invalid values are ``ValidationFailed`` with field errors."""
     values, errors = _clean(
         agent=agent,
         interaction_ref=interaction_ref,
@@ -151,7 +141,6 @@ def finding_record(
         severity=severity,
         note=note,
         occurred_at=occurred_at,
-        skills_by_slug=skills_by_slug,
     )
     if errors:
         raise ValidationFailed(_("Some fields need attention."), field_errors=errors)
@@ -298,11 +287,10 @@ def _rows_validate(*, reviewer: User, records: list[dict[str, str]]) -> list[Imp
             agent=agents.get(values.get("agent_email", "").lower()),
             interaction_ref=values.get("interaction_ref", ""),
             criterion=values.get("criterion", ""),
-            skill=values.get("skill", ""),
+            skill=skills_by_slug.get(values.get("skill", "")),
             severity=values.get("severity", ""),
             note=values.get("note", ""),
             occurred_at=when,
-            skills_by_slug=skills_by_slug,
         )
         row.errors.update({("agent_email" if k == "agent" else k): v for k, v in errors.items()})
         if row.ok:
@@ -345,6 +333,15 @@ def _rows_write(*, reviewer: User, rows: list[ImportRow]) -> list[QAFinding]:
         ]
         _after_findings(created)
     return created
+
+
+@transaction.atomic
+def findings_delete(*, findings: QuerySet[QAFinding]) -> int:
+    """Delete findings with the skill evidence they produced (the admin's delete)."""
+    ids = list(findings.values_list("pk", flat=True))
+    skills_services.evidence_delete(source=SkillEvidence.Source.QA_FINDING, source_ids=ids)
+    deleted, _by_model = QAFinding.objects.filter(pk__in=ids).delete()
+    return deleted
 
 
 # --- rules ------------------------------------------------------------------------------------

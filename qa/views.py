@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import request_user
+from accounts.models import User
 from accounts.selectors import team_get_led, teams_led_by
 from core.csv_export import csv_response
 from core.errors import Conflict, DomainError
@@ -88,15 +90,23 @@ def suggestion_decide(request: HttpRequest, suggestion_id: int, decision: str) -
     return redirect("qa:skills")
 
 
+def _agent_label(agent: User) -> str:
+    return agent.name or agent.email
+
+
 class FindingForm(forms.Form):
-    agent = forms.TypedChoiceField(label=gettext_lazy("Agent"), coerce=int)
+    agent = forms.ModelChoiceField(label=gettext_lazy("Agent"), queryset=User.objects.none())
     interaction_ref = forms.CharField(
         label=gettext_lazy("Interaction"),
         max_length=200,
         help_text=gettext_lazy("Ticket, chat or call reference."),
     )
     criterion = forms.CharField(label=gettext_lazy("Scorecard criterion"), max_length=200)
-    skill = forms.ChoiceField(label=gettext_lazy("Skill"))
+    skill = forms.ModelChoiceField(
+        label=gettext_lazy("Skill"),
+        queryset=Skill.objects.order_by("position", "name"),
+        to_field_name="slug",
+    )
     severity = forms.ChoiceField(
         label=gettext_lazy("Severity"), choices=QAFinding.Severity.choices, initial="medium"
     )
@@ -110,14 +120,11 @@ class FindingForm(forms.Form):
         label=gettext_lazy("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    def __init__(self, *args: Any, agents: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agents: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["agent"]).choices = [
-            (a.pk, a.name or a.email) for a in agents
-        ]
-        cast(forms.ChoiceField, self.fields["skill"]).choices = [
-            (s.slug, s.name) for s in Skill.objects.order_by("position")
-        ]
+        agent_field = cast(forms.ModelChoiceField, self.fields["agent"])
+        agent_field.queryset = agents
+        agent_field.label_from_instance = _agent_label  # type: ignore[method-assign,assignment]
 
 
 @login_required
@@ -125,13 +132,11 @@ class FindingForm(forms.Form):
 def team_findings(request: HttpRequest, team_id: int) -> HttpResponse:
     lead = request_user(request)
     team = or_404(team_get_led, user=lead, team_id=team_id)
-    agents = list(selectors.agents_for(lead).filter(memberships__team=team).order_by("name"))
+    agents = selectors.agents_for(lead).filter(memberships__team=team).order_by("name")
     form = FindingForm(request.POST or None, agents=agents)
     if request.method == "POST" and form.is_valid():
         try:
-            services.finding_record(
-                reviewer=lead, agent_id=form.cleaned_data.pop("agent"), **form.cleaned_data
-            )
+            services.finding_record(reviewer=lead, **form.cleaned_data)
         except DomainError as exc:
             form_add_domain_error(form, exc)
         else:

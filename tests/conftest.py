@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import pytest
@@ -130,17 +131,31 @@ def api_client() -> APIClient:
     return APIClient()
 
 
+AssertQueries = Callable[[int], AbstractContextManager[CaptureQueriesContext]]
+
+
 @pytest.fixture
-def count_queries(db: None) -> Callable[[Callable[[], Any]], int]:
-    """Run ``call`` and return how many SQL queries it made (it must answer 200)."""
+def assert_queries(db: None) -> AssertQueries:
+    """``with assert_queries(9): ...`` fails unless the block makes exactly 9 SQL queries.
 
-    def count(call: Callable[[], Any]) -> int:
+    On a mismatch the failure shows expected and actual counts and every captured statement,
+    numbered, one a line, without needing ``-v``.
+    """
+
+    @contextmanager
+    def check(expected: int) -> Iterator[CaptureQueriesContext]:
         with CaptureQueriesContext(connection) as ctx:
-            response = call()
-        assert response.status_code == 200, response
-        return len(ctx.captured_queries)
+            yield ctx
+        actual = len(ctx.captured_queries)
+        if actual != expected:
+            statements = "\n".join(
+                f"{n}. {query['sql']}" for n, query in enumerate(ctx.captured_queries, start=1)
+            )
+            pytest.fail(
+                f"expected {expected} queries, got {actual} ({connection.vendor}):\n{statements}"
+            )
 
-    return count
+    return check
 
 
 @pytest.fixture

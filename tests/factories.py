@@ -197,3 +197,28 @@ def checklist(*steps: tuple[int, str, Any], name: str = "") -> Any:
 
 _checklist_counter = 0
 STEP_VERBS = {"read_sop": "Read", "module": "Complete", "quiz": "Pass"}
+
+
+def assign_by_ids(
+    *,
+    assigned_by: Any,
+    user_ids: list[Any],
+    module_id: Any = None,
+    sop_id: Any = None,
+    quiz_id: Any = None,
+    due_at: Any = None,
+    reason: str = "",
+) -> Any:
+    """What the assign page and API do: parse the ids with the selectors, then assign."""
+    from courses import selectors as courses_selectors
+    from courses import services as courses_services
+
+    return courses_services.assignments_assign(
+        assigned_by=assigned_by,
+        users=courses_selectors.assignees_get(lead=assigned_by, user_ids=user_ids),
+        target=courses_selectors.assignment_target_get(
+            module_id=module_id, sop_id=sop_id, quiz_id=quiz_id
+        ),
+        due_at=due_at,
+        reason=reason,
+    )

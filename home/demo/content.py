@@ -1,9 +1,9 @@
 """Read the demo content from the data files in ``content/`` next to this module.
 
-The demo skills, SOPs, training modules, quizzes, people, onboarding checklist and QA story
-used to be written as Python constants. They now live as data files, and each function here
-returns plain Python data in exactly the shape and with exactly the values of the constant it
-replaces (``tests/home/test_demo_content.py`` proves it). Layout of ``content/``:
+The demo skills, SOPs, training modules, quizzes, people, onboarding checklist and QA story are
+data files; each function here returns them as plain Python data for the loaders in this
+package, which create everything through the real services. ``tests/home/test_demo_content.py``
+checks that the files hold together (every slug they name exists). Layout of ``content/``:
 
 - ``sops/<slug>/v<N>.md``: one file per SOP version. The YAML front matter holds the SOP
   ``title`` and ``position`` (the SOP's place in the list, repeated in every version) and the
@@ -162,7 +162,7 @@ def _without_position(meta: dict[str, Any]) -> dict[str, Any]:
 
 @_fresh
 def skills() -> list[dict[str, Any]]:
-    """Replaces ``courses.demo_content.SKILLS``: ``{slug, name, description}`` per skill.
+    """``{slug, name, description}`` per skill.
 
     From ``content/skills.yaml``.
     """
@@ -171,7 +171,7 @@ def skills() -> list[dict[str, Any]]:
 
 @_fresh
 def role_profiles() -> list[dict[str, Any]]:
-    """Replaces ``courses.demo_content.ROLE_PROFILES``: the career ladder,
+    """The career ladder,
     ``{slug, name, description, targets: {skill slug: level}}`` per profile.
 
     From ``content/role_profiles.yaml``.
@@ -208,7 +208,7 @@ def _sop(directory: Path) -> tuple[int, dict[str, Any]]:
 
 @_fresh
 def sops() -> list[dict[str, Any]]:
-    """Replaces ``courses.demo_content.SOPS``: ``{slug, title, versions}`` per SOP, each
+    """``{slug, title, versions}`` per SOP, each
     version ``{body, change_summary, requires_reack}``, oldest first.
 
     From ``content/sops/<slug>/v<N>.md``.
@@ -238,7 +238,7 @@ def _module(directory: Path) -> tuple[int, dict[str, Any]]:
 
 @_fresh
 def modules() -> list[dict[str, Any]]:
-    """Replaces ``courses.demo_content.MODULES``: ``{slug, title, summary, skills,
+    """``{slug, title, summary, skills,
     estimated_minutes, sops, lessons}`` per training module, each lesson ``{title, body}``.
 
     From ``content/modules/<slug>/module.yaml`` and its ``NN-<lesson-slug>.md`` files.
@@ -254,7 +254,7 @@ def _quiz(path: Path) -> tuple[int, dict[str, Any]]:
 
 @_fresh
 def quizzes() -> list[dict[str, Any]]:
-    """Replaces ``assessments.demo_content.QUIZZES``: one dict per quiz with its settings,
+    """One dict per quiz with its settings,
     ``review``, ``bands`` and ``questions`` (text, kind, weight, skills and ``choices`` of
     ``{text, correct, explanation}``).
 
@@ -271,7 +271,7 @@ def quizzes() -> list[dict[str, Any]]:
 
 @_fresh
 def demo_team() -> str:
-    """Replaces ``accounts.demo.DEMO_TEAM`` (moved to ``home.demo.people``): the team name.
+    """The team name.
 
     From ``content/people.yaml``.
     """
@@ -280,8 +280,7 @@ def demo_team() -> str:
 
 @_fresh
 def demo_people() -> list[Person]:
-    """Replaces ``accounts.demo.DEMO_PEOPLE`` (moved to ``home.demo.people``):
-    ``(email, name, is admin, role in the demo team)`` per person.
+    """``(email, name, is admin, role in the demo team)`` per person.
 
     The role is the plain value (``"lead"``, ``"member"`` or ``None``), which compares equal
     to ``Membership.Role.LEAD`` and ``Membership.Role.MEMBER``.
@@ -297,7 +296,7 @@ def demo_people() -> list[Person]:
 
 @_fresh
 def demo_role_profiles() -> dict[str, str]:
-    """Replaces ``courses.demo.DEMO_ROLE_PROFILES`` (moved to ``home.demo.training``): email
+    """Email
     -> slug of the role profile the person is measured against.
 
     From ``content/learners.yaml`` (``learner_profiles``).
@@ -307,7 +306,7 @@ def demo_role_profiles() -> dict[str, str]:
 
 @_fresh
 def demo_early_reads() -> dict[str, list[str]]:
-    """Replaces ``courses.demo.DEMO_EARLY_READS`` (moved to ``home.demo.training``): email ->
+    """Email ->
     slugs of the SOPs the person acknowledged in version 1.
 
     From ``content/learners.yaml`` (``early_sop_reads``).
@@ -326,7 +325,7 @@ def _onboarding() -> dict[str, Any]:
 
 @_fresh
 def new_agent_template() -> str:
-    """Replaces ``courses.demo.NEW_AGENT_TEMPLATE`` (moved to ``home.demo.training``): the
+    """The
     name of the new-agent checklist template.
 
     From ``content/onboarding.yaml`` (``template.name``).
@@ -336,8 +335,7 @@ def new_agent_template() -> str:
 
 @_fresh
 def new_agent_template_description() -> str:
-    """Replaces the description literal in ``courses.demo.demo_onboarding_load`` (no constant
-    of its own): the description of the new-agent checklist template.
+    """The description of the new-agent checklist template.
 
     From ``content/onboarding.yaml`` (``template.description``).
     """
@@ -346,8 +344,7 @@ def new_agent_template_description() -> str:
 
 @_fresh
 def new_agent_steps() -> list[ChecklistStep]:
-    """Replaces ``courses.demo.NEW_AGENT_STEPS`` (moved to ``home.demo.training``):
-    ``(due offset days, kind, title, link slug, description)`` per checklist step.
+    """``(due offset days, kind, title, link slug, description)`` per checklist step.
 
     From ``content/onboarding.yaml`` (``steps``).
     """
@@ -360,8 +357,7 @@ def new_agent_steps() -> list[ChecklistStep]:
 
 @_fresh
 def demo_plans() -> list[Plan]:
-    """Replaces ``courses.demo.DEMO_PLANS`` (moved to ``home.demo.training``):
-    ``(email, start this many days ago, titles of the steps already done)`` per plan.
+    """``(email, start this many days ago, titles of the steps already done)`` per plan.
 
     From ``content/onboarding.yaml`` (``plans``).
     """
@@ -374,8 +370,7 @@ def demo_plans() -> list[Plan]:
 
 @_fresh
 def demo_plan_signoff_comment() -> str:
-    """Replaces the ``comment=`` literal in ``courses.demo.demo_onboarding_load`` (no constant
-    of its own): what the lead writes when signing off a done ``lead_signoff`` step.
+    """What the lead writes when signing off a done ``lead_signoff`` step.
 
     From ``content/onboarding.yaml`` (``signoff_comment``).
     """
@@ -389,13 +384,10 @@ def demo_plan_signoff_comment() -> str:
 
 @_fresh
 def demo_assignments() -> list[dict[str, Any]]:
-    """Replaces the ``plan`` list in ``courses.demo.demo_assignments_load``, the lesson agent 2
-    has read there, and the knowledge-check assignment in
-    ``assessments.demo.demo_assessments_load`` (no constants of their own).
-
-    One dict per assignment: ``agent``, exactly one of ``module`` / ``sop`` / ``quiz`` (slug;
-    the other two are ``None``), ``due_in_days`` (from now; negative is overdue), ``reason``,
-    ``assigned_by`` (email) and ``lessons_read`` (lessons of the module already read).
+    """The manual assignments, one dict each: ``agent``, exactly one of ``module`` / ``sop``
+    / ``quiz`` (slug; the other two are ``None``), ``due_in_days`` (from now; negative is
+    overdue), ``reason``, ``assigned_by`` (email) and ``lessons_read`` (lessons of the module
+    already read).
 
     From ``content/assignments.yaml``.
     """
@@ -420,8 +412,7 @@ def demo_assignments() -> list[dict[str, Any]]:
 
 @_fresh
 def demo_rules() -> list[Rule]:
-    """Replaces ``assessments.demo.DEMO_RULES`` (moved to ``home.demo.assessments``):
-    ``(name, skill, criterion, module, N, W, C, D, mode)`` per training rule, where N is the
+    """``(name, skill, criterion, module, N, W, C, D, mode)`` per training rule, where N is the
     threshold, W the window, C the cooldown and D the due time, in days.
 
     From ``content/rules.yaml``.
@@ -444,8 +435,7 @@ def demo_rules() -> list[Rule]:
 
 @_fresh
 def demo_findings() -> list[dict[str, Any]]:
-    """Replaces the ``finding(...)`` calls in ``assessments.demo.demo_qa_load`` (no constant of
-    their own): ``{agent, interaction_ref, criterion, skill, severity, days_ago, note,
+    """``{agent, interaction_ref, criterion, skill, severity, days_ago, note,
     reviewer}`` per QA finding, in the order the demo records them.
 
     From ``content/findings.yaml``.
@@ -455,8 +445,7 @@ def demo_findings() -> list[dict[str, Any]]:
 
 @_fresh
 def demo_quiz_attempts() -> list[dict[str, Any]]:
-    """Replaces the ``(email, right_every)`` pairs in ``assessments.demo.demo_qa_load`` (no
-    constant of their own): ``{agent, quiz, correct_every}`` per attempt the demo submits.
+    """``{agent, quiz, correct_every}`` per attempt the demo submits.
 
     From ``content/quiz_attempts.yaml``.
     """
@@ -465,7 +454,7 @@ def demo_quiz_attempts() -> list[dict[str, Any]]:
 
 @_fresh
 def demo_candidate() -> str:
-    """Replaces ``assessments.demo.DEMO_CANDIDATE`` (moved to ``home.demo.assessments``): the
+    """The
     demo candidate's email.
 
     From ``content/candidate.yaml`` (``email``).
@@ -475,8 +464,7 @@ def demo_candidate() -> str:
 
 @_fresh
 def demo_candidate_invitation() -> dict[str, Any]:
-    """Replaces the invitation literals in ``assessments.demo.demo_assessments_load`` (no
-    constant of their own): ``{email, name, quiz, invited_by, expires_in_days}``.
+    """``{email, name, quiz, invited_by, expires_in_days}``.
 
     From ``content/candidate.yaml``.
     """

@@ -10,10 +10,11 @@ from django.db import transaction
 
 from assessments.models import CandidateInvitation
 from assessments.selectors import candidate_invitation_url
-from home.demo.assessments import DEMO_CANDIDATE, demo_assessments_load, demo_qa_load
+from home.demo.assessments import DEMO_CANDIDATE, demo_assessments_load
 from home.demo.onboarding import demo_onboarding_load
 from home.demo.people import DEMO_PEOPLE, demo_people_load
-from home.demo.training import demo_training_load
+from home.demo.qa import demo_qa_load
+from home.demo.training import demo_assignments_load, demo_training_load
 
 DEFAULT_DEMO_PASSWORD = "readiness-demo"  # noqa: S105  (documented demo login, DEBUG only)
 
@@ -35,6 +36,7 @@ def demo_load() -> DemoSummary:
     people = demo_people_load(password=demo_password())
     demo_training_load(people=people)
     demo_assessments_load(people=people)
+    demo_assignments_load(people=people)
     demo_onboarding_load(people=people)
     demo_qa_load(people=people)
     return demo_summary()

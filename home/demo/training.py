@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import User
+from assessments.models import Quiz
 from courses import services as courses_services
 from courses.models import (
     SOP,
@@ -123,40 +124,27 @@ def demo_modules_load(*, skills: dict[str, Skill], sops: dict[str, SOP]) -> dict
     return modules
 
 
-def demo_assignments_load(
-    *, people: dict[str, User], modules: dict[str, Module], sops: dict[str, SOP]
-) -> None:
-    lead = people.get("lead@demo.test")
+def demo_assignments_load(*, people: dict[str, User]) -> None:
+    """The manual assignments of ``content/assignments.yaml`` (after the quizzes exist)."""
     now = timezone.now()
-    plan = [
-        ("agent1@demo.test", modules["service-metrics"], None, 2, "Before your first QA review"),
-        ("agent1@demo.test", modules["helpdesk-tool-basics"], None, 10, "Your first week"),
-        (
-            "agent2@demo.test",
-            modules["handling-escalations"],
-            None,
-            -1,
-            "Two escalations went wrong last week",
-        ),
-        ("agent3@demo.test", None, sops["complaint-handling"], 5, "New complaints process"),
-    ]
-    for email, module, sop, days, reason in plan:
-        if email not in people:
+    for item in content.demo_assignments():
+        user = people.get(item["agent"])
+        if user is None:
             continue
+        module = Module.objects.get(slug=item["module"]) if item["module"] else None
         courses_services.assignment_ensure(
-            user=people[email],
+            user=user,
             module=module,
-            sop=sop,
+            sop=SOP.objects.get(slug=item["sop"]) if item["sop"] else None,
+            quiz_id=Quiz.objects.get(slug=item["quiz"]).pk if item["quiz"] else None,
             source=Assignment.Source.MANUAL,
-            reason=reason,
-            due_at=now + timedelta(days=days),
-            assigned_by=lead,
+            reason=item["reason"],
+            due_at=now + timedelta(days=item["due_in_days"]),
+            assigned_by=people.get(item["assigned_by"]),
         )
-    # Agent 2 has read the first lesson of their overdue module.
-    if "agent2@demo.test" in people:
-        first = modules["handling-escalations"].lessons.order_by("position").first()
-        if first:
-            LessonProgress.objects.get_or_create(user=people["agent2@demo.test"], lesson=first)
+        if module is not None:
+            for lesson in module.lessons.order_by("position")[: item["lessons_read"]]:
+                LessonProgress.objects.get_or_create(user=user, lesson=lesson)
 
 
 def demo_training_load(*, people: dict[str, User]) -> None:
@@ -167,5 +155,4 @@ def demo_training_load(*, people: dict[str, User]) -> None:
                 user=people[email], role_profile=RoleProfile.objects.get(slug=slug)
             )
     sops = demo_sops_load(people=people)
-    modules = demo_modules_load(skills=skills, sops=sops)
-    demo_assignments_load(people=people, modules=modules, sops=sops)
+    demo_modules_load(skills=skills, sops=sops)

@@ -173,7 +173,7 @@ def test_the_service_refuses_a_lead_invitation_from_a_lead(lead, team):
     from core.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed, match="Only an admin can invite a lead"):
-        invitation_create(invited_by=lead, team_id=team.pk, email="x@example.test", role="lead")
+        invitation_create(invited_by=lead, team=team, email="x@example.test", role="lead")
     assert not Invitation.objects.exists()
 
 

@@ -63,6 +63,7 @@ from onboarding.models import OnboardingPlan, PlanItem
 from qa import selectors as qa_selectors
 from qa import services as qa_services
 from qa.models import TrainingRule, TrainingSuggestion
+from skills.models import Skill
 from tests import factories
 
 MAX_EXAMPLES = 20
@@ -164,17 +165,15 @@ def world(
         )
         assessments_services.attempt_submit(attempt=member_attempt)
         lead_attempt = assessments_services.attempt_start(quiz=quiz, user=lead)
-        courses_services.assignments_assign(
+        factories.assign_by_ids(
             assigned_by=lead,
             user_ids=[member.pk],
             module_id=module.pk,
             due_at=now + timedelta(days=7),
         )
-        courses_services.assignments_assign(
-            assigned_by=lead, user_ids=[member.pk], sop_id=sop.pk, due_at=None
-        )
+        factories.assign_by_ids(assigned_by=lead, user_ids=[member.pk], sop_id=sop.pk, due_at=None)
         # The lead's own assignment, from an admin, for the lead to complete.
-        courses_services.assignments_assign(
+        factories.assign_by_ids(
             assigned_by=admin_user, user_ids=[lead.pk], sop_id=sop.pk, due_at=None
         )
         TrainingRule.objects.create(
@@ -182,24 +181,24 @@ def world(
         )
         qa_services.finding_record(
             reviewer=lead,
-            agent_id=member.pk,
+            agent=member,
             interaction_ref="T-1001",
             criterion="Empathy",
-            skill="escalations",
+            skill=Skill.objects.get(slug="escalations"),
             severity="high",
         )
         qa_services.finding_record(
             reviewer=lead,
-            agent_id=member.pk,
+            agent=member,
             interaction_ref="T-1002",
             criterion="Accuracy",
-            skill="kpi-literacy",
+            skill=Skill.objects.get(slug="kpi-literacy"),
             note="Quoted the wrong SLA.",
         )
         invitation = assessments_services.candidate_invitation_create(
             invited_by=lead,
             email="candidate@example.test",
-            quiz_id=quiz.pk,
+            quiz=quiz,
             expires_at=now + timedelta(days=7),
             name="Cara Candidate",
         )

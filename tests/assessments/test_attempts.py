@@ -280,3 +280,25 @@ def test_a_broker_outage_at_submit_loses_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         assessments_services.attempts_sweep()
     assert Attempt.objects.get(pk=attempt_id).score == 2.0
+
+
+def test_deleting_an_attempt_in_the_admin_deletes_its_answers_evidence(
+    api_as, client, admin_user, member, quiz, skill_factory, django_capture_on_commit_callbacks
+):
+    skill = skill_factory(slug="kpi-literacy")
+    for question in questions_of(quiz):
+        question.skills.add(skill)
+    api = api_as(member)
+    attempt_id = start(api, quiz)["id"]
+    answer_all(api, attempt_id, quiz)
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post(f"/api/v1/attempts/{attempt_id}/submit/")
+    assert SkillEvidence.objects.filter(user=member, source="answer").count() == 3
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/assessments/attempt/{attempt_id}/delete/", {"post": "yes"}, follow=True
+        )
+    assert response.status_code == 200
+    assert not Attempt.objects.filter(pk=attempt_id).exists()
+    assert not SkillEvidence.objects.filter(user=member).exists()

@@ -68,7 +68,7 @@ def test_members_and_other_leads_can_not_invite_or_see_invitations(
     api_as, lead, member, outsider, quiz
 ):
     invitation = assessments_services.candidate_invitation_create(
-        invited_by=lead, email="c@example.test", quiz_id=quiz.pk, expires_at=SOON
+        invited_by=lead, email="c@example.test", quiz=quiz, expires_at=SOON
     )
     response = api_as(member).post(
         "/api/v1/invitations/",
@@ -89,7 +89,7 @@ def test_a_candidate_takes_the_quiz_and_the_lead_sees_the_result(
 ):
     quiz = quiz_published(attempts_allowed=1)
     invitation = assessments_services.candidate_invitation_create(
-        invited_by=lead, email="c@example.test", quiz_id=quiz.pk, expires_at=SOON
+        invited_by=lead, email="c@example.test", quiz=quiz, expires_at=SOON
     )
     url = candidate_invitation_url(invitation)
     intro = client.get(url).content.decode()
@@ -119,7 +119,7 @@ def test_a_candidate_takes_the_quiz_and_the_lead_sees_the_result(
 @pytest.mark.parametrize("state", ["expired", "revoked"])
 def test_expired_and_withdrawn_links_get_a_clear_page(client, lead, quiz, state):
     invitation = assessments_services.candidate_invitation_create(
-        invited_by=lead, email="c@example.test", quiz_id=quiz.pk, expires_at=SOON
+        invited_by=lead, email="c@example.test", quiz=quiz, expires_at=SOON
     )
     if state == "expired":
         CandidateInvitation.objects.filter(pk=invitation.pk).update(
@@ -139,7 +139,7 @@ def test_a_used_up_link_shows_the_result_page(
 ):
     quiz = quiz_published(attempts_allowed=1, review_when="never")
     invitation = assessments_services.candidate_invitation_create(
-        invited_by=lead, email="c@example.test", quiz_id=quiz.pk, expires_at=SOON
+        invited_by=lead, email="c@example.test", quiz=quiz, expires_at=SOON
     )
     attempt = assessments_services.attempt_start(quiz=quiz, invitation=invitation)
     with django_capture_on_commit_callbacks(execute=True):

@@ -86,7 +86,7 @@ class TestCandidates:
         email = request.getfixturevalue(who).email
         with pytest.raises(ValidationFailed) as error:
             assessments_services.candidate_invitation_create(
-                invited_by=lead, email=email.upper(), quiz_id=quiz.pk, expires_at=SOON
+                invited_by=lead, email=email.upper(), quiz=quiz, expires_at=SOON
             )
         assert error.value.field_errors["email"] == [
             "Leads and admins can't be invited as candidates."
@@ -95,7 +95,7 @@ class TestCandidates:
 
     def test_a_withdrawn_link_stops_at_once_even_mid_attempt(self, client, lead, quiz):
         invitation = assessments_services.candidate_invitation_create(
-            invited_by=lead, email="c@example.test", quiz_id=quiz.pk, expires_at=SOON
+            invited_by=lead, email="c@example.test", quiz=quiz, expires_at=SOON
         )
         url = candidate_invitation_url(invitation)
         attempt_url = client.post(url).url
@@ -121,7 +121,7 @@ class TestCandidates:
         self, client, lead, quiz, django_capture_on_commit_callbacks
     ):
         invitation = assessments_services.candidate_invitation_create(
-            invited_by=lead, email="c@example.test", quiz_id=quiz.pk, expires_at=SOON
+            invited_by=lead, email="c@example.test", quiz=quiz, expires_at=SOON
         )
         attempt_url = client.post(candidate_invitation_url(invitation)).url
         with django_capture_on_commit_callbacks(execute=True):
@@ -134,7 +134,7 @@ class TestCandidates:
 
     def test_a_service_refuses_answers_on_a_withdrawn_invitation(self, lead, quiz):
         invitation = assessments_services.candidate_invitation_create(
-            invited_by=lead, email="c@example.test", quiz_id=quiz.pk, expires_at=SOON
+            invited_by=lead, email="c@example.test", quiz=quiz, expires_at=SOON
         )
         attempt = assessments_services.attempt_start(quiz=quiz, invitation=invitation)
         assessments_services.candidate_invitation_revoke(invitation=invitation)
@@ -146,7 +146,7 @@ class TestCandidates:
 
     def test_starting_an_unpublished_quiz_from_a_link_is_a_clear_page(self, client, lead, quiz):
         invitation = assessments_services.candidate_invitation_create(
-            invited_by=lead, email="c@example.test", quiz_id=quiz.pk, expires_at=SOON
+            invited_by=lead, email="c@example.test", quiz=quiz, expires_at=SOON
         )
         quiz.is_published = False
         quiz.save()
@@ -159,7 +159,7 @@ class TestCandidates:
     ):
         quiz = quiz_published(attempts_allowed=2)
         invitation = assessments_services.candidate_invitation_create(
-            invited_by=lead, email="c@example.test", quiz_id=quiz.pk, expires_at=SOON
+            invited_by=lead, email="c@example.test", quiz=quiz, expires_at=SOON
         )
         attempt = assessments_services.attempt_start(quiz=quiz, invitation=invitation)
         with django_capture_on_commit_callbacks(execute=True):

@@ -167,7 +167,7 @@ def test_no_page_of_an_open_candidate_attempt_leaks_the_key(client, lead, quiz_p
     invitation = candidate_invitation_create(
         invited_by=lead,
         email="cand@example.test",
-        quiz_id=quiz.pk,
+        quiz=quiz,
         expires_at=timezone.now() + timedelta(days=3),
     )
     url = candidate_invitation_url(invitation)

@@ -75,10 +75,10 @@ class TestScoping:
     def test_a_candidate_sees_only_their_own_attempt(self, client, lead, quiz):
         expires = timezone.now() + timedelta(days=2)
         mine = assessments_services.candidate_invitation_create(
-            invited_by=lead, email="a@example.test", quiz_id=quiz.pk, expires_at=expires
+            invited_by=lead, email="a@example.test", quiz=quiz, expires_at=expires
         )
         theirs = assessments_services.candidate_invitation_create(
-            invited_by=lead, email="b@example.test", quiz_id=quiz.pk, expires_at=expires
+            invited_by=lead, email="b@example.test", quiz=quiz, expires_at=expires
         )
         their_attempt = assessments_services.attempt_start(quiz=quiz, invitation=theirs)
         my_url = candidate_invitation_url(mine)

@@ -111,7 +111,7 @@ def test_modules_list_and_detail_show_progress(api_as, member, module):
 
 
 def test_completing_a_module_through_the_api(api_as, member, lead, module):
-    courses_services.assignments_assign(
+    factories.assign_by_ids(
         assigned_by=lead,
         user_ids=[member.pk],
         module_id=module.pk,
@@ -221,7 +221,7 @@ class TestAssigning:
 
 
 def test_only_the_assignee_completes_and_only_leads_cancel(api_as, lead, member, outsider, module):
-    [(assignment, _)] = courses_services.assignments_assign(
+    [(assignment, _)] = factories.assign_by_ids(
         assigned_by=lead,
         user_ids=[member.pk],
         module_id=module.pk,
@@ -243,10 +243,8 @@ def test_assignment_lists_are_scoped(api_as, lead, member, outsider, team, other
     outsider_member = factories.UserFactory.create()
     factories.MembershipFactory.create(user=outsider_member, team=other_team)
     due = timezone.now() + timedelta(days=3)
-    courses_services.assignments_assign(
-        assigned_by=lead, user_ids=[member.pk], module_id=module.pk, due_at=due
-    )
-    courses_services.assignments_assign(
+    factories.assign_by_ids(assigned_by=lead, user_ids=[member.pk], module_id=module.pk, due_at=due)
+    factories.assign_by_ids(
         assigned_by=outsider, user_ids=[outsider_member.pk], module_id=module.pk, due_at=due
     )
 

@@ -25,9 +25,7 @@ def second_member(team):
 
 def assign(lead, users, **kwargs):
     kwargs.setdefault("due_at", timezone.now() + timedelta(days=5))
-    return courses_services.assignments_assign(
-        assigned_by=lead, user_ids=[u.pk for u in users], **kwargs
-    )
+    return factories.assign_by_ids(assigned_by=lead, user_ids=[u.pk for u in users], **kwargs)
 
 
 def test_a_lead_assigns_a_module_to_several_members(
@@ -122,7 +120,7 @@ def test_an_unpublished_module_can_not_be_assigned(lead, member, module_with_les
 
 def test_an_unknown_user_id_is_not_found(lead, module_with_lessons):
     with pytest.raises(NotFound):
-        courses_services.assignments_assign(
+        factories.assign_by_ids(
             assigned_by=lead, user_ids=[987654], module_id=module_with_lessons().pk, due_at=SOON
         )
 

@@ -32,7 +32,7 @@ def test_a_candidate_takes_the_lead_readiness_quiz_from_the_link_to_the_result(p
         invited_by=lead,
         email="casey@example.test",
         name="Casey",
-        quiz_id=quiz.pk,
+        quiz=quiz,
         expires_at=timezone.now() + timedelta(days=7),
     )
 

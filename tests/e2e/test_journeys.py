@@ -241,7 +241,7 @@ def test_journey_candidate_invitation_quiz_result(page, new_page, lead, team, pa
         invited_by=lead,
         email="casey@example.test",
         name="Casey",
-        quiz_id=quiz.pk,
+        quiz=quiz,
         expires_at=timezone.now() + timedelta(days=7),
     )
     journey = Journey(page, "candidate")

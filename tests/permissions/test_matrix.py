@@ -68,7 +68,7 @@ def world(db, admin_user, lead, member, team, other_team, outsider, catalogue):
     candidate = assessments_services.candidate_invitation_create(
         invited_by=lead,
         email="cand@example.test",
-        quiz_id=quiz.pk,
+        quiz=quiz,
         expires_at=timezone.now() + timedelta(days=3),
     )
     candidate_attempt = assessments_services.attempt_start(quiz=quiz, invitation=candidate)
@@ -86,9 +86,9 @@ def world(db, admin_user, lead, member, team, other_team, outsider, catalogue):
         rule=rule, agent=member, module=module2, reason="r"
     )
     qa_services.finding_record(
-        reviewer=lead, agent_id=member.pk, interaction_ref="T-1", criterion="C", skill=skill.slug
+        reviewer=lead, agent=member, interaction_ref="T-1", criterion="C", skill=skill
     )
-    newhire = invitation_create(invited_by=lead, team_id=team.pk, email="new.hire@example.test")
+    newhire = invitation_create(invited_by=lead, team=team, email="new.hire@example.test")
     member_token, _key = api_token_create(user=member, name="member's own")
     users = {
         "admin": admin_user,

@@ -1,10 +1,9 @@
 from typing import Any
 
+from celery import current_app as app
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django_celery_beat.schedulers import ModelEntry
-
-from config.celery import app
 
 
 class Command(BaseCommand):

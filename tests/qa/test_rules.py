@@ -12,6 +12,7 @@ from qa import selectors as qa_selectors
 from qa import services as qa_services
 from qa.models import RuleFiring, TrainingRule, TrainingSuggestion
 from qa.tasks import qa_rules_evaluate_task
+from skills.models import Skill
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +34,10 @@ def rule(catalogue, **fields):
 def record(lead, member, n, *, days_ago=0, criterion="Escalated in time", skill="escalations"):
     return qa_services.finding_record(
         reviewer=lead,
-        agent_id=member.pk,
+        agent=member,
         interaction_ref=f"TCK-{n}",
         criterion=criterion,
-        skill=skill,
+        skill=Skill.objects.get(slug=skill),
         severity="medium",
         occurred_at=timezone.now() - timedelta(days=days_ago),
     )

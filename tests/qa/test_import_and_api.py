@@ -9,7 +9,7 @@ from django.utils import timezone
 from courses.models import Assignment
 from qa import services as qa_services
 from qa.models import QAFinding, TrainingRule, TrainingSuggestion
-from skills.models import SkillEvidence
+from skills.models import Skill, SkillEvidence, SkillProficiency
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -193,10 +193,10 @@ class TestFindingsApi:
     def test_the_list_is_scoped(self, api_as, lead, member, outsider, catalogue):
         qa_services.finding_record(
             reviewer=lead,
-            agent_id=member.pk,
+            agent=member,
             interaction_ref="T1",
             criterion="C",
-            skill="escalations",
+            skill=Skill.objects.get(slug="escalations"),
         )
         assert api_as(lead).get("/api/v1/qa-findings/").json()["count"] == 1
         assert api_as(member).get("/api/v1/qa-findings/").json()["count"] == 1  # their own
@@ -210,10 +210,10 @@ class TestSkillGapsApi:
         for n in range(3):  # member: three high-severity findings on escalations
             qa_services.finding_record(
                 reviewer=lead,
-                agent_id=member.pk,
+                agent=member,
                 interaction_ref=f"T{n}",
                 criterion="C",
-                skill="escalations",
+                skill=Skill.objects.get(slug="escalations"),
                 severity="high",
             )
         from skills.services import profiles_rebuild
@@ -273,10 +273,10 @@ class TestSkillGapsApi:
     def test_a_profile_explains_every_number(self, api_as, lead, member, catalogue):
         qa_services.finding_record(
             reviewer=lead,
-            agent_id=member.pk,
+            agent=member,
             interaction_ref="T1",
             criterion="C",
-            skill="escalations",
+            skill=Skill.objects.get(slug="escalations"),
             severity="critical",
         )
         from skills.services import profiles_rebuild
@@ -319,10 +319,10 @@ def test_suggestions_api_accept_and_dismiss(
     with django_capture_on_commit_callbacks(execute=True):
         qa_services.finding_record(
             reviewer=lead,
-            agent_id=member.pk,
+            agent=member,
             interaction_ref="T1",
             criterion="C",
-            skill="escalations",
+            skill=Skill.objects.get(slug="escalations"),
         )
     [item] = api_as(lead).get("/api/v1/training-suggestions/").json()["results"]
     assert (
@@ -379,3 +379,30 @@ def test_the_lead_records_a_finding_on_the_page(client, lead, member, team, cata
         },
     )
     assert QAFinding.objects.count() == 1
+
+
+class TestDeleting:
+    def test_deleting_findings_in_the_admin_deletes_their_evidence(
+        self, client, admin_user, lead, member, catalogue, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            finding = qa_services.finding_record(
+                reviewer=lead,
+                agent=member,
+                interaction_ref="TCK-DEL",
+                criterion="Greets",
+                skill=catalogue["escalations"],
+            )
+        evidence = SkillEvidence.objects.filter(source="qa_finding", source_id=finding.pk)
+        assert evidence.count() == 1
+        client.force_login(admin_user)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                f"/admin/qa/qafinding/{finding.pk}/delete/", {"post": "yes"}, follow=True
+            )
+        assert response.status_code == 200
+        assert not QAFinding.objects.filter(pk=finding.pk).exists()
+        assert evidence.count() == 0
+        assert not SkillProficiency.objects.filter(
+            user=member, skill=catalogue["escalations"]
+        ).exists()
