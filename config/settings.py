@@ -168,7 +168,7 @@ REMINDER_REPEAT_DAYS = env_int("REMINDER_REPEAT_DAYS", 7)
 REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 3)
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
 
-# The skill model (assessments/skill_model.py): a Beta(1 + α, 1 + β) belief per person and skill;
+# The skill model (skills/skill_model.py): a Beta(1 + α, 1 + β) belief per person and skill;
 # evidence halves its weight every SKILL_HALF_LIFE_DAYS. Below SKILL_MIN_EVIDENCE units of
 # (decayed) evidence a level is reported as "not enough evidence".
 SKILL_HALF_LIFE_DAYS = env_int("SKILL_HALF_LIFE_DAYS", 90)

@@ -53,7 +53,9 @@ WITH members AS (
     WHERE m.team_id = %(team)s AND m.role = 'member'
 ), cells AS (
     SELECT mb.user_id, mb.name, s.slug, s.position,
-           COALESCE(p.alpha, 0) * %(d)s AS a, COALESCE(p.beta, 0) * %(d)s AS b, t.level AS target
+           COALESCE(p.alpha * power(0.5, least((%(now)s - p.anchor_day) / %(h)s, 1000)), 0) AS a,
+           COALESCE(p.beta * power(0.5, least((%(now)s - p.anchor_day) / %(h)s, 1000)), 0) AS b,
+           t.level AS target
     FROM members mb
     CROSS JOIN skills_skill s
     LEFT JOIN skills_skillproficiency p ON p.user_id = mb.user_id AND p.skill_id = s.id
@@ -63,9 +65,9 @@ SELECT user_id, name, slug,
        (1 + a) / (2 + a + b) AS level,
        (a + b) / (a + b + 4) AS confidence,
        target,
-       CASE WHEN round(a + b, 3) >= %(min)s AND target IS NOT NULL
+       CASE WHEN a + b >= %(min)s AND target IS NOT NULL
             THEN target - (1 + a) / (2 + a + b) END AS gap,
-       max(CASE WHEN round(a + b, 3) >= %(min)s AND target IS NOT NULL
+       max(CASE WHEN a + b >= %(min)s AND target IS NOT NULL
             THEN target - (1 + a) / (2 + a + b) END) OVER (PARTITION BY user_id) AS largest
 FROM cells
 ORDER BY largest DESC NULLS LAST, name, position
@@ -202,10 +204,10 @@ def main() -> int:
             for question, skill in zip(questions, skills, strict=True):
                 answer_id += 1
                 credit = 1.0 if rng.random() < 0.6 else 0.0
-                a, b = skill_model.parts(outcome=credit, weight=1.0, at=when)
+                day = skill_model.day_number(when)
                 answers.append((answer_id, "[]", when, credit, attempt, question.pk))
                 evidence.append(
-                    (credit, 1.0, a, b, "answer", when, when, answer_id, skill.pk, user.pk, "{}")
+                    (credit, 1.0, day, "answer", when, when, answer_id, skill.pk, user.pk, "{}")
                 )
         with connection.cursor() as cursor:
             raw = cursor.cursor
@@ -242,8 +244,7 @@ def main() -> int:
                 [
                     "outcome",
                     "weight",
-                    "alpha_part",
-                    "beta_part",
+                    "occurred_day",
                     "source",
                     "occurred_at",
                     "created_at",
@@ -282,13 +283,12 @@ def main() -> int:
                     skill.pk,
                 )
             )
-            a, b = skill_model.parts(outcome=0.0, weight=weights[severity], at=when)
+            day = skill_model.day_number(when)
             evidence.append(
                 (
                     0.0,
                     weights[severity],
-                    a,
-                    b,
+                    day,
                     "qa_finding",
                     when,
                     when,
@@ -323,8 +323,7 @@ def main() -> int:
                 [
                     "outcome",
                     "weight",
-                    "alpha_part",
-                    "beta_part",
+                    "occurred_day",
                     "source",
                     "occurred_at",
                     "created_at",
@@ -380,8 +379,9 @@ def main() -> int:
                     TEAM_GAPS_SQL,
                     {
                         "team": team_id,
-                        "d": skill_model.decay_factor(timezone.now()),
-                        "min": settings.SKILL_MIN_EVIDENCE,
+                        "now": skill_model.day_number(timezone.now()),
+                        "h": skill_model.half_life_days(),
+                        "min": skill_model.min_evidence(),
                     },
                 )
                 rows = cursor.fetchall()

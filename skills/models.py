@@ -84,9 +84,8 @@ class LearnerProfile(models.Model):
 
 class SkillEvidence(models.Model):
     """One piece of evidence about a person's skill: a scored answer, a QA finding or a
-    completed module. ``alpha_part``/``beta_part`` are its contribution to the Beta belief,
-    referenced to a fixed epoch (see ``skills.skill_model``), so the projection is an exact sum
-    that any order of updates, or a rebuild, reproduces to the last digit.
+    completed module, stored raw (outcome, weight, when): the decay is applied when the
+    projection is computed and when it is read (see ``skills.skill_model``).
 
     The source is ``(source, source_id)``: the id of the answer, finding or module, each at
     most once per person and skill. ``params`` keeps what the evidence list shows about the
@@ -103,12 +102,13 @@ class SkillEvidence(models.Model):
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="evidence")
     outcome = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
     weight = models.FloatField(default=1.0)
-    alpha_part = models.DecimalField(max_digits=24, decimal_places=9, default=0)
-    beta_part = models.DecimalField(max_digits=24, decimal_places=9, default=0)
     source = models.CharField(max_length=12, choices=Source.choices)
     source_id = models.BigIntegerField(help_text=_("Id of the answer, finding or module."))
     params = models.JSONField(default=dict, blank=True)
     occurred_at = models.DateTimeField()
+    occurred_day = models.FloatField(
+        help_text=_("occurred_at as days since 2025-01-01, for the decay in SQL.")
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -125,15 +125,17 @@ class SkillEvidence(models.Model):
 
 
 class SkillProficiency(models.Model):
-    """The projection: per user and skill, the sums of the evidence's parts. Rebuildable from
-    ``SkillEvidence`` at any time (``manage.py rebuild_skill_profiles``)."""
+    """The projection: per user and skill, Σa and Σb of the evidence as of ``anchor_day``
+    (when it was computed). Rebuildable from ``SkillEvidence`` at any time
+    (``manage.py rebuild_skill_profiles``)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="skill_proficiencies"
     )
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
-    alpha = models.DecimalField(max_digits=30, decimal_places=9)
-    beta = models.DecimalField(max_digits=30, decimal_places=9)
+    alpha = models.FloatField()
+    beta = models.FloatField()
+    anchor_day = models.FloatField(help_text=_("When α and β were computed (days since 2025)."))
     evidence_count = models.PositiveIntegerField()
     last_evidence_at = models.DateTimeField(null=True)
     updated_at = models.DateTimeField(default=timezone.now)

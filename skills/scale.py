@@ -6,11 +6,6 @@ from skills.selectors import SkillCell
 
 
 def heat(cell: SkillCell) -> str:
-    """A colour class that always comes with a number and a word (readable without colour)."""
-    if not cell.enough:
-        return "unknown"
-    if cell.gap is None:
-        return "neutral"
-    if cell.gap <= 0:
-        return "met"
-    return "near" if cell.gap < 0.15 else "gap"
+    """The cell's category (``skill_model.gap_category``) as its colour class: every page
+    uses the same words and colours for the same numbers (readable without colour)."""
+    return cell.category

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db.models import (
     Avg,
     Count,
-    DecimalField,
     ExpressionWrapper,
     F,
     FilteredRelation,
@@ -25,7 +23,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Least, Power, RowNumber
 from django.utils import timezone
 
 from accounts.models import Membership, Team, User
@@ -41,8 +39,6 @@ from skills.models import (
     SkillProficiency,
     SkillTarget,
 )
-
-DECIMAL: DecimalField = DecimalField(max_digits=40, decimal_places=12)
 
 
 def skills_list() -> QuerySet[Skill]:
@@ -65,14 +61,23 @@ class SkillCell:
     level: float
     confidence: float
     evidence: float
-    enough: bool
     target: float | None
 
     @property
+    def enough(self) -> bool:
+        return skill_model.is_enough(self.evidence)
+
+    @property
     def gap(self) -> float | None:
+        """Target minus level, unrounded (format it only when showing it)."""
         if self.target is None or not self.enough:
             return None
         return self.target - self.level
+
+    @property
+    def category(self) -> str:
+        """``unknown``, ``neutral``, ``met``, ``near`` or ``gap``: see ``skill_model``."""
+        return skill_model.gap_category(enough=self.enough, level=self.level, target=self.target)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -83,7 +88,38 @@ class SkillCell:
             "enough_evidence": self.enough,
             "target": self.target,
             "gap": _round(self.gap),
+            "category": self.category,
         }
+
+
+def decayed(projections: QuerySet[SkillProficiency], now: datetime) -> QuerySet[SkillProficiency]:
+    """Annotate projection rows with Σa and Σb decayed to ``now`` (``alpha_now``,
+    ``beta_now``), their sum (``evidence_now``) and the level (``level_now``), computed by the
+    database, so every page and report compares the very same numbers."""
+    factor = Power(
+        Value(0.5),
+        Least(
+            (Value(skill_model.day_number(now)) - F("anchor_day"))
+            / Value(skill_model.half_life_days()),
+            Value(skill_model.MAX_HALF_LIVES),
+        ),
+        output_field=FloatField(),
+    )
+    return projections.annotate(
+        alpha_now=ExpressionWrapper(F("alpha") * factor, output_field=FloatField()),
+        beta_now=ExpressionWrapper(F("beta") * factor, output_field=FloatField()),
+    ).annotate(
+        evidence_now=ExpressionWrapper(F("alpha_now") + F("beta_now"), output_field=FloatField()),
+        level_now=ExpressionWrapper(
+            (Value(skill_model.PRIOR_ALPHA) + F("alpha_now"))
+            / (
+                Value(skill_model.PRIOR_ALPHA + skill_model.PRIOR_BETA)
+                + F("alpha_now")
+                + F("beta_now")
+            ),
+            output_field=FloatField(),
+        ),
+    )
 
 
 def _cells(
@@ -94,31 +130,33 @@ def _cells(
 ) -> dict[int, list[SkillCell]]:
     """Per user, one cell per skill: two queries (projections, targets) for any number of
     people, given users loaded with ``select_related("learner_profile__role_profile")``."""
+    prior = skill_model.belief(0.0, 0.0)
     projections = {
-        (p.user_id, p.skill_id): (p.alpha, p.beta)
-        for p in SkillProficiency.objects.filter(
-            user__in=[u.pk for u in users], skill__in=[s.pk for s in skills]
-        ).only("user_id", "skill_id", "alpha", "beta")
+        (p.user_id, p.skill_id): p
+        for p in decayed(
+            SkillProficiency.objects.filter(
+                user__in=[u.pk for u in users], skill__in=[s.pk for s in skills]
+            ).only("user_id", "skill_id", "alpha", "beta", "anchor_day"),
+            now,
+        )
     }
     profile_of = {user.pk: _profile_id(user) for user in users}
     targets = {
         (t.role_profile_id, t.skill_id): t.level
         for t in SkillTarget.objects.filter(role_profile__in={p for p in profile_of.values() if p})
     }
-    factor = skill_model.decay_factor(now)
     cells: dict[int, list[SkillCell]] = {}
     for user in users:
         row = []
         for skill in skills:
-            alpha, beta = projections.get((user.pk, skill.pk), (0, 0))
-            belief = skill_model.belief(alpha, beta, now=now, factor=factor)
+            found = projections.get((user.pk, skill.pk))
+            evidence = found.evidence_now if found else prior.evidence  # type: ignore[attr-defined]
             row.append(
                 SkillCell(
                     skill=skill,
-                    level=belief.level,
-                    confidence=belief.confidence,
-                    evidence=belief.evidence,
-                    enough=belief.enough,
+                    level=found.level_now if found else prior.level,  # type: ignore[attr-defined]
+                    confidence=evidence / (evidence + skill_model.CONFIDENCE_K),
+                    evidence=evidence,
                     target=targets.get((profile_of.get(user.pk) or 0, skill.pk)),
                 )
             )
@@ -225,6 +263,9 @@ def user_skill_profile(*, user: User, now: datetime | None = None) -> dict[str, 
     )
     by_skill: dict[int, list[dict[str, Any]]] = {}
     for item in ranked:
+        alpha_now, beta_now = skill_model.contribution(
+            outcome=item.outcome, weight=item.weight, at=item.occurred_at, now=now
+        )
         by_skill.setdefault(item.skill_id, []).append(
             {
                 "source": item.source,
@@ -232,8 +273,8 @@ def user_skill_profile(*, user: User, now: datetime | None = None) -> dict[str, 
                 "occurred_at": item.occurred_at,
                 "outcome": item.outcome,
                 "weight": item.weight,
-                "alpha_now": _round(skill_model.weight_now(item.alpha_part, now=now), 4),
-                "beta_now": _round(skill_model.weight_now(item.beta_part, now=now), 4),
+                "alpha_now": _round(alpha_now, 4),
+                "beta_now": _round(beta_now, 4),
             }
         )
     counts = dict(
@@ -292,39 +333,19 @@ def org_people() -> QuerySet[User]:
     )
 
 
-def level_expression(now: datetime, prefix: str = "") -> Any:
-    """The level of a projection row as SQL: (1 + α·d) / (2 + (α + β)·d), d the decay factor."""
-    d = Value(Decimal(repr(skill_model.decay_factor(now))), output_field=DECIMAL)
-    alpha, beta = F(f"{prefix}alpha"), F(f"{prefix}beta")
-    return ExpressionWrapper(
-        (Value(Decimal(repr(skill_model.PRIOR_ALPHA))) + alpha * d)
-        / (
-            Value(Decimal(repr(skill_model.PRIOR_ALPHA + skill_model.PRIOR_BETA)))
-            + (alpha + beta) * d
-        ),
-        output_field=DECIMAL,
-    )
-
-
 def org_skill_report(*, people: list[User], now: datetime | None = None) -> OrgReport:
-    """Per skill, over everyone with evidence: how many people, their mean level, and how many
-    (with enough evidence) are below their role's target; then one row per person of the page.
-    A fixed number of queries, whatever the size of the organisation."""
+    """Per skill, over the active people with enough evidence: how many, their mean level, and
+    how many are below their role's target (the same rule as every page: ``skill_model``);
+    then one row per person of the page. A fixed number of queries, whatever the size of the
+    organisation."""
     now = now or timezone.now()
     skills = list(Skill.objects.order_by("position", "name"))
-    level = level_expression(now)
-    enough = Q(
-        evidence_mass__gte=Decimal(
-            repr(settings.SKILL_MIN_EVIDENCE / skill_model.decay_factor(now))
-        )
-    )
-    # One pass over the projection: people with evidence, their mean level, and how many
-    # (with enough evidence) are below their role's target for that skill.
+    # One pass over the projection, decayed by the database exactly as the pages read it.
     summary = {
         row["skill_id"]: row
-        for row in SkillProficiency.objects.annotate(
-            level=level,
-            evidence_mass=F("alpha") + F("beta"),
+        for row in decayed(SkillProficiency.objects.filter(user__is_active=True), now)
+        .filter(evidence_now__gte=skill_model.min_evidence())  # type: ignore[misc]
+        .annotate(
             target=FilteredRelation(
                 "user__learner_profile__role_profile__targets",
                 condition=Q(user__learner_profile__role_profile__targets__skill=F("skill")),
@@ -333,8 +354,8 @@ def org_skill_report(*, people: list[User], now: datetime | None = None) -> OrgR
         .values("skill_id")
         .annotate(
             people=Count("pk"),
-            mean_level=Avg("level", output_field=FloatField()),
-            below_target=Count("pk", filter=enough & Q(target__level__gt=F("level"))),
+            mean_level=Avg("level_now", output_field=FloatField()),
+            below_target=Count("pk", filter=Q(target__level__gt=F("level_now"))),
         )
     }
     cells = _cells(users=people, skills=skills, now=now)

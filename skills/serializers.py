@@ -20,6 +20,11 @@ class SkillCellOutput(serializers.Serializer):
     gap = serializers.FloatField(
         allow_null=True, help_text="target − level; null without enough evidence or a target."
     )
+    category = serializers.ChoiceField(
+        choices=["unknown", "neutral", "met", "near", "gap"],
+        help_text="Decided on unrounded values, the same on every page and report: not enough "
+        "evidence, no target, on target, a gap under 0.15, or a larger gap.",
+    )
 
 
 class SkillGapMemberOutput(serializers.Serializer):

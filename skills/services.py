@@ -17,12 +17,16 @@ from django.db import transaction
 from django.db.models import (
     Count,
     Exists,
+    F,
+    FloatField,
     Max,
     OuterRef,
     QuerySet,
     Sum,
+    Value,
 )
-from django.db.models.functions import Now
+from django.db.models.functions import Least, Now, Power
+from django.utils import timezone
 
 from accounts.models import User
 from core.sql import insert_select
@@ -46,15 +50,13 @@ def evidence_row(
 ) -> SkillEvidence:
     """One unsaved evidence row. ``params`` is what the evidence list shows about the source
     (see ``selectors.evidence_label``)."""
-    alpha, beta = skill_model.parts(outcome=outcome, weight=weight, at=at)
     return SkillEvidence(
         user_id=user_id,
         skill_id=skill_id,
         outcome=outcome,
         weight=weight,
-        alpha_part=alpha,
-        beta_part=beta,
         occurred_at=at,
+        occurred_day=skill_model.day_number(at),
         source=source,
         source_id=source_id,
         params=params or {},
@@ -76,35 +78,52 @@ PROJECTION_COLUMNS = (
     "skill",
     "alpha",
     "beta",
+    "anchor_day",
     "evidence_count",
     "last_evidence_at",
     "updated_at",
 )
 
 
-def _projection_rows(evidence: QuerySet[SkillEvidence]) -> QuerySet[Any]:
+def _projection_rows(evidence: QuerySet[SkillEvidence], *, now: datetime) -> QuerySet[Any]:
+    """Per (user, skill): Σa and Σb decayed to ``now``, computed by the database from the raw
+    evidence: a = w·o·½^(min((now − t)/H, MAX_HALF_LIVES)), b likewise with 1 − o."""
+    anchor = skill_model.day_number(now)
+    factor = Power(
+        Value(0.5),
+        Least(
+            (Value(anchor) - F("occurred_day")) / Value(skill_model.half_life_days()),
+            Value(skill_model.MAX_HALF_LIVES),
+        ),
+        output_field=FloatField(),
+    )
     return (
         evidence.values("user_id", "skill_id")
         .annotate(
-            p_alpha=Sum("alpha_part"),
-            p_beta=Sum("beta_part"),
+            p_alpha=Sum(F("weight") * F("outcome") * factor, output_field=FloatField()),
+            p_beta=Sum(
+                F("weight") * (Value(1.0) - F("outcome")) * factor, output_field=FloatField()
+            ),
+            p_anchor=Value(anchor, output_field=FloatField()),
             p_count=Count("pk"),
             p_last=Max("occurred_at"),
             p_updated=Now(),
         )
-        .values_list("user_id", "skill_id", "p_alpha", "p_beta", "p_count", "p_last", "p_updated")
+        .values_list(
+            "user_id", "skill_id", "p_alpha", "p_beta", "p_anchor", "p_count", "p_last", "p_updated"
+        )
     )
 
 
 UPSERT = (
     '("user_id", "skill_id") DO UPDATE SET alpha = EXCLUDED.alpha, beta = EXCLUDED.beta, '
-    "evidence_count = EXCLUDED.evidence_count, last_evidence_at = EXCLUDED.last_evidence_at, "
-    "updated_at = EXCLUDED.updated_at"
+    "anchor_day = EXCLUDED.anchor_day, evidence_count = EXCLUDED.evidence_count, "
+    "last_evidence_at = EXCLUDED.last_evidence_at, updated_at = EXCLUDED.updated_at"
 )
 
 
-def profiles_refresh(*, user_ids: Iterable[int]) -> int:
-    """Recompute the projection rows of these people from their evidence (idempotent)."""
+def profiles_refresh(*, user_ids: Iterable[int], now: datetime | None = None) -> int:
+    """Recompute the projection rows of these people from their raw evidence (idempotent)."""
     ids = sorted(set(user_ids))
     if not ids:
         return 0
@@ -112,7 +131,9 @@ def profiles_refresh(*, user_ids: Iterable[int]) -> int:
         written = insert_select(
             SkillProficiency,
             PROJECTION_COLUMNS,
-            _projection_rows(SkillEvidence.objects.filter(user_id__in=ids)),
+            _projection_rows(
+                SkillEvidence.objects.filter(user_id__in=ids), now=now or timezone.now()
+            ),
             on_conflict=UPSERT,
         )
         # a skill whose evidence is gone (a deleted finding) has no projection row either
@@ -141,12 +162,15 @@ def profiles_refresh_later(*, user_ids: Iterable[int]) -> None:
         enqueue_on_commit("assessments.skill_profiles_refresh", ids)
 
 
-def profiles_rebuild() -> int:
-    """Rebuild every projection row from the evidence: one DELETE and one INSERT … SELECT."""
+def profiles_rebuild(*, now: datetime | None = None) -> int:
+    """Rebuild every projection row from the raw evidence with today's half-life: one DELETE
+    and one INSERT … SELECT (run it after changing ``SKILL_HALF_LIFE_DAYS``)."""
     with transaction.atomic():
         SkillProficiency.objects.all().delete()
         return insert_select(
-            SkillProficiency, PROJECTION_COLUMNS, _projection_rows(SkillEvidence.objects.all())
+            SkillProficiency,
+            PROJECTION_COLUMNS,
+            _projection_rows(SkillEvidence.objects.all(), now=now or timezone.now()),
         )
 
 

@@ -1,58 +1,80 @@
 """The skill model: an explainable Beta belief per person and skill, with time decay.
 
 Evidence ``i`` (a scored answer, a QA finding, a completed module) has an outcome ``o`` in
-0..1, a weight ``w`` and a time ``t``. Right now (time ``T``) it counts as
+0..1, a weight ``w`` and a time ``t``. At time ``T`` it counts as
 
     a_i = w · o · ½^((T − t)/H)        for the skill,
     b_i = w · (1 − o) · ½^((T − t)/H)  against it,
 
-with ``H`` the half-life (90 days by default). The belief is Beta(1 + Σa, 1 + Σb):
+with ``H`` the half-life (``SKILL_HALF_LIFE_DAYS``, 90 by default). The belief is
+Beta(1 + Σa, 1 + Σb):
 
     level      = (1 + Σa) / (2 + Σa + Σb)             (0..1; 0.5 with no evidence)
-    evidence   = Σa + Σb                              (decayed units of evidence)
+    evidence   = Σa + Σb                              (effective units: decayed and weighted)
     confidence = evidence / (evidence + 4)            (0..1)
 
-and a level with less than ``SKILL_MIN_EVIDENCE`` units is reported as "not enough evidence".
-The gap is the role profile's target minus the level.
+A level is "enough evidence" when ``evidence ≥ SKILL_MIN_EVIDENCE − 0.005`` (evidence is shown
+with two decimals, so what shows as 2.00 counts as 2); below it no gap is reported. The gap is
+the role profile's target minus the level, compared unrounded (``is_enough``, ``gap_category``:
+one decision for every page, report and API).
 
-**Exact and cheap.** ½^((T − t)/H) = 2^((t − E)/H) · ½^((T − E)/H) for a fixed epoch ``E``.
-The first factor depends only on the evidence, so each row stores ``alpha_part = w·o·2^((t−E)/H)``
-(and ``beta_part``) as a decimal with 9 places. The projection is then an exact ``SUM``, the
-same whatever the order of updates, and a rebuild reproduces it to the last digit. At read
-time both sums are multiplied by the single factor ½^((T − E)/H).
+**Stored raw, decayed on read.** Each evidence row keeps only what happened (outcome, weight,
+``occurred_day``: days since 2025-01-01). The projection ``SkillProficiency`` keeps, per
+person and skill, Σa and Σb *as of its ``anchor_day``* (the moment it was computed, from the
+raw rows, by one ``INSERT … SELECT … SUM``); a read at ``T`` multiplies both by
+½^((T − anchor)/H). Every factor is at most 1 (evidence is never in the future by more than a
+few minutes), so nothing can overflow whatever the half-life or the date, and an exponent over
+``MAX_HALF_LIVES`` counts as nothing (PostgreSQL's ``power()`` would underflow). A rebuild
+recomputes every row from the raw evidence, so changing the half-life and rebuilding gives the
+right levels.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.conf import settings
 
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
-PLACES = Decimal("0.000000001")
 PRIOR_ALPHA = 1.0
 PRIOR_BETA = 1.0
 CONFIDENCE_K = 4.0
 SECONDS_PER_DAY = 86_400
+MAX_HALF_LIVES = 1000.0  # ½^1000 ≈ 1e-301: older evidence counts as nothing
+ENOUGH_TOLERANCE = 0.005  # what shows as MIN (two decimals) counts as MIN
+NEAR_GAP = 0.15  # a gap under this is "near" the target
 
 
-def _half_lives_since_epoch(t: datetime) -> float:
-    return (t - EPOCH).total_seconds() / SECONDS_PER_DAY / settings.SKILL_HALF_LIFE_DAYS
+def day_number(t: datetime) -> float:
+    """Days since ``EPOCH`` (fractional): how evidence and anchors are stored."""
+    return (t - EPOCH).total_seconds() / SECONDS_PER_DAY
 
 
-def parts(*, outcome: float, weight: float, at: datetime) -> tuple[Decimal, Decimal]:
-    """The epoch-referenced (alpha_part, beta_part) of one piece of evidence."""
-    growth = 2.0 ** _half_lives_since_epoch(at)
-    alpha = Decimal(repr(weight * outcome * growth)).quantize(PLACES, ROUND_HALF_EVEN)
-    beta = Decimal(repr(weight * (1.0 - outcome) * growth)).quantize(PLACES, ROUND_HALF_EVEN)
-    return alpha, beta
+def half_life_days() -> float:
+    return float(settings.SKILL_HALF_LIFE_DAYS)
 
 
-def decay_factor(now: datetime) -> float:
-    """½^((now − E)/H): turns epoch-referenced sums into today's weights."""
-    return 0.5 ** _half_lives_since_epoch(now)
+def decay(age_days: float) -> float:
+    """½^(age/H), with the exponent capped at ``MAX_HALF_LIVES`` (as the SQL does)."""
+    return 0.5 ** min(age_days / half_life_days(), MAX_HALF_LIVES)
+
+
+def contribution(
+    *, outcome: float, weight: float, at: datetime, now: datetime
+) -> tuple[float, float]:
+    """(a, b) of one piece of evidence at ``now``: what the evidence list shows."""
+    factor = decay(day_number(now) - day_number(at))
+    return weight * outcome * factor, weight * (1.0 - outcome) * factor
+
+
+def is_enough(evidence: float) -> bool:
+    """The one rule for "enough evidence" (the org report's SQL uses the same constant)."""
+    return evidence >= min_evidence()
+
+
+def min_evidence() -> float:
+    return float(settings.SKILL_MIN_EVIDENCE) - ENOUGH_TOLERANCE
 
 
 @dataclass(frozen=True)
@@ -65,32 +87,37 @@ class Belief:
 
     @property
     def enough(self) -> bool:
-        # compared at the precision reports show, so evidence recorded seconds ago (decayed by
-        # a hair) still counts in full
-        return round(self.evidence, 3) >= settings.SKILL_MIN_EVIDENCE
+        return is_enough(self.evidence)
 
 
-def belief(
-    alpha_sum: Decimal | float,
-    beta_sum: Decimal | float,
-    *,
-    now: datetime,
-    factor: float | None = None,
-) -> Belief:
-    """The belief at ``now`` (pass ``factor = decay_factor(now)`` when computing many)."""
-    factor = decay_factor(now) if factor is None else factor
-    a = float(alpha_sum) * factor
-    b = float(beta_sum) * factor
-    evidence = a + b
+def belief(alpha: float, beta: float) -> Belief:
+    """The belief from decayed sums (Σa, Σb as of now)."""
+    alpha, beta = float(alpha), float(beta)
+    evidence = alpha + beta
     return Belief(
-        level=(PRIOR_ALPHA + a) / (PRIOR_ALPHA + PRIOR_BETA + evidence),
+        level=(PRIOR_ALPHA + alpha) / (PRIOR_ALPHA + PRIOR_BETA + evidence),
         confidence=evidence / (evidence + CONFIDENCE_K),
         evidence=evidence,
-        alpha=a,
-        beta=b,
+        alpha=alpha,
+        beta=beta,
     )
 
 
-def weight_now(part: Decimal | float, *, now: datetime) -> float:
-    """What one stored part counts for today (to explain a level row by row)."""
-    return float(part) * decay_factor(now)
+def belief_at(alpha: float, beta: float, *, anchor_day: float, now: datetime) -> Belief:
+    """The belief at ``now`` of sums stored as of ``anchor_day``."""
+    factor = decay(day_number(now) - anchor_day)
+    return belief(float(alpha) * factor, float(beta) * factor)
+
+
+def gap_category(*, enough: bool, level: float, target: float | None) -> str:
+    """One word for a cell, decided on unrounded values, used by every page and the API:
+    ``unknown`` (not enough evidence), ``neutral`` (no target), ``met`` (level ≥ target),
+    ``near`` (below by less than ``NEAR_GAP``) or ``gap``."""
+    if not enough:
+        return "unknown"
+    if target is None:
+        return "neutral"
+    gap = target - level
+    if gap <= 0:
+        return "met"
+    return "near" if gap < NEAR_GAP else "gap"

@@ -1,20 +1,36 @@
-"""The Beta belief with decay, against hand-computed values, and rebuild = incremental."""
+"""The Beta belief with decay: hand-computed values, no overflow for any half-life or date,
+rebuild = incremental, a half-life change followed by a rebuild, and one rule for "enough
+evidence" and gaps everywhere."""
 
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from accounts.models import Membership
+from skills import selectors as skills_selectors
 from skills import services as skills_services
-from skills import skill_model as skills_skill_model
-from skills.models import SkillEvidence, SkillProficiency
+from skills import skill_model
+from skills.models import LearnerProfile, RoleProfile, SkillEvidence, SkillProficiency, SkillTarget
 from tests import factories
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
+def belief_of(*pieces, now=NOW):
+    """The belief from (outcome, weight, at) pieces, computed in Python."""
+    a = b = 0.0
+    for outcome, weight, at in pieces:
+        da, db = skill_model.contribution(outcome=outcome, weight=weight, at=at, now=now)
+        a, b = a + da, b + db
+    return skill_model.belief(a, b)
+
+
 def test_no_evidence_is_the_prior():
-    belief = skills_skill_model.belief(0, 0, now=NOW)
+    belief = skill_model.belief(0, 0)
     assert (belief.level, belief.confidence, belief.evidence, belief.enough) == (
         0.5,
         0.0,
@@ -24,55 +40,81 @@ def test_no_evidence_is_the_prior():
 
 
 def test_one_right_answer_today():
-    a, b = skills_skill_model.parts(outcome=1.0, weight=1.0, at=NOW)
-    belief = skills_skill_model.belief(a, b, now=NOW)
+    belief = belief_of((1.0, 1.0, NOW))
     # Beta(1 + 1, 1 + 0): level 2/3; evidence 1; confidence 1/(1 + 4)
-    assert belief.level == pytest.approx(2 / 3, abs=1e-9)
-    assert belief.evidence == pytest.approx(1.0, abs=1e-9)
-    assert belief.confidence == pytest.approx(0.2, abs=1e-9)
+    assert belief.level == pytest.approx(2 / 3, abs=1e-12)
+    assert belief.evidence == pytest.approx(1.0, abs=1e-12)
+    assert belief.confidence == pytest.approx(0.2, abs=1e-12)
 
 
 def test_evidence_halves_every_half_life():
-    a, b = skills_skill_model.parts(outcome=1.0, weight=2.0, at=NOW - timedelta(days=90))
-    belief = skills_skill_model.belief(a, b, now=NOW)
-    assert belief.alpha == pytest.approx(1.0, abs=1e-9)  # 2 × ½
-    a2, b2 = skills_skill_model.parts(outcome=1.0, weight=2.0, at=NOW - timedelta(days=180))
-    assert skills_skill_model.belief(a2, b2, now=NOW).alpha == pytest.approx(0.5, abs=1e-9)  # 2 × ¼
+    assert belief_of((1.0, 2.0, NOW - timedelta(days=90))).alpha == pytest.approx(1.0)  # 2 × ½
+    assert belief_of((1.0, 2.0, NOW - timedelta(days=180))).alpha == pytest.approx(0.5)  # 2 × ¼
 
 
 def test_a_mix_by_hand():
     # a right answer today (w 1), a half-right answer 90 days ago (w 1),
     # a high-severity QA finding (w 2) 45 days ago: against the skill.
-    parts = [
-        skills_skill_model.parts(outcome=1.0, weight=1.0, at=NOW),
-        skills_skill_model.parts(outcome=0.5, weight=1.0, at=NOW - timedelta(days=90)),
-        skills_skill_model.parts(outcome=0.0, weight=2.0, at=NOW - timedelta(days=45)),
-    ]
-    a = sum(p[0] for p in parts)
-    b = sum(p[1] for p in parts)
-    belief = skills_skill_model.belief(a, b, now=NOW)
-    half_45 = 0.5**0.5
+    belief = belief_of(
+        (1.0, 1.0, NOW),
+        (0.5, 1.0, NOW - timedelta(days=90)),
+        (0.0, 2.0, NOW - timedelta(days=45)),
+    )
     alpha = 1.0 + 0.5 * 0.5
-    beta = 0.5 * 0.5 + 2.0 * half_45
-    assert belief.alpha == pytest.approx(alpha, abs=1e-8)
-    assert belief.beta == pytest.approx(beta, abs=1e-8)
-    assert belief.level == pytest.approx((1 + alpha) / (2 + alpha + beta), abs=1e-8)
+    beta = 0.5 * 0.5 + 2.0 * 0.5**0.5
+    assert belief.alpha == pytest.approx(alpha, abs=1e-12)
+    assert belief.beta == pytest.approx(beta, abs=1e-12)
+    assert belief.level == pytest.approx((1 + alpha) / (2 + alpha + beta), abs=1e-12)
     assert belief.enough  # 1.25 + 1.66 ≥ 2
 
 
-def test_parts_are_exact_decimals_so_sums_do_not_depend_on_order():
-    values = [
-        skills_skill_model.parts(outcome=o / 7, weight=1.3, at=NOW - timedelta(days=d))
-        for o, d in zip(range(8), range(0, 400, 50), strict=True)
-    ]
-    forwards = sum((v[0] for v in values), Decimal(0))
-    backwards = sum((v[0] for v in reversed(values)), Decimal(0))
-    assert forwards == backwards
-    assert all(v[0].as_tuple().exponent == -9 for v in values)
+def record(user, skill, outcome, weight, at, n):
+    return skills_services.evidence_row(
+        user_id=user.pk,
+        skill_id=skill.pk,
+        outcome=outcome,
+        weight=weight,
+        at=at,
+        source="answer",
+        source_id=n,
+    )
+
+
+def cell_of(user, skill, now):
+    user = type(user).objects.select_related("learner_profile__role_profile").get(pk=user.pk)
+    [cell] = skills_selectors._cells(users=[user], skills=[skill], now=now)[user.pk]
+    return cell
 
 
 @pytest.mark.django_db
-def test_rebuilding_gives_exactly_what_incremental_updates_gave(
+@pytest.mark.parametrize("half_life", [1, 7, 14, 90, 365])
+@pytest.mark.parametrize("year", [2026, 2040, 2099])
+def test_evidence_is_recorded_and_read_for_any_half_life_and_date(
+    member, skill_factory, settings, half_life, year
+):
+    """Was: parts growing as 2^(t/H) overflowed numeric(24,9) (today with H = 14)."""
+    settings.SKILL_HALF_LIFE_DAYS = half_life
+    skill = skill_factory(slug="escalations")
+    now = datetime(year, 6, 1, 12, tzinfo=UTC)
+    pieces = [(0.0, 3.0, now - timedelta(days=10)), (1.0, 1.0, now - timedelta(hours=1))]
+    pieces.append((1.0, 2.0, now - timedelta(days=40 * 365)))  # very old: counts as nothing
+    SkillEvidence.objects.bulk_create(
+        [record(member, skill, o, w, at, n) for n, (o, w, at) in enumerate(pieces)]
+    )
+    skills_services.profiles_refresh(user_ids=[member.pk], now=now)
+    expected = belief_of(*pieces, now=now)
+    cell = cell_of(member, skill, now)
+    assert cell.level == pytest.approx(expected.level, rel=1e-12)
+    assert cell.evidence == pytest.approx(expected.evidence, rel=1e-12)
+    # and read again a year later, without a refresh in between
+    later = now + timedelta(days=365)
+    assert cell_of(member, skill, later).level == pytest.approx(
+        belief_of(*pieces, now=later).level, rel=1e-12
+    )
+
+
+@pytest.mark.django_db
+def test_rebuilding_gives_what_incremental_updates_gave(
     member, lead, skill_factory, django_capture_on_commit_callbacks
 ):
     a, b = skill_factory(slug="coaching"), skill_factory(slug="escalations")
@@ -89,64 +131,146 @@ def test_rebuilding_gives_exactly_what_incremental_updates_gave(
     ):
         with django_capture_on_commit_callbacks(execute=True):
             skills_services.evidence_add(
-                [
-                    skills_services.evidence_row(
-                        user_id=user.pk,
-                        skill_id=skill.pk,
-                        outcome=outcome,
-                        weight=weight,
-                        at=NOW - timedelta(days=day * 17),
-                        source="answer",
-                        source_id=day,
-                    )
-                ]
+                [record(user, skill, outcome, weight, NOW - timedelta(days=day * 17), day)]
             )
-    incremental = sorted(
-        SkillProficiency.objects.values_list(
-            "user_id", "skill_id", "alpha", "beta", "evidence_count"
-        )
-    )
-    assert len(incremental) == 3
+    read_at = NOW + timedelta(days=3)
+    users = [member, other]
+    incremental = {
+        (c.skill.slug, u.pk): (c.level, c.evidence)
+        for u in users
+        for c in (cell_of(u, a, read_at), cell_of(u, b, read_at))
+    }
+    assert SkillProficiency.objects.count() == 3
     skills_services.profiles_rebuild()
-    rebuilt = sorted(
-        SkillProficiency.objects.values_list(
-            "user_id", "skill_id", "alpha", "beta", "evidence_count"
-        )
+    for u in users:
+        for skill in (a, b):
+            level, evidence = incremental[(skill.slug, u.pk)]
+            cell = cell_of(u, skill, read_at)
+            assert cell.level == pytest.approx(level, rel=1e-12)
+            assert cell.evidence == pytest.approx(evidence, rel=1e-12)
+
+
+@pytest.mark.django_db
+def test_changing_the_half_life_and_rebuilding_recomputes_from_the_raw_evidence(
+    member, skill_factory, settings
+):
+    """Was: the rebuild re-summed stored parts that carried the old half-life (after 90 → 30
+    every level showed 0.5000 with evidence 0.0000)."""
+    skill = skill_factory(slug="coaching")
+    now = datetime(2026, 11, 26, 9, tzinfo=UTC)
+    pieces = [(1.0, 1.0, now - timedelta(days=5)), (1.0, 1.0, now - timedelta(days=60))]
+    SkillEvidence.objects.bulk_create(
+        [record(member, skill, o, w, at, n) for n, (o, w, at) in enumerate(pieces)]
     )
-    assert rebuilt == incremental
-    # and the projection equals a fresh sum of the evidence
-    row = SkillProficiency.objects.get(user=member, skill=a)
-    parts = SkillEvidence.objects.filter(user=member, skill=a).values_list(
-        "alpha_part", "beta_part"
-    )
-    assert row.alpha == sum((p[0] for p in parts), Decimal(0))
-    assert row.beta == sum((p[1] for p in parts), Decimal(0))
+    skills_services.profiles_refresh(user_ids=[member.pk], now=now)
+    for half_life in (30, 180):
+        settings.SKILL_HALF_LIFE_DAYS = half_life
+        skills_services.profiles_rebuild(now=now)
+        # by hand: α = ½^(5/H) + ½^(60/H), β = 0
+        alpha = 0.5 ** (5 / half_life) + 0.5 ** (60 / half_life)
+        cell = cell_of(member, skill, now)
+        assert cell.evidence == pytest.approx(alpha, rel=1e-12)
+        assert cell.level == pytest.approx((1 + alpha) / (2 + alpha), rel=1e-12)
 
 
 @pytest.mark.django_db
 def test_the_rebuild_command(member, skill_factory):
-    from io import StringIO
-
-    from django.core.management import call_command
-
     skill = skill_factory(slug="quality")
     SkillEvidence.objects.create(
         user=member,
         skill=skill,
         outcome=1,
-        weight=1,
-        alpha_part=Decimal("5.5"),
-        beta_part=0,
+        weight=5.5,
         source="answer",
         source_id=1,
         occurred_at=NOW,
+        occurred_day=skill_model.day_number(NOW),
     )
     out = StringIO()
     call_command("rebuild_skill_profiles", stdout=out)
     assert "Rebuilt 1 skill profile rows" in out.getvalue()
-    assert SkillProficiency.objects.get().alpha == Decimal("5.5")
+    row = SkillProficiency.objects.get()
+    assert (row.alpha, row.beta) == (
+        pytest.approx(5.5 * skill_model.decay(row.anchor_day - skill_model.day_number(NOW))),
+        0.0,
+    )
 
 
 def test_fresh_evidence_counts_in_full_for_the_threshold():
-    a, b = skills_skill_model.parts(outcome=0.0, weight=2.0, at=NOW - timedelta(seconds=30))
-    assert skills_skill_model.belief(a, b, now=NOW).enough
+    """Two units recorded 10 minutes ago come to 1.99989: what shows as 2.00 counts as 2."""
+    assert belief_of((0.0, 2.0, NOW - timedelta(minutes=10))).enough
+    assert not belief_of((0.0, 2.0, NOW - timedelta(days=2))).enough  # 1.97: not enough
+
+
+@pytest.mark.parametrize(
+    ("level", "target", "category"),
+    [
+        (0.6996, 0.70, "near"),  # was "gap 0.00" in the small-gap colour, "on target" elsewhere
+        (0.697, 0.70, "near"),  # was a red "gap 0.00" badge on the profile
+        (0.70, 0.70, "met"),
+        (0.71, 0.70, "met"),
+        (0.50, 0.70, "gap"),
+        (0.50, None, "neutral"),
+    ],
+)
+def test_gaps_are_decided_on_unrounded_values(level, target, category):
+    assert skill_model.gap_category(enough=True, level=level, target=target) == category
+    assert skill_model.gap_category(enough=False, level=level, target=target) == "unknown"
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    people=st.lists(
+        st.lists(
+            st.tuples(
+                st.sampled_from([0.0, 0.5, 1.0]),
+                st.sampled_from([0.5, 1.0, 2.0, 3.0]),
+                st.integers(min_value=0, max_value=200 * 24 * 60),  # minutes ago
+            ),
+            max_size=4,
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    target=st.sampled_from([0.3, 0.5, 0.6, 0.7]),
+)
+def test_heatmap_profile_api_and_org_report_agree(team, lead, people, target):
+    """One rule decides "enough evidence" and the gap: the org report's counts (SQL) match
+    the cells every page and the API show (Python), on the same numbers."""
+    SkillEvidence.objects.all().delete()
+    SkillProficiency.objects.all().delete()
+    skill = factories.SkillFactory.create()
+    profile = RoleProfile.objects.create(slug=f"p{skill.pk}", name="P")
+    SkillTarget.objects.create(role_profile=profile, skill=skill, level=target)
+    users = []
+    for n, pieces in enumerate(people):
+        user = factories.UserFactory.create()
+        Membership.objects.create(user=user, team=team, role=Membership.Role.MEMBER)
+        LearnerProfile.objects.create(user=user, role_profile=profile)
+        SkillEvidence.objects.bulk_create(
+            [
+                record(user, skill, o, w, NOW - timedelta(minutes=m), n * 10 + i)
+                for i, (o, w, m) in enumerate(pieces)
+            ]
+        )
+        users.append(user)
+    skills_services.profiles_refresh(user_ids=[u.pk for u in users], now=NOW)
+    now = NOW + timedelta(hours=1)
+    gaps = skills_selectors.team_skill_gaps(lead=lead, team_id=team.pk, now=now)
+    cells = [c for _user, _profile, row in gaps.rows for c in row if c.skill == skill]
+    api = [
+        c["category"]
+        for m in gaps.as_dict()["members"]
+        for c in m["skills"]
+        if c["skill"] == skill.slug
+    ]
+    report = skills_selectors.org_skill_report(people=[], now=now)
+    [summary] = [s for s in report.skills if s["skill"] == skill]
+    assert summary["people"] == sum(c.enough for c in cells)
+    assert summary["below_target"] == sum(c.category in {"near", "gap"} for c in cells)
+    assert sorted(api) == sorted(c.category for c in cells)
