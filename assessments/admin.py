@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -192,26 +193,24 @@ class QuizVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
     @admin.display(description=_("per question"))
     def item_statistics(self, obj: QuizVersion) -> str:
         stats = ItemStatistic.objects.filter(question__version=obj).select_related("question")
-        rows = "".join(
-            format_html(
-                "<tr><td>{}</td><td>{}</td><td>{:.2f}</td><td>{:.2f}</td></tr>",
-                s.question.position,
-                s.attempts,
-                s.facility,
-                s.discrimination,
-            )
-            for s in stats.order_by("question__position")
-        )
-        if not rows:
-            return str(_("Shown once a question has 10 scored attempts."))
-        return format_html(
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
-            "<tbody>{}</tbody></table>",
-            _("question"),
-            _("attempts"),
-            _("facility"),
-            _("discrimination"),
-            format_html(rows),
+        rows = [
+            {
+                "position": s.question.position,
+                "attempts": s.attempts,
+                "facility": 100 * s.facility,
+                "discrimination_index": s.discrimination_index,
+                "discriminative_efficiency": s.discriminative_efficiency,
+                "few_attempts": s.few_attempts,
+            }
+            for s in stats.order_by("question__position", "question__pk")
+        ]
+        return render_to_string(
+            "admin/assessments/quizversion/item_statistics.html",
+            {
+                "rows": rows,
+                "min_attempts": services.ITEM_ANALYSIS_MIN_ATTEMPTS,
+                "few_attempts": services.ITEM_ANALYSIS_FEW_ATTEMPTS,
+            },
         )
 
     def response_change(self, request: HttpRequest, obj: QuizVersion) -> HttpResponse:

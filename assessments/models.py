@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
+from assessments.scoring import ITEM_ANALYSIS_FEW_ATTEMPTS
 from skills.models import Skill
 
 
@@ -261,15 +262,36 @@ class Answer(models.Model):
 
 
 class ItemStatistic(models.Model):
-    """Classical item analysis of one question, from its scored attempts (computed in Celery)."""
+    """Item analysis of one question with Moodle's definitions (``assessments.scoring.
+    item_analysis``), from the version's scored attempts: each taker's first by default, all
+    with ``settings.ITEM_ANALYSIS_ATTEMPTS = "all"``. Computed in Celery; stored only from
+    ``ITEM_ANALYSIS_MIN_ATTEMPTS`` attempts."""
 
     question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="statistic")
-    attempts = models.PositiveIntegerField()
+    attempts = models.PositiveIntegerField(help_text=_("Attempts analysed (n)."))
     facility = models.FloatField(help_text=_("Mean credit, 0..1: how easy the question is."))
-    discrimination = models.FloatField(
-        help_text=_("Facility in the top 27% minus the bottom 27% by total score, -1..1.")
+    discrimination_index = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "100 × the correlation of the question's mark with the rest of the test, −100..100. "
+            "Empty when the question or the rest has no variance."
+        ),
+    )
+    discriminative_efficiency = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "The discrimination index as a percentage of the highest one these marks allow. "
+            "Empty when the question or the rest has no variance."
+        ),
     )
     computed_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return f"Q{self.question_id}: p={self.facility:.2f} D={self.discrimination:.2f}"
+        return f"Q{self.question_id}: n={self.attempts} p={self.facility:.2f}"
+
+    @property
+    def few_attempts(self) -> bool:
+        """Shown with a "few attempts" flag: fewer than ``ITEM_ANALYSIS_FEW_ATTEMPTS``."""
+        return self.attempts < ITEM_ANALYSIS_FEW_ATTEMPTS

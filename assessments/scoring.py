@@ -10,12 +10,13 @@
 **Band**: the band with the highest lower bound (``min_score``) that the score reaches, so a
 fractional score such as 3.5 of 5 is never between bands.
 
-**Item analysis** (classical test theory): facility = mean credit; discrimination = facility
-in the top 27% of attempts by total score minus facility in the bottom 27%.
+**Item analysis** (classical test theory, Moodle's definitions): facility, discrimination
+index and discriminative efficiency per question; see ``item_analysis``.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -55,21 +56,79 @@ def shuffled(items: Sequence[T], seed: int) -> list[T]:
     return result
 
 
+# Figures need this many analysed attempts; below ``ITEM_ANALYSIS_FEW_ATTEMPTS`` they are shown
+# with a "few attempts" flag (a correlation from 10 to 29 pairs is still very uncertain).
+ITEM_ANALYSIS_MIN_ATTEMPTS = 10
+ITEM_ANALYSIS_FEW_ATTEMPTS = 30
+
+
 @dataclass(frozen=True)
 class ItemResult:
     attempts: int
     facility: float
-    discrimination: float
+    discrimination_index: float | None
+    discriminative_efficiency: float | None
 
 
-def item_analysis(totals: Sequence[float], credits: Sequence[float]) -> ItemResult:
-    """``totals[i]`` is attempt i's total score, ``credits[i]`` its credit on this item."""
-    n = len(totals)
+def item_analysis(
+    *, weights: Sequence[float], credits: Sequence[Sequence[float]]
+) -> list[ItemResult]:
+    """Item analysis of every question, as Moodle's quiz statistics compute it
+    (``question/classes/statistics/questions/calculator.php``).
+
+    ``weights[q]`` is question q's weight; ``credits[i][q]`` is attempt i's credit (0..1) on
+    question q, 0 when unanswered. Returns one result per question, in the order of ``weights``.
+
+    For question q over the n attempts, with x_i = credit × weight (the item's mark in attempt
+    i) and y_i = the sum of attempt i's marks on the *other* questions (the rest of the test;
+    Moodle's ``$summarks - $step->mark``):
+
+    - facility = mean credit = Σ credit_i ÷ n, 0..1; for a weighted question the same as
+      Moodle's ``markaverage / maxmark`` = (Σ x_i ÷ n) ÷ weight;
+    - V(x) = Σ (x_i − x̄)² ÷ (n − 1),  V(y) = Σ (y_i − ȳ)² ÷ (n − 1),
+      C(x, y) = Σ (x_i − x̄)(y_i − ȳ) ÷ (n − 1);
+    - discrimination index = 100 × C(x, y) ÷ √(V(x) × V(y)), the Pearson correlation of the
+      item's mark with the rest of the test, −100..100 (Moodle: ``100 * covariance /
+      sqrt(markvariance * othermarkvariance)``);
+    - C_max(x, y) = Σ (x_(i) − x̄)(y_(i) − ȳ) ÷ (n − 1), where x_(i) and y_(i) are the marks
+      and the rests each sorted on their own: the largest covariance any pairing of these two
+      distributions can reach (Moodle: ``covariancemax``, from ``sort($stats->markarray)`` and
+      ``sort($stats->othermarksarray)``);
+    - discriminative efficiency = 100 × C(x, y) ÷ C_max(x, y) = 100 × r ÷ r_max, at most 100:
+      the correlation r as a share of the highest correlation r_max = C_max ÷ √(V(x) × V(y))
+      that these two distributions allow (Moodle: ``100 * covariance / covariancemax``).
+
+    Both are None (blank, not 0) when the item's marks or the rests are all equal (no variance:
+    the correlation is undefined), and when n < 2.
+
+    The result depends only on the set of (credits) rows, never on their order: sums are exact
+    (``math.fsum`` rounds once), "no variance" is tested on the values themselves, and the
+    maximum covariance sorts values, not attempts. So ties in total score decide nothing.
+    """
+    n = len(credits)
     if n == 0:
-        return ItemResult(0, 0.0, 0.0)
-    facility = sum(credits) / n
-    group = max(1, round(0.27 * n))
-    ranked = sorted(range(n), key=lambda i: (totals[i], i))
-    low = [credits[i] for i in ranked[:group]]
-    high = [credits[i] for i in ranked[-group:]]
-    return ItemResult(n, facility, sum(high) / group - sum(low) / group)
+        raise ValueError("item analysis needs at least one attempt")
+    marks = [
+        [credit * weight for credit, weight in zip(row, weights, strict=True)] for row in credits
+    ]
+    results = []
+    for q in range(len(weights)):
+        xs = [row[q] for row in marks]
+        ys = [math.fsum(row[:q] + row[q + 1 :]) for row in marks]
+        facility = math.fsum(row[q] for row in credits) / n
+        index = efficiency = None
+        if n > 1 and min(xs) != max(xs) and min(ys) != max(ys):
+            x_mean, y_mean = math.fsum(xs) / n, math.fsum(ys) / n
+            # The common factor 1 / (n − 1) cancels in both ratios.
+            sxx = math.fsum((x - x_mean) ** 2 for x in xs)
+            syy = math.fsum((y - y_mean) ** 2 for y in ys)
+            sxy = math.fsum((x - x_mean) * (y - y_mean) for x, y in zip(xs, ys, strict=True))
+            sxy_max = math.fsum(
+                (x - x_mean) * (y - y_mean) for x, y in zip(sorted(xs), sorted(ys), strict=True)
+            )
+            # Cauchy-Schwarz and the rearrangement inequality bound both; clamping only
+            # removes a last-digit rounding overshoot (e.g. 100.00000000000001).
+            index = max(-100.0, min(100.0, 100 * sxy / math.sqrt(sxx * syy)))
+            efficiency = min(100.0, 100 * sxy / sxy_max) if sxy_max > 0 else None
+        results.append(ItemResult(n, facility, index, efficiency))
+    return results

@@ -58,7 +58,13 @@ from skills.models import SkillEvidence
 logger = logging.getLogger(__name__)
 
 STALE_SUBMISSION = timedelta(minutes=2)
-ITEM_ANALYSIS_MIN_ATTEMPTS = 10
+ITEM_ANALYSIS_MIN_ATTEMPTS = scoring.ITEM_ANALYSIS_MIN_ATTEMPTS
+ITEM_ANALYSIS_FEW_ATTEMPTS = scoring.ITEM_ANALYSIS_FEW_ATTEMPTS
+# ``settings.ITEM_ANALYSIS_ATTEMPTS``: "first" (each taker's first scored attempt on the
+# version, as Moodle does by default) or "all" (every scored attempt, each counted as if by a
+# different person).
+ITEM_ANALYSIS_ATTEMPTS_DEFAULT = "first"
+ITEM_ANALYSIS_ATTEMPTS_CHOICES = ("first", "all")
 
 
 # --- authoring --------------------------------------------------------------------------------
@@ -447,7 +453,6 @@ def _notify_result(attempt: Attempt) -> None:
 
 
 def _schedule_item_analysis(version_id: int) -> None:
-
     # At most one recomputation per version per minute, however many attempts are scored.
     if cache.add(f"item-analysis:{version_id}", 1, timeout=60):
         enqueue_on_commit("assessments.item_analysis", version_id)
@@ -486,18 +491,27 @@ def attempts_sweep(*, now: datetime | None = None) -> dict[str, int]:
 
 def _item_analysis_backstop() -> dict[str, int]:
     """Versions with attempts scored since their statistics were computed (the per-minute
-    debounce after scoring may have skipped them): recompute."""
+    debounce after scoring may have skipped them), or with enough attempts and no statistics
+    yet: recompute. Counts attempts as ``item_analysis_compute`` does (first attempts: one per
+    user or invitation), so a version below the threshold is never enqueued again and again."""
 
     latest_stat = ItemStatistic.objects.filter(question__version=OuterRef("pk")).order_by(
         "-computed_at"
     )
+    scored = Q(attempts__status=Attempt.Status.SCORED)
+    analysed = (
+        Count("attempts", filter=scored)
+        if _item_analysis_attempts() == "all"
+        else Count("attempts__user", filter=scored, distinct=True)
+        + Count("attempts__invitation", filter=scored, distinct=True)
+    )
     versions = list(
         QuizVersion.objects.annotate(
-            scored=Count("attempts", filter=Q(attempts__status=Attempt.Status.SCORED)),
+            analysed=analysed,
             last_scored=Max("attempts__scored_at"),
             computed=Subquery(latest_stat.values("computed_at")[:1]),
         )
-        .filter(scored__gte=ITEM_ANALYSIS_MIN_ATTEMPTS)
+        .filter(analysed__gte=ITEM_ANALYSIS_MIN_ATTEMPTS)
         .filter(Q(computed__isnull=True) | Q(last_scored__gt=F("computed")))
         .values_list("pk", flat=True)[:50]
     )
@@ -509,41 +523,95 @@ def _item_analysis_backstop() -> dict[str, int]:
 # --- item analysis ----------------------------------------------------------------------------
 
 
+def _item_analysis_attempts() -> str:
+    """``settings.ITEM_ANALYSIS_ATTEMPTS``, checked: a typo must not silently change figures."""
+    value = getattr(settings, "ITEM_ANALYSIS_ATTEMPTS", ITEM_ANALYSIS_ATTEMPTS_DEFAULT)
+    if value not in ITEM_ANALYSIS_ATTEMPTS_CHOICES:
+        raise ValueError(
+            f"ITEM_ANALYSIS_ATTEMPTS must be one of {ITEM_ANALYSIS_ATTEMPTS_CHOICES}, not {value!r}"
+        )
+    return str(value)
+
+
 def item_analysis_compute(*, version_id: int) -> int:
-    """Facility and discrimination for every question of the version with at least
-    ``ITEM_ANALYSIS_MIN_ATTEMPTS`` scored attempts. Returns how many questions were updated."""
-    totals: dict[Any, float] = {
-        pk: score or 0.0
-        for pk, score in Attempt.objects.filter(
-            quiz_version_id=version_id, status=Attempt.Status.SCORED
-        ).values_list("pk", "score")
-    }
-    if len(totals) < ITEM_ANALYSIS_MIN_ATTEMPTS:
+    """Facility, discrimination index and discriminative efficiency of every question of the
+    version (``scoring.item_analysis``: Moodle's definitions), stored in ``ItemStatistic``.
+    Returns how many questions were stored.
+
+    - Attempts: the version's scored attempts; with ``ITEM_ANALYSIS_ATTEMPTS = "first"`` (the
+      default) only each taker's first one (a user's, or a candidate invitation's: earliest
+      ``started_at``, then id); with ``"all"`` every one.
+    - Fewer than ``ITEM_ANALYSIS_MIN_ATTEMPTS``: nothing is stored, and figures stored before
+      are removed (say attempts were deleted), so no figure outlives its data.
+    - Deterministic: the figures depend on the set of attempts only, not on their order or
+      start times.
+    - Four statements whatever the number of attempts and questions: attempts, questions,
+      credits, one bulk upsert (or attempts and one delete below the threshold).
+    """
+    first_only = _item_analysis_attempts() == "first"
+    scored = Attempt.objects.filter(quiz_version_id=version_id, status=Attempt.Status.SCORED)
+    first: dict[tuple[str, Any], tuple[datetime, Any]] = {}
+    analysed: list[Any] = []
+    for pk, user_id, invitation_id, started_at in scored.order_by().values_list(
+        "pk", "user_id", "invitation_id", "started_at"
+    ):
+        if not first_only:
+            analysed.append(pk)
+            continue
+        taker = ("user", user_id) if user_id is not None else ("invitation", invitation_id)
+        if taker not in first or (started_at, pk) < first[taker]:
+            first[taker] = (started_at, pk)
+    if first_only:
+        analysed = [pk for _started_at, pk in first.values()]
+    if len(analysed) < ITEM_ANALYSIS_MIN_ATTEMPTS:
+        ItemStatistic.objects.filter(question__version_id=version_id).delete()
         return 0
-    credits: dict[int, dict[Any, float]] = defaultdict(dict)
-    for question_id, attempt_id, credit in Answer.objects.filter(
-        attempt_id__in=list(totals), credit__isnull=False
-    ).values_list("question_id", "attempt_id", "credit"):
-        credits[question_id][attempt_id] = credit or 0.0
-    attempt_ids = list(totals)
-    updated = 0
+    questions = list(
+        Question.objects.filter(version_id=version_id)
+        .order_by("position", "pk")
+        .values_list("pk", "weight")
+    )
+    column = {question_id: q for q, (question_id, _weight) in enumerate(questions)}
+    rows: dict[Any, list[float]] = {pk: [0.0] * len(questions) for pk in analysed}
+    for attempt_id, question_id, credit in Answer.objects.filter(
+        attempt__quiz_version_id=version_id,
+        attempt__status=Attempt.Status.SCORED,
+        credit__isnull=False,
+    ).values_list("attempt_id", "question_id", "credit"):
+        row = rows.get(attempt_id)
+        if row is not None and question_id in column:
+            row[column[question_id]] = credit or 0.0
+    results = scoring.item_analysis(
+        weights=[weight for _question_id, weight in questions], credits=list(rows.values())
+    )
     now = timezone.now()
-    for question_id in Question.objects.filter(version_id=version_id).values_list("pk", flat=True):
-        result = scoring.item_analysis(
-            [totals[a] for a in attempt_ids],
-            [credits[question_id].get(a, 0.0) for a in attempt_ids],
-        )
-        ItemStatistic.objects.update_or_create(
-            question_id=question_id,
-            defaults={
-                "attempts": result.attempts,
-                "facility": round(result.facility, 4),
-                "discrimination": round(result.discrimination, 4),
-                "computed_at": now,
-            },
-        )
-        updated += 1
-    return updated
+    ItemStatistic.objects.bulk_create(
+        [
+            ItemStatistic(
+                question_id=question_id,
+                attempts=result.attempts,
+                facility=round(result.facility, 4),
+                discrimination_index=None
+                if result.discrimination_index is None
+                else round(result.discrimination_index, 2),
+                discriminative_efficiency=None
+                if result.discriminative_efficiency is None
+                else round(result.discriminative_efficiency, 2),
+                computed_at=now,
+            )
+            for (question_id, _weight), result in zip(questions, results, strict=True)
+        ],
+        update_conflicts=True,
+        unique_fields=["question"],
+        update_fields=[
+            "attempts",
+            "facility",
+            "discrimination_index",
+            "discriminative_efficiency",
+            "computed_at",
+        ],
+    )
+    return len(results)
 
 
 @transaction.atomic

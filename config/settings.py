@@ -174,6 +174,12 @@ DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
 SKILL_HALF_LIFE_DAYS = env_int("SKILL_HALF_LIFE_DAYS", 90)
 SKILL_MIN_EVIDENCE = float(os.environ.get("SKILL_MIN_EVIDENCE", "2"))
 QA_SEVERITY_WEIGHTS = {"low": 0.5, "medium": 1.0, "high": 2.0, "critical": 3.0}
+
+# Item analysis of quiz questions (Moodle's definitions): each taker's "first" scored attempt,
+# as Moodle does by default, or "all" scored attempts.
+ITEM_ANALYSIS_ATTEMPTS = os.environ.get("ITEM_ANALYSIS_ATTEMPTS", "first")
+if ITEM_ANALYSIS_ATTEMPTS not in {"first", "all"}:
+    raise ImproperlyConfigured("ITEM_ANALYSIS_ATTEMPTS must be 'first' or 'all'")
 MODULE_EVIDENCE_WEIGHT = 1.0
 
 LANGUAGE_CODE = "en"

@@ -1,4 +1,5 @@
-"""Who sees which attempt, versioning, follow-ups after scoring, and item analysis."""
+"""Who sees which attempt, versioning and follow-ups after scoring (item analysis:
+``test_item_analysis.py``)."""
 
 from datetime import timedelta
 
@@ -6,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from assessments import services as assessments_services
-from assessments.models import ItemStatistic, Question, QuizVersion
+from assessments.models import Question, QuizVersion
 from assessments.selectors import candidate_invitation_url
 from core.errors import Conflict, ValidationFailed
 from courses import services as courses_services
@@ -203,22 +204,3 @@ class TestFollowUps:
                 "module__title", flat=True
             )
         ) == ["Escalations"]
-
-
-def test_item_analysis_after_ten_scored_attempts(quiz, django_capture_on_commit_callbacks):
-    patterns = [[True, True, True]] * 4 + [[True, False, False]] * 3 + [[False, False, False]] * 3
-    for right in patterns:
-        take(factories.UserFactory.create(), quiz, right, django_capture_on_commit_callbacks)
-    version = quiz.versions.get()
-    assert assessments_services.item_analysis_compute(version_id=version.pk) == 3
-    stats = {s.question.position: s for s in ItemStatistic.objects.select_related("question")}
-    # question 1: right in 7 of 10; top 3 (all right) vs bottom 3 (all wrong)
-    assert (stats[1].attempts, stats[1].facility, stats[1].discrimination) == (10, 0.7, 1.0)
-    assert (stats[2].facility, stats[2].discrimination) == (0.4, 1.0)
-
-
-def test_no_item_analysis_under_ten_attempts(quiz, django_capture_on_commit_callbacks):
-    for _ in range(9):
-        take(factories.UserFactory.create(), quiz, [True], django_capture_on_commit_callbacks)
-    assert assessments_services.item_analysis_compute(version_id=quiz.versions.get().pk) == 0
-    assert not ItemStatistic.objects.exists()

@@ -1,10 +1,11 @@
-"""The pure scoring rules, bands at their edges, stable shuffles and item analysis."""
+"""The pure scoring rules, bands at their edges and stable shuffles (item analysis:
+``test_item_analysis.py``)."""
 
 from dataclasses import dataclass
 
 import pytest
 
-from assessments.scoring import answer_credit, band_for, item_analysis, shuffled
+from assessments.scoring import answer_credit, band_for, shuffled
 
 
 @pytest.mark.parametrize(
@@ -80,20 +81,3 @@ def test_shuffles_are_stable_per_seed_and_differ_between_seeds():
     assert shuffled(items, 42) == shuffled(items, 42)
     assert sorted(shuffled(items, 42)) == items
     assert shuffled(items, 42) != shuffled(items, 43)
-
-
-def test_item_analysis_by_hand():
-    # ten attempts; totals rank them; the item is right only in the top four
-    totals = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
-    credits = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1]
-    result = item_analysis(totals, credits)
-    assert result.attempts == 10
-    assert result.facility == pytest.approx(0.4)
-    # 27% of 10 rounds to 3: top three all right (1.0), bottom three all wrong (0.0)
-    assert result.discrimination == pytest.approx(1.0)
-
-
-def test_item_analysis_of_an_item_that_favours_weak_takers():
-    result = item_analysis([1, 2, 3, 4], [1, 1, 0, 0])
-    assert result.facility == pytest.approx(0.5)
-    assert result.discrimination == pytest.approx(-1.0)
