@@ -62,6 +62,8 @@ class SkillCell:
     confidence: float
     evidence: float
     target: float | None
+    likely_low: float
+    likely_high: float
 
     @property
     def enough(self) -> bool:
@@ -77,7 +79,9 @@ class SkillCell:
     @property
     def category(self) -> str:
         """``unknown``, ``neutral``, ``met``, ``near`` or ``gap``: see ``skill_model``."""
-        return skill_model.gap_category(enough=self.enough, level=self.level, target=self.target)
+        return skill_model.gap_category(
+            enough=self.enough, level=self.level, likely_high=self.likely_high, target=self.target
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +90,8 @@ class SkillCell:
             "confidence": _round(self.confidence),
             "evidence": _round(self.evidence),
             "enough_evidence": self.enough,
+            "likely_low": _round(self.likely_low),
+            "likely_high": _round(self.likely_high),
             "target": self.target,
             "gap": _round(self.gap),
             "category": self.category,
@@ -145,19 +151,30 @@ def _cells(
         (t.role_profile_id, t.skill_id): t.level
         for t in SkillTarget.objects.filter(role_profile__in={p for p in profile_of.values() if p})
     }
+    values = [
+        [
+            (found.alpha_now, found.beta_now, found.evidence_now, found.level_now)  # type: ignore[attr-defined]
+            if (found := projections.get((user.pk, skill.pk)))
+            else (0.0, 0.0, prior.evidence, prior.level)
+            for skill in skills
+        ]
+        for user in users
+    ]
+    intervals = iter(skill_model.credible_intervals([(v[0], v[1]) for row in values for v in row]))
     cells: dict[int, list[SkillCell]] = {}
-    for user in users:
+    for user, row_values in zip(users, values, strict=True):
         row = []
-        for skill in skills:
-            found = projections.get((user.pk, skill.pk))
-            evidence = found.evidence_now if found else prior.evidence  # type: ignore[attr-defined]
+        for skill, (_alpha, _beta, evidence, level) in zip(skills, row_values, strict=True):
+            low, high = next(intervals)
             row.append(
                 SkillCell(
                     skill=skill,
-                    level=found.level_now if found else prior.level,  # type: ignore[attr-defined]
+                    level=level,
                     confidence=evidence / (evidence + skill_model.CONFIDENCE_K),
                     evidence=evidence,
                     target=targets.get((profile_of.get(user.pk) or 0, skill.pk)),
+                    likely_low=low,
+                    likely_high=high,
                 )
             )
         cells[user.pk] = row

@@ -16,6 +16,10 @@ class SkillCellOutput(serializers.Serializer):
     confidence = serializers.FloatField()
     evidence = serializers.FloatField(help_text="Decayed units of evidence.")
     enough_evidence = serializers.BooleanField()
+    likely_low = serializers.FloatField(
+        help_text="Bottom of the central 95% credible interval of the level."
+    )
+    likely_high = serializers.FloatField(help_text="Top of that interval.")
     target = serializers.FloatField(allow_null=True)
     gap = serializers.FloatField(
         allow_null=True, help_text="target − level; null without enough evidence or a target."
@@ -23,7 +27,8 @@ class SkillCellOutput(serializers.Serializer):
     category = serializers.ChoiceField(
         choices=["unknown", "neutral", "met", "near", "gap"],
         help_text="Decided on unrounded values, the same on every page and report: not enough "
-        "evidence, no target, on target, a gap under 0.15, or a larger gap.",
+        "evidence, no target, on target, below target but the target is within the likely "
+        "interval (near), or the whole interval below the target (gap).",
     )
 
 

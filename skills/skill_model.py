@@ -13,10 +13,12 @@ Beta(1 + Σa, 1 + Σb):
     evidence   = Σa + Σb                              (effective units: decayed and weighted)
     confidence = evidence / (evidence + 4)            (0..1)
 
-A level is "enough evidence" when ``evidence ≥ SKILL_MIN_EVIDENCE − 0.005`` (evidence is shown
-with two decimals, so what shows as 2.00 counts as 2); below it no gap is reported. The gap is
-the role profile's target minus the level, compared unrounded (``is_enough``, ``gap_category``:
-one decision for every page, report and API).
+The belief's own uncertainty is its central 95% credible interval ("likely 0.48–0.75",
+``credible_intervals``). A level is "enough evidence" when ``evidence ≥ SKILL_MIN_EVIDENCE −
+0.005`` (evidence is shown with two decimals, so what shows as 2.00 counts as 2); below it no
+gap is reported. The gap is the role profile's target minus the level, compared unrounded, and
+it is a real gap only when the whole likely interval is below the target (``is_enough``,
+``gap_category``: one decision for every page, report and API).
 
 **Stored raw, decayed on read.** Each evidence row keeps only what happened (outcome, weight,
 ``occurred_day``: days since 2025-01-01). The projection ``SkillProficiency`` keeps, per
@@ -35,6 +37,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
+from scipy.special import betaincinv
 
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 PRIOR_ALPHA = 1.0
@@ -43,7 +46,7 @@ CONFIDENCE_K = 4.0
 SECONDS_PER_DAY = 86_400
 MAX_HALF_LIVES = 1000.0  # ½^1000 ≈ 1e-301: older evidence counts as nothing
 ENOUGH_TOLERANCE = 0.005  # what shows as MIN (two decimals) counts as MIN
-NEAR_GAP = 0.15  # a gap under this is "near" the target
+CREDIBLE_MASS = 0.95  # the "likely" interval: the central 95% of the belief
 
 
 def day_number(t: datetime) -> float:
@@ -109,15 +112,29 @@ def belief_at(alpha: float, beta: float, *, anchor_day: float, now: datetime) ->
     return belief(float(alpha) * factor, float(beta) * factor)
 
 
-def gap_category(*, enough: bool, level: float, target: float | None) -> str:
+def credible_intervals(decayed: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The central ``CREDIBLE_MASS`` interval of Beta(1 + Σa, 1 + Σb) for each (Σa, Σb) pair,
+    decayed to now: the levels the person likely has ("0.62, likely 0.48–0.75"). One call
+    into SciPy's inverse regularized incomplete beta function for the whole list."""
+    if not decayed:
+        return []
+    tail = (1.0 - CREDIBLE_MASS) / 2
+    a = [PRIOR_ALPHA + alpha for alpha, _beta in decayed]
+    b = [PRIOR_BETA + beta for _alpha, beta in decayed]
+    lows = betaincinv(a, b, tail)
+    highs = betaincinv(a, b, 1.0 - tail)
+    return [(float(low), float(high)) for low, high in zip(lows, highs, strict=True)]
+
+
+def gap_category(*, enough: bool, level: float, likely_high: float, target: float | None) -> str:
     """One word for a cell, decided on unrounded values, used by every page and the API:
     ``unknown`` (not enough evidence), ``neutral`` (no target), ``met`` (level ≥ target),
-    ``near`` (below by less than ``NEAR_GAP``) or ``gap``."""
+    ``gap`` (a real gap: even the top of the likely interval is below the target) or ``near``
+    (below the target, but the target is still within the likely interval)."""
     if not enough:
         return "unknown"
     if target is None:
         return "neutral"
-    gap = target - level
-    if gap <= 0:
+    if level >= target:
         return "met"
-    return "near" if gap < NEAR_GAP else "gap"
+    return "gap" if likely_high < target else "near"

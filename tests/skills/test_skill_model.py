@@ -202,20 +202,35 @@ def test_fresh_evidence_counts_in_full_for_the_threshold():
     assert not belief_of((0.0, 2.0, NOW - timedelta(days=2))).enough  # 1.97: not enough
 
 
+def test_the_likely_interval_is_the_betas_own():
+    # Beta(2, 1) (one right answer, no decay): F(x) = x², so the 2.5% and 97.5% points are
+    # √0.025 and √0.975; Beta(1, 1) (no evidence) is uniform.
+    [(low, high), (u_low, u_high)] = skill_model.credible_intervals([(1.0, 0.0), (0.0, 0.0)])
+    assert (low, high) == (pytest.approx(0.025**0.5, rel=1e-12), pytest.approx(0.975**0.5))
+    assert (u_low, u_high) == (pytest.approx(0.025), pytest.approx(0.975))
+    # more evidence, a narrower interval around the level
+    [(a_low, a_high), (b_low, b_high)] = skill_model.credible_intervals([(3, 2), (30, 20)])
+    assert a_low < b_low < 4 / 7 < 31 / 52 < b_high < a_high
+
+
 @pytest.mark.parametrize(
-    ("level", "target", "category"),
+    ("level", "likely_high", "target", "category"),
     [
-        (0.6996, 0.70, "near"),  # was "gap 0.00" in the small-gap colour, "on target" elsewhere
-        (0.697, 0.70, "near"),  # was a red "gap 0.00" badge on the profile
-        (0.70, 0.70, "met"),
-        (0.71, 0.70, "met"),
-        (0.50, 0.70, "gap"),
-        (0.50, None, "neutral"),
+        (0.6996, 0.80, 0.70, "near"),  # was "gap 0.00" in the small-gap colour, "on target"
+        (0.697, 0.80, 0.70, "near"),  # was a red "gap 0.00" badge on the profile
+        (0.70, 0.80, 0.70, "met"),
+        (0.71, 0.80, 0.70, "met"),
+        (0.50, 0.75, 0.70, "near"),  # a big gap that the evidence can't confirm yet
+        (0.50, 0.69, 0.70, "gap"),  # the whole likely interval is below the target
+        (0.50, 0.69, None, "neutral"),
     ],
 )
-def test_gaps_are_decided_on_unrounded_values(level, target, category):
-    assert skill_model.gap_category(enough=True, level=level, target=target) == category
-    assert skill_model.gap_category(enough=False, level=level, target=target) == "unknown"
+def test_gaps_are_decided_on_unrounded_values_and_the_interval(
+    level, likely_high, target, category
+):
+    decide = skill_model.gap_category
+    assert decide(enough=True, level=level, likely_high=likely_high, target=target) == category
+    assert decide(enough=False, level=level, likely_high=likely_high, target=target) == "unknown"
 
 
 @pytest.mark.django_db
