@@ -25,6 +25,7 @@ class TrainingRuleAdmin(admin.ModelAdmin):
         "cooldown_days",
         "due_days",
         "mode",
+        "holdout_percent",
         "is_active",
     )
     list_filter = ("mode", "is_active", "skill")
@@ -38,6 +39,10 @@ class TrainingRuleAdmin(admin.ModelAdmin):
             {"fields": ("skill", "criterion", "threshold", "window_days", "cooldown_days")},
         ),
         (_("Then"), {"fields": ("module", "due_days")}),
+        (
+            _("Hold-out (to measure whether the training works)"),
+            {"fields": ("holdout_percent", "holdout_days")},
+        ),
     )
 
 

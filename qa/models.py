@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -87,6 +88,21 @@ class TrainingRule(models.Model):
     due_days = models.PositiveSmallIntegerField(_("due in days (D)"), default=7)
     mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.SUGGEST)
     is_active = models.BooleanField(_("active"), default=True)
+    holdout_percent = models.PositiveSmallIntegerField(
+        _("held out (%)"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "When the rule fires, this share of agents, drawn at random, gets no training or "
+            "suggestion for a while. “Is it working?” compares trained agents with them."
+        ),
+    )
+    holdout_days = models.PositiveSmallIntegerField(
+        _("held out for days"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_("How long a held-out agent gets no training from this rule."),
+    )
 
     class Meta:
         ordering = ("name",)
@@ -97,6 +113,9 @@ class TrainingRule(models.Model):
                 name="qa_rule_skill_or_criterion",
             ),
             models.CheckConstraint(condition=Q(threshold__gte=1), name="qa_rule_threshold"),
+            models.CheckConstraint(
+                condition=Q(holdout_percent__lte=100), name="qa_rule_holdout_percent"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -141,7 +160,8 @@ class TrainingSuggestion(models.Model):
 
 class RuleFiring(models.Model):
     """A rule triggered for an agent: the cooldown counts from here, and "is it working"
-    compares the agent's findings on ``skill`` before and after the training."""
+    compares the agent's findings on ``skill`` before and after the training. A firing held
+    out (``held_out_until``) led to nothing: the agent is in the comparison group."""
 
     rule = models.ForeignKey(TrainingRule, on_delete=models.CASCADE, related_name="firings")
     agent = models.ForeignKey(
@@ -156,6 +176,7 @@ class RuleFiring(models.Model):
     suggestion = models.OneToOneField(
         TrainingSuggestion, on_delete=models.SET_NULL, null=True, blank=True, related_name="firing"
     )
+    held_out_until = models.DateTimeField(_("held out until"), null=True, blank=True)
 
     class Meta:
         ordering = ("-fired_at",)

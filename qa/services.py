@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -357,8 +358,9 @@ def _matching(rule: TrainingRule, findings: QuerySet[QAFinding]) -> QuerySet[QAF
 
 def rules_evaluate(*, agent_id: int, now: datetime | None = None) -> int:
     """Fire every active rule the agent now meets: N matching findings within W days of the
-    latest one, and no firing of that rule for the agent within the cooldown. Idempotent:
-    evaluations are serialised per agent and a fired rule is in cooldown. Returns firings."""
+    latest one, no firing of that rule for the agent within the cooldown, and no hold-out of
+    that rule for the agent still running. Idempotent: evaluations are serialised per agent
+    and a fired rule is in cooldown. Returns firings."""
     now = now or timezone.now()
     fired = 0
     with transaction.atomic():
@@ -380,7 +382,10 @@ def rules_evaluate(*, agent_id: int, now: datetime | None = None) -> int:
             if count < rule.threshold:
                 continue
             cooling = RuleFiring.objects.filter(
-                rule=rule, agent=agent, fired_at__gt=now - timedelta(days=rule.cooldown_days)
+                Q(fired_at__gt=now - timedelta(days=rule.cooldown_days))
+                | Q(held_out_until__gt=now),
+                rule=rule,
+                agent=agent,
             ).exists()
             if cooling or not rule.module.is_published:
                 continue
@@ -390,6 +395,19 @@ def rules_evaluate(*, agent_id: int, now: datetime | None = None) -> int:
 
 
 def _fire(*, rule: TrainingRule, agent: User, skill_id: int, count: int, now: datetime) -> None:
+    """Record the firing and act on it, unless the rule's randomized hold-out draws the agent:
+    then nothing is assigned, suggested or notified for ``holdout_days``, and "is it working?"
+    compares the trained agents with them."""
+    if rule.holdout_percent and secrets.randbelow(100) < rule.holdout_percent:
+        RuleFiring.objects.create(
+            rule=rule,
+            agent=agent,
+            skill_id=skill_id,
+            fired_at=now,
+            finding_count=count,
+            held_out_until=now + timedelta(days=rule.holdout_days),
+        )
+        return
     reason = ngettext(
         "%(n)d QA finding within %(days)d days (rule “%(rule)s”)",
         "%(n)d QA findings within %(days)d days (rule “%(rule)s”)",

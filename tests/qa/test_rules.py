@@ -160,7 +160,7 @@ def test_dismissing_a_suggestion(lead, member, catalogue, django_capture_on_comm
     assert not Assignment.objects.exists()
 
 
-def test_is_it_working_compares_findings_before_and_after(
+def test_is_it_working_compares_findings_before_the_firing_and_after_completion(
     lead, member, team, catalogue, django_capture_on_commit_callbacks
 ):
     rule(catalogue, threshold=3)
@@ -168,12 +168,17 @@ def test_is_it_working_compares_findings_before_and_after(
         for n, days in enumerate((70, 65, 62), start=1):
             record(lead, member, n, days_ago=days)
     firing = RuleFiring.objects.get()
+    RuleFiring.objects.filter(pk=firing.pk).update(fired_at=timezone.now() - timedelta(days=60))
     Assignment.objects.filter(pk=firing.assignment_id).update(
         status="completed", completed_at=timezone.now() - timedelta(days=45)
     )
-    record(lead, member, 10, days_ago=20)  # one finding in the 30 days after
-    [effect] = qa_selectors.training_effect(lead=lead, team_id=team.pk)
-    assert (effect.skill, effect.trainings) == (catalogue["escalations"], 1)
-    assert effect.before_per_agent_week == round(3 / (30 / 7), 2)  # 70, 65, 62 days ago
-    assert effect.after_per_agent_week == round(1 / (30 / 7), 2)
-    assert effect.change < 0
+    record(lead, member, 10, days_ago=20)  # one finding in the 30 days after completion
+    [effect] = qa_selectors.training_effect(lead=lead, team_id=team.pk).rows
+    assert (effect.skill, effect.trained.agents, effect.trainings) == (
+        catalogue["escalations"],
+        1,
+        1,
+    )
+    assert effect.trained.before == round(3 / (30 / 7), 2)  # 70, 65, 62 days ago
+    assert effect.trained.after == round(1 / (30 / 7), 2)
+    assert effect.estimate.verdict == "not_enough"  # one agent, no comparison
