@@ -289,3 +289,40 @@ def test_heatmap_profile_api_and_org_report_agree(team, lead, people, target):
     assert summary["people"] == sum(c.enough for c in cells)
     assert summary["below_target"] == sum(c.category in {"near", "gap"} for c in cells)
     assert sorted(api) == sorted(c.category for c in cells)
+
+
+@pytest.mark.django_db
+def test_the_org_report_counts_active_people_with_enough_evidence_only(skill_factory):
+    """Was: one person at 0.25 plus an inactive person with 1 unit gave a mean of 0.458."""
+    skill = skill_factory(slug="coaching")
+    active, inactive, thin = (factories.UserFactory.create() for _ in range(3))
+    inactive.is_active = False
+    inactive.save()
+    rows = [
+        record(active, skill, 0.0, 2.0, NOW, 1),  # level 1/4, evidence 2
+        record(inactive, skill, 1.0, 3.0, NOW, 2),
+        record(thin, skill, 1.0, 1.0, NOW, 3),  # evidence 1: not enough
+    ]
+    SkillEvidence.objects.bulk_create(rows)
+    skills_services.profiles_refresh(user_ids=[active.pk, inactive.pk, thin.pk], now=NOW)
+    report = skills_selectors.org_skill_report(people=[], now=NOW)
+    [summary] = [s for s in report.skills if s["skill"] == skill]
+    assert (summary["people"], summary["mean_level"]) == (1, 0.25)
+
+
+@pytest.mark.django_db
+def test_the_profile_shows_effective_evidence_not_rows(client, member, skill_factory):
+    """Was: "confidence 0.00, 2 pieces of evidence" for weight-0 and fully decayed rows."""
+    skill = skill_factory(slug="coaching")
+    now = datetime.now(tz=UTC)
+    SkillEvidence.objects.bulk_create(
+        [
+            record(member, skill, 1.0, 0.0, now, 1),  # weight 0
+            record(member, skill, 1.0, 1.0, now - timedelta(days=90 * 1200), 2),  # decayed away
+        ]
+    )
+    skills_services.profiles_refresh(user_ids=[member.pk])
+    client.force_login(member)
+    page = client.get(f"/skills/people/{member.pk}/").content.decode()
+    assert "confidence 0.00, evidence 0.00" in page
+    assert "(2 pieces)" in page
