@@ -54,7 +54,7 @@ def test_a_lead_records_a_finding_accepts_the_suggestion_and_sees_the_heatmap(
     # target: a gap, but not a sure one yet
     assert cell.locator(".level").inner_text() == "0.25"
     assert cell.locator(".heat-word").inner_text() == "gap 0.45, not sure"
-    assert cell.get_attribute("title") == "likely 0.01–0.71"
+    assert cell.locator(".heat-range").inner_text() == "likely 0.01–0.71"
     assert "near" in (cell.get_attribute("class") or "")
     expect(page.get_by_role("columnheader", name="Escalation handling")).to_be_visible()
     assert_accessible(page, "lead-skills-heatmap")
