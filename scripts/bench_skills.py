@@ -340,8 +340,16 @@ def main() -> int:
         lead = users[team.pk - teams[0].pk]
         _token, key = api_token_create(user=lead, name="bench")
         lead_tokens[team.pk] = key
-    api = Client()
-    page_client = Client()
+
+    class HttpsClient(Client):
+        """DEBUG is off, so plain HTTP is redirected to HTTPS: ask over HTTPS as browsers do."""
+
+        def get(self, path: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+            kwargs["secure"] = True
+            return super().get(path, *args, **kwargs)
+
+    api = HttpsClient()
+    page_client = HttpsClient()
     page_client.force_login(admin)
 
     def measure(stage: str) -> dict[str, float]:
