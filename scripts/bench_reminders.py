@@ -30,8 +30,11 @@ os.environ.setdefault("READINESS_SINGLE_PROCESS", "1")
 os.environ.setdefault("VAR_DIR", str(ROOT / "var" / "bench"))
 
 LIMIT_SECONDS = 30.0
-SMALL, LARGE = 10_000, 100_000
-PEOPLE, TEAMS = 10_000, 200
+# BENCH_SCALE shrinks the data (CI runs 0.02): the statement counts and exactly-once checks
+# hold at any size; the time limit is meant for the full size.
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+SMALL, LARGE = max(100, int(10_000 * SCALE)), max(1000, int(100_000 * SCALE))
+PEOPLE, TEAMS = max(200, int(10_000 * SCALE)), max(4, int(200 * SCALE))
 
 
 def recreate_database() -> None:
@@ -133,7 +136,9 @@ def main() -> int:
     again = reminders_send_due(now=now)
     print(f"   again: a second sweep at the same time creates {sum(again.values())} reminders")
 
-    ok = large_time < LIMIT_SECONDS and large_statements == small_statements and large_total > 0
+    # The time limit is for the full size; at a smaller BENCH_SCALE it is only reported.
+    in_time = large_time < LIMIT_SECONDS or SCALE != 1
+    ok = in_time and large_statements == small_statements and large_total > 0
     print(
         f"Result: {'PASS' if ok else 'FAIL'} (limit {LIMIT_SECONDS:.0f} s; "
         f"statements {small_statements} vs {large_statements})"

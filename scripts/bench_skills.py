@@ -38,7 +38,11 @@ os.environ.setdefault("READINESS_SINGLE_PROCESS", "1")
 os.environ.setdefault("VAR_DIR", str(ROOT / "var" / "bench"))
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
-PEOPLE, TEAMS, ANSWERS, FINDINGS = 10_000, 200, 1_000_000, 100_000
+# BENCH_SCALE shrinks the data (CI runs 0.02): query counts, answers and the comparison with
+# hand-written SQL hold at any size; the time limits are meant for the full size.
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+PEOPLE, TEAMS = max(200, int(10_000 * SCALE)), max(4, int(200 * SCALE))
+ANSWERS, FINDINGS = max(20_000, int(1_000_000 * SCALE)), max(2_000, int(100_000 * SCALE))
 GAP_P95_MS, REPORT_P95_MS, REBUILD_S = 100.0, 300.0, 60.0
 SAMPLES = 60
 
@@ -447,12 +451,19 @@ def main() -> int:
     print(f"Endpoint / hand-written SQL (p95): {ratio:.1f}× (aim: under 3×)")
 
     checks = {
-        f"team skill-gaps p95 < {GAP_P95_MS:.0f} ms": large["gap_p95"] < GAP_P95_MS,
-        f"org report p95 < {REPORT_P95_MS:.0f} ms": large["report_p95"] < REPORT_P95_MS,
-        f"rebuild < {REBUILD_S:.0f} s": rebuild < REBUILD_S,
         "skill-gaps queries do not grow": small["gap_queries"] == large["gap_queries"],
         "org report queries do not grow": small["report_queries"] == large["report_queries"],
     }
+    timed = {
+        f"team skill-gaps p95 < {GAP_P95_MS:.0f} ms": large["gap_p95"] < GAP_P95_MS,
+        f"org report p95 < {REPORT_P95_MS:.0f} ms": large["report_p95"] < REPORT_P95_MS,
+        f"rebuild < {REBUILD_S:.0f} s": rebuild < REBUILD_S,
+    }
+    if SCALE == 1:
+        checks.update(timed)
+    else:  # the time limits are for the full size; a small, shared CI machine only reports
+        for name, ok in timed.items():
+            print(f"  ({'pass' if ok else 'over'}, not checked at BENCH_SCALE={SCALE:g})  {name}")
     for name, ok in checks.items():
         print(f"  {'PASS' if ok else 'FAIL'}  {name}")
     print(f"Result: {'PASS' if all(checks.values()) else 'FAIL'}")

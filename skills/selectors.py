@@ -319,20 +319,21 @@ def user_skill_profile(*, user: User, now: datetime | None = None) -> dict[str, 
     }
 
 
+EVIDENCE_LABELS = {
+    SkillEvidence.Source.QA_FINDING: "QA: {criterion} on {interaction} ({severity})",
+    SkillEvidence.Source.MODULE: "Completed module “{module}”",
+    SkillEvidence.Source.ANSWER: "Answer in “{quiz}”",
+}
+
+
 def evidence_label(item: SkillEvidence) -> str:
     """What the evidence list says about a piece of evidence, from the ``params`` its source
     stored with it (the source itself lives in an app above this one)."""
-    params = item.params or {}
+    template = EVIDENCE_LABELS.get(SkillEvidence.Source(item.source))
     try:
-        if item.source == SkillEvidence.Source.QA_FINDING:
-            return "QA: {criterion} on {interaction} ({severity})".format(**params)
-        if item.source == SkillEvidence.Source.MODULE:
-            return "Completed module “{module}”".format(**params)
-        if item.source == SkillEvidence.Source.ANSWER:
-            return "Answer in “{quiz}”".format(**params)
-    except KeyError:
-        pass
-    return str(item.get_source_display())
+        return template.format(**(item.params or {})) if template else item.get_source_display()
+    except KeyError:  # params missing a word: say at least what kind of evidence it is
+        return str(item.get_source_display())
 
 
 @dataclass
