@@ -35,15 +35,16 @@ def enqueue_on_commit(task: Task | str, *args: Any, **kwargs: Any) -> None:
     """
 
     def send() -> None:
-        task = task_named(name) if isinstance(name, str) else name
-        if task.app.conf.task_always_eager:
+        resolved = task_named(task) if isinstance(task, str) else task
+        if resolved.app.conf.task_always_eager:
             # Eager mode (embedded demo, unit tests): run inline and let errors surface.
-            task.apply(args=args, kwargs=kwargs, throw=True)
+            resolved.apply(args=args, kwargs=kwargs, throw=True)
             return
         try:
-            task.apply_async(args=args, kwargs=kwargs)
+            resolved.apply_async(args=args, kwargs=kwargs)
         except Exception:
-            logger.exception("Could not enqueue %s%r; a periodic sweep will retry", task.name, args)
+            logger.exception(
+                "Could not enqueue %s%r; a periodic sweep will retry", resolved.name, args
+            )
 
-    name = task
     transaction.on_commit(send)
