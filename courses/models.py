@@ -220,7 +220,12 @@ class Assignment(models.Model):
         Module, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments"
     )
     sop = models.ForeignKey(
-        SOP, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments"
+        SOP,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("SOP"),
     )
     quiz = models.ForeignKey(
         Quiz,

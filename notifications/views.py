@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.http import request_user
@@ -41,5 +41,9 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(user=request_user(request))
-    messages.success(request, _("%(n)d notifications marked as read.") % {"n": count})
+    messages.success(
+        request,
+        ngettext("%(n)d notification marked as read.", "%(n)d notifications marked as read.", count)
+        % {"n": count},
+    )
     return redirect("notifications:notifications")

@@ -146,4 +146,5 @@ class OnboardingPlanAdmin(admin.ModelAdmin):
         except ValidationFailed as exc:
             raise PermissionDenied(exc.message) from exc
         obj.pk = plan.pk
+        obj.name = plan.name  # the admin's "was added" message names the plan
         obj._state.adding = False

@@ -49,7 +49,14 @@ class ChecklistItemTemplate(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(max_length=14, choices=ItemKind.choices, default=ItemKind.TASK)
-    sop = models.ForeignKey(SOP, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    sop = models.ForeignKey(
+        SOP,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("SOP"),
+    )
     module = models.ForeignKey(
         Module, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -106,7 +113,14 @@ class PlanItem(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     kind = models.CharField(max_length=14, choices=ItemKind.choices)
-    sop = models.ForeignKey(SOP, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    sop = models.ForeignKey(
+        SOP,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("SOP"),
+    )
     module = models.ForeignKey(
         Module, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -88,7 +88,7 @@ def _assign_linked_training(plan: OnboardingPlan) -> None:
     for item in plan.items.filter(kind__in=AUTOMATIC).select_related("sop", "module", "quiz"):
         if not item.is_available:
             continue
-        reason = _("Onboarding: %(title)s") % {"title": item.title}
+        reason = item.title  # shown after the source: "Onboarding: <step>"
         if item.kind == ItemKind.MODULE:
             courses_services.assignment_ensure(
                 user=plan.user,

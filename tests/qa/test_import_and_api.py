@@ -111,7 +111,7 @@ class TestImport:
         )
         preview = client.post(url, {"file": upload})
         page = preview.content.decode()
-        assert "2 new rows can be imported, 0 are already recorded, 1 have errors." in page
+        assert "2 new rows can be imported. 0 are already recorded. 1 has errors." in page
         assert "Unknown skill" in page
         assert not QAFinding.objects.exists()
         content = preview.context["content"]
