@@ -89,7 +89,12 @@ class QuizAdmin(admin.ModelAdmin):
             return TemplateResponse(
                 request,
                 "admin/assessments/quiz/new_version_confirm.html",
-                {**self.admin_site.each_context(request), "quiz": quiz, "latest": latest},
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Edit the questions of “%(quiz)s”") % {"quiz": quiz.title},
+                    "quiz": quiz,
+                    "latest": latest,
+                },
             )
         before = quiz.versions.count()
         version = services.quiz_version_for_editing(quiz=quiz)

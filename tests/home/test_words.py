@@ -88,3 +88,13 @@ def test_the_logo_links_home_only_for_people_with_an_account(client, lead, quiz)
     assert 'class="brand" href' not in candidate_page.content.decode()
     client.force_login(lead)
     assert 'class="brand" href="/"' in client.get("/").content.decode()
+
+
+def test_the_admin_question_editor_has_a_title(client, admin_user, member, quiz):
+    """Was "| Readiness admin" (no title before the separator)."""
+    from assessments import services as assessments_services
+
+    assessments_services.attempt_start(quiz=quiz, user=member)  # the version is now taken
+    client.force_login(admin_user)
+    page = client.get(f"/admin/assessments/quiz/{quiz.pk}/edit-questions/").content.decode()
+    assert title_of(page).strip() == f"Edit the questions of “{quiz.title}” | Readiness admin"
