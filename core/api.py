@@ -1,14 +1,19 @@
 """API plumbing shared by every app: the JSON error format.
 
 Every error answers ``{"detail": str, "code": str}``; validation errors add
-``"errors": {field: [messages]}`` (``non_field_errors`` for the object as a whole).
+``"errors": {field: [messages]}`` (``non_field_errors`` for the object as a whole). Bodies that
+cannot be read answer in the same format: JSON nested too deeply is a 400 ``parse_error``
+(core/parsers.py), a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` a 413 ``too_large``, too many form
+fields a 400 ``bad_request`` (Django would answer its HTML "Bad Request (400)" page).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -35,7 +40,38 @@ def _field_errors(errors: dict[Any, Any]) -> dict[str, list[str]]:
     return {str(field): _messages(value) for field, value in errors.items()}
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "too_large"
+
+    def __init__(self) -> None:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        super().__init__(f"The request body is over the limit of {limit:,} bytes.")
+
+
+class BadRequest(exceptions.APIException):
+    status_code = 400
+    default_detail = "The request could not be read."
+    default_code = "bad_request"
+
+
+def _unreadable_request(
+    exc: SuspiciousOperation, context: dict[str, Any]
+) -> exceptions.APIException:
+    """The API's answer to what Django raises while reading a request body (as
+    ``RequestDataTooBig`` or ``TooManyFieldsSent``) and would answer with its HTML 400 page.
+    Logged to the logger Django uses (``django.security.<class>``), as a warning since it is
+    answered, so operators still see it."""
+    request = context.get("request")
+    logging.getLogger(f"django.security.{type(exc).__name__}").warning(
+        "%s", exc, extra={"request": getattr(request, "_request", request)}
+    )
+    return PayloadTooLarge() if isinstance(exc, RequestDataTooBig) else BadRequest()
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, SuspiciousOperation):
+        exc = _unreadable_request(exc, context)
     if isinstance(exc, DomainError):
         body: dict[str, Any] = {"detail": exc.message, "code": exc.code, **exc.extra}
         if exc.field_errors:

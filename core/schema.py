@@ -6,7 +6,8 @@ query parameter) with ``extend_schema``; this hook, registered in
 format of ``core.api.exception_handler``:
 
 - ``401`` (``Error``) on every operation that needs authentication;
-- ``400`` (``ValidationError``) on every operation that takes a request body;
+- ``400`` (``ValidationError``) and ``413`` (``Error``, the body is over
+  ``DATA_UPLOAD_MAX_MEMORY_SIZE``) on every operation that takes a request body;
 - ``404`` (``Error``) on every operation with path or query parameters (ids that are unknown or
   not yours, and pages past the end, answer 404);
 - a body for every 4xx a view declared with a description only: ``ValidationError`` for 400,
@@ -56,6 +57,7 @@ DESCRIPTIONS = {
     "401": "Not authenticated: the token is missing, unknown or revoked.",
     "404": "Not found, or not yours.",
     "409": "The object's state does not allow this.",
+    "413": "The request body is over the size limit.",
     "429": "Too many tries.",
 }
 
@@ -109,6 +111,7 @@ def add_error_responses(
                 responses.setdefault("401", {})
             if "requestBody" in operation:
                 responses.setdefault("400", {})
+                responses.setdefault("413", {})
             if operation.get("parameters"):
                 responses.setdefault("404", {})
             for code, response in list(responses.items()):
