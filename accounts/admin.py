@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import AdminLoginForm
+from accounts import services
+from accounts.forms import AdminLoginForm, AdminPasswordForm
 from accounts.models import ApiToken, Invitation, Membership, Team, User
 
 admin.site.login_form = AdminLoginForm
@@ -34,6 +36,7 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     form = UserEditForm
     add_form = UserCreateForm
+    change_password_form = AdminPasswordForm  # a new password revokes the user's API tokens
     ordering = ("email",)
     list_display = ("email", "name", "is_staff", "is_active", "last_login")
     list_filter = ("is_staff", "is_active", "language")
@@ -48,6 +51,15 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),
     )
+
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
+        """An inactive account keeps no API token, so reactivating it brings none back.
+
+        The admin saves inside one transaction, so the user and the revocation go together.
+        """
+        super().save_model(request, obj, form, change)
+        if not obj.is_active:
+            services.api_tokens_revoke_all(user=obj, reason="deactivated")
 
 
 @admin.register(Team)

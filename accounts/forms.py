@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import forms as auth_forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.models import Membership, User
+from accounts.models import EMAIL_MAX_LENGTH, EMAIL_TOO_LONG, Membership, User
 from core.errors import DomainError
 
 
@@ -63,8 +64,15 @@ class ProfileForm(forms.Form):
     )
 
 
+def email_field(**kwargs: Any) -> forms.EmailField:
+    """An address to store: at most ``EMAIL_MAX_LENGTH`` characters, the column's size."""
+    return forms.EmailField(
+        max_length=EMAIL_MAX_LENGTH, error_messages={"max_length": EMAIL_TOO_LONG}, **kwargs
+    )
+
+
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Email"))
+    email = email_field(label=_("Email"))
     name = forms.CharField(label=_("Name"), max_length=150, required=False)
     role = forms.ChoiceField(
         label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
@@ -100,6 +108,41 @@ class TokenCreateForm(forms.Form):
     name = forms.CharField(
         label=_("What is it for?"), max_length=100, initial=_("API token"), required=False
     )
+
+
+# Django's password forms, saving through ``services.user_password_set`` so that a new password
+# always revokes the user's API tokens. ``save`` always saves: the password and the revocation
+# are one write.
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """The password-change page (the old password, then the new one twice)."""
+
+    def save(self, commit: bool = True) -> User:
+        return services.user_password_set(
+            user=self.user, password=self.cleaned_data["new_password1"], reason="password_changed"
+        )
+
+
+class PasswordResetSetForm(auth_forms.SetPasswordForm):
+    """The last step of a password reset by email."""
+
+    def save(self, commit: bool = True) -> User:
+        return services.user_password_set(
+            user=self.user, password=self.cleaned_data["new_password1"], reason="password_reset"
+        )
+
+
+class AdminPasswordForm(auth_forms.AdminPasswordChangeForm):
+    """An admin sets someone's password, or disables password login for them."""
+
+    def save(self, commit: bool = True) -> User:
+        usable = self.cleaned_data["set_usable_password"]
+        return services.user_password_set(
+            user=self.user,
+            password=self.cleaned_data["password1"] if usable else None,
+            reason="password_set_by_admin",
+        )
 
 
 class AdminLoginForm(AdminAuthenticationForm):

@@ -14,6 +14,12 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Every email column (User, Invitation, assessments' CandidateInvitation) is an EmailField of the
+# default size, varchar(254) on PostgreSQL. Django's address validator allows up to 320
+# characters, so every form, serializer and service that takes an address checks this too.
+EMAIL_MAX_LENGTH = 254
+EMAIL_TOO_LONG = _("Enter an email address of at most 254 characters.")
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():

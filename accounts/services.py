@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -17,7 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import login_limit
-from accounts.models import ApiToken, Invitation, Membership, Team, User, validate_time_zone
+from accounts.models import (
+    EMAIL_MAX_LENGTH,
+    EMAIL_TOO_LONG,
+    ApiToken,
+    Invitation,
+    Membership,
+    Team,
+    User,
+    validate_time_zone,
+)
 from accounts.selectors import (
     api_token_hash,
     invitation_token,
@@ -28,19 +38,33 @@ from core.email import email_send
 from core.errors import Conflict, NotFound, TooManyAttempts, ValidationFailed
 from core.tasks import enqueue_on_commit
 
+logger = logging.getLogger(__name__)
+
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 
+# Why every API token of a user was revoked (logged).
+TokensRevokedBecause = Literal[
+    "password_changed", "password_reset", "password_set_by_admin", "deactivated"
+]
 
-def _normalize_email(email: str) -> str:
+
+def email_normalize(email: str) -> str:
+    """The address as stored: stripped and lower-case.
+
+    ``ValidationFailed`` (field ``email``) unless it is a valid address that fits the column
+    (``EMAIL_MAX_LENGTH``), so no caller can reach the database with one that does not.
+    """
     email = (email or "").strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError as exc:
-        raise ValidationFailed(
-            _("Enter a valid email address."),
-            field_errors={"email": [_("Enter a valid email address.")]},
-        ) from exc
-    return email
+    if len(email) > EMAIL_MAX_LENGTH:
+        message = str(EMAIL_TOO_LONG)
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            message = _("Enter a valid email address.")
+        else:
+            return email
+    raise ValidationFailed(message, field_errors={"email": [message]})
 
 
 # --- users and teams -------------------------------------------------------------------------
@@ -56,7 +80,7 @@ def user_create(
     language: str = "en",
 ) -> User:
     """Create a user; ``ValidationFailed`` if the email is taken or a field is invalid."""
-    email = _normalize_email(email)
+    email = email_normalize(email)
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationFailed(
             _("A user with this email already exists."),
@@ -105,6 +129,25 @@ def user_update_preferences(
     user.language = language
     user.email_notifications = email_notifications
     user.save(update_fields=["name", "time_zone", "language", "email_notifications"])
+    return user
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str | None, reason: TokensRevokedBecause) -> User:
+    """Give ``user`` a new password (``None``: no usable password) and revoke every API token
+    they have, in one transaction: a token made by whoever knew the old password must not
+    outlive it.
+
+    The caller has validated the password (Django's password forms run the validators against
+    the user). Other sessions end by themselves, since Django's session hash depends on the
+    password.
+    """
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save(update_fields=["password"])
+    api_tokens_revoke_all(user=user, reason=reason)
     return user
 
 
@@ -179,7 +222,7 @@ def invitation_create(
     """
     if not teams_led_by(invited_by).filter(pk=team.pk).exists():
         raise NotFound(_("Team not found."))
-    email = _normalize_email(email)
+    email = email_normalize(email)
     if role not in Membership.Role.values:
         raise ValidationFailed(_("Choose a role."), field_errors={"role": [_("Choose a role.")]})
     if role == Membership.Role.LEAD and not user_is_admin(invited_by):
@@ -349,6 +392,20 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
 
 def api_token_revoke(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def api_tokens_revoke_all(*, user: User, reason: TokensRevokedBecause) -> int:
+    """Revoke every active API token of ``user``; return how many. Repeating changes nothing.
+
+    Called when the proof behind the tokens goes away: a new password (``user_password_set``)
+    or a deactivated account, which would otherwise bring its tokens back when reactivated.
+    Tokens revoked earlier keep their date.
+    """
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    logger.info("Revoked %d API token(s) of user %s: %s", revoked, user.pk, reason)
+    return revoked
 
 
 def api_token_touch(*, token: ApiToken) -> None:

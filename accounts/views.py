@@ -20,6 +20,8 @@ from accounts.forms import (
     AcceptInvitationForm,
     InvitationForm,
     LoginForm,
+    PasswordChangeForm,
+    PasswordResetSetForm,
     ProfileForm,
     TokenCreateForm,
 )
@@ -34,7 +36,18 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Changing the password also revokes the user's API tokens (see the form)."""
+
+    form_class = PasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a new password revokes the user's API tokens and lifts the login limit."""
+
+    form_class = PasswordResetSetForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 

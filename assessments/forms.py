@@ -7,12 +7,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import email_field
 from assessments.selectors import quizzes_for_invitations
 from core.dates import end_of_day
 
 
 class CandidateInvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Candidate's email"))
+    email = email_field(label=_("Candidate's email"))
     name = forms.CharField(label=_("Name"), max_length=150, required=False)
     quiz = forms.ModelChoiceField(
         label=_("Quiz"), queryset=quizzes_for_invitations(), empty_label=None

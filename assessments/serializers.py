@@ -2,6 +2,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from accounts.serializers import email_input
 from assessments.models import Attempt, Question
 from core.ids import IdField
 
@@ -127,7 +128,7 @@ class StatusOutput(serializers.Serializer):
 
 
 class InvitationInput(serializers.Serializer):
-    email = serializers.EmailField()
+    email = email_input()
     quiz = IdField()
     expires_at = serializers.DateTimeField()
     team = IdField(required=False, help_text="Needed if you lead several teams.")

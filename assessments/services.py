@@ -19,8 +19,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -28,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
 from accounts.selectors import teams_led_by
+from accounts.services import email_normalize
 from assessments import scoring
 from assessments.hooks import AttemptScored, attempt_scored
 from assessments.models import (
@@ -643,12 +642,11 @@ def candidate_invitation_create(
     see the result.
     """
     errors: dict[str, list[str]] = {}
-    email = (email or "").strip().lower()
     try:
-        validate_email(email)
-    except ValidationError:
-        errors["email"] = [_("Enter a valid email address.")]
-    if (
+        email = email_normalize(email)  # valid, and fits the column
+    except ValidationFailed as exc:
+        errors.update(exc.field_errors)
+    if "email" not in errors and (
         email == invited_by.email.lower()
         or User.objects.filter(
             Q(is_staff=True) | Q(memberships__role="lead"), email__iexact=email

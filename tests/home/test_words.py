@@ -98,3 +98,9 @@ def test_the_admin_question_editor_has_a_title(client, admin_user, member, quiz)
     client.force_login(admin_user)
     page = client.get(f"/admin/assessments/quiz/{quiz.pk}/edit-questions/").content.decode()
     assert title_of(page).strip() == f"Edit the questions of “{quiz.title}” | Readiness admin"
+
+
+def test_account_pages_have_a_separator_too(client):
+    title = title_of(client.get("/accounts/login/").content.decode())
+    assert title.endswith(" · Readiness")
+    assert not title.startswith(" · ")
