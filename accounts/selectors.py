@@ -179,10 +179,10 @@ def user_exists_with_email(*, email: str) -> bool:
 
 
 def teams_led_by_with_counts(user: Any) -> QuerySet[Team]:
+    """The caller's teams with ``member_count`` (everyone in the team, leads included: the
+    same count as the team page) and pending invitations."""
     return teams_led_by(user).annotate(
-        member_count=Count(
-            "memberships", filter=Q(memberships__role=Membership.Role.MEMBER), distinct=True
-        ),
+        member_count=Count("memberships", distinct=True),
         pending_invitations=Count(
             "invitations",
             filter=Q(

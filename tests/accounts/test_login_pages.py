@@ -189,13 +189,13 @@ def test_profile_saves_preferences_and_rejects_an_unknown_time_zone(client, memb
     assert member.time_zone == "Europe/Berlin"
 
 
-def test_the_lead_home_counts_members_and_pending_invitations(
+def test_the_lead_home_counts_people_and_pending_invitations(
     client, lead, member, team, invitation_factory
 ):
     invitation_factory(team=team)
     client.force_login(lead)
     page = client.get("/").content.decode()
-    assert "1 member" in page
+    assert "2 people" in page  # the lead and the member, as on the team page
     assert "1 pending invitation" in page
 
 

@@ -104,3 +104,12 @@ def test_account_pages_have_a_separator_too(client):
     title = title_of(client.get("/accounts/login/").content.decode())
     assert title.endswith(" · Readiness")
     assert not title.startswith(" · ")
+
+
+def test_the_home_page_and_the_team_page_count_people_alike(client, lead, member, team):
+    """Was "3 members" on the home page where the team page said "4 people"."""
+    client.force_login(lead)
+    home = client.get("/").content.decode()
+    team_page = client.get(f"/teams/{team.pk}/").content.decode()
+    assert "2 people" in home
+    assert "2 people" in team_page
