@@ -27,7 +27,6 @@ from qa import selectors, services
 from qa.models import QAFinding
 from skills import selectors as skills_selectors
 from skills.models import Skill
-from skills.scale import heat
 
 
 @login_required
@@ -46,7 +45,7 @@ def team_skills(request: HttpRequest, team_id: int) -> HttpResponse:
     skill = request.GET.get("skill") or None
     gaps = or_404(skills_selectors.team_skill_gaps, lead=lead, team_id=team_id, skill=skill)
     rows = [
-        (user, profile, [(cell, heat(cell)) for cell in cells])
+        (user, profile, [(cell, cell.category) for cell in cells])
         for user, profile, cells in gaps.rows
     ]
     return render(

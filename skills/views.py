@@ -11,7 +11,6 @@ from accounts.http import request_user
 from accounts.selectors import user_is_admin
 from core.shortcuts import or_404
 from skills import selectors
-from skills.scale import heat
 
 
 @login_required
@@ -28,7 +27,7 @@ def org_report(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.org_people(), 50).get_page(request.GET.get("page"))
     report = selectors.org_skill_report(people=list(page.object_list))
     rows = [
-        (user, profile, [(cell, heat(cell)) for cell in cells])
+        (user, profile, [(cell, cell.category) for cell in cells])
         for user, profile, cells in report.rows
     ]
     return render(request, "skills/org_report.html", {"page": page, "report": report, "rows": rows})
