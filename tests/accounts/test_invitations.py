@@ -4,11 +4,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, User
-from accounts.selectors import invitation_token
+from accounts.selectors import INVITATION_SALT, invitation_from_token, invitation_token
 from accounts.services import invitation_send, invitations_send_pending
 
 pytestmark = pytest.mark.django_db
@@ -276,3 +276,12 @@ def test_the_sweep_sends_invitations_whose_first_send_was_lost(invitation_factor
     stale.refresh_from_db()
     assert stale.sent_at is not None
     assert re.search(r"/invite/[^/]+/", str(mail.outbox[0].body))
+
+
+def test_an_invitation_has_one_link_and_links_sent_before_still_open(client, invitation_factory):
+    invitation = invitation_factory()
+    assert invitation_token(invitation) == invitation_token(invitation)
+    old_style = signing.dumps(str(invitation.pk), salt=INVITATION_SALT)
+    assert invitation_from_token(old_style) == invitation
+    assert client.get(f"/invite/{old_style}/").status_code == 200
+    assert client.get(f"/invite/{invitation_token(invitation)}x/").status_code == 404
