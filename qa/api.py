@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,7 +17,6 @@ from accounts.http import request_user
 from core.api import schema_generation
 from core.errors import ValidationFailed
 from core.ids import parse_id
-from core.parsers import JSONParser
 from qa import selectors, services
 from qa.models import QAFinding, TrainingSuggestion
 from qa.serializers import (
@@ -87,7 +86,7 @@ class FindingImportApi(APIView):
     """Import a QA tool's CSV export. With ``dry_run``, only check it and report each row;
     otherwise save the valid new rows (rows already recorded are skipped)."""
 
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser]  # a file upload: the only multipart body of the API
 
     @extend_schema(
         request=ImportInput,
