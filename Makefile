@@ -4,6 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
+WEB_CONCURRENCY ?= 3
+WORKER_CONCURRENCY ?= 2
+VAR_DIR ?= $(CURDIR)/var
 PIP_FLAGS := --quiet --disable-pip-version-check
 
 .PHONY: run serve test test-fast lint format typecheck check lock bench clean install install-dev
@@ -27,15 +30,20 @@ install-dev: $(VENV)/.installed-dev
 ## run: install, migrate SQLite, load demo data, serve web + Celery worker + beat (embedded)
 run: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
-	DEBUG=$${DEBUG:-1} $(PY) manage.py demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py demo --no-banner
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runall --port $(PORT)
 
-## serve: the real stack from the Procfile (needs DATABASE_URL, REDIS_URL, SECRET_KEY)
+## serve: the real stack under supervisord, restarting a process that dies (needs DATABASE_URL, REDIS_URL, SECRET_KEY)
 serve: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input
-	@# The Procfile names gunicorn, celery and python: take them from the virtualenv.
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start -f Procfile
+	$(PY) manage.py sync_schedules
+	@# deploy/supervisord.conf names gunicorn and celery: take them from the virtualenv.
+	@# supervisord has no defaults for %(ENV_X)s, so they are set here.
+	@mkdir -p "$(VAR_DIR)"
+	PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) \
+		WORKER_CONCURRENCY=$(WORKER_CONCURRENCY) VAR_DIR="$(VAR_DIR)" \
+		$(BIN)/supervisord -c deploy/supervisord.conf
 
 # Test-only JavaScript tools (axe-core for the accessibility checks), from the npm registry.
 node_modules/.installed: package-lock.json

@@ -1,13 +1,15 @@
-"""Dispatching Celery work safely from request code."""
+"""Dispatching Celery work safely from request code, and core's own periodic task."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from celery import Task, current_app
+from celery import Task, current_app, shared_task
 from celery.exceptions import NotRegistered
 from django.db import transaction
+
+from core.health import heartbeat_record
 
 logger = logging.getLogger(__name__)
 
@@ -48,3 +50,10 @@ def enqueue_on_commit(task: Task | str, *args: Any, **kwargs: Any) -> None:
             )
 
     transaction.on_commit(send)
+
+
+@shared_task(name="core.heartbeat", ignore_result=True)
+def heartbeat_task() -> None:
+    """Every minute from beat: record that periodic work reaches a worker (``/healthz/ready``
+    reads it). Overwrites one row, so extra or repeated runs are harmless."""
+    heartbeat_record(hostname=heartbeat_task.request.hostname or "")

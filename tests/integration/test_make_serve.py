@@ -1,5 +1,6 @@
-"""`make serve`, the real stack: gunicorn, a Celery worker and beat from the Procfile, with
-production settings (DEBUG off) against PostgreSQL and Redis, working together.
+"""`make serve`, the real stack: gunicorn, a Celery worker and beat under supervisord
+(deploy/supervisord.conf), with production settings (DEBUG off) against PostgreSQL and Redis,
+working together, and coming back by themselves when one of them dies.
 
 The test starts the README's command itself, in its own process group, on a free port and the
 test database, with the virtualenv *not* on PATH (as for someone who never activated it).
@@ -7,6 +8,7 @@ test database, with the virtualenv *not* on PATH (as for someone who never activ
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -87,6 +89,12 @@ class Stack:
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read()
 
+    def pid(self, program: str) -> int:
+        """The pid supervisord last spawned ``program`` with."""
+        spawned = re.findall(rf"spawned: '{program}' with pid (\d+)", self.output())
+        assert spawned, f"supervisord never spawned {program}:\n{self.output()[-4000:]}"
+        return int(spawned[-1])
+
     def wait_for(self, what: str, check: Any, seconds: float = 60) -> Any:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
@@ -105,11 +113,11 @@ class Stack:
 @pytest.fixture
 def stack(redis_url: str, tmp_path: Path) -> Iterator[Stack]:
     require(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL)")
-    require((VENV_BIN / "honcho").exists(), "the virtualenv (make install)")
-    # beat installs the schedules; pretend the one-minute sweep last ran an hour ago so beat
-    # sends it as soon as it starts (instead of a minute later).
+    require((VENV_BIN / "supervisord").exists(), "the virtualenv (make install)")
+    # beat installs the schedules; pretend the one-minute sweep and heartbeat last ran an hour
+    # ago so beat sends them as soon as it starts (instead of a minute later).
     call_command("sync_schedules", verbosity=0)
-    PeriodicTask.objects.filter(name="assessments.attempts_sweep").update(
+    PeriodicTask.objects.filter(name__in=["assessments.attempts_sweep", "core.heartbeat"]).update(
         last_run_at=timezone.now() - timedelta(hours=1)
     )
     port = _free_port()
@@ -155,21 +163,43 @@ def stack(redis_url: str, tmp_path: Path) -> Iterator[Stack]:
             text=True,
             start_new_session=True,
         )
+    stack = Stack(process, log, f"http://127.0.0.1:{port}")
     try:
-        yield Stack(process, log, f"http://127.0.0.1:{port}")
+        yield stack
     finally:
-        _stop(process)
+        _stop(stack)
 
 
-def _stop(process: subprocess.Popen[str]) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
+def _alive(pid: int) -> bool:
     try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def _stop(stack: Stack) -> None:
+    """SIGTERM to make's group (as Ctrl-C would): supervisord stops web, worker and beat, each
+    in its own process group, before it exits. Wait for all of them; SIGKILL what lingers."""
+    process = stack.process
+    programs = [int(pid) for pid in re.findall(r"spawned: '\w+' with pid (\d+)", stack.output())]
+    supervisord = [
+        int(pid) for pid in re.findall(r"supervisord started with pid (\d+)", stack.output())
+    ]
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and any(map(_alive, [*supervisord, *programs])):
+        time.sleep(0.2)
+    for pid in supervisord:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    for pid in programs:  # each program leads its own process group
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+    if process.poll() is None:
         os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+    process.wait(timeout=10)
 
 
 def test_make_serve_runs_web_worker_and_beat_together(stack: Stack, member) -> None:
@@ -202,6 +232,39 @@ def test_make_serve_runs_web_worker_and_beat_together(stack: Stack, member) -> N
     assert "immutable" in headers.get("Cache-Control", "")
 
     # and an attempt submitted to gunicorn is scored by the worker, through Redis
+    attempt_id = _submit_all_right(stack, quiz, key)
+
+    def scored() -> Any:
+        _s, _h, body = stack.request("GET", f"/api/v1/attempts/{attempt_id}/", token=key)
+        result = json.loads(body)
+        return result if result["status"] == "scored" else None
+
+    result = stack.wait_for("the worker to score the attempt", scored)
+    assert result["percent"] == 100
+    assert result["passed"] is True
+
+    # and the readiness check sees the worker's heartbeat (beat sent it, the worker ran it)
+    def ready() -> Any:
+        status, _h, body = stack.request("GET", "/healthz/ready", https=False)
+        return status == 200 and json.loads(body)
+
+    readiness = stack.wait_for("GET /healthz/ready to answer 200", ready, seconds=90)
+    assert readiness["reasons"] == []
+    assert readiness["worker"]["status"] == "ok"
+    assert readiness["backlogs"]["scoring"]["count"] == 0
+
+    # and beat sends its periodic tasks to the worker
+    stack.wait_for(
+        "beat to send the attempts sweep and the worker to run it",
+        lambda: (
+            "Sending due task assessments.attempts_sweep" in stack.output()
+            and re.search(r"Task assessments\.attempts_sweep\[[^\]]+\] succeeded", stack.output())
+        ),
+        seconds=90,
+    )
+
+
+def _submit_all_right(stack: Stack, quiz: Any, key: str) -> str:
     status, _h, body = stack.request("POST", f"/api/v1/quizzes/{quiz.pk}/attempts/", {}, key)
     assert status == 201, body
     attempt = json.loads(body)
@@ -216,22 +279,56 @@ def test_make_serve_runs_web_worker_and_beat_together(stack: Stack, member) -> N
         assert status == 200, body
     status, _h, body = stack.request("POST", f"/api/v1/attempts/{attempt['id']}/submit/", {}, key)
     assert status == 202, body
+    return str(attempt["id"])
+
+
+def test_a_killed_worker_comes_back_and_web_keeps_serving(stack: Stack, member) -> None:
+    # given the stack up and the worker running
+    quiz = factories.quiz_published()
+    _token, key = api_token_create(user=member, name="make serve")
+    stack.wait_for(
+        "GET /healthz to answer 200",
+        lambda: stack.request("GET", "/healthz", https=False)[0] == 200,
+        seconds=120,
+    )
+    stack.wait_for(
+        "the worker to be ready", lambda: re.search(r"celery@\S+ ready\.", stack.output())
+    )
+    stack.wait_for(
+        "supervisord to see the worker running",
+        lambda: "success: worker entered RUNNING state" in stack.output(),
+    )
+    worker = stack.pid("worker")
+
+    # when the worker is killed outright (the OOM killer, a crash)
+    os.kill(worker, signal.SIGKILL)
+
+    # then web keeps answering, and make serve is still running
+    stack.wait_for(
+        "supervisord to notice the worker died",
+        lambda: re.search(r"exited: worker \(terminated by SIGKILL", stack.output()),
+    )
+    status, _h, _body = stack.request("GET", "/healthz", https=False)
+    assert status == 200
+    assert stack.process.poll() is None
+
+    # and supervisord starts a new worker by itself
+    stack.wait_for("a new worker", lambda: stack.pid("worker") != worker)
+    stack.wait_for(
+        "the new worker to be ready",
+        lambda: len(re.findall(r"celery@\S+ ready\.", stack.output())) >= 2,
+    )
+    # and web and beat were never restarted
+    assert len(re.findall(r"spawned: 'web' with pid", stack.output())) == 1
+    assert len(re.findall(r"spawned: 'beat' with pid", stack.output())) == 1
+
+    # and an attempt submitted afterwards is scored by the new worker
+    attempt_id = _submit_all_right(stack, quiz, key)
 
     def scored() -> Any:
-        _s, _h, body = stack.request("GET", f"/api/v1/attempts/{attempt['id']}/", token=key)
+        _s, _h, body = stack.request("GET", f"/api/v1/attempts/{attempt_id}/", token=key)
         result = json.loads(body)
         return result if result["status"] == "scored" else None
 
-    result = stack.wait_for("the worker to score the attempt", scored)
+    result = stack.wait_for("the new worker to score the attempt", scored)
     assert result["percent"] == 100
-    assert result["passed"] is True
-
-    # and beat sends its periodic tasks to the worker
-    stack.wait_for(
-        "beat to send the attempts sweep and the worker to run it",
-        lambda: (
-            "Sending due task assessments.attempts_sweep" in stack.output()
-            and re.search(r"Task assessments\.attempts_sweep\[[^\]]+\] succeeded", stack.output())
-        ),
-        seconds=90,
-    )

@@ -20,6 +20,13 @@ def demo_banner(summary: DemoSummary, url: str | None = None) -> str:
 class Command(BaseCommand):
     help = "Load the demo organisation (idempotent). Refuses to run with DEBUG off."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--no-banner",
+            action="store_true",
+            help="Don't print the logins and links (`make run` prints them once it is up).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError(
@@ -28,4 +35,5 @@ class Command(BaseCommand):
             )
         summary = demo_load()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
-        self.stdout.write(demo_banner(summary))
+        if not options["no_banner"]:
+            self.stdout.write(demo_banner(summary))
