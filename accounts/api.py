@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -47,8 +47,22 @@ class TokenApi(APIView):
         responses={
             201: TokenOutput,
             400: OpenApiResponse(description="Wrong email or password, or missing fields."),
-            429: OpenApiResponse(description="Too many failed logins for this account."),
+            429: OpenApiResponse(
+                description=(
+                    "Too many failed logins for this account from this address, or from this "
+                    "address for any accounts; `Retry-After` says when to try again."
+                )
+            ),
         },
+        parameters=[
+            OpenApiParameter(
+                "Retry-After",
+                type=int,
+                location=OpenApiParameter.HEADER,
+                description="Seconds until the login limit lets this address try again.",
+                response=[429],
+            )
+        ],
         auth=[],
     )
     def post(self, request: Request) -> Response:

@@ -21,8 +21,15 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
+def _login_request(request: HttpRequest | None) -> HttpRequest:
+    """The login limits count per address, so a login form needs the request."""
+    if request is None:
+        raise TypeError("A login form needs the request (the login limits use its address).")
+    return request
+
+
 class LoginForm(forms.Form):
-    """Email and password, checked under the brute-force limit."""
+    """Email and password, checked under the login limits (``accounts.lockout``)."""
 
     email = forms.EmailField(
         label=_("Email"),
@@ -45,7 +52,9 @@ class LoginForm(forms.Form):
             return cleaned
         try:
             self.user_cache = services.login_authenticate(
-                request=self.request, email=cleaned["email"], password=cleaned["password"]
+                request=_login_request(self.request),
+                email=cleaned["email"],
+                password=cleaned["password"],
             )
         except DomainError as exc:
             raise forms.ValidationError(exc.message, code=exc.code) from exc
@@ -146,7 +155,7 @@ class AdminPasswordForm(auth_forms.AdminPasswordChangeForm):
 
 
 class AdminLoginForm(AdminAuthenticationForm):
-    """The admin's login, under the same brute-force limit as every other login."""
+    """The admin's login, under the same login limits as every other login."""
 
     def clean(self) -> dict[str, Any]:
         email = self.cleaned_data.get("username")
@@ -154,7 +163,7 @@ class AdminLoginForm(AdminAuthenticationForm):
         if email and password:
             try:
                 self.user_cache = services.login_authenticate(
-                    request=self.request, email=email, password=password
+                    request=_login_request(self.request), email=email, password=password
                 )
             except DomainError as exc:
                 raise forms.ValidationError(exc.message, code=exc.code) from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import secrets
 from datetime import timedelta
 from typing import Any, Literal
@@ -16,8 +17,9 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from accounts import login_limit
+from accounts import lockout
 from accounts.models import (
     EMAIL_MAX_LENGTH,
     EMAIL_TOO_LONG,
@@ -175,33 +177,42 @@ def membership_set(*, team: Team, user: User, role: str = Membership.Role.MEMBER
 # --- login ------------------------------------------------------------------------------------
 
 
-def login_authenticate(*, request: HttpRequest | None, email: str, password: str) -> User:
-    """Check credentials under the brute-force limit (see ``accounts.login_limit``).
+def login_authenticate(*, request: HttpRequest, email: str, password: str) -> User:
+    """Check credentials under the login limits (django-axes; see ``accounts.lockout``).
 
-    Raises ``TooManyAttempts`` once the account's limit is reached (without checking the
-    password) and ``ValidationFailed`` for wrong credentials.
+    ``TooManyAttempts`` while this account is locked for the caller's address or the address
+    itself is locked (the password is then not checked), and for the failure that reaches a
+    limit; ``ValidationFailed`` for wrong credentials. The limits live in the database, so
+    logging in works, and is limited, while Redis is down. A success clears the account's
+    failures from this address.
     """
     email = (email or "").strip().lower()
-    number = login_limit.login_try_register(email)
-    if not login_limit.login_try_allowed(number):
-        minutes = int(settings.LOGIN_FAILURE_WINDOW.total_seconds() // 60)
-        raise TooManyAttempts(
-            _(
-                "Too many failed logins for this account. Try again in up to %(minutes)d "
-                "minutes, or reset your password."
-            )
-            % {"minutes": minutes}
-        )
+    if len(email) > EMAIL_MAX_LENGTH:
+        # No account has such an address (nor could axes' column record it): a failed login.
+        raise ValidationFailed(_("The email or password is not correct."))
     user = authenticate(request, email=email, password=password)
     if user is None:
+        if lockout.locked_out(request):
+            minutes = math.ceil(lockout.seconds_until_unlocked(request, email) / 60)
+            raise TooManyAttempts(
+                ngettext(
+                    "Too many failed logins. Try again in %(minutes)d minute.",
+                    "Too many failed logins. Try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes}
+            )
         raise ValidationFailed(_("The email or password is not correct."))
-    login_limit.login_failures_clear(email)
+    # A page login also clears them through axes' AXES_RESET_ON_SUCCESS (Django's
+    # user_logged_in), but the token endpoint logs no session in.
+    lockout.login_failures_clear(request, email)
     return user
 
 
 def login_limit_lift(*, user: User) -> None:
-    """Clear the failed-login counter (after the owner proved themselves by a password reset)."""
-    login_limit.login_failures_clear(user.email)
+    """Clear every failed login at this account (the owner proved themselves by a password
+    reset), so its owner can log in again from an address that was locked out of it."""
+    lockout.account_failures_clear(user.email)
 
 
 # --- invitations ------------------------------------------------------------------------------

@@ -58,7 +58,11 @@ def test_the_token_endpoint_shares_the_login_limit(api_client, member, password)
         TOKEN_URL, {"email": member.email, "password": password}, format="json"
     )
     assert response.status_code == 429
-    assert "Too many failed logins" in response.json()["detail"]
+    assert response.json() == {
+        "detail": "Too many failed logins. Try again in 15 minutes.",
+        "code": "too_many_attempts",
+    }
+    assert 0 < int(response["Retry-After"]) <= 15 * 60
     assert not ApiToken.objects.exists()
 
 

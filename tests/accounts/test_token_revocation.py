@@ -4,12 +4,15 @@ theirs. Tokens made afterwards work."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from accounts import services
@@ -48,6 +51,13 @@ def set_password_in_the_admin(client: Client, user: User, admin: User, password:
         {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
     assert response.status_code == 302, response.context["form"].errors
+
+
+def change_password_with_the_command(
+    client: Client, user: User, admin: User, password: str
+) -> None:
+    with mock.patch("getpass.getpass", return_value=NEW_PASSWORD):  # what the operator types
+        call_command("changepassword", user.email.upper(), stdout=io.StringIO())
 
 
 def admin_user_form(user: User, **changes: Any) -> dict[str, Any]:
@@ -99,8 +109,13 @@ PasswordEvent = Callable[[Client, User, User, str], None]
 
 @pytest.mark.parametrize(
     "event",
-    [change_password_on_the_page, reset_password_by_email, set_password_in_the_admin],
-    ids=["password-change-page", "password-reset", "admin-sets-password"],
+    [
+        change_password_on_the_page,
+        reset_password_by_email,
+        set_password_in_the_admin,
+        change_password_with_the_command,
+    ],
+    ids=["password-change-page", "password-reset", "admin-sets-password", "changepassword"],
 )
 def test_a_new_password_revokes_every_token_of_that_user_and_only_theirs(
     client, api_client, api_as, member, lead, admin_user, password, event: PasswordEvent
@@ -223,3 +238,29 @@ def test_the_password_pages_say_that_tokens_are_signed_out(client, member, passw
     assert NOTICE in response.content.decode()
     complete = client.get("/accounts/password/reset/complete/").content.decode()
     assert "Any API tokens you had were signed out" in complete
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        (["a-new-secret-77", "something-else-88"] * 3, "after 3 attempts"),
+        (["short", "short"] * 3, "after 3 attempts"),
+        ([""], "aborted"),
+    ],
+    ids=["mismatch", "too-short", "empty"],
+)
+def test_changepassword_that_gives_up_changes_nothing(api_as, member, password, typed, error):
+    token = api_as(member)
+    with (
+        mock.patch("getpass.getpass", side_effect=typed),
+        pytest.raises(CommandError, match=error),
+    ):
+        call_command("changepassword", member.email, stdout=io.StringIO(), stderr=io.StringIO())
+    member.refresh_from_db()
+    assert member.check_password(password)
+    assert token.get(ME).status_code == 200
+
+
+def test_changepassword_names_an_unknown_user(db):
+    with pytest.raises(CommandError, match=re.escape("user 'nobody@example.test' does not exist")):
+        call_command("changepassword", "nobody@example.test")
