@@ -44,6 +44,7 @@ class SOPAdmin(admin.ModelAdmin):
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
     inlines = (SOPVersionInline,)
+    change_list_template = "admin/courses/sop/change_list.html"  # adds "Import SOPs"
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return (
@@ -175,7 +176,7 @@ class ModuleAdmin(admin.ModelAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
-    list_display = ("user", "kind", "target_title", "source", "status", "due_at", "created_at")
+    list_display = ("user", "kind", "target_title", "source", "status", "due_on", "created_at")
     list_filter = ("status", "kind", "source")
     list_select_related = ("user", "module", "sop")
     search_fields = ("user__email", "user__name", "module__title", "sop__title", "reason")

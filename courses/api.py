@@ -208,10 +208,10 @@ class AssignmentListApi(ListAPIView):
     )
     def post(self, request: Request) -> Response:
         """A lead assigns a module or SOP to people in their teams (404 for anyone else)."""
-        data = AssignInput(data=request.data)
+        lead = request_user(request)
+        data = AssignInput(data=request.data, context={"user": lead})
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        lead = request_user(request)
         results = services.assignments_assign(
             assigned_by=lead,
             users=selectors.assignees_get(
@@ -220,7 +220,7 @@ class AssignmentListApi(ListAPIView):
             target=selectors.assignment_target_get(
                 module_id=values.get("module"), sop_id=values.get("sop"), quiz_id=values.get("quiz")
             ),
-            due_at=values.get("due_at"),
+            due_on=values.get("due_on"),
             reason=values.get("reason", ""),
         )
         body = [

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.dates import end_of_day
 from courses.selectors import (
     assignable_modules,
     assignable_quizzes,
@@ -51,6 +50,7 @@ class AssignForm(forms.Form):
         ]
 
     def clean_due(self) -> date | None:
+        """The day as picked: a calendar day, the same for everyone (not a moment)."""
         due: date | None = self.cleaned_data.get("due")
         if due is not None and due < timezone.localdate():
             raise forms.ValidationError(_("The due date is in the past."))
@@ -60,11 +60,10 @@ class AssignForm(forms.Form):
         """The typed arguments of ``services.assignments_assign`` (``NotFound`` for a target
         or a person the lead can't assign)."""
         kind, _sep, pk = self.cleaned_data["target"].partition(":")
-        due = self.cleaned_data.get("due")
         return {
             "users": assignees_get(lead=lead, user_ids=self.cleaned_data["users"]),
             "target": assignment_target_get(**{f"{kind}_id": pk}),
-            "due_at": end_of_day(due) if due else None,
+            "due_on": self.cleaned_data.get("due"),
             "reason": self.cleaned_data.get("reason", ""),
         }
 

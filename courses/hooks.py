@@ -10,13 +10,22 @@ from datetime import datetime
 
 from accounts.models import User
 from core.hooks import Hook
-from courses.models import Module, SOPVersion
+from courses.models import Lesson, Module, SOPVersion
 
 
 @dataclass(frozen=True)
 class SopAcknowledged:
     user: User
     version: SOPVersion
+    at: datetime
+
+
+@dataclass(frozen=True)
+class LessonCompleted:
+    """The first time someone read a lesson to the end."""
+
+    user: User
+    lesson: Lesson
     at: datetime
 
 
@@ -29,6 +38,9 @@ class ModuleCompleted:
 
 sop_acknowledged: Hook[SopAcknowledged] = Hook(
     "courses.sop_acknowledged", doc="Someone acknowledged a published SOP version."
+)
+lesson_completed: Hook[LessonCompleted] = Hook(
+    "courses.lesson_completed", doc="Someone completed a lesson (sent once per person and lesson)."
 )
 module_completed: Hook[ModuleCompleted] = Hook(
     "courses.module_completed", doc="Someone completed a module (by lessons or by its quiz)."

@@ -251,14 +251,19 @@ class Assignment(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     source = models.CharField(max_length=12, choices=Source.choices, default=Source.MANUAL)
-    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    due_on = models.DateField(
+        _("due on"),
+        null=True,
+        blank=True,
+        help_text=_("A calendar day: the same day for everyone, whatever their time zone."),
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ("status", models.F("due_at").asc(nulls_last=True), "pk")
+        ordering = ("status", models.F("due_on").asc(nulls_last=True), "pk")
         constraints = [
             models.UniqueConstraint(
                 fields=("user", "module"),
@@ -285,8 +290,8 @@ class Assignment(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=("user", "status", "due_at")),
-            models.Index(fields=("status", "due_at")),
+            models.Index(fields=("user", "status", "due_on")),
+            models.Index(fields=("status", "due_on")),
         ]
 
     def __str__(self) -> str:

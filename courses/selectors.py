@@ -23,7 +23,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -33,6 +32,7 @@ from assessments.models import Quiz
 from core.errors import NotFound, ValidationFailed
 from core.ids import parse_id
 from courses.diff import DiffLine, line_diff
+from courses.due import local_today
 from courses.models import (
     SOP,
     Assignment,
@@ -57,7 +57,7 @@ def _count(queryset: QuerySet[Any]) -> Coalesce:
 
 
 # Soonest due first; undated work last on every database.
-DUE_FIRST = F("due_at").asc(nulls_last=True)
+DUE_FIRST = F("due_on").asc(nulls_last=True)
 DUE_ORDER = (DUE_FIRST, "pk")
 
 
@@ -222,17 +222,20 @@ class TrainingGroups:
 
 
 def my_training(*, user: User, done_limit: int = 20) -> TrainingGroups:
-    """The user's open assignments as overdue / due soon / later, and their latest done ones."""
-    now = timezone.now()
-    soon = now + timedelta(days=settings.TRAINING_DUE_SOON_DAYS)
+    """The user's open assignments as overdue / due soon / later, and their latest done ones.
+
+    Judged on the user's own calendar: overdue once their due day is over, due soon within
+    ``TRAINING_DUE_SOON_DAYS`` of it."""
+    today = local_today(user)
+    soon = today + timedelta(days=settings.TRAINING_DUE_SOON_DAYS)
     groups = TrainingGroups()
     for assignment in (
         assignments_of(user=user).filter(status=Assignment.Status.OPEN).order_by(*DUE_ORDER)
     ):
         assignment.progress = assignment_progress(assignment)  # type: ignore[attr-defined]
-        if assignment.due_at and assignment.due_at < now:
+        if assignment.due_on and assignment.due_on < today:
             groups.overdue.append(assignment)
-        elif assignment.due_at and assignment.due_at <= soon:
+        elif assignment.due_on and assignment.due_on <= soon:
             groups.due_soon.append(assignment)
         else:
             groups.later.append(assignment)
@@ -302,15 +305,16 @@ def team_assignments(
 
 
 def team_training_summary(*, lead: User, team_id: Any) -> QuerySet[User]:
-    """Members of a led team with counts of open, overdue and done assignments."""
+    """Members of a led team with counts of open, overdue and done assignments (overdue: the
+    due day is over on the lead's calendar)."""
     team = team_get_led(user=lead, team_id=team_id)
-    now = timezone.now()
+    today = local_today(lead)
     return (
         User.objects.filter(memberships__team=team, memberships__role="member")
         .annotate(
             open_count=Count("assignments", filter=Q(assignments__status="open")),
             overdue_count=Count(
-                "assignments", filter=Q(assignments__status="open", assignments__due_at__lt=now)
+                "assignments", filter=Q(assignments__status="open", assignments__due_on__lt=today)
             ),
             done_count=Count("assignments", filter=Q(assignments__status="completed")),
         )

@@ -1,8 +1,12 @@
+from datetime import date
 from typing import Any
 
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from core.ids import IdField
+from courses.due import day_of
 from courses.models import Assignment
 
 
@@ -108,13 +112,45 @@ class AssignmentOutput(serializers.Serializer):
     reason = serializers.CharField()
     source = serializers.ChoiceField(choices=Assignment.Source.choices)  # type: ignore[assignment]
     assigned_by = serializers.IntegerField(source="assigned_by_id", allow_null=True)
-    due_at = serializers.DateTimeField(allow_null=True)
+    due_on = serializers.DateField(
+        allow_null=True, help_text="The due day (YYYY-MM-DD), the same for everyone."
+    )
     status = serializers.ChoiceField(choices=Assignment.Status.choices)
     progress = serializers.IntegerField(help_text="Percent done.")
     created_at = serializers.DateTimeField()
     completed_at = serializers.DateTimeField(allow_null=True)
 
 
+@extend_schema_field({"type": "string", "format": "date", "example": "2026-12-10"})
+class DueDateField(serializers.Field):
+    """A due date in JSON input: a calendar day (``"2026-12-10"``), the same day for everyone.
+    A date-time (what the API took before) is accepted too and becomes its calendar day in the
+    sender's profile time zone (the serializer's ``context["user"]``)."""
+
+    default_error_messages = {
+        "invalid": "Give a day as YYYY-MM-DD (or an ISO 8601 date-time).",
+    }
+
+    def to_internal_value(self, data: Any) -> date:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        text = data.strip()
+        try:
+            day = parse_date(text)
+            if day is not None:
+                return day
+            moment = parse_datetime(text)
+            if moment is not None:
+                return day_of(moment, self.context.get("user"))
+        except (ValueError, OverflowError):
+            pass
+        self.fail("invalid")
+
+    def to_representation(self, value: date) -> str:
+        return value.isoformat()
+
+
+@extend_schema_serializer(deprecate_fields=["due_at"])
 class AssignInput(serializers.Serializer):
     users = serializers.ListField(
         child=IdField(), required=False, allow_empty=False, max_length=500
@@ -123,10 +159,25 @@ class AssignInput(serializers.Serializer):
     module = IdField(required=False, allow_null=True)
     sop = IdField(required=False, allow_null=True)
     quiz = IdField(required=False, allow_null=True)
-    due_at = serializers.DateTimeField(required=False, allow_null=True)
+    due_on = DueDateField(
+        required=False,
+        allow_null=True,
+        help_text="The due day, YYYY-MM-DD: the same day for everyone. A date-time is accepted "
+        "and becomes its day in your profile's time zone.",
+    )
+    due_at = DueDateField(
+        required=False, allow_null=True, help_text="The former name of `due_on`, read the same way."
+    )
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
     def validate(self, attrs: dict[str, object]) -> dict[str, object]:
+        if "due_at" in attrs:
+            legacy = attrs.pop("due_at")
+            if "due_on" in attrs and attrs["due_on"] != legacy:
+                raise serializers.ValidationError(
+                    {"due_on": ["Give `due_on` (or the older `due_at`), not two different days."]}
+                )
+            attrs["due_on"] = legacy
         if "users" not in attrs and "user" not in attrs:
             raise serializers.ValidationError({"users": ["Give `users` (ids) or `user` (an id)."]})
         if sum(attrs.get(key) is not None for key in ("module", "sop", "quiz")) != 1:

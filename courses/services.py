@@ -5,7 +5,7 @@ and assignments. Completing work closes the matching open assignments here, in o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from core.errors import Conflict, NotFound, ValidationFailed
 from core.markdown import render_markdown
 from core.tasks import enqueue_on_commit
 from courses import hooks
+from courses.due import local_today
 from courses.models import (
     SOP,
     Assignment,
@@ -150,7 +151,8 @@ def sop_reack_assign(*, version_id: int) -> int:
         "number": version.number,
         "summary": version.change_summary,
     }
-    due_at = timezone.now() + timedelta(days=settings.SOP_REACK_DUE_DAYS)
+    # Set by the system, not by a person: a day on the calendar of settings.TIME_ZONE.
+    due_on = local_today(None) + timedelta(days=settings.SOP_REACK_DUE_DAYS)
     with transaction.atomic():
         # An open assignment for an older version now asks for this one.
         Assignment.objects.filter(
@@ -165,7 +167,7 @@ def sop_reack_assign(*, version_id: int) -> int:
             sop_version=version,
             source=Assignment.Source.SOP_CHANGE,
             reason=reason,
-            due_at=due_at,
+            due_on=due_on,
             assigned_by=None,
         )
         # Someone who acknowledged this version while we were assigning is already done.
@@ -211,7 +213,12 @@ def lesson_save(*, lesson: Lesson) -> Lesson:
 def lesson_complete(*, user: User, lesson: Lesson) -> LessonProgress:
     if not lesson.module.is_published:
         raise NotFound(_("Lesson not found."))
-    progress, _created = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+    with transaction.atomic():
+        progress, created = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+        if created:
+            hooks.lesson_completed.send(
+                hooks.LessonCompleted(user=user, lesson=lesson, at=progress.completed_at)
+            )
     return progress
 
 
@@ -269,7 +276,7 @@ def _assignments_bulk_ensure(
     sop_version: SOPVersion | None = None,
     source: str,
     reason: str,
-    due_at: datetime | None,
+    due_on: date | None,
     assigned_by: User | None,
 ) -> list[Assignment]:
     """Create the missing open assignments for ``user_ids``; return only the new ones.
@@ -290,7 +297,7 @@ def _assignments_bulk_ensure(
             sop_version=sop_version,
             source=source,
             reason=reason[:300],
-            due_at=due_at,
+            due_on=due_on,
             assigned_by=assigned_by,
             **target,
         )
@@ -319,7 +326,7 @@ def assignment_ensure(
     quiz_id: int | None = None,
     source: str,
     reason: str = "",
-    due_at: datetime | None = None,
+    due_on: date | None = None,
     assigned_by: User | None = None,
 ) -> tuple[Assignment, bool]:
     """The user's open assignment for this module, SOP or quiz, created if missing (no
@@ -345,7 +352,7 @@ def assignment_ensure(
             sop_version=sop_version,
             source=source,
             reason=reason,
-            due_at=due_at,
+            due_on=due_on,
             assigned_by=assigned_by,
         )
     if created:
@@ -362,20 +369,22 @@ def assignments_assign(
     assigned_by: User,
     users: Sequence[User],
     target: AssignmentTarget,
-    due_at: datetime | None,
+    due_on: date | None,
     reason: str = "",
 ) -> list[tuple[Assignment, bool]]:
     """A lead (or admin) assigns a module, an SOP or a quiz to people in the teams they lead.
 
     ``users`` come from ``selectors.assignees_get`` (people the lead manages) and ``target``
-    from ``selectors.assignment_target_get``. A due date in the past is ``ValidationFailed``.
+    from ``selectors.assignment_target_get``. ``due_on`` is a calendar day, the same for
+    everyone; a day already past on the assigner's own calendar is ``ValidationFailed`` (today
+    is allowed).
     Someone who already has the same open assignment keeps it: it is returned with
     ``created=False``, not duplicated.
     """
-    if due_at is not None and due_at <= timezone.now():
+    if due_on is not None and due_on < local_today(assigned_by):
         raise ValidationFailed(
             _("The due date is in the past."),
-            field_errors={"due_at": [_("The due date is in the past.")]},
+            field_errors={"due_on": [_("The due date is in the past.")]},
         )
     if not users:
         raise ValidationFailed(
@@ -394,7 +403,7 @@ def assignments_assign(
             sop_version=target.sop_version,
             source=Assignment.Source.MANUAL,
             reason=reason.strip() or _("Assigned by your lead"),
-            due_at=due_at,
+            due_on=due_on,
             assigned_by=assigned_by,
         )
     created_ids = {a.pk for a in created}
@@ -481,7 +490,7 @@ def quiz_follow_up(event: AttemptScored) -> None:
             module=follow_up,
             source=Assignment.Source.QUIZ_RESULT,
             reason=reason,
-            due_at=timezone.now() + FOLLOW_UP_DUE,
+            due_on=local_today(user) + FOLLOW_UP_DUE,
         )
 
 

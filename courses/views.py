@@ -212,7 +212,7 @@ def team_training(request: HttpRequest, team_id: int) -> HttpResponse:
             )
         except DomainError as exc:
             form_add_domain_error(
-                form, exc, field_map={"due_at": "due", "non_field_errors": "target"}
+                form, exc, field_map={"due_on": "due", "non_field_errors": "target"}
             )
         else:
             created = sum(1 for _a, was_created in results if was_created)

@@ -2,7 +2,15 @@
 
 The rules live with what they remind about (``courses.reminders`` for assignments,
 ``onboarding.reminders`` for onboarding tasks and sign-offs), subscribed to the
-``reminder_rules`` hook; this module runs them all in one transaction. Rules (days in settings):
+``reminder_rules`` hook; this module runs them all in one transaction.
+
+**Each recipient's own calendar.** A due date is a calendar day (``due_on``), the same for
+everyone; the due time is the end of that day *where the recipient is* (their profile zone),
+so a learner in Auckland is reminded on their Tuesday and a lead in Los Angeles on theirs.
+The sweep reads the zones in use once (one small query) and groups them by their local date
+at ``now``; a rule's condition is then "zone in (…) and due_on < that date − N" per group
+(``ReminderSweep.due_soon`` / ``past_due``), still one statement per rule. Rules (days in
+settings):
 - **due soon**: within ``REMINDER_DUE_SOON_DAYS`` before the due time, once per item;
 - **overdue**: ``REMINDER_OVERDUE_AFTER_DAYS`` after the due time, then every
   ``REMINDER_REPEAT_DAYS`` while still open; never more than one per item per sweep, so a
@@ -23,16 +31,22 @@ afterwards from the notifications (``notifications.services.notifications_send_e
 
 from __future__ import annotations
 
+import operator
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import cached_property, reduce
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Value
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, JSONObject, Left
 from django.utils import timezone
 
+from accounts.models import User
 from core.hooks import Hook
 from core.sql import insert_select
 from core.tasks import enqueue_on_commit
@@ -86,6 +100,42 @@ class ReminderSweep:
     def escalate(self) -> timedelta:
         return _days("REMINDER_ESCALATE_AFTER_DAYS")
 
+    @cached_property
+    def zones_by_day(self) -> dict[date, list[str]]:
+        """Every time zone in use, grouped by its calendar day at ``now`` (at most three
+        days). One query per sweep; an unknown zone name counts as ``settings.TIME_ZONE``."""
+        names = User.objects.order_by("time_zone").values_list("time_zone", flat=True).distinct()
+        by_day: dict[date, list[str]] = defaultdict(list)
+        for name in names:
+            try:
+                zone = zoneinfo.ZoneInfo(name)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+            by_day[self.now.astimezone(zone).date()].append(name)
+        return dict(by_day)
+
+    def on_local_day(self, zone: str, condition: Callable[[date], Q]) -> Q:
+        """``condition(today)`` with ``today`` the recipient's own calendar day; ``zone`` is the
+        path to the recipient's ``time_zone`` (in the same ``filter()`` call as the other
+        conditions on that recipient, so a multi-valued join is shared)."""
+        parts = [
+            Q(**{f"{zone}__in": names}) & condition(today)
+            for today, names in sorted(self.zones_by_day.items())
+        ]
+        return reduce(operator.or_, parts) if parts else Q(pk__isnull=True)  # nobody: none
+
+    def due_soon(self, *, due: str, zone: str) -> Q:
+        """The due day (field ``due``) ends within ``REMINDER_DUE_SOON_DAYS`` on the recipient's
+        calendar and has not ended yet."""
+        return self.on_local_day(
+            zone, lambda today: Q(**{f"{due}__gte": today, f"{due}__lt": today + self.soon})
+        )
+
+    def past_due(self, *, due: str, zone: str, by: timedelta) -> Q:
+        """The due day ended at least ``by`` ago on the recipient's calendar (a day ends at
+        midnight where they are)."""
+        return self.on_local_day(zone, lambda today: Q(**{f"{due}__lt": today - by}))
+
     @property
     def repeat_since(self) -> datetime:
         """A repeat is due once the last one is ``REMINDER_REPEAT_DAYS`` old, allowing a sweep
@@ -98,10 +148,18 @@ reminder_rules: Hook[ReminderSweep] = Hook(
 )
 
 
-def already(subject_type: str, kind: str, *, since: datetime | None = None) -> Exists:
+def already(
+    subject_type: str, kind: str, *, since: datetime | None = None, recipient: str | None = None
+) -> Exists:
+    """This reminder was sent for the item (since ``since``). With ``recipient`` (the path to
+    the recipient, for rules addressed to several leads): sent to that recipient, since each
+    lead's calendar reaches the day at its own hour. Negate it inside the same ``filter()``
+    call as the recipient's other conditions, so the join to the recipient is shared."""
     sent = Notification.objects.filter(
         subject_type=subject_type, subject_id=OuterRef("pk"), kind=kind
     )
+    if recipient is not None:
+        sent = sent.filter(user=OuterRef(recipient))
     if since is not None:
         sent = sent.filter(created_at__gt=since)
     return Exists(sent)
@@ -123,10 +181,12 @@ def row(
     url: Any,
     key_suffix: Any,
     person: Any,
+    due: Any,
     person_id: str | None = None,
 ) -> QuerySet[Any]:
     """Annotate ``queryset`` with one notification row per (item, recipient). The stored
-    title is a fallback; pages and emails render it in the recipient's language."""
+    title is a fallback; pages and emails render it in the recipient's language. ``params``
+    keep the title, the person and the due day (``"2026-12-10"``), shown in the email."""
     title_prefix = {
         DUE_SOON: "Due soon: ",
         OVERDUE: "Overdue: ",
@@ -149,7 +209,7 @@ def row(
         r_email_wanted=email,
         r_subject_type=Value(subject_type),
         r_subject_id=F("pk"),
-        r_params=JSONObject(title=title, person=person),
+        r_params=JSONObject(title=title, person=person, due=due),
     )
     if person_id is not None:  # addressed to leads: never to the person themselves
         rows = rows.exclude(r_user=F(person_id))

@@ -72,7 +72,7 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
 class PlanItemInline(admin.TabularInline):
     model = PlanItem
     extra = 0
-    fields = ("title", "kind", "due_at", "status", "completed_at", "completed_by", "comment")
+    fields = ("title", "kind", "due_on", "status", "completed_at", "completed_by", "comment")
     readonly_fields = fields
     can_delete = False
     ordering = ("due_offset_days", "position")

@@ -3,24 +3,41 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
+from courses.due import local_today
 from courses.models import Assignment
 from notifications.services import notify
 from onboarding.models import ItemKind, PlanItem
 
 
-def team_weekly_figures(*, team_ids: list[int], now: datetime) -> dict[int, dict[str, int]]:
+@dataclass
+class TeamFigures:
+    onboarding: int = 0
+    open_steps: int = 0
+    signoffs: int = 0
+    overdue_by_today: dict[date, int] = field(default_factory=dict)
+
+    def overdue(self, today: date) -> int:
+        """Open assignments whose due day is over when it is ``today`` on the reader's
+        calendar."""
+        return self.overdue_by_today.get(today, 0)
+
+
+def team_weekly_figures(*, team_ids: list[int], todays: Iterable[date]) -> dict[int, TeamFigures]:
     """Per team: members in onboarding, their open steps, overdue assignments, and sign-offs
-    waiting. Three grouped queries, whatever the number of teams."""
-    figures: dict[int, dict[str, int]] = defaultdict(
-        lambda: {"onboarding": 0, "open_steps": 0, "overdue": 0, "signoffs": 0}
-    )
+    waiting. Overdue is counted for each of ``todays`` (the leads' calendar days: at most
+    three at any moment), since each lead judges it on their own calendar. Three grouped
+    queries, whatever the number of teams and leads."""
+    figures: dict[int, TeamFigures] = defaultdict(TeamFigures)
+    days = sorted(set(todays))
     members = Membership.objects.filter(team_id__in=team_ids, role=Membership.Role.MEMBER)
     for row in (
         PlanItem.objects.filter(
@@ -34,15 +51,24 @@ def team_weekly_figures(*, team_ids: list[int], now: datetime) -> dict[int, dict
         )
     ):
         team = figures[row["plan__user__memberships__team"]]
-        team.update(onboarding=row["plans"], open_steps=row["open_steps"], signoffs=row["signoffs"])
+        team.onboarding, team.open_steps = row["plans"], row["open_steps"]
+        team.signoffs = row["signoffs"]
+    if not days:
+        return figures
+    counts = {
+        f"overdue_{i}": Count("pk", distinct=True, filter=Q(due_on__lt=today))
+        for i, today in enumerate(days)
+    }
     for row in (
         Assignment.objects.filter(
-            status=Assignment.Status.OPEN, due_at__lt=now, user__memberships__in=members
+            status=Assignment.Status.OPEN, due_on__lt=days[-1], user__memberships__in=members
         )
         .values("user__memberships__team")
-        .annotate(n=Count("pk", distinct=True))
+        .annotate(**counts)
     ):
-        figures[row["user__memberships__team"]]["overdue"] = row["n"]
+        figures[row["user__memberships__team"]].overdue_by_today = {
+            today: row[f"overdue_{i}"] for i, today in enumerate(days)
+        }
     return figures
 
 
@@ -61,7 +87,8 @@ def digests_send_weekly(*, now: datetime | None = None) -> int:
         for m in lead.memberships.all()
         if m.role == Membership.Role.LEAD
     ]
-    figures = team_weekly_figures(team_ids=team_ids, now=now)
+    todays = {lead: local_today(lead, now=now) for lead in leads}
+    figures = team_weekly_figures(team_ids=team_ids, todays=todays.values())
     sent = 0
     for lead in leads:
         lines = []
@@ -77,10 +104,10 @@ def digests_send_weekly(*, now: datetime | None = None) -> int:
                     )
                     % {
                         "team": membership.team.name,
-                        "onboarding": f["onboarding"],
-                        "open": f["open_steps"],
-                        "overdue": f["overdue"],
-                        "signoffs": f["signoffs"],
+                        "onboarding": f.onboarding,
+                        "open": f.open_steps,
+                        "overdue": f.overdue(todays[lead]),
+                        "signoffs": f.signoffs,
                     }
                 )
             title = _("Your teams this week")

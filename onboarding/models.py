@@ -128,7 +128,10 @@ class PlanItem(models.Model):
         Quiz, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     due_offset_days = models.PositiveSmallIntegerField(default=0)
-    due_at = models.DateTimeField()
+    due_on = models.DateField(
+        _("due on"),
+        help_text=_("A calendar day: the same day for everyone, whatever their time zone."),
+    )
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(
@@ -138,7 +141,7 @@ class PlanItem(models.Model):
 
     class Meta:
         ordering = ("plan", "due_offset_days", "position", "pk")
-        indexes = [models.Index(fields=("status", "due_at"))]
+        indexes = [models.Index(fields=("status", "due_on"))]
 
     def __str__(self) -> str:
         return self.title

@@ -11,13 +11,13 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.selectors import user_is_admin, users_led_by
 from core.errors import NotFound
 from core.ids import parse_id
+from courses.due import local_today
 from courses.selectors import DUE_ORDER
 from onboarding.models import ItemKind, OnboardingPlan, PlanItem
 
@@ -66,18 +66,19 @@ def onboarding_plans_of(*, user: User) -> QuerySet[OnboardingPlan]:
 
 
 def onboarding_plans_visible_to(*, user: User) -> QuerySet[OnboardingPlan]:
-    """Own plans, plus plans of people in the teams the caller leads (all for an admin)."""
+    """Own plans, plus plans of people in the teams the caller leads (all for an admin).
+    ``overdue`` counts open steps whose due day is over on the caller's calendar."""
     plans = OnboardingPlan.objects.all()
     if not user_is_admin(user):
         plans = plans.filter(Q(user=user) | Q(user__in=users_led_by(user).values("pk")))
-    now = timezone.now()
+    today = local_today(user)
     return (
         plans.select_related("user", "template")
         .annotate(
             total=Count("items"),
             done=Count("items", filter=Q(items__status=PlanItem.Status.DONE)),
             overdue=Count(
-                "items", filter=Q(items__status=PlanItem.Status.OPEN, items__due_at__lt=now)
+                "items", filter=Q(items__status=PlanItem.Status.OPEN, items__due_on__lt=today)
             ),
             waiting_signoff=Count(
                 "items",
@@ -120,11 +121,12 @@ SIGNOFF_HORIZON = timedelta(days=7)
 
 
 def signoffs_actionable(*, lead: User) -> tuple[list[PlanItem], int]:
-    """Sign-offs overdue or due within a week (to act on now), and how many come later."""
+    """Sign-offs overdue or due within a week of the lead's today (to act on now), and how
+    many come later."""
     waiting = signoffs_waiting_for(lead=lead)
-    horizon = timezone.now() + SIGNOFF_HORIZON
-    return list(waiting.filter(due_at__lte=horizon)[:100]), waiting.filter(
-        due_at__gt=horizon
+    horizon = local_today(lead) + SIGNOFF_HORIZON
+    return list(waiting.filter(due_on__lte=horizon)[:100]), waiting.filter(
+        due_on__gt=horizon
     ).count()
 
 

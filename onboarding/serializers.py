@@ -11,7 +11,7 @@ class PlanItemOutput(serializers.Serializer):
     description = serializers.CharField()
     kind = serializers.CharField()
     phase = serializers.CharField()
-    due_at = serializers.DateTimeField()
+    due_on = serializers.DateField(help_text="The due day (YYYY-MM-DD), the same for everyone.")
     status = serializers.CharField()
     completed_at = serializers.DateTimeField(allow_null=True)
     completed_by = serializers.CharField(source="completed_by_label", help_text="Who completes it.")
@@ -31,7 +31,9 @@ class PlanOutput(serializers.Serializer):
     completed_at = serializers.DateTimeField(allow_null=True)
     total = serializers.IntegerField()
     done = serializers.IntegerField()
-    overdue = serializers.IntegerField()
+    overdue = serializers.IntegerField(
+        help_text="Open steps whose due day is over on the caller's calendar (profile time zone)."
+    )
     waiting_signoff = serializers.IntegerField()
     progress = serializers.SerializerMethodField()
 

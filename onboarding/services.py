@@ -7,8 +7,7 @@ new hire; sign-off items wait for a lead of the new hire's team.
 
 from __future__ import annotations
 
-import zoneinfo
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -28,23 +27,16 @@ from onboarding.models import ChecklistTemplate, ItemKind, OnboardingPlan, PlanI
 AUTOMATIC = {ItemKind.READ_SOP, ItemKind.MODULE, ItemKind.QUIZ}
 
 
-def _end_of_day(day: date, time_zone: str) -> datetime:
-    try:
-        tz = zoneinfo.ZoneInfo(time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        tz = zoneinfo.ZoneInfo("UTC")
-    return datetime.combine(day, time(23, 59, 59), tzinfo=tz)
-
-
 @transaction.atomic
 def onboarding_plan_start(
     *, user: User, template: ChecklistTemplate, start_date: date, started_by: User | None = None
 ) -> OnboardingPlan:
     """Copy the template's items into a plan for ``user`` starting on ``start_date``.
 
-    Each item is due ``due_offset_days`` after the start (at the end of that day in the new
-    hire's time zone). SOP, module and quiz items also become onboarding assignments, and
-    items already satisfied (an SOP read, a module finished, a quiz passed) start as done.
+    Each item is due ``due_offset_days`` after the start: a calendar day, the same for the
+    new hire and their leads wherever they are (and so are the assignments). SOP, module and
+    quiz items also become onboarding assignments, and items already satisfied (an SOP read,
+    a module finished, a quiz passed) start as done.
     A start date in the past is allowed: its items are simply overdue.
     """
     if OnboardingPlan.objects.filter(
@@ -72,7 +64,7 @@ def onboarding_plan_start(
             module=source.module,
             quiz=source.quiz,
             due_offset_days=source.due_offset_days,
-            due_at=_end_of_day(start_date + timedelta(days=source.due_offset_days), user.time_zone),
+            due_on=start_date + timedelta(days=source.due_offset_days),
         )
         for source in template.items.select_related("sop", "module", "quiz").order_by(
             "due_offset_days", "position", "pk"
@@ -95,11 +87,11 @@ def _assign_linked_training(plan: OnboardingPlan) -> None:
                 module=item.module,
                 source="onboarding",
                 reason=reason,
-                due_at=item.due_at,
+                due_on=item.due_on,
             )
         elif item.kind == ItemKind.READ_SOP:
             courses_services.assignment_ensure(
-                user=plan.user, sop=item.sop, source="onboarding", reason=reason, due_at=item.due_at
+                user=plan.user, sop=item.sop, source="onboarding", reason=reason, due_on=item.due_on
             )
         else:
             courses_services.assignment_ensure(
@@ -107,7 +99,7 @@ def _assign_linked_training(plan: OnboardingPlan) -> None:
                 quiz_id=item.quiz_id,
                 source="onboarding",
                 reason=reason,
-                due_at=item.due_at,
+                due_on=item.due_on,
             )
 
 

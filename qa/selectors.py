@@ -21,6 +21,7 @@ from accounts.models import User
 from accounts.selectors import team_get_led, user_is_admin, users_led_by
 from core.errors import NotFound
 from core.ids import parse_id
+from courses.due import local_today
 from courses.models import Assignment
 from qa.models import QAFinding, RuleFiring, TrainingSuggestion
 from skills.models import Skill
@@ -88,16 +89,17 @@ def findings_visible_to(*, user: User) -> QuerySet[QAFinding]:
 
 
 def overdue_qa_assignments(*, lead: User, team_id: Any) -> QuerySet[Assignment]:
+    """Open QA-driven assignments in a led team whose due day is over on the lead's calendar."""
     team = team_get_led(user=lead, team_id=team_id)
     return (
         Assignment.objects.filter(
             source=Assignment.Source.QA_RULE,
             status=Assignment.Status.OPEN,
-            due_at__lt=timezone.now(),
+            due_on__lt=local_today(lead),
             user__memberships__team=team,
         )
         .select_related("user", "module")
-        .order_by("due_at")
+        .order_by("due_on", "pk")
     )
 
 

@@ -104,7 +104,7 @@ def main() -> int:
                     kind=Assignment.Kind.MODULE,
                     module=module,
                     source=Assignment.Source.MANUAL,
-                    due_at=now + timedelta(hours=rng.randint(-30 * 24, 30 * 24)),
+                    due_on=(now + timedelta(hours=rng.randint(-30 * 24, 30 * 24))).date(),
                 )
             )
         Assignment.objects.bulk_create(rows, batch_size=10_000)

@@ -125,6 +125,8 @@ def quiz_published(
         module.completion_quiz = quiz
         module.save(update_fields=["completion_quiz"])
     rules.setdefault("attempts_allowed", 0)
+    # tests of the review itself want it at once; the model's default waits for the last attempt
+    rules.setdefault("review_when", "immediately")
     version = assessments_services.quiz_version_create(quiz=quiz, **rules)
     if questions is None:
         questions = [
@@ -206,7 +208,7 @@ def assign_by_ids(
     module_id: Any = None,
     sop_id: Any = None,
     quiz_id: Any = None,
-    due_at: Any = None,
+    due_on: Any = None,
     reason: str = "",
 ) -> Any:
     """What the assign page and API do: parse the ids with the selectors, then assign."""
@@ -219,6 +221,6 @@ def assign_by_ids(
         target=courses_selectors.assignment_target_get(
             module_id=module_id, sop_id=sop_id, quiz_id=quiz_id
         ),
-        due_at=due_at,
+        due_on=due_on,
         reason=reason,
     )

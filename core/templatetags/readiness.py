@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 
 from django import template
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -11,21 +12,37 @@ register = template.Library()
 
 
 @register.filter
-def due_label(due_at: datetime | None) -> str:
-    """“Due today”, “Due in 3 days”, “2 days overdue”, in the viewer's time zone."""
-    if due_at is None:
+def due_label(due_on: date | None) -> str:
+    """“Due today”, “Due in 3 days”, “2 days overdue”: a due date is a calendar day, judged
+    against the viewer's own today (the active time zone: their profile's)."""
+    if due_on is None:
         return _("No due date")
-    days = (timezone.localtime(due_at).date() - timezone.localdate()).days
-    if due_at < timezone.now():
-        late = max(-days, 0)
-        if late == 0:
-            return _("Overdue since today")
-        return ngettext("%(n)d day overdue", "%(n)d days overdue", late) % {"n": late}
+    days = (due_on - timezone.localdate()).days
+    if days < 0:
+        return ngettext("%(n)d day overdue", "%(n)d days overdue", -days) % {"n": -days}
     if days == 0:
         return _("Due today")
     if days == 1:
         return _("Due tomorrow")
     return ngettext("Due in %(n)d day", "Due in %(n)d days", days) % {"n": days}
+
+
+@register.filter
+def past_due(due_on: date | None) -> bool:
+    """The due day is over on the viewer's calendar."""
+    return due_on is not None and due_on < timezone.localdate()
+
+
+@register.filter
+def as_day(value: date | str | None) -> date | None:
+    """A calendar day from a date or an ISO string (``"2026-12-10"``, as stored in JSON), for
+    the ``date`` filter; anything else is None."""
+    if isinstance(value, date) or value is None:
+        return value
+    try:
+        return parse_date(str(value))
+    except ValueError:
+        return None
 
 
 @register.filter

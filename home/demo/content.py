@@ -385,9 +385,9 @@ def demo_plan_signoff_comment() -> str:
 @_fresh
 def demo_assignments() -> list[dict[str, Any]]:
     """The manual assignments, one dict each: ``agent``, exactly one of ``module`` / ``sop``
-    / ``quiz`` (slug; the other two are ``None``), ``due_in_days`` (from now; negative is
-    overdue), ``reason``, ``assigned_by`` (email) and ``lessons_read`` (lessons of the module
-    already read).
+    / ``quiz`` (slug; the other two are ``None``), ``due_in_days`` (calendar days from the
+    day the demo is loaded; negative is overdue), ``reason``, ``assigned_by`` (email) and
+    ``lessons_read`` (lessons of the module already read).
 
     From ``content/assignments.yaml``.
     """

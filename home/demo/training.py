@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.utils import timezone
-
 from accounts.models import User
 from assessments.models import Quiz
 from courses import services as courses_services
+from courses.due import local_today
 from courses.models import (
     SOP,
     Assignment,
@@ -125,12 +124,13 @@ def demo_modules_load(*, skills: dict[str, Skill], sops: dict[str, SOP]) -> dict
 
 
 def demo_assignments_load(*, people: dict[str, User]) -> None:
-    """The manual assignments of ``content/assignments.yaml`` (after the quizzes exist)."""
-    now = timezone.now()
+    """The manual assignments of ``content/assignments.yaml`` (after the quizzes exist), each
+    due on a calendar day ``due_in_days`` after today on the assigning lead's calendar."""
     for item in content.demo_assignments():
         user = people.get(item["agent"])
         if user is None:
             continue
+        assigned_by = people.get(item["assigned_by"])
         module = Module.objects.get(slug=item["module"]) if item["module"] else None
         courses_services.assignment_ensure(
             user=user,
@@ -139,8 +139,8 @@ def demo_assignments_load(*, people: dict[str, User]) -> None:
             quiz_id=Quiz.objects.get(slug=item["quiz"]).pk if item["quiz"] else None,
             source=Assignment.Source.MANUAL,
             reason=item["reason"],
-            due_at=now + timedelta(days=item["due_in_days"]),
-            assigned_by=people.get(item["assigned_by"]),
+            due_on=local_today(assigned_by) + timedelta(days=item["due_in_days"]),
+            assigned_by=assigned_by,
         )
         if module is not None:
             for lesson in module.lessons.order_by("position")[: item["lessons_read"]]:

@@ -169,12 +169,12 @@ def world(
             assigned_by=lead,
             user_ids=[member.pk],
             module_id=module.pk,
-            due_at=now + timedelta(days=7),
+            due_on=now.date() + timedelta(days=7),
         )
-        factories.assign_by_ids(assigned_by=lead, user_ids=[member.pk], sop_id=sop.pk, due_at=None)
+        factories.assign_by_ids(assigned_by=lead, user_ids=[member.pk], sop_id=sop.pk, due_on=None)
         # The lead's own assignment, from an admin, for the lead to complete.
         factories.assign_by_ids(
-            assigned_by=admin_user, user_ids=[lead.pk], sop_id=sop.pk, due_at=None
+            assigned_by=admin_user, user_ids=[lead.pk], sop_id=sop.pk, due_on=None
         )
         TrainingRule.objects.create(
             name="Escalations", skill=catalogue["escalations"], module=module, threshold=1
@@ -250,6 +250,7 @@ def world(
             "skill": ["escalations", "kpi-literacy"],
             "version": list(SOPVersion.objects.filter(sop=sop).values_list("pk", flat=True)),
             "choices": [factories.right_choice_ids(q) for q in questions],
+            "due_on": [(now + timedelta(days=3)).date().isoformat()],
             "due_at": [(now + timedelta(days=3)).isoformat()],
             "expires_at": [(now + timedelta(days=3)).isoformat()],
             "time_zone": ["Europe/Berlin"],

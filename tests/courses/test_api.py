@@ -11,7 +11,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-DUE = (timezone.now() + timedelta(days=7)).isoformat()
+DUE = (timezone.localdate() + timedelta(days=7)).isoformat()
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_completing_a_module_through_the_api(api_as, member, lead, module):
         assigned_by=lead,
         user_ids=[member.pk],
         module_id=module.pk,
-        due_at=timezone.now() + timedelta(days=3),
+        due_on=timezone.localdate() + timedelta(days=3),
     )
     api = api_as(member)
     early = api.post(f"/api/v1/modules/{module.pk}/complete/")
@@ -139,7 +139,7 @@ class TestAssigning:
         self, api_as, lead, member, module
     ):
         api = api_as(lead)
-        first = self.post(api, users=[member.pk], module=module.pk, due_at=DUE, reason="QA trend")
+        first = self.post(api, users=[member.pk], module=module.pk, due_on=DUE, reason="QA trend")
         assert first.status_code == 201
         [item] = first.json()
         assert (
@@ -157,7 +157,7 @@ class TestAssigning:
             True,
             0,
         )
-        again = self.post(api, user=member.pk, module=module.pk, due_at=DUE)
+        again = self.post(api, user=member.pk, module=module.pk, due_on=DUE)
         assert again.status_code == 200
         assert again.json()[0]["id"] == item["id"]
         assert again.json()[0]["created"] is False
@@ -168,7 +168,7 @@ class TestAssigning:
         self, api_as, request, member, module, who
     ):
         response = self.post(
-            api_as(request.getfixturevalue(who)), users=[member.pk], module=module.pk, due_at=DUE
+            api_as(request.getfixturevalue(who)), users=[member.pk], module=module.pk, due_on=DUE
         )
         assert response.status_code == 404
         assert response.json() == {"detail": "User not found.", "code": "not_found"}
@@ -178,21 +178,46 @@ class TestAssigning:
         ("payload", "status", "errors"),
         [
             (
+                {"module": "M", "due_on": "2001-01-01"},
+                400,
+                {"due_on": ["The due date is in the past."]},
+            ),
+            (  # the former name and a date-time are still read, the same way
                 {"module": "M", "due_at": "2001-01-01T00:00:00Z"},
                 400,
-                {"due_at": ["The due date is in the past."]},
+                {"due_on": ["The due date is in the past."]},
             ),
-            ({"module": "M", "due_at": "next tuesday"}, 400, "due_at"),
+            ({"module": "M", "due_on": "next tuesday"}, 400, "due_on"),
+            ({"module": "M", "due_on": "2026-02-30"}, 400, "due_on"),
+            ({"module": "M", "due_on": 20261210}, 400, "due_on"),
+            ({"module": "M", "due_at": "9999-12-31T23:59:59-12:00"}, 400, "due_at"),
             (
-                {"due_at": DUE},
+                {"module": "M", "due_on": DUE, "due_at": "2099-01-01"},
+                400,
+                {"due_on": ["Give `due_on` (or the older `due_at`), not two different days."]},
+            ),
+            (
+                {"due_on": DUE},
                 400,
                 {"non_field_errors": ["Give exactly one of `module`, `sop` and `quiz`."]},
             ),
-            ({"module": "M", "sop": 1, "due_at": DUE}, 400, "non_field_errors"),
-            ({"module": 999999, "due_at": DUE}, 404, None),
-            ({"module": "M", "users": [], "due_at": DUE}, 400, "users"),
+            ({"module": "M", "sop": 1, "due_on": DUE}, 400, "non_field_errors"),
+            ({"module": 999999, "due_on": DUE}, 404, None),
+            ({"module": "M", "users": [], "due_on": DUE}, 400, "users"),
         ],
-        ids=["past-due", "bad-date", "no-target", "two-targets", "unknown-module", "no-users"],
+        ids=[
+            "past-due",
+            "past-due-legacy-datetime",
+            "bad-date",
+            "impossible-date",
+            "number",
+            "datetime-out-of-range",
+            "two-different-days",
+            "no-target",
+            "two-targets",
+            "unknown-module",
+            "no-users",
+        ],
     )
     def test_bad_input_is_a_json_error_and_assigns_nothing(
         self, api_as, lead, member, module, payload, status, errors
@@ -212,7 +237,7 @@ class TestAssigning:
         self, api_as, lead, member, sop_published
     ):
         sop = sop_published("v1")
-        [item] = self.post(api_as(lead), users=[member.pk], sop=sop.pk, due_at=DUE).json()
+        [item] = self.post(api_as(lead), users=[member.pk], sop=sop.pk, due_on=DUE).json()
         done = api_as(member).post(f"/api/v1/assignments/{item['id']}/complete/")
         assert done.status_code == 200
         assert (done.json()["status"], done.json()["progress"]) == ("completed", 100)
@@ -225,7 +250,7 @@ def test_only_the_assignee_completes_and_only_leads_cancel(api_as, lead, member,
         assigned_by=lead,
         user_ids=[member.pk],
         module_id=module.pk,
-        due_at=timezone.now() + timedelta(days=1),
+        due_on=timezone.localdate() + timedelta(days=1),
     )
     url = f"/api/v1/assignments/{assignment.pk}/"
     assert api_as(lead).post(f"{url}complete/").status_code == 404
@@ -242,10 +267,10 @@ def test_only_the_assignee_completes_and_only_leads_cancel(api_as, lead, member,
 def test_assignment_lists_are_scoped(api_as, lead, member, outsider, team, other_team, module):
     outsider_member = factories.UserFactory.create()
     factories.MembershipFactory.create(user=outsider_member, team=other_team)
-    due = timezone.now() + timedelta(days=3)
-    factories.assign_by_ids(assigned_by=lead, user_ids=[member.pk], module_id=module.pk, due_at=due)
+    due = timezone.localdate() + timedelta(days=3)
+    factories.assign_by_ids(assigned_by=lead, user_ids=[member.pk], module_id=module.pk, due_on=due)
     factories.assign_by_ids(
-        assigned_by=outsider, user_ids=[outsider_member.pk], module_id=module.pk, due_at=due
+        assigned_by=outsider, user_ids=[outsider_member.pk], module_id=module.pk, due_on=due
     )
 
     def users(api, query=""):

@@ -13,7 +13,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-SOON = timezone.now() + timedelta(days=5)
+SOON = timezone.localdate() + timedelta(days=5)
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def second_member(team):
 
 
 def assign(lead, users, **kwargs):
-    kwargs.setdefault("due_at", timezone.now() + timedelta(days=5))
+    kwargs.setdefault("due_on", timezone.localdate() + timedelta(days=5))
     return factories.assign_by_ids(assigned_by=lead, user_ids=[u.pk for u in users], **kwargs)
 
 
@@ -89,9 +89,9 @@ def test_an_admin_can_assign_to_anyone(admin_user, outsider, module_with_lessons
     ("kwargs", "error", "field"),
     [
         (
-            {"due_at": timezone.now() - timedelta(hours=1), "module_id": "REAL"},
+            {"due_on": timezone.localdate() - timedelta(days=1), "module_id": "REAL"},
             ValidationFailed,
-            "due_at",
+            "due_on",
         ),
         ({}, ValidationFailed, "non_field_errors"),
         ({"module_id": 999_999}, NotFound, None),
@@ -121,7 +121,7 @@ def test_an_unpublished_module_can_not_be_assigned(lead, member, module_with_les
 def test_an_unknown_user_id_is_not_found(lead, module_with_lessons):
     with pytest.raises(NotFound):
         factories.assign_by_ids(
-            assigned_by=lead, user_ids=[987654], module_id=module_with_lessons().pk, due_at=SOON
+            assigned_by=lead, user_ids=[987654], module_id=module_with_lessons().pk, due_on=SOON
         )
 
 
@@ -174,20 +174,20 @@ def test_cancelling_keeps_finished_work_finished(lead, member, module_with_lesso
 
 
 def test_my_training_groups_by_urgency(member, module_with_lessons):
-    now = timezone.now()
+    today = timezone.localdate()
     made = {}
     for name, due in {
-        "overdue": now - timedelta(days=2),
-        "soon": now + timedelta(days=2),
-        "later": now + timedelta(days=20),
+        "overdue": today - timedelta(days=2),
+        "soon": today + timedelta(days=2),
+        "later": today + timedelta(days=20),
         "undated": None,
-        "done": now + timedelta(days=1),
+        "done": today + timedelta(days=1),
     }.items():
         made[name], _ = courses_services.assignment_ensure(
             user=member,
             module=module_with_lessons(lessons=0, title=name),
             source="manual",
-            due_at=due,
+            due_on=due,
         )
     courses_services.module_complete(user=member, module=made["done"].module)
 

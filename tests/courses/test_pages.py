@@ -20,7 +20,7 @@ def test_my_training_shows_each_group_and_an_empty_state(client, member, module_
         module=module_with_lessons(title="Service metrics"),
         source="qa_rule",
         reason="Three FCR findings",
-        due_at=timezone.now() - timedelta(days=2),
+        due_on=timezone.localdate() - timedelta(days=2),
     )
     page = client.get("/training/").content.decode()
     assert "Overdue" in page
@@ -154,7 +154,7 @@ class TestTeamTraining:
             module,
             "QA trend",
         )
-        assert timezone.localtime(assignment.due_at).date().isoformat() == due
+        assert assignment.due_on.isoformat() == due
         page = client.get(f"/teams/{team.pk}/training/").content.decode()
         assert "Handling escalations" in page
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def grow(n, *, lead, member, team):
     """Add ``n`` of everything a list shows: modules with lessons and skills, SOPs with versions,
     assignments of every kind and state, and team members."""
-    now = timezone.now()
+    today = timezone.localdate()
     for i in range(n):
         skill = factories.SkillFactory.create()
         module = factories.module_with_lessons(lessons=2)
@@ -25,10 +25,10 @@ def grow(n, *, lead, member, team):
         courses_services.sop_acknowledge(user=member, version=sop.versions.get(number=1))
         courses_services.lesson_complete(user=member, lesson=module.lessons.first())
         courses_services.assignment_ensure(
-            user=member, module=module, source="manual", due_at=now + timedelta(days=i - 2)
+            user=member, module=module, source="manual", due_on=today + timedelta(days=i - 2)
         )
         courses_services.assignment_ensure(
-            user=member, sop=sop, source="sop_change", due_at=now + timedelta(days=i)
+            user=member, sop=sop, source="sop_change", due_on=today + timedelta(days=i)
         )
         done = factories.module_with_lessons(lessons=0)
         courses_services.assignment_ensure(user=member, module=done, source="manual")

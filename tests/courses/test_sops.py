@@ -132,7 +132,7 @@ class TestReacknowledgement:
             key=lambda row: row[0].name,
         )
         assert "Step 2 changed" in assignments[0].reason
-        assert assignments[0].due_at > timezone.now()
+        assert assignments[0].due_on == timezone.localdate() + timedelta(days=7)
         assert not Assignment.objects.filter(user=bystander).exists()
 
     def test_running_the_task_again_creates_nothing(

@@ -19,6 +19,11 @@ pytestmark = pytest.mark.django_db
 START = datetime(2026, 3, 2, 0, 30, tzinfo=UTC)  # a Monday
 
 
+def sweep_on(day):
+    """The first sweep of 2026-03-``day`` in ``run_month`` (UTC)."""
+    return datetime(2026, 3, day, 0, 30, tzinfo=UTC)
+
+
 def run_month(days=30, start=START):
     """The hourly sweep, every hour for ``days`` days."""
     for hour in range(days * 24):
@@ -35,27 +40,33 @@ def sent(**filters):
 def test_an_assignment_gets_due_soon_overdue_every_week_and_one_escalation(
     member, lead, module_with_lessons
 ):
-    due = START + timedelta(days=10)
     assignment, _ = courses_services.assignment_ensure(
-        user=member, module=module_with_lessons(title="Escalations"), source="manual", due_at=due
+        user=member,
+        module=module_with_lessons(title="Escalations"),
+        source="manual",
+        due_on=date(2026, 3, 12),
     )
     run_month()
     got = sent(subject_type="assignment", subject_id=assignment.pk)
+    # The due time is the end of 12 March (UTC for both here); each rule applies from the
+    # first sweep of the day it is due: 3 days before the due time, 1 day after it (then every
+    # 7 days), 3 days after it.
     assert got == [
-        # the sweep runs on the hour the rule starts to apply (due is at a sweep time here)
-        ("agent@example.test", "due_soon", due - timedelta(days=3)),
-        ("agent@example.test", "overdue", due + timedelta(days=1)),
-        ("agent@example.test", "overdue", due + timedelta(days=8)),
-        ("agent@example.test", "overdue", due + timedelta(days=15)),
-        ("lead@example.test", "escalation", due + timedelta(days=3)),
+        ("agent@example.test", "due_soon", sweep_on(10)),
+        ("agent@example.test", "overdue", sweep_on(14)),
+        ("agent@example.test", "overdue", sweep_on(21)),
+        ("agent@example.test", "overdue", sweep_on(28)),
+        ("lead@example.test", "escalation", sweep_on(16)),
     ]
 
 
 def test_finishing_stops_the_reminders(member, lead, module_with_lessons):
     module = module_with_lessons(lessons=0)
-    due = START + timedelta(days=2)
-    courses_services.assignment_ensure(user=member, module=module, source="manual", due_at=due)
+    courses_services.assignment_ensure(
+        user=member, module=module, source="manual", due_on=START.date()
+    )
     run_month(days=3)  # due soon and the first overdue
+    assert sorted(Notification.objects.values_list("kind", flat=True)) == ["due_soon", "overdue"]
     courses_services.module_complete(user=member, module=module)
     count = Notification.objects.count()
     run_month(days=30, start=START + timedelta(days=3))
@@ -102,7 +113,10 @@ def test_a_plan_started_long_ago_sends_one_overdue_per_item_per_sweep(member, le
 
 def test_nobody_is_escalated_to_themselves(lead, module_with_lessons):
     courses_services.assignment_ensure(
-        user=lead, module=module_with_lessons(), source="manual", due_at=START - timedelta(days=5)
+        user=lead,
+        module=module_with_lessons(),
+        source="manual",
+        due_on=START.date() - timedelta(days=5),
     )
     reminders_send_due(now=START)
     assert not Notification.objects.filter(kind="escalation").exists()
@@ -114,7 +128,10 @@ def test_email_follows_the_preference_but_escalations_always_go(member, lead, mo
     lead.email_notifications = False
     lead.save()
     courses_services.assignment_ensure(
-        user=member, module=module_with_lessons(), source="manual", due_at=START - timedelta(days=4)
+        user=member,
+        module=module_with_lessons(),
+        source="manual",
+        due_on=START.date() - timedelta(days=4),
     )
     reminders_send_due(now=START)
     assert sorted(Notification.objects.values_list("kind", "email_wanted")) == [
@@ -133,7 +150,7 @@ def test_emails_are_html_and_text_in_the_users_language_with_a_link_and_sent_onc
         user=member,
         module=module_with_lessons(title="Eskalationen"),
         source="manual",
-        due_at=START + timedelta(days=2),
+        due_on=date(2026, 3, 4),
     )
     reminders_send_due(now=START)
     assert notifications_send_emails(now=START) == 1
@@ -142,9 +159,11 @@ def test_emails_are_html_and_text_in_the_users_language_with_a_link_and_sent_onc
     assert message.to == [member.email]
     assert message.subject == "Due soon: Eskalationen"  # no German catalogue ships yet
     assert f"{settings.SITE_URL}/training/" in message.body
+    assert "Due on 4. März 2026" in message.body  # the due day, in German date format
     html, mimetype = message.alternatives[0]  # type: ignore[attr-defined]
     assert mimetype == "text/html"
     assert f'href="{settings.SITE_URL}/training/"' in html
+    assert "Due on 4. März 2026" in html
 
 
 def test_the_stored_title_is_rendered_in_the_readers_language(member, module_with_lessons):
@@ -154,11 +173,11 @@ def test_the_stored_title_is_rendered_in_the_readers_language(member, module_wit
         user=member,
         module=module_with_lessons(title="Metrics"),
         source="manual",
-        due_at=START + timedelta(days=1),
+        due_on=date(2026, 3, 3),
     )
     reminders_send_due(now=START)
     notification = Notification.objects.get()
-    assert notification.params == {"title": "Metrics", "person": member.name}
+    assert notification.params == {"title": "Metrics", "person": member.name, "due": "2026-03-03"}
     with translation.override("en"):
         assert notification_title(notification) == "Due soon: Metrics"
 
@@ -169,7 +188,10 @@ def test_the_weekly_digest_goes_once_per_lead_and_week(member, lead, team, modul
         user=member, template=template, start_date=START.date()
     )
     courses_services.assignment_ensure(
-        user=member, module=module_with_lessons(), source="manual", due_at=START - timedelta(days=1)
+        user=member,
+        module=module_with_lessons(),
+        source="manual",
+        due_on=START.date() - timedelta(days=1),
     )
     assert digests_send_weekly(now=START) == 1
     assert digests_send_weekly(now=START + timedelta(days=2)) == 0

@@ -59,7 +59,7 @@ def world(db, admin_user, lead, member, team, other_team, outsider, catalogue):
     module, skill = catalogue["module"], catalogue["escalations"]
     module2 = factories.module_with_lessons(lessons=1)
     assignment, _ = courses_services.assignment_ensure(
-        user=member, module=module, source="manual", due_at=timezone.now() + timedelta(days=3)
+        user=member, module=module, source="manual", due_on=timezone.localdate() + timedelta(days=3)
     )
     sop = factories.sop_published("Read me", title="Escalation handling")
     quiz = factories.quiz_published()

@@ -75,7 +75,7 @@ def test_reaching_the_threshold_assigns_automatically_once(
         catalogue["module"],
         "qa_rule",
     )
-    assert assignment.due_at > timezone.now() + timedelta(days=6)
+    assert assignment.due_on == timezone.localdate() + timedelta(days=7)  # the rule's D
     assert "2 QA findings within 30 days" in assignment.reason
     assert RuleFiring.objects.get().rule == r
     assert Notification.objects.filter(user=member, kind="qa_training").count() == 1
