@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
@@ -20,7 +21,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from assessments import services
+from assessments import question_bank, selectors, services
 from assessments.models import (
     Attempt,
     CandidateInvitation,
@@ -33,6 +34,7 @@ from assessments.models import (
 )
 from core.admin import MarkdownPreviewMixin
 from core.errors import ValidationFailed
+from core.shortcuts import or_404
 
 MARKDOWN_MEDIA = {"js": ("js/markdown_preview.js",), "css": {"all": ("css/admin_markdown.css",)}}
 
@@ -60,7 +62,7 @@ class LockedVersionMixin:
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ("title", "slug", "is_published", "versions_link")
+    list_display = ("title", "slug", "is_published", "versions_link", "question_bank_links")
     list_filter = ("is_published",)
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
@@ -71,6 +73,11 @@ class QuizAdmin(admin.ModelAdmin):
                 "<int:quiz_id>/edit-questions/",
                 self.admin_site.admin_view(self.edit_questions),
                 name="assessments_quiz_edit_questions",
+            ),
+            path(
+                "<int:quiz_id>/export-gift/",
+                self.admin_site.admin_view(self.export_gift),
+                name="assessments_quiz_export_gift",
             ),
             *super().get_urls(),
         ]
@@ -106,6 +113,35 @@ class QuizAdmin(admin.ModelAdmin):
             )
         return HttpResponseRedirect(
             reverse("admin:assessments_quizversion_change", args=[version.pk])
+        )
+
+    def export_gift(self, request: HttpRequest, quiz_id: int) -> HttpResponse:
+        """The newest version's questions as a GIFT file (``?version=N`` for another)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        version = or_404(
+            selectors.quiz_version_for_export,
+            user=request.user,  # type: ignore[arg-type]
+            quiz_id=quiz_id,
+            number=request.GET.get("version"),
+        )
+        response = HttpResponse(
+            question_bank.question_bank_export(version=version),
+            content_type="text/plain; charset=utf-8",
+        )
+        filename = f"{version.quiz.slug}-v{version.number}.gift.txt"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    @admin.display(description=_("question bank"))
+    def question_bank_links(self, obj: Quiz) -> str:
+        return format_html(
+            '<a href="{}?quiz={}">{}</a> · <a href="{}">{}</a>',
+            reverse("assessments:question_import"),
+            obj.pk,
+            _("Import questions (GIFT or Aiken)"),
+            reverse("admin:assessments_quiz_export_gift", args=[obj.pk]),
+            _("Export (GIFT)"),
         )
 
     @admin.display(description=_("questions"))
@@ -218,6 +254,12 @@ class QuizVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
             },
         )
 
+    def save_model(self, request: HttpRequest, obj: QuizVersion, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # not errors: the author may mean it, but should know what the policy gives away
+        for warning in selectors.quiz_version_review_warnings(obj):
+            messages.warning(request, warning)
+
     def response_change(self, request: HttpRequest, obj: QuizVersion) -> HttpResponse:
         if "_publish" in request.POST:
             try:
@@ -241,10 +283,26 @@ class QuizVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
         formset.save_m2m()
 
 
+class ChoiceForm(forms.ModelForm):
+    class Meta:
+        model = Choice
+        fields = ("position", "text", "is_correct", "fraction", "value", "tolerance", "explanation")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("fraction") is not None:
+            cleaned["is_correct"] = cleaned["fraction"] > 0  # a weight says what is right
+        return cleaned
+
+
 class ChoiceInline(LockedVersionMixin, admin.TabularInline):
+    """Choices; for short-answer questions the accepted answers, for numerical ones the
+    values with their tolerance. A weight, when given, decides "correct"."""
+
     model = Choice
+    form = ChoiceForm
     extra = 3
-    fields = ("position", "text", "is_correct", "explanation")
+    fields = ("position", "text", "is_correct", "fraction", "value", "tolerance", "explanation")
 
 
 @admin.register(Question)
@@ -252,7 +310,7 @@ class QuestionAdmin(LockedVersionMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     list_display = ("__str__", "version", "kind", "weight")
     list_select_related = ("version__quiz",)
     search_fields = ("text",)
-    fields = ("version", "position", "text", "kind", "weight", "skills")
+    fields = ("version", "position", "name", "text", "kind", "weight", "general_feedback", "skills")
     readonly_fields = ("version",)
     filter_horizontal = ("skills",)
     inlines = (ChoiceInline,)

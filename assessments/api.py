@@ -10,17 +10,19 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.http import request_user
 from accounts.selectors import team_get_led
-from assessments import selectors, services
+from assessments import question_bank, selectors, services
 from assessments.models import Attempt, CandidateInvitation, Quiz
 from assessments.serializers import (
     AnswerInput,
@@ -31,12 +33,14 @@ from assessments.serializers import (
     AttemptStartedOutput,
     InvitationInput,
     InvitationOutput,
+    QuestionImportInput,
+    QuestionImportOutput,
     QuizDetailOutput,
     QuizOutput,
     StatusOutput,
 )
 from core.api import schema_generation
-from core.errors import NotFound
+from core.errors import NotFound, ValidationFailed
 from core.pagination import Pagination
 
 ATTEMPT_ID = OpenApiParameter("attempt_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
@@ -60,12 +64,17 @@ def attempt_payload(attempt: Attempt, *, viewer: Any) -> dict[str, Any]:
         "passed": attempt.passed if visibility.score else None,
         "band": attempt.band if visibility.score and attempt.band else None,
         "review": selectors.attempt_review(attempt, visibility),
+        "review_withheld": visibility.withheld or None,
+        "review_opens_at": visibility.opens_at,
     }
     if attempt.status == Attempt.Status.IN_PROGRESS and not reviewer:
         data["questions"] = selectors.attempt_questions(attempt)
-        data["answers"] = {
-            str(question_id): answer.choice_ids
-            for question_id, answer in selectors.attempt_answers(attempt).items()
+        saved = selectors.attempt_answers(attempt).items()
+        data["answers"] = {str(question_id): answer.choice_ids for question_id, answer in saved}
+        data["answer_texts"] = {
+            str(question_id): answer.response_text
+            for question_id, answer in saved
+            if answer.response_text
         }
     return AttemptOutput(data).data
 
@@ -163,8 +172,9 @@ class AnswerApi(APIView):
         responses={
             200: AnswerOutput,
             400: OpenApiResponse(
-                description="Not choice ids, choices of another question, or several on a "
-                "single-choice one."
+                description="Not choice ids, choices of another question, several on a "
+                "single-choice one, `choices` for a typed question or `text` for a choice "
+                "question, or a numerical answer that is not a number."
             ),
             409: OpenApiResponse(description="Submitted or time is up."),
         },
@@ -175,9 +185,100 @@ class AnswerApi(APIView):
         data.is_valid(raise_exception=True)
         attempt = selectors.attempt_get_own(user=request_user(request), attempt_id=attempt_id)
         answer = services.answer_save(
-            attempt=attempt, question_id=question_id, choice_ids=data.validated_data["choices"]
+            attempt=attempt,
+            question_id=question_id,
+            choice_ids=data.validated_data.get("choices"),
+            text=data.validated_data.get("text"),
         )
         return Response(AnswerOutput(answer).data)
+
+
+class QuestionImportApi(APIView):
+    """Import a GIFT or Aiken file into a quiz's draft version (docs/moodle.md). With
+    ``dry_run``, only the preview: every question parsed, every problem with its line."""
+
+    parser_classes = [MultiPartParser]  # a file upload
+
+    @extend_schema(
+        request=QuestionImportInput,
+        responses={
+            200: OpenApiResponse(QuestionImportOutput, description="Preview, nothing saved."),
+            201: OpenApiResponse(QuestionImportOutput, description="New questions saved."),
+            400: OpenApiResponse(
+                description="No file, or a file that is empty, not UTF-8/16 text, over "
+                "10 MB or 5,000 questions."
+            ),
+            404: OpenApiResponse(description="You may not import questions, or no such quiz."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        user = request_user(request)
+        if not selectors.question_bank_may_import(user):
+            raise NotFound("Not found.")
+        data = QuestionImportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        quiz = selectors.quiz_get_for_authoring(user=user, quiz_id=values["quiz"])
+        upload = values["file"]
+        fmt = question_bank.question_bank_format(values.get("format"), filename=upload.name or "")
+        _text, parsed = question_bank.question_bank_read(
+            data=upload.read(question_bank.max_bytes() + 1), fmt=fmt
+        )
+        outcome = question_bank.question_bank_import(
+            user=user, quiz=quiz, parse_result=parsed, confirm=not values["dry_run"], fmt=fmt
+        )
+        plan = outcome.plan
+        body = QuestionImportOutput(
+            {
+                "quiz": quiz.pk,
+                "format": fmt,
+                "dry_run": values["dry_run"],
+                "saved": outcome.saved,
+                "version": outcome.version.number if outcome.version else None,
+                "created": outcome.created,
+                "summary": plan.summary,
+                "questions": plan.questions,
+                "duplicates": [
+                    {"line": q.line, "name": q.name, "message": ""} for q in plan.duplicates
+                ],
+                "problems": plan.problems,
+                "unmatched_categories": plan.unmatched_categories,
+            }
+        ).data
+        return Response(body, status=status.HTTP_201_CREATED if outcome.saved else 200)
+
+
+class QuizExportApi(APIView):
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # ``?format=gift`` names the file format, not one of DRF's renderers
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("format", str, enum=["gift"], description="Only GIFT."),
+            OpenApiParameter("version", int, description="A version number; default newest."),
+        ],
+        responses={(200, "text/plain"): OpenApiTypes.STR},
+    )
+    def get(self, request: Request, quiz_id: int) -> HttpResponse:
+        """A quiz version as a GIFT file (admins)."""
+        version = selectors.quiz_version_for_export(
+            user=request_user(request),
+            quiz_id=quiz_id,
+            number=request.query_params.get("version"),
+        )
+        if request.query_params.get("format", "gift") != "gift":
+            raise ValidationFailed(
+                "Only format=gift can be exported.",
+                field_errors={"format": ["Only “gift” can be exported."]},
+            )
+        response = HttpResponse(
+            question_bank.question_bank_export(version=version),
+            content_type="text/plain; charset=utf-8",
+        )
+        filename = f"{version.quiz.slug}-v{version.number}.gift.txt"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
 
 class SubmitApi(APIView):
@@ -244,6 +345,7 @@ class InvitationListApi(APIView):
             expires_at=values["expires_at"],
             team=team_get_led(user=lead, team_id=team_id) if team_id is not None else None,
             name=values.get("name", ""),
+            share_results_xapi=values.get("share_results_xapi", False),
         )
         fresh = selectors.candidate_invitation_get_managed(
             user=request_user(request), invitation_id=invitation.pk

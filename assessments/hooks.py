@@ -31,6 +31,19 @@ attempt_scored: Hook[AttemptScored] = Hook(
 )
 
 
+@dataclass(frozen=True)
+class CandidateAttemptScored:
+    """A candidate's attempt (taken through an invitation link) was scored."""
+
+    attempt: Attempt
+    at: datetime
+
+
+candidate_attempt_scored: Hook[CandidateAttemptScored] = Hook(
+    "assessments.candidate_attempt_scored", doc="A candidate's attempt was scored."
+)
+
+
 @dataclass
 class QuizListAnnotating:
     """Subscribers add annotations to the quiz list (e.g. the module a quiz completes): a

@@ -42,7 +42,16 @@ class QuizVersion(models.Model):
     """
 
     class ReviewWhen(models.TextChoices):
-        IMMEDIATELY = "immediately", _("Immediately after submitting")
+        """When a taker sees the review (Moodle's review options, as one choice).
+
+        ``AFTER_LAST_ATTEMPT`` shows the score after each attempt but which answers were right
+        and the explanations only once the taker can't answer again: no attempt left and none
+        in progress, or the quiz closed (``selectors.review_visibility``). Passing early does
+        not open it: the attempts left would still score, and record skill evidence.
+        """
+
+        IMMEDIATELY = "immediately", _("Immediately after each attempt")
+        AFTER_LAST_ATTEMPT = "after_last", _("After the last attempt")
         AFTER_CLOSE = "after_close", _("After the quiz closes")
         NEVER = "never", _("Never")
 
@@ -69,7 +78,14 @@ class QuizVersion(models.Model):
         _("show the review"),
         max_length=12,
         choices=ReviewWhen.choices,
-        default=ReviewWhen.IMMEDIATELY,
+        # the safe choice; with one attempt it opens right after that attempt
+        default=ReviewWhen.AFTER_LAST_ATTEMPT,
+        help_text=_(
+            "“After the last attempt”: the score after each attempt; which answers were right "
+            "and the explanations once no attempt is left or the quiz has closed. "
+            "“Immediately” with more than one attempt lets people answer their next attempt "
+            "from the review."
+        ),
     )
     review_score = models.BooleanField(_("show the score and band"), default=True)
     review_correctness = models.BooleanField(_("show which answers were right"), default=True)
@@ -78,7 +94,10 @@ class QuizVersion(models.Model):
         _("closes at"),
         null=True,
         blank=True,
-        help_text=_("For “after the quiz closes”: the review opens at this time."),
+        help_text=_(
+            "No attempt starts after this time, and answers still open are submitted. For "
+            "“after the quiz closes”, the review opens at this time."
+        ),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -101,31 +120,97 @@ class Question(models.Model):
         SINGLE = "single", _("Single choice")
         MULTIPLE = "multiple", _("Multiple response")
         TRUE_FALSE = "true_false", _("True / false")
+        SHORT_ANSWER = "short_answer", _("Short answer")
+        NUMERICAL = "numerical", _("Numerical")
+
+    # Kinds answered by typing: their "choices" are the accepted answers, never shown to takers.
+    TEXT_KINDS = frozenset({Kind.SHORT_ANSWER, Kind.NUMERICAL})
 
     version = models.ForeignKey(QuizVersion, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(
+        _("name"), max_length=200, blank=True, help_text=_("Optional; GIFT's “::name::”.")
+    )
     text = models.TextField(_("scenario (Markdown)"))
     text_html = models.TextField(editable=False, default="")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SINGLE)
     weight = models.FloatField(default=1.0, validators=[MinValueValidator(0.0)])
+    general_feedback = models.TextField(
+        _("general feedback"),
+        blank=True,
+        help_text=_("Shown in the review with the explanations, whatever the answer."),
+    )
     skills = models.ManyToManyField(Skill, blank=True, related_name="questions")
+    content_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Set by a question-bank import: the same question is never imported twice."),
+    )
 
     class Meta:
         ordering = ("version", "position", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("version", "content_hash"),
+                condition=~Q(content_hash=""),
+                name="assessments_question_imported_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
 
+    @property
+    def is_text_kind(self) -> bool:
+        return self.kind in self.TEXT_KINDS
+
 
 class Choice(models.Model):
+    """A choice of a choice question, or an accepted answer of a short-answer or numerical one.
+
+    ``fraction`` is the share of the question's mark the choice earns, −1 … 1 (Moodle's
+    answer grade: ``~%50%`` is 0.5). Empty means "from ``is_correct``" by the classic rules
+    (``scoring.choice_fractions``), which is what every choice written before weights existed
+    has, so their scores never changed. When set, ``is_correct`` is kept equal to
+    ``fraction > 0``.
+    """
+
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     position = models.PositiveSmallIntegerField(default=0)
     text = models.CharField(_("text"), max_length=500)
     is_correct = models.BooleanField(_("correct"), default=False)
+    fraction = models.FloatField(
+        _("weight"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-1.0), MaxValueValidator(1.0)],
+        help_text=_(
+            "−1 … 1: the share of the mark this answer earns (0.5 is 50%). Empty: from "
+            "“correct” (multiple response: each right choice earns its share, each wrong one "
+            "takes a share away)."
+        ),
+    )
+    value = models.FloatField(
+        _("value"), null=True, blank=True, help_text=_("Numerical questions: the right number.")
+    )
+    tolerance = models.FloatField(
+        _("tolerance"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0)],
+        help_text=_("Numerical questions: answers within value ± tolerance count."),
+    )
     explanation = models.TextField(_("explanation"), blank=True)
 
     class Meta:
         ordering = ("question", "position", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fraction__isnull=True) | Q(fraction__gte=-1, fraction__lte=1),
+                name="assessments_choice_fraction_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -166,6 +251,14 @@ class CandidateInvitation(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    share_results_xapi = models.BooleanField(
+        _("send the result to the learning record store"),
+        default=False,
+        help_text=_(
+            "Only with the candidate's agreement: their email, name and result are sent as "
+            "xAPI statements (docs/xapi.md). Only used when xAPI is configured."
+        ),
+    )
 
     class Meta:
         ordering = ("-created_at",)
@@ -247,9 +340,12 @@ class Answer(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     choice_ids = models.JSONField(default=list, help_text=_("Ids of the chosen choices."))
+    response_text = models.CharField(
+        max_length=255, blank=True, help_text=_("Short-answer and numerical questions: the text.")
+    )
     saved_at = models.DateTimeField(default=timezone.now)
     credit = models.FloatField(
-        null=True, blank=True, help_text=_("0..1 once scored (partial credit for multiple).")
+        null=True, blank=True, help_text=_("0..1 once scored (partial credit: weights).")
     )
 
     class Meta:

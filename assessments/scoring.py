@@ -1,11 +1,18 @@
 """Pure scoring rules: no database, easy to test and to explain.
 
-**Credit per question** (0..1, multiplied by the question's weight):
+**Credit per question** (0..1, multiplied by the question's weight), as Moodle scores it:
 
-- single choice and true/false: 1 if exactly the correct choice is chosen, else 0;
-- multiple response (partial credit): (right choices chosen − wrong choices chosen) ÷ number
-  of right choices, never below 0. Choosing every option therefore earns little, and a blank
-  answer earns 0.
+- choice questions (single, multiple, true/false): the sum of the chosen choices' fractions
+  (``Choice.fraction``, −1 … 1), clamped to 0..1; a blank answer earns 0. A choice without a
+  fraction takes it from ``is_correct`` (``choice_fractions``): single choice and true/false
+  1 for the right choice and 0 otherwise, so the right choice earns 1; multiple response
+  +1 ÷ (number of right choices) for each right one and −1 ÷ (number of right choices) for
+  each wrong one, which is the partial credit these questions always had: (right chosen −
+  wrong chosen) ÷ right choices, never below 0 (``answer_credit``, kept for reference);
+- short answer: the fraction of the first accepted answer (in order) that the response
+  matches, ignoring case and runs of spaces; ``*`` in an accepted answer matches any text;
+- numerical: the fraction of the first answer whose ``value ± tolerance`` holds the response,
+  read leniently (``parse_number``: "1,5" and "1.5", spaces between digit groups).
 
 **Band**: the band with the highest lower bound (``min_score``) that the score reaches, so a
 fractional score such as 3.5 of 5 is never between bands.
@@ -18,14 +25,132 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 T = TypeVar("T")
 
+CHOICE_KINDS = frozenset({"single", "multiple", "true_false"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What scoring needs of one choice or accepted answer."""
+
+    id: int
+    is_correct: bool
+    fraction: float | None = None
+    text: str = ""
+    value: float | None = None
+    tolerance: float | None = None
+
+
+def choice_fractions(kind: str, rules: Sequence[Rule]) -> list[float]:
+    """The fraction each choice earns: its own, or for a choice without one the classic rule
+    (single/true-false: 1 for the one correct choice, else 0; multiple: ±1 ÷ the number of
+    correct choices)."""
+    correct = sum(rule.is_correct for rule in rules)
+    fractions = []
+    for rule in rules:
+        if rule.fraction is not None:
+            fractions.append(rule.fraction)
+        elif kind == "multiple":
+            share = 1 / correct if correct else 0.0
+            fractions.append(share if rule.is_correct else -share)
+        else:  # exactly the one correct choice, as before (several: publishing refuses)
+            fractions.append(1.0 if rule.is_correct and correct == 1 else 0.0)
+    return fractions
+
+
+def _clamp(credit: float) -> float:
+    return max(0.0, min(1.0, round(credit, 9)))
+
+
+def question_credit(
+    *, kind: str, rules: Sequence[Rule], chosen: Iterable[int] = (), text: str = ""
+) -> float:
+    """The credit (0..1) of one answer: chosen choice ids, or a typed response."""
+    if kind in CHOICE_KINDS:
+        picked = set(chosen)
+        fractions = choice_fractions(kind, rules)
+        return _clamp(
+            math.fsum(f for rule, f in zip(rules, fractions, strict=True) if rule.id in picked)
+        )
+    matched = matching_rule(kind=kind, rules=rules, text=text)
+    return _clamp(matched_fraction(kind, rules, matched)) if matched is not None else 0.0
+
+
+def matched_fraction(kind: str, rules: Sequence[Rule], rule: Rule) -> float:
+    return choice_fractions(kind, rules)[list(rules).index(rule)]
+
+
+def matching_rule(*, kind: str, rules: Sequence[Rule], text: str) -> Rule | None:
+    """The accepted answer a typed response matches (the first in order), else None."""
+    if kind == "short_answer":
+        response = normalise_text(text)
+        if not response:
+            return None
+        return next((rule for rule in rules if _text_matches(rule.text, response)), None)
+    if kind == "numerical":
+        number = parse_number(text)
+        if number is None:
+            return None
+        for rule in rules:
+            if rule.value is None:  # "any other answer": feedback only
+                continue
+            tolerance = abs(rule.tolerance or 0.0)
+            # a relative epsilon: 0.1 + 0.2 is within 0.3 ± 0
+            slack = 1e-9 * max(1.0, abs(rule.value))
+            if abs(number - rule.value) <= tolerance + slack:
+                return rule
+        return next((rule for rule in rules if rule.value is None), None)
+    return None
+
+
+def normalise_text(text: str) -> str:
+    """Lower case, outer spaces removed, inner runs of white space as one space."""
+    return " ".join(text.split()).casefold()
+
+
+def _text_matches(accepted: str, response: str) -> bool:
+    pattern = normalise_text(accepted)
+    if "*" not in pattern:
+        return pattern == response
+    regex = ".*".join(re.escape(part) for part in pattern.split("*"))
+    return re.fullmatch(regex, response, flags=re.DOTALL) is not None
+
+
+_GROUP_SPACES = re.compile(r"[\s\u00a0\u202f']")
+
+
+def parse_number(text: str) -> float | None:
+    """A number typed by a person, or None: "1.5", "1,5", "-2", "1 000", "1,000.5", "1e3".
+
+    A single comma is the decimal separator (as in most of Europe); with both a comma and a
+    point, the last one is, and the other groups digits. Spaces (also no-break ones) and
+    apostrophes between digit groups are ignored.
+    """
+    cleaned = _GROUP_SPACES.sub("", text.strip())
+    if not cleaned or len(cleaned) > 64:
+        return None
+    if "," in cleaned and "." in cleaned:
+        decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        grouping = "." if decimal == "," else ","
+        cleaned = cleaned.replace(grouping, "").replace(decimal, ".")
+    elif cleaned.count(",") == 1:
+        cleaned = cleaned.replace(",", ".")
+    elif "," in cleaned:
+        cleaned = cleaned.replace(",", "")  # 1,000,000
+    if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", cleaned):
+        return None
+    value = float(cleaned)
+    return value if math.isfinite(value) else None
+
 
 def answer_credit(*, kind: str, correct: set[int], chosen: set[int]) -> float:
+    """The classic rule for choices without fractions (``choice_fractions`` gives the same)."""
     if not chosen:
         return 0.0
     if kind in ("single", "true_false"):

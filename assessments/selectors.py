@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core import signing
@@ -86,7 +87,12 @@ def quizzes_list(*, user: User) -> QuerySet[Quiz]:
                     quiz_version__review_score=True,
                 )
                 .filter(
-                    Q(quiz_version__review_when=QuizVersion.ReviewWhen.IMMEDIATELY)
+                    Q(
+                        quiz_version__review_when__in=(
+                            QuizVersion.ReviewWhen.IMMEDIATELY,
+                            QuizVersion.ReviewWhen.AFTER_LAST_ATTEMPT,
+                        )
+                    )
                     | Q(
                         quiz_version__review_when=QuizVersion.ReviewWhen.AFTER_CLOSE,
                         quiz_version__closes_at__lte=timezone.now(),
@@ -116,13 +122,74 @@ def quiz_get(*, user: User, slug: str | None = None, pk: Any = None) -> Quiz:
     return quiz
 
 
+def question_bank_may_import(user: User) -> bool:
+    """Who may import questions: admins (who author quizzes in the admin) and anyone an
+    admin gave Django's "Can add question" permission (say a lead who writes quizzes)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user_is_admin(user) or user.has_perm("assessments.add_question"))
+    )
+
+
+def quizzes_for_authoring(user: User) -> QuerySet[Quiz]:
+    """The quizzes ``user`` may import questions into: every quiz (quizzes belong to the whole
+    organisation, not to a team), or none."""
+    if not question_bank_may_import(user):
+        return Quiz.objects.none()
+    return Quiz.objects.order_by("title")
+
+
+def quiz_get_for_authoring(*, user: User, quiz_id: Any) -> Quiz:
+    """A quiz ``user`` may import into; ``NotFound`` otherwise (also for a bad id)."""
+    quiz = quizzes_for_authoring(user).filter(pk=parse_id(quiz_id, "Quiz not found.")).first()
+    if quiz is None:
+        raise NotFound(_("Quiz not found."))
+    return quiz
+
+
+def quiz_version_for_export(*, user: User, quiz_id: Any, number: Any = None) -> QuizVersion:
+    """A version of a quiz for an admin's export: ``number``, or else the newest."""
+    if not user_is_admin(user):
+        raise NotFound(_("Quiz not found."))
+    versions = QuizVersion.objects.select_related("quiz").filter(
+        quiz_id=parse_id(quiz_id, "Quiz not found.")
+    )
+    if number not in (None, ""):
+        versions = versions.filter(number=parse_id(number, "Version not found."))
+    version = versions.order_by("-number").first()
+    if version is None:
+        raise NotFound(_("Version not found."))
+    return version
+
+
 def quiz_version_summary(version: QuizVersion) -> dict[str, Any]:
     return {
         "question_count": version.questions.count(),
         "time_limit_minutes": version.time_limit_minutes,
         "attempts_allowed": version.attempts_allowed,
         "pass_percent": version.pass_percent,
+        "review": review_timing(version),
+        "closes_at": version.closes_at,
     }
+
+
+def review_timing(version: QuizVersion) -> str:
+    """When a taker of ``version`` sees which answers were right, in words for the quiz's
+    intro: ``after_submit`` (one attempt), ``after_each``, ``after_last``, ``after_close``,
+    ``not_while_open`` (unlimited attempts: only when the quiz closes) or ``never``."""
+    when = version.review_when
+    if when == QuizVersion.ReviewWhen.NEVER or not (
+        version.review_correctness or version.review_explanations
+    ):
+        return "never"
+    if when == QuizVersion.ReviewWhen.AFTER_CLOSE:
+        return "after_close"
+    if version.attempts_allowed == 1:
+        return "after_submit"
+    if when == QuizVersion.ReviewWhen.IMMEDIATELY:
+        return "after_each"
+    return "after_last" if version.attempts_allowed else "not_while_open"
 
 
 # --- attempts ---------------------------------------------------------------------------------
@@ -140,6 +207,8 @@ def attempt_questions(attempt: Attempt) -> list[Question]:
         questions = scoring.shuffled(questions, attempt.seed)
     for question in questions:
         choices = list(question.choices.all())
+        if question.is_text_kind:
+            choices = []  # the accepted answers: the answer key, never shown while answering
         question.shuffled_choices = (  # type: ignore[attr-defined]
             scoring.shuffled(choices, attempt.seed + question.pk)
             if version.shuffle_choices
@@ -207,10 +276,67 @@ def team_attempts(*, lead: User, team_id: Any) -> QuerySet[Attempt]:
 
 
 @dataclass(frozen=True)
+class TakerProgress:
+    """Whether a taker (a user, or a candidate's invitation) can still answer a quiz."""
+
+    attempts_left: int | None  # None: unlimited
+    in_progress: bool
+    closed: bool  # no attempt can start any more: the quiz closed or the invitation ended
+    closes_at: datetime | None = None
+
+    @property
+    def finished(self) -> bool:
+        """No attempt in progress and none to come: the answer key can't help any more."""
+        return self.closed or (not self.in_progress and self.attempts_left == 0)
+
+
+def taker_progress(
+    *,
+    quiz: Quiz,
+    user_id: Any = None,
+    invitation: CandidateInvitation | None = None,
+    current: QuizVersion | None = None,
+) -> TakerProgress:
+    """Attempts left on the quiz's current version (``current``, if the caller has it), as
+    ``attempt_start`` counts them (abandoned attempts don't count), and whether one is in
+    progress. Two queries, or one with ``current``."""
+    version = current or quiz_current_version(quiz)
+    taker = Q(user_id=user_id) if invitation is None else Q(invitation=invitation)
+    counts = (
+        Attempt.objects.filter(taker, quiz=quiz)
+        .exclude(status=Attempt.Status.ABANDONED)
+        .aggregate(used=Count("pk"), open=Count("pk", filter=Q(status=Attempt.Status.IN_PROGRESS)))
+    )
+    now = timezone.now()
+    closes_at = version.closes_at if version else None
+    closed = version is None or (closes_at is not None and now >= closes_at)
+    if invitation is not None:
+        closed = closed or invitation.revoked_at is not None or now >= invitation.expires_at
+    allowed = version.attempts_allowed if version else 0
+    return TakerProgress(
+        attempts_left=max(allowed - counts["used"], 0) if allowed else None,
+        in_progress=bool(counts["open"]),
+        closed=closed,
+        closes_at=closes_at,
+    )
+
+
+def attempt_taker_progress(attempt: Attempt) -> TakerProgress:
+    return taker_progress(quiz=attempt.quiz, user_id=attempt.user_id, invitation=attempt.invitation)
+
+
+@dataclass(frozen=True)
 class Visibility:
+    """What a viewer may see of a scored attempt now. When the policy's timing holds
+    something back, ``withheld`` says until when (a ``QuizVersion.ReviewWhen`` value) and the
+    other fields say enough to tell the taker."""
+
     score: bool = False
     correctness: bool = False
     explanations: bool = False
+    withheld: str = ""
+    opens_at: datetime | None = None  # the closing time, when the review waits for it
+    attempts_left: int | None = None
 
     @property
     def any_review(self) -> bool:
@@ -220,29 +346,97 @@ class Visibility:
 EVERYTHING = Visibility(score=True, correctness=True, explanations=True)
 
 
-def review_visibility(attempt: Attempt, *, reviewer: bool = False) -> Visibility:
+def review_visibility(
+    attempt: Attempt, *, reviewer: bool = False, progress: TakerProgress | None = None
+) -> Visibility:
     """What may be shown of ``attempt`` now. Nothing before it is scored; a reviewer (lead,
-    admin) sees everything after that; a taker sees what the version's policy allows."""
+    admin) sees everything after that; a taker sees what the version's policy allows:
+
+    - ``immediately``: the score, correctness and explanations as the version's flags say;
+    - ``after_last``: the score after each attempt; correctness and explanations once the
+      taker is ``finished`` (no attempt left and none in progress, or the quiz closed). Pass
+      ``progress`` when checking several attempts of one taker and quiz; otherwise it costs
+      two queries, and only when the version shows correctness or explanations at all;
+    - ``after_close``: everything once the version's closing time has passed;
+    - ``never``: nothing.
+    """
     if attempt.status != Attempt.Status.SCORED:
         return Visibility()
     if reviewer:
         return EVERYTHING
     version = attempt.quiz_version
-    if version.review_when == QuizVersion.ReviewWhen.NEVER:
-        return Visibility()
-    if version.review_when == QuizVersion.ReviewWhen.AFTER_CLOSE and (
+    when = version.review_when
+    if when == QuizVersion.ReviewWhen.NEVER:
+        return Visibility(withheld=when)
+    if when == QuizVersion.ReviewWhen.AFTER_CLOSE and (
         version.closes_at is None or timezone.now() < version.closes_at
     ):
-        return Visibility()
-    return Visibility(
+        return Visibility(withheld=when, opens_at=version.closes_at)
+    allowed = Visibility(
         score=version.review_score,
         correctness=version.review_correctness,
         explanations=version.review_explanations,
     )
+    if when == QuizVersion.ReviewWhen.AFTER_LAST_ATTEMPT and allowed.any_review:
+        if progress is None:
+            progress = attempt_taker_progress(attempt)
+        if not progress.finished:
+            return Visibility(
+                score=allowed.score,
+                withheld=when,
+                opens_at=progress.closes_at,
+                attempts_left=progress.attempts_left,
+            )
+    return allowed
+
+
+def quiz_version_review_warnings(version: QuizVersion) -> list[str]:
+    """What an author should know about the review policy (not errors: publishing works)."""
+    shows_key = version.review_correctness or version.review_explanations
+    retakes = version.attempts_allowed != 1
+    when = version.review_when
+    warnings = []
+    if shows_key and retakes and when == QuizVersion.ReviewWhen.IMMEDIATELY:
+        warnings.append(
+            _(
+                "The review shows which answers were right (or the explanations) immediately, "
+                "while attempts remain: people can answer their next attempt from it. Choose "
+                "“After the last attempt” or “After the quiz closes”."
+            )
+        )
+    if (
+        shows_key
+        and version.attempts_allowed == 0
+        and version.closes_at is None
+        and when == QuizVersion.ReviewWhen.AFTER_LAST_ATTEMPT
+    ):
+        warnings.append(
+            _(
+                "With unlimited attempts and no closing time, the last attempt never comes: "
+                "people see their score, but never which answers were right."
+            )
+        )
+    return warnings
+
+
+def _scoring_rules(choices: list[Choice]) -> list[scoring.Rule]:
+    return [
+        scoring.Rule(
+            id=c.pk,
+            is_correct=c.is_correct,
+            fraction=c.fraction,
+            text=c.text,
+            value=c.value,
+            tolerance=c.tolerance,
+        )
+        for c in choices
+    ]
 
 
 def attempt_review(attempt: Attempt, visibility: Visibility) -> list[dict[str, Any]]:
-    """Per question: the taker's choices and, as allowed, correctness and explanations."""
+    """Per question: the taker's answer and, as the policy allows, correctness (which choices
+    were right and their weights; for typed answers, the accepted answers) and explanations
+    (each choice's feedback, the feedback on the typed answer, the general feedback)."""
     if not visibility.any_review:
         return []
     answers = attempt_answers(attempt)
@@ -255,24 +449,67 @@ def attempt_review(attempt: Attempt, visibility: Visibility) -> list[dict[str, A
             "text": question.text_html,
             "kind": question.kind,
             "your_choices": sorted(chosen),
+            "your_text": answer.response_text if answer else "",
             "choices": [],
         }
         if visibility.correctness:
             item["correct"] = bool(answer and answer.credit is not None and answer.credit >= 1)
             item["credit"] = answer.credit if answer and answer.credit is not None else 0.0
-        for choice in question.shuffled_choices:  # type: ignore[attr-defined]
+        if visibility.explanations and question.general_feedback:
+            item["general_feedback"] = question.general_feedback
+        if question.is_text_kind:
+            _review_typed(item, question, answer, visibility)
+            review.append(item)
+            continue
+        choices = question.shuffled_choices  # type: ignore[attr-defined]
+        fractions = scoring.choice_fractions(question.kind, _scoring_rules(choices))
+        for choice, fraction in zip(choices, fractions, strict=True):
             shown: dict[str, Any] = {
                 "id": choice.pk,
                 "text": choice.text,
                 "chosen": choice.pk in chosen,
             }
             if visibility.correctness:
-                shown["is_correct"] = choice.is_correct
+                shown["is_correct"] = fraction > 0
+                shown["fraction"] = round(fraction, 6)
             if visibility.explanations:
                 shown["explanation"] = choice.explanation
             item["choices"].append(shown)
         review.append(item)
     return review
+
+
+def _review_typed(
+    item: dict[str, Any], question: Question, answer: Answer | None, visibility: Visibility
+) -> None:
+    """Typed answers: the accepted answers only with correctness (they are the answer key),
+    and the feedback of the one the response matched with the explanations."""
+    choices = list(question.choices.all())
+    rules = _scoring_rules(choices)
+    matched = (
+        scoring.matching_rule(kind=question.kind, rules=rules, text=answer.response_text)
+        if answer and answer.response_text
+        else None
+    )
+    if visibility.explanations and matched is not None:
+        choice = choices[rules.index(matched)]
+        if choice.explanation:
+            item["feedback"] = choice.explanation
+    if not visibility.correctness:
+        return
+    fractions = scoring.choice_fractions(question.kind, rules)
+    for choice, rule, fraction in zip(choices, rules, fractions, strict=True):
+        if question.kind == Question.Kind.NUMERICAL and choice.value is None:
+            continue  # "any other answer": feedback only
+        item["choices"].append(
+            {
+                "id": choice.pk,
+                "text": choice.text,
+                "chosen": rule == matched,
+                "is_correct": fraction > 0,
+                "fraction": round(fraction, 6),
+            }
+        )
 
 
 # --- candidate invitations --------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from accounts.serializers import email_input
@@ -56,6 +57,9 @@ class ReviewChoiceOutput(serializers.Serializer):
     text = serializers.CharField()
     chosen = serializers.BooleanField()
     is_correct = serializers.BooleanField(required=False)
+    fraction = serializers.FloatField(
+        required=False, help_text="The share of the mark this choice earns, −1 … 1."
+    )
     explanation = serializers.CharField(required=False)
 
 
@@ -64,9 +68,18 @@ class ReviewItemOutput(serializers.Serializer):
     text = serializers.CharField()
     kind = serializers.CharField()
     your_choices = serializers.ListField(child=serializers.IntegerField())
+    your_text = serializers.CharField(
+        allow_blank=True, help_text="Short-answer and numerical questions: what you typed."
+    )
     correct = serializers.BooleanField(required=False)
     credit = serializers.FloatField(required=False)
-    choices = ReviewChoiceOutput(many=True)
+    general_feedback = serializers.CharField(required=False)
+    feedback = serializers.CharField(
+        required=False, help_text="Typed answers: the feedback on the accepted answer matched."
+    )
+    choices = ReviewChoiceOutput(
+        many=True, help_text="Typed answers: the accepted answers, only with correctness."
+    )
 
 
 class AttemptOutput(serializers.Serializer):
@@ -81,7 +94,27 @@ class AttemptOutput(serializers.Serializer):
     percent = serializers.FloatField(allow_null=True)
     passed = serializers.BooleanField(allow_null=True)
     band = BandOutput(allow_null=True)
-    review = ReviewItemOutput(many=True)
+    review = ReviewItemOutput(
+        many=True,
+        help_text="Per question, with correctness and explanations only once the review "
+        "policy allows.",
+    )
+    review_withheld = serializers.ChoiceField(
+        choices=[
+            ("after_last", "after_last"),
+            ("after_close", "after_close"),
+            ("never", "never"),
+        ],
+        allow_null=True,
+        help_text="For the taker of a scored attempt: what the review waits for while the "
+        "policy holds it back (`after_last`: your last attempt; `after_close`: the quiz's "
+        "closing time; `never`), else null.",
+    )
+    review_opens_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the withheld review opens at the latest: the quiz's closing time, if "
+        "it has one.",
+    )
     questions = QuestionOutput(
         many=True, required=False, help_text="While in progress: the questions, in order."
     )
@@ -89,6 +122,12 @@ class AttemptOutput(serializers.Serializer):
         child=serializers.ListField(child=serializers.IntegerField()),
         required=False,
         help_text="While in progress: saved choices by question id.",
+    )
+    answer_texts = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="While in progress: saved typed answers (short answer, numerical) by "
+        "question id.",
     )
 
 
@@ -114,12 +153,30 @@ class AttemptListOutput(serializers.Serializer):
 
 
 class AnswerInput(serializers.Serializer):
-    choices = serializers.ListField(child=IdField(), max_length=50)
+    """``{"choices": [ids]}`` for choice questions, ``{"text": "…"}`` for short-answer and
+    numerical ones."""
+
+    choices = serializers.ListField(child=IdField(), max_length=50, required=False)
+    text = serializers.CharField(
+        required=False, allow_blank=True, max_length=255, trim_whitespace=True
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("choices" in attrs) == ("text" in attrs):
+            raise serializers.ValidationError(
+                {
+                    "non_field_errors": [
+                        _("Send either “choices” (a list of choice ids) or “text”, not both.")
+                    ]
+                }
+            )
+        return attrs
 
 
 class AnswerOutput(serializers.Serializer):
     question = serializers.IntegerField(source="question_id")
     choices = serializers.ListField(child=serializers.IntegerField(), source="choice_ids")
+    text = serializers.CharField(source="response_text")
     saved_at = serializers.DateTimeField()
 
 
@@ -133,6 +190,11 @@ class InvitationInput(serializers.Serializer):
     expires_at = serializers.DateTimeField()
     team = IdField(required=False, help_text="Needed if you lead several teams.")
     name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    share_results_xapi = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Send the candidate's result to the LRS (with their agreement; docs/xapi.md).",
+    )
 
 
 class InvitationOutput(serializers.Serializer):
@@ -148,3 +210,61 @@ class InvitationOutput(serializers.Serializer):
     score = serializers.FloatField(allow_null=True, required=False)
     max_score = serializers.FloatField(allow_null=True, required=False)
     band = serializers.CharField(allow_null=True, required=False)
+
+
+class QuestionImportInput(serializers.Serializer):
+    file = serializers.FileField(help_text="The GIFT or Aiken file (multipart), up to 10 MB.")
+    quiz = IdField(help_text="The quiz to import into (its draft version).")
+    format = serializers.ChoiceField(
+        choices=[("gift", "GIFT"), ("aiken", "Aiken")],
+        required=False,
+        help_text="Default: from the file name (gift unless it says aiken).",
+    )
+    dry_run = serializers.BooleanField(
+        default=False, help_text="Only preview: parse and report, save nothing."
+    )
+
+
+class ImportedChoiceOutput(serializers.Serializer):
+    text = serializers.CharField()
+    fraction = serializers.FloatField(help_text="The share of the mark, −1 … 1.")
+    feedback = serializers.CharField(source="explanation", allow_blank=True)
+    value = serializers.FloatField(allow_null=True, help_text="Numerical answers.")
+    tolerance = serializers.FloatField(allow_null=True, help_text="Numerical answers.")
+
+
+class ImportedQuestionOutput(serializers.Serializer):
+    line = serializers.IntegerField()
+    name = serializers.CharField(allow_blank=True)
+    kind = serializers.ChoiceField(choices=Question.Kind.choices)
+    text = serializers.CharField()
+    general_feedback = serializers.CharField(allow_blank=True)
+    skills = serializers.ListField(child=serializers.CharField())
+    choices = ImportedChoiceOutput(many=True)
+
+
+class ImportProblemLineOutput(serializers.Serializer):
+    line = serializers.IntegerField()
+    name = serializers.CharField(allow_blank=True)
+    message = serializers.CharField()
+
+
+class QuestionImportOutput(serializers.Serializer):
+    quiz = serializers.IntegerField()
+    format = serializers.CharField()
+    dry_run = serializers.BooleanField()
+    saved = serializers.BooleanField(help_text="True when questions were written.")
+    version = serializers.IntegerField(
+        allow_null=True, help_text="The number of the draft version written to."
+    )
+    created = serializers.IntegerField()
+    summary = serializers.CharField()
+    questions = ImportedQuestionOutput(many=True, help_text="New questions (to be) imported.")
+    duplicates = ImportProblemLineOutput(
+        many=True, help_text="Already in the quiz: not imported again (message empty)."
+    )
+    problems = ImportProblemLineOutput(many=True, help_text="Skipped, with their line.")
+    unmatched_categories = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Categories naming no skill: their questions get no skill.",
+    )

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +28,12 @@ from accounts.models import Team, User
 from accounts.selectors import teams_led_by
 from accounts.services import email_normalize
 from assessments import scoring
-from assessments.hooks import AttemptScored, attempt_scored
+from assessments.hooks import (
+    AttemptScored,
+    CandidateAttemptScored,
+    attempt_scored,
+    candidate_attempt_scored,
+)
 from assessments.models import (
     Answer,
     Attempt,
@@ -38,7 +43,6 @@ from assessments.models import (
     Question,
     Quiz,
     QuizVersion,
-    ResultBand,
 )
 from assessments.selectors import (
     candidate_invitation_state,
@@ -85,53 +89,71 @@ def quiz_version_create(*, quiz: Quiz, **settings_: Any) -> QuizVersion:
     return QuizVersion.objects.create(quiz=quiz, number=number, **settings_)
 
 
+# A version's own fields that a copy does not take: its place in the quiz's history.
+VERSION_FIELDS_NOT_COPIED = frozenset({"id", "quiz", "number", "published_at", "created_at"})
+
+
+def _field_values(row: models.Model, *, parent: str) -> dict[str, Any]:
+    """Every concrete field of ``row`` except its primary key and its ``parent`` foreign key,
+    read from the model's ``_meta`` so a field added later is copied too."""
+    return {
+        field.attname: getattr(row, field.attname)
+        for field in type(row)._meta.concrete_fields
+        if not field.primary_key and field.name != parent
+    }
+
+
+def _copy_rows(rows: list[tuple[Any, models.Model]], *, parent: str) -> list[Any]:
+    """Copies of ``(row, new parent)`` pairs, one ``bulk_create``, with the rows'
+    many-to-many relations (read from ``_meta``; prefetch them on the rows)."""
+    if not rows:
+        return []
+    model = type(rows[0][0])
+    copies = model.objects.bulk_create(
+        [model(**_field_values(row, parent=parent), **{parent: to}) for row, to in rows]
+    )
+    for (row, _to), copy in zip(rows, copies, strict=True):
+        for m2m in model._meta.many_to_many:
+            # ``add`` on the fresh copy: ``set`` would read the original's prefetch cache
+            getattr(copy, m2m.name).add(*getattr(row, m2m.name).all())
+    return copies
+
+
 @transaction.atomic
-def quiz_version_for_editing(*, quiz: Quiz) -> QuizVersion:
+def quiz_version_for_editing(*, quiz: Quiz, unpublished: bool = False) -> QuizVersion:
     """The version an author may change: the newest one if nobody took it yet, otherwise a
-    fresh copy of it (questions, choices, skills, bands and rules), unpublished."""
+    fresh copy of it, unpublished. With ``unpublished`` (question-bank imports), a published
+    newest version is copied too, so the change waits for someone to publish it.
+
+    The copy takes everything the version owns: its rules and review policy, its questions
+    with their skills, their choices, and its result bands, every field and many-to-many as
+    the models declare them (``tests/assessments/test_version_copy.py`` checks each one).
+    Not copied: attempts, answers and item statistics, which belong to the old version.
+    """
     Quiz.objects.select_for_update().get(pk=quiz.pk)
     latest = quiz.versions.order_by("-number").first()
     if latest is None:
         return quiz_version_create(quiz=quiz)
-    if not quiz_version_is_locked(latest):
+    if not quiz_version_is_locked(latest) and not (unpublished and latest.is_published):
         return latest
     rules = {
-        field.name: getattr(latest, field.name)
+        field.attname: getattr(latest, field.attname)
         for field in QuizVersion._meta.concrete_fields
-        if field.name not in {"id", "quiz", "number", "published_at", "created_at"}
+        if field.name not in VERSION_FIELDS_NOT_COPIED
     }
     copy = quiz_version_create(quiz=quiz, **rules)
-    for question in latest.questions.prefetch_related("choices", "skills"):
-        skills = list(question.skills.all())
-        choices = list(question.choices.all())
-        question.pk = None
-        question.version = copy
-        question.save()
-        question.skills.set(skills)
-        Choice.objects.bulk_create(
-            [
-                Choice(
-                    question=question,
-                    position=c.position,
-                    text=c.text,
-                    is_correct=c.is_correct,
-                    explanation=c.explanation,
-                )
-                for c in choices
-            ]
-        )
-    ResultBand.objects.bulk_create(
+    question_m2m = [m2m.name for m2m in Question._meta.many_to_many]
+    questions = list(latest.questions.prefetch_related("choices", *question_m2m))
+    copied = _copy_rows([(question, copy) for question in questions], parent="version")
+    _copy_rows(
         [
-            ResultBand(
-                version=copy,
-                min_score=b.min_score,
-                max_score=b.max_score,
-                label=b.label,
-                message=b.message,
-            )
-            for b in latest.bands.all()
-        ]
+            (choice, question_copy)
+            for question, question_copy in zip(questions, copied, strict=True)
+            for choice in question.choices.all()
+        ],
+        parent="question",
     )
+    _copy_rows([(band, copy) for band in latest.bands.all()], parent="version")
     return copy
 
 
@@ -144,6 +166,9 @@ def quiz_version_problems(version: QuizVersion) -> list[str]:
     for number, question in enumerate(questions, start=1):
         choices = list(question.choices.all())
         correct = sum(c.is_correct for c in choices)
+        problems += _weight_problems(number, question, choices)
+        if question.is_text_kind:
+            continue
         if len(choices) < 2:
             problems.append(_("Question %(n)d needs at least two choices.") % {"n": number})
         if question.kind in ("single", "true_false") and correct != 1:
@@ -160,6 +185,44 @@ def quiz_version_problems(version: QuizVersion) -> list[str]:
     if bands and bands[0].min_score > 0:
         problems.append(_("The lowest result band must start at 0."))
     return problems
+
+
+def _weight_problems(number: int, question: Question, choices: list[Choice]) -> list[str]:
+    """Weights (fractions) that can't give full marks, or accepted answers that are missing."""
+    rules = [_rule(choice) for choice in choices]
+    fractions = scoring.choice_fractions(question.kind, rules)
+    if question.is_text_kind:
+        scorable = [
+            f
+            for choice, f in zip(choices, fractions, strict=True)
+            if question.kind != Question.Kind.NUMERICAL or choice.value is not None
+        ]
+        if not any(f > 0 for f in scorable):
+            return [_("Question %(n)d needs at least one accepted answer.") % {"n": number}]
+        return []
+    if not any(choice.fraction is not None for choice in choices):
+        return []  # the classic rules: the checks below (exactly one correct, …) apply
+    if question.kind == Question.Kind.MULTIPLE:
+        positive = sum(f for f in fractions if f > 0)
+        if abs(positive - 1) > 0.01:
+            return [
+                _("Question %(n)d: the positive weights add up to %(total)s%%, not 100%%.")
+                % {"n": number, "total": f"{positive * 100:g}"}
+            ]
+    elif fractions and max(fractions) < 0.999:
+        return [_("Question %(n)d: no choice earns the full mark (100%%).") % {"n": number}]
+    return []
+
+
+def _rule(choice: Choice) -> scoring.Rule:
+    return scoring.Rule(
+        id=choice.pk,
+        is_correct=choice.is_correct,
+        fraction=choice.fraction,
+        text=choice.text,
+        value=choice.value,
+        tolerance=choice.tolerance,
+    )
 
 
 def quiz_version_publish(*, version: QuizVersion) -> QuizVersion:
@@ -277,13 +340,24 @@ def _attempt_create(
         ) from exc
 
 
-def answer_save(*, attempt: Attempt, question_id: int, choice_ids: list[int]) -> Answer:
+ANSWER_TEXT_MAX = 255
+
+
+def answer_save(
+    *,
+    attempt: Attempt,
+    question_id: int,
+    choice_ids: list[int] | None = None,
+    text: str | None = None,
+) -> Answer:
     """Autosave one answer (replacing the previous one for that question).
 
-    The page and the API parse the ids (a URL converter, ``AnswerInput``); here the question
-    must belong to the attempt's version and the choices to the question. The attempt row is
-    locked, so a parallel submit either sees this answer or this call sees the submit and
-    refuses with ``Conflict``: an answer is never half-accepted.
+    Choice questions take ``choice_ids``; short-answer and numerical ones take ``text``
+    (the wrong one for the question's kind is a ``ValidationFailed`` on ``choices`` or
+    ``text``). The page and the API parse the ids (a URL converter, ``AnswerInput``); here the
+    question must belong to the attempt's version and the choices to the question. The
+    attempt row is locked, so a parallel submit either sees this answer or this call sees the
+    submit and refuses with ``Conflict``: an answer is never half-accepted.
     """
     with transaction.atomic():
         locked = (
@@ -302,6 +376,11 @@ def answer_save(*, attempt: Attempt, question_id: int, choice_ids: list[int]) ->
         )
         if question is None:
             raise NotFound(_("Question not found."))
+        if question.is_text_kind:
+            return _answer_text_save(attempt=locked, question=question, text=text)
+        if choice_ids is None:
+            message = _("This question is answered by choosing: send “choices”.")
+            raise ValidationFailed(message, field_errors={"choices": [message]})
         valid = {c.pk for c in question.choices.all()}
         chosen = sorted(set(choice_ids))
         if not set(chosen) <= valid:
@@ -318,6 +397,25 @@ def answer_save(*, attempt: Attempt, question_id: int, choice_ids: list[int]) ->
             question=question,
             defaults={"choice_ids": chosen, "saved_at": timezone.now()},
         )
+    return answer
+
+
+def _answer_text_save(*, attempt: Attempt, question: Question, text: str | None) -> Answer:
+    if text is None:
+        message = _("This question is answered by typing: send “text”.")
+        raise ValidationFailed(message, field_errors={"text": [message]})
+    text = " ".join(text.split())
+    if len(text) > ANSWER_TEXT_MAX:
+        message = _("Keep the answer under %(n)d characters.") % {"n": ANSWER_TEXT_MAX}
+        raise ValidationFailed(message, field_errors={"text": [message]})
+    if question.kind == Question.Kind.NUMERICAL and text and scoring.parse_number(text) is None:
+        message = _("Type a number, such as 12 or 1.5.")
+        raise ValidationFailed(message, field_errors={"text": [message]})
+    answer, _created = Answer.objects.update_or_create(
+        attempt=attempt,
+        question=question,
+        defaults={"choice_ids": [], "response_text": text, "saved_at": timezone.now()},
+    )
     return answer
 
 
@@ -361,10 +459,11 @@ def attempt_score(*, attempt_id: Any) -> bool:
             answer = answers.get(question.pk)
             if answer is None:
                 continue
-            answer.credit = scoring.answer_credit(
+            answer.credit = scoring.question_credit(
                 kind=question.kind,
-                correct={c.pk for c in question.choices.all() if c.is_correct},
-                chosen=set(answer.choice_ids),
+                rules=[_rule(c) for c in question.choices.all()],
+                chosen=answer.choice_ids,
+                text=answer.response_text,
             )
             score += answer.credit * question.weight
         Answer.objects.bulk_update(list(answers.values()), ["credit"])
@@ -388,6 +487,10 @@ def attempt_score(*, attempt_id: Any) -> bool:
                     score_visible=review_visibility(attempt).score,
                     skill_credits=_skill_credits(questions, answers),
                 )
+            )
+        else:
+            candidate_attempt_scored.send(
+                CandidateAttemptScored(attempt=attempt, at=attempt.scored_at)
             )
         _notify_result(attempt)
         _schedule_item_analysis(version.pk)
@@ -452,8 +555,14 @@ def _notify_result(attempt: Attempt) -> None:
 
 
 def _schedule_item_analysis(version_id: int) -> None:
-    # At most one recomputation per version per minute, however many attempts are scored.
-    if cache.add(f"item-analysis:{version_id}", 1, timeout=60):
+    """At most one recomputation per version per minute, however many attempts are scored.
+    Without the cache (Redis down) it is recomputed anyway: extra work, never a lost score."""
+    try:
+        first = cache.add(f"item-analysis:{version_id}", 1, timeout=60)
+    except Exception:  # the cache's connection error (Redis down)
+        logger.warning("Cache unavailable; item analysis of version %s enqueued", version_id)
+        first = True
+    if first:
         enqueue_on_commit("assessments.item_analysis", version_id)
 
 
@@ -634,6 +743,7 @@ def candidate_invitation_create(
     expires_at: datetime,
     team: Team | None = None,
     name: str = "",
+    share_results_xapi: bool = False,
 ) -> CandidateInvitation:
     """A lead invites a candidate to take a quiz; the link is emailed after commit.
 
@@ -676,6 +786,7 @@ def candidate_invitation_create(
         team=team,
         invited_by=invited_by,
         expires_at=expires_at,
+        share_results_xapi=share_results_xapi,
     )
 
     enqueue_on_commit("assessments.candidate_invitation_send", str(invitation.pk))

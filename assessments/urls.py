@@ -15,6 +15,7 @@ attempt_pages = [
 
 urlpatterns = [
     path("quizzes/", views.quiz_list, name="quizzes"),
+    path("question-bank/import/", views.question_import, name="question_import"),
     path("quizzes/<slug:slug>/", views.quiz_intro, name="quiz"),
     path("c/<str:token>/", views.candidate_intro, name="candidate_intro"),
     path("teams/<int:team_id>/candidates/", views.team_candidates, name="team_candidates"),

@@ -15,12 +15,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import request_user
 from accounts.selectors import team_get_led
-from assessments import selectors, services
-from assessments.forms import CandidateInvitationForm
+from assessments import question_bank, selectors, services
+from assessments.forms import CandidateInvitationForm, QuestionImportForm
 from assessments.models import Attempt, CandidateInvitation, Quiz
 from core.csv_export import csv_response
 from core.errors import Conflict, DomainError, NotFound
@@ -120,8 +121,11 @@ def quiz_intro(request: HttpRequest, slug: str) -> HttpResponse:
         return _start(request, quiz=quiz, user=user)
     version = selectors.quiz_current_version(quiz)
     attempts = list(selectors.attempts_of_quiz(user=user, quiz=quiz)[:20])
+    progress = (
+        selectors.taker_progress(quiz=quiz, user_id=user.pk, current=version) if attempts else None
+    )
     for attempt in attempts:
-        attempt.visibility = selectors.review_visibility(attempt)  # type: ignore[attr-defined]
+        attempt.visibility = selectors.review_visibility(attempt, progress=progress)  # type: ignore[attr-defined]
     return render(
         request,
         "assessments/quiz_intro.html",
@@ -215,6 +219,25 @@ def _choices_from(data: Any, question_id: int) -> list[int]:
     return chosen
 
 
+def _text_from(data: Any, question_id: int) -> str | None:
+    """The typed answer (short answer, numerical) in ``t<question id>``, if the form sent one."""
+    value = data.get(f"t{question_id}")
+    return None if value is None else str(value)
+
+
+def _answer_changed(saved: Any, question: Any, data: Any) -> dict[str, Any] | None:
+    """The ``answer_save`` arguments when the form's answer differs from the saved one."""
+    if question.is_text_kind:
+        text = _text_from(data, question.pk)
+        if text is None or " ".join(text.split()) == (saved.response_text if saved else ""):
+            return None
+        return {"text": text}
+    chosen = _choices_from(data, question.pk)
+    if (saved.choice_ids if saved else []) == sorted(set(chosen)):
+        return None
+    return {"choice_ids": chosen}
+
+
 @_login_unless_candidate
 @require_http_methods(["GET", "POST"])
 def attempt_take(request: HttpRequest, attempt_id: str, token: str | None = None) -> HttpResponse:
@@ -230,11 +253,10 @@ def attempt_take(request: HttpRequest, attempt_id: str, token: str | None = None
     if request.method == "POST" and not time_up:
         for question in questions:
             try:
-                chosen = _choices_from(request.POST, question.pk)
-                saved = answers.get(question.pk)
-                if (saved.choice_ids if saved else []) != sorted(set(chosen)):
+                changed = _answer_changed(answers.get(question.pk), question, request.POST)
+                if changed is not None:
                     answers[question.pk] = services.answer_save(
-                        attempt=attempt, question_id=question.pk, choice_ids=chosen
+                        attempt=attempt, question_id=question.pk, **changed
                     )
             except Conflict:
                 return redirect(access.url("result/"))
@@ -251,6 +273,10 @@ def attempt_take(request: HttpRequest, attempt_id: str, token: str | None = None
     for question in questions:
         saved = answers.get(question.pk)
         question.chosen = set(saved.choice_ids) if saved else set()  # type: ignore[attr-defined]
+        typed = _text_from(request.POST, question.pk) if errors else None
+        question.typed = (  # type: ignore[attr-defined]
+            typed if typed is not None else (saved.response_text if saved else "")
+        )
     return render(
         request,
         "assessments/attempt_take.html",
@@ -259,7 +285,9 @@ def attempt_take(request: HttpRequest, attempt_id: str, token: str | None = None
             "attempt": attempt,
             "quiz": attempt.quiz,
             "questions": questions,
-            "answered": len([q for q in questions if getattr(q, "chosen", None)]),
+            "answered": len(
+                [q for q in questions if getattr(q, "chosen", None) or getattr(q, "typed", "")]
+            ),
             "time_up": time_up,
             "errors": errors,
         },
@@ -274,9 +302,12 @@ def answer_autosave(
     """htmx: save one question's answer and answer with a short status for the page."""
     access = _access(request, attempt_id, token, take=True)
     try:
-        chosen = _choices_from(request.POST, question_id)
+        text = _text_from(request.POST, question_id)
         answer = services.answer_save(
-            attempt=access.attempt, question_id=question_id, choice_ids=chosen
+            attempt=access.attempt,
+            question_id=question_id,
+            choice_ids=None if text is not None else _choices_from(request.POST, question_id),
+            text=text,
         )
     except NotFound as exc:
         raise Http404(exc.message) from exc
@@ -308,7 +339,9 @@ def attempt_review_before_submit(
         {
             "number": n,
             "question": q,
-            "answered": bool(answers.get(q.pk) and answers[q.pk].choice_ids),
+            "answered": bool(
+                answers.get(q.pk) and (answers[q.pk].choice_ids or answers[q.pk].response_text)
+            ),
         }
         for n, q in enumerate(questions, start=1)
     ]
@@ -485,3 +518,81 @@ def team_results_csv(request: HttpRequest, team_id: int) -> StreamingHttpRespons
         ],
         rows,
     )
+
+
+# --- question banks ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_import(request: HttpRequest) -> HttpResponse:
+    """Upload a GIFT or Aiken file, see the preview, confirm. Nothing is saved before the
+    confirmation, which sends back a token for the upload kept on the server (an hour), so
+    the file is uploaded once. For admins and holders of "Can add question"."""
+    user = request_user(request)
+    if not selectors.question_bank_may_import(user):
+        raise Http404("Not found.")
+    if request.method == "POST" and "token" in request.POST:
+        return _question_import_confirm(request, user)
+    form = QuestionImportForm(
+        request.POST or None,
+        request.FILES or None,
+        user=user,
+        initial={"quiz": request.GET.get("quiz")} if request.GET.get("quiz", "").isdigit() else {},
+    )
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        quiz = form.cleaned_data["quiz"]
+        upload = form.cleaned_data["file"]
+        try:
+            fmt = question_bank.question_bank_format(
+                form.cleaned_data["format"], filename=upload.name or ""
+            )
+            text, parsed = question_bank.question_bank_read(
+                data=upload.read(question_bank.max_bytes() + 1), fmt=fmt
+            )
+            outcome = question_bank.question_bank_import(
+                user=user, quiz=quiz, parse_result=parsed, confirm=False, fmt=fmt
+            )
+            token = (
+                question_bank.question_bank_stash(user=user, quiz=quiz, fmt=fmt, text=text)
+                if outcome.plan.questions
+                else ""
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            context.update({"plan": outcome.plan, "token": token, "filename": upload.name})
+    return render(request, "assessments/question_import.html", context)
+
+
+def _question_import_confirm(request: HttpRequest, user: Any) -> HttpResponse:
+    token = request.POST.get("token", "")
+    try:
+        stashed = question_bank.question_bank_unstash(user=user, token=token)
+        quiz = selectors.quiz_get_for_authoring(user=user, quiz_id=stashed["quiz"])
+        parsed = question_bank.question_bank_parse(text=stashed["text"], fmt=stashed["format"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("assessments:question_import")
+    outcome = question_bank.question_bank_import(
+        user=user, quiz=quiz, parse_result=parsed, confirm=True, fmt=stashed["format"]
+    )
+    question_bank.question_bank_unstash_done(user=user, token=token)
+    if outcome.saved and outcome.version is not None:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d question was added to version %(version)d of “%(quiz)s” (not "
+                "published yet).",
+                "%(count)d questions were added to version %(version)d of “%(quiz)s” (not "
+                "published yet).",
+                outcome.created,
+            )
+            % {"count": outcome.created, "version": outcome.version.number, "quiz": quiz.title},
+        )
+    else:
+        messages.info(request, _("Nothing new to import: these questions are already there."))
+    if outcome.version is not None and request.user.is_staff:
+        return redirect(reverse("admin:assessments_quizversion_change", args=[outcome.version.pk]))
+    return redirect(f"{reverse('assessments:question_import')}?quiz={quiz.pk}")

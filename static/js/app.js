@@ -38,7 +38,10 @@
     function update() {
       var answered = 0;
       document.querySelectorAll("fieldset.question").forEach(function (fieldset) {
-        if (fieldset.querySelector("input:checked")) { answered += 1; }
+        var typed = fieldset.querySelector("input[type=text]");
+        if (fieldset.querySelector("input:checked") || (typed && typed.value.trim())) {
+          answered += 1;
+        }
       });
       var template = counter.getAttribute("data-template") || "__n__ of __total__ answered";
       counter.textContent = template.replace("__n__", answered).replace("__total__", total);

@@ -46,6 +46,21 @@ def test_quiz_questions_can_be_scored(quiz):
     assert bands[0]["min"] == 0
 
 
+@pytest.mark.parametrize("quiz", content.quizzes(), ids=lambda q: q["slug"])
+def test_no_quiz_with_retakes_shows_its_key_after_each_attempt(quiz):
+    """A retake could be answered from the previous attempt's review."""
+    review = quiz["review"]
+    assert review["when"] in {"immediately", "after_last", "after_close", "never"}
+    shows_key = review["correctness"] or review["explanations"]
+    if quiz["attempts_allowed"] != 1 and shows_key:
+        assert review["when"] != "immediately"
+
+
+def test_the_agent_knowledge_check_shows_its_answers_after_the_last_attempt():
+    check = next(q for q in content.quizzes() if q["slug"] == "agent-knowledge-check")
+    assert (check["attempts_allowed"], check["review"]["when"]) == (3, "after_last")
+
+
 def test_onboarding_steps_link_to_existing_content():
     links = {"read_sop": SOPS, "module": MODULES, "quiz": QUIZZES}
     for _offset, kind, title, slug, _description in content.new_agent_steps():
