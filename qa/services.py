@@ -27,8 +27,10 @@ from accounts.models import Membership, User
 from core.errors import Conflict, ValidationFailed
 from core.tasks import enqueue_on_commit
 from courses import services as courses_services
+from courses.due import local_today
 from courses.models import Assignment
 from notifications.services import notify
+from qa import hooks
 from qa.models import QAFinding, RuleFiring, TrainingRule, TrainingSuggestion
 from qa.selectors import agents_for
 from skills import services as skills_services
@@ -421,13 +423,18 @@ def _fire(*, rule: TrainingRule, agent: User, skill_id: int, count: int, now: da
         rule=rule, agent=agent, skill_id=skill_id, fired_at=now, finding_count=count
     )
     if rule.mode == TrainingRule.Mode.AUTO:
-        assignment, _created = courses_services.assignment_ensure(
+        assignment, created = courses_services.assignment_ensure(
             user=agent,
             module=rule.module,
             source=Assignment.Source.QA_RULE,
             reason=reason,
-            due_at=now + timedelta(days=rule.due_days),
+            # Nobody picked the day: D days after today on the agent's own calendar.
+            due_on=local_today(agent, now=now) + timedelta(days=rule.due_days),
         )
+        if created:
+            hooks.qa_assignment_made.send(
+                hooks.QaAssignmentMade(assignment=assignment, rule=rule, at=now)
+            )
         firing.assignment = assignment
         firing.save()
         notify(
@@ -480,14 +487,19 @@ def suggestion_accept(*, suggestion: TrainingSuggestion, lead: User) -> Training
                 _("This suggestion was already %(s)s.") % {"s": locked.get_status_display().lower()}
             )
         now = timezone.now()
-        assignment, _created = courses_services.assignment_ensure(
+        assignment, created = courses_services.assignment_ensure(
             user=suggestion.agent,
             module=suggestion.module,
             source=Assignment.Source.QA_RULE,
             reason=suggestion.reason,
-            due_at=now + timedelta(days=suggestion.rule.due_days),
+            # The lead who accepts sets the day: D days after today on their calendar.
+            due_on=local_today(lead, now=now) + timedelta(days=suggestion.rule.due_days),
             assigned_by=lead,
         )
+        if created:
+            hooks.qa_assignment_made.send(
+                hooks.QaAssignmentMade(assignment=assignment, rule=suggestion.rule, at=now)
+            )
         TrainingSuggestion.objects.filter(pk=suggestion.pk).update(
             status=TrainingSuggestion.Status.ACCEPTED,
             decided_at=now,

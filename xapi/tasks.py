@@ -1,0 +1,11 @@
+from celery import shared_task
+
+from xapi.services import statements_deliver
+
+
+@shared_task(name="xapi.deliver", ignore_result=True, soft_time_limit=240, time_limit=300)
+def deliver_task() -> dict[str, int]:
+    """Send the xAPI outbox (every minute, and after events commit). Parallel runs take
+    different rows (``SKIP LOCKED``); a second run finds nothing to send."""
+    report = statements_deliver()
+    return {"sent": report.sent, "failed": report.failed, "deferred": report.deferred}
