@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["bench_reminders.py", "bench_skills.py"]
+BENCHMARKS = ["bench_reminders.py", "bench_skills.py", "bench_practice.py"]
 
 
 def main() -> int:

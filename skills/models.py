@@ -95,6 +95,7 @@ class SkillEvidence(models.Model):
         ANSWER = "answer", _("Quiz answer")
         QA_FINDING = "qa_finding", _("QA finding")
         MODULE = "module", _("Completed module")
+        PRACTICE = "practice", _("Practice answer (lower weight)")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="skill_evidence"

@@ -323,6 +323,7 @@ EVIDENCE_LABELS = {
     SkillEvidence.Source.QA_FINDING: "QA: {criterion} on {interaction} ({severity})",
     SkillEvidence.Source.MODULE: "Completed module “{module}”",
     SkillEvidence.Source.ANSWER: "Answer in “{quiz}”",
+    SkillEvidence.Source.PRACTICE: "Practice: “{quiz}” (lower weight)",
 }
 
 

@@ -1,0 +1,487 @@
+"""Reads of practice: what may be practised, today's set, and the leads' figures.
+
+**What may be practised.** A question is eligible for a person only when it belongs to the
+current published version of a published quiz (``eligible_versions``) that the person has
+already taken: a finished attempt on that very version, no attempt in progress and no open
+assignment of the quiz (``eligible_versions_by_user``). Practice shows the right answer at
+once, so a quiz whose review keeps answers hidden (never, after it closes while it is still
+open, or after the last attempt while attempts remain) gives no practice either. Today's set
+re-checks the open attempt and the open assignment when served, so a question never shows
+while its quiz is being taken.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from accounts.models import Membership, Team, User
+from accounts.selectors import team_get_led
+from assessments.models import Attempt, Choice, Question, QuizVersion
+from core.errors import NotFound
+from core.ids import parse_id
+from courses.models import Assignment
+from practice.models import PracticeAnswer, PracticeCard, PracticePreference, PracticeSet
+from qa.models import QAFinding
+from skills import skill_model
+from skills.models import Skill, SkillEvidence, SkillProficiency
+from skills.selectors import decayed
+
+# --- days --------------------------------------------------------------------------------------
+
+
+def zone_of(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def local_day(time_zone: str, now: datetime) -> date:
+    """The person's calendar day at ``now``."""
+    return now.astimezone(zone_of(time_zone)).date()
+
+
+def day_end(time_zone: str, day: date) -> datetime:
+    """Midnight after ``day`` where the person is."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone_of(time_zone))
+
+
+# --- eligibility --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionRule:
+    quiz_id: int
+    review_when: str
+    attempts_allowed: int
+
+
+def eligible_versions(*, now: datetime) -> dict[int, VersionRule]:
+    """The current published version of each published quiz whose review may show the right
+    answers to someone who has taken it (one query)."""
+    newer = QuizVersion.objects.filter(
+        quiz_id=OuterRef("quiz_id"), published_at__isnull=False, number__gt=OuterRef("number")
+    )
+    review = QuizVersion.ReviewWhen
+    rows = (
+        QuizVersion.objects.filter(published_at__isnull=False, quiz__is_published=True)
+        .exclude(Exists(newer))
+        .filter(review_correctness=True)
+        .exclude(review_when=review.NEVER)
+        .exclude(
+            Q(review_when=review.AFTER_CLOSE) & (Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        )
+        .exclude(Q(review_when=review.AFTER_LAST_ATTEMPT) & Q(attempts_allowed=0))
+        .values_list("pk", "quiz_id", "review_when", "attempts_allowed")
+    )
+    return {pk: VersionRule(quiz, when, allowed) for pk, quiz, when, allowed in rows}
+
+
+def question_skills(version_ids: list[int]) -> dict[int, dict[int, list[int]]]:
+    """Per version: skill → its question ids, in a stable order (one query)."""
+    through = Question.skills.through
+    rows = (
+        through.objects.filter(question__version_id__in=version_ids)
+        # practice shows choices; typed questions' "choices" are their accepted answers
+        .filter(question__kind__in=("single", "multiple", "true_false"))
+        .order_by("question_id", "skill_id")
+        .values_list("question__version_id", "skill_id", "question_id")
+    )
+    out: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for version, skill, question in rows:
+        out[version][skill].append(question)
+    return out
+
+
+def _taking(user_ref: str, quiz_ref: str) -> Q:
+    """The person is taking the quiz: an attempt in progress or an open quiz assignment."""
+    return Q(
+        Exists(
+            Attempt.objects.filter(
+                user_id=OuterRef(user_ref), quiz_id=OuterRef(quiz_ref), status="in_progress"
+            )
+        )
+    ) | Q(
+        Exists(
+            Assignment.objects.filter(
+                user_id=OuterRef(user_ref), quiz_id=OuterRef(quiz_ref), status="open"
+            )
+        )
+    )
+
+
+def eligible_versions_by_user(
+    *, user_ids: list[int], versions: dict[int, VersionRule]
+) -> dict[int, set[int]]:
+    """Per person, the eligible versions they have taken and are not taking (one query)."""
+    rows = (
+        Attempt.objects.filter(
+            user_id__in=user_ids,
+            quiz_version_id__in=list(versions),
+            status__in=(Attempt.Status.SUBMITTED, Attempt.Status.SCORED),
+        )
+        .exclude(_taking("user_id", "quiz_id"))
+        .values("user_id", "quiz_version_id")
+        .annotate(finished=Count("pk"))
+        .values_list("user_id", "quiz_version_id", "finished")
+    )
+    out: dict[int, set[int]] = defaultdict(set)
+    for user_id, version_id, finished in rows:
+        rule = versions[version_id]
+        if rule.review_when == QuizVersion.ReviewWhen.AFTER_LAST_ATTEMPT and (
+            finished < rule.attempts_allowed
+        ):
+            continue  # attempts left: the answers are still hidden from them
+        out[user_id].add(version_id)
+    return out
+
+
+def learners(user_ids: list[int] | None = None) -> list[tuple[int, str]]:
+    """(id, time zone) of every active member of a team: who gets daily practice."""
+    people = User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(role=Membership.Role.MEMBER).values("user_id"),
+    )
+    if user_ids is not None:
+        people = people.filter(pk__in=user_ids)
+    return list(people.order_by("pk").values_list("pk", "time_zone"))
+
+
+def beliefs_for(*, user_ids: list[int], now: datetime) -> dict[int, dict[int, tuple[float, float]]]:
+    """Per person and skill, (Σa, Σb) decayed to ``now`` (one query)."""
+    out: dict[int, dict[int, tuple[float, float]]] = defaultdict(dict)
+    rows = decayed(SkillProficiency.objects.filter(user_id__in=user_ids), now).values_list(
+        "user_id",
+        "skill_id",
+        "alpha_now",  # type: ignore[misc]
+        "beta_now",
+    )
+    for user_id, skill_id, alpha, beta in rows:
+        out[user_id][skill_id] = (alpha, beta)
+    return out
+
+
+def recent_findings(*, user_ids: list[int], now: datetime) -> dict[int, dict[int, int]]:
+    """Per person and skill, QA findings in the last ``PRACTICE_FINDING_WINDOW_DAYS`` (one
+    query)."""
+    since = now - timedelta(days=settings.PRACTICE_FINDING_WINDOW_DAYS)
+    out: dict[int, dict[int, int]] = defaultdict(dict)
+    rows = (
+        QAFinding.objects.filter(
+            agent_id__in=user_ids, occurred_at__gte=since, occurred_at__lte=now
+        )
+        .values("agent_id", "skill_id")
+        .annotate(n=Count("pk"))
+        .values_list("agent_id", "skill_id", "n")
+    )
+    for user_id, skill_id, n in rows:
+        out[user_id][skill_id] = n
+    return out
+
+
+def cards_for(*, user_ids: list[int]) -> dict[int, dict[int, datetime]]:
+    """Per person, question → when it is due (one query)."""
+    out: dict[int, dict[int, datetime]] = defaultdict(dict)
+    for user_id, question_id, due_at in PracticeCard.objects.filter(
+        user_id__in=user_ids
+    ).values_list("user_id", "question_id", "due_at"):
+        out[user_id][question_id] = due_at
+    return out
+
+
+# --- today's set --------------------------------------------------------------------------------
+
+
+@dataclass
+class Today:
+    day: date
+    practice_set: PracticeSet | None
+    questions: list[Question] = field(default_factory=list)
+    answers: dict[int, PracticeAnswer] = field(default_factory=dict)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for q in self.questions if q.pk in self.answers)
+
+    @property
+    def current(self) -> Question | None:
+        """The first question not answered yet."""
+        return next((q for q in self.questions if q.pk not in self.answers), None)
+
+
+def practice_set_get(*, user: User, day: date) -> PracticeSet | None:
+    return PracticeSet.objects.filter(user=user, day=day).first()
+
+
+def practice_today(*, user: User, practice_set: PracticeSet) -> Today:
+    """Today's questions in order with their choices, skills and any answers: four queries
+    after the set. A question whose quiz the person is now taking is left out."""
+    if practice_set.pk is None:  # not a learner: nothing stored, nothing to practise
+        return Today(day=practice_set.day, practice_set=None)
+    ids = list(practice_set.question_ids)
+    found = {
+        q.pk: q
+        for q in Question.objects.filter(pk__in=ids)
+        .select_related("version__quiz")
+        .annotate(taking=_taking_question(user.pk))
+        .prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.order_by("position", "pk")),
+            Prefetch("skills", queryset=Skill.objects.order_by("position", "name")),
+        )
+    }
+    questions: list[Question] = [found[pk] for pk in ids if pk in found and not found[pk].taking]
+    answers = {a.question_id: a for a in PracticeAnswer.objects.filter(set=practice_set)}
+    return Today(
+        day=practice_set.day, practice_set=practice_set, questions=questions, answers=answers
+    )
+
+
+def answer_as_dict(
+    question: Question, answer: PracticeAnswer, next_due_at: datetime | None = None
+) -> dict[str, Any]:
+    """The feedback on an answer: right or not, the right choices, every explanation."""
+    chosen = set(answer.choice_ids)
+    choices = list(question.choices.all())
+    return {
+        "correct": answer.correct,
+        "credit": answer.credit,
+        "choices": sorted(chosen),
+        "right_choices": [c.pk for c in choices if c.is_correct],
+        "feedback": [
+            {
+                "id": c.pk,
+                "text": c.text,
+                "correct": c.is_correct,
+                "chosen": c.pk in chosen,
+                "explanation": c.explanation,
+            }
+            for c in choices
+        ],
+        "next_due_at": next_due_at,
+        "interval_days": None
+        if next_due_at is None
+        else round((next_due_at - answer.answered_at).total_seconds() / 86_400, 2),
+    }
+
+
+def today_as_dict(today: Today) -> dict[str, Any]:
+    return {
+        "day": today.day,
+        "total": len(today.questions),
+        "answered": today.done,
+        "questions": [
+            {
+                "id": q.pk,
+                "quiz": q.version.quiz.title,
+                "kind": q.kind,
+                "text_html": q.text_html,
+                "skills": [s.name for s in q.skills.all()],
+                "choices": [{"id": c.pk, "text": c.text} for c in q.choices.all()],
+                "answer": answer_as_dict(q, today.answers[q.pk]) if q.pk in today.answers else None,
+            }
+            for q in today.questions
+        ],
+    }
+
+
+def _taking_question(user_id: int) -> Q:
+    return Q(
+        Exists(
+            Attempt.objects.filter(
+                user_id=user_id, quiz_id=OuterRef("version__quiz_id"), status="in_progress"
+            )
+        )
+    ) | Q(
+        Exists(
+            Assignment.objects.filter(
+                user_id=user_id, quiz_id=OuterRef("version__quiz_id"), status="open"
+            )
+        )
+    )
+
+
+def preference_of(user: User) -> PracticePreference:
+    """The person's nudge preference (unsaved default when they never chose)."""
+    found = PracticePreference.objects.filter(user=user).first()
+    if found is not None:
+        return found
+    is_learner = Membership.objects.filter(user=user, role=Membership.Role.MEMBER).exists()
+    return PracticePreference(user=user, nudge=is_learner, nudge_hour=settings.PRACTICE_NUDGE_HOUR)
+
+
+# --- for leads ----------------------------------------------------------------------------------
+
+ADHERENCE_DAYS = 28
+
+
+@dataclass(frozen=True)
+class MemberAdherence:
+    user: User
+    days_practised: int
+    answers: int
+    last_practised: date | None
+
+
+def team_adherence(
+    *, lead: User, team_id: Any, now: datetime | None = None
+) -> tuple[Team, list[MemberAdherence]]:
+    """Per member of a team the caller leads: days practised (a day of theirs with at least
+    one answer) in the last 28 days. One query after the team."""
+    now = now or timezone.now()
+    team = team_get_led(user=lead, team_id=team_id)
+    since = (now - timedelta(days=ADHERENCE_DAYS)).date()
+    members = list(
+        User.objects.filter(memberships__team=team, memberships__role=Membership.Role.MEMBER)
+        .annotate(
+            days_practised=Count(
+                "practice_sets",
+                filter=Q(practice_sets__day__gt=since, practice_sets__answers__isnull=False),
+                distinct=True,
+            ),
+            answers=Count(
+                "practice_sets__answers",
+                filter=Q(practice_sets__day__gt=since),
+                distinct=True,
+            ),
+            last_practised=Max(
+                "practice_sets__day", filter=Q(practice_sets__answers__isnull=False)
+            ),
+        )
+        .order_by("name", "pk")
+    )
+    return team, [
+        MemberAdherence(
+            user=m,
+            days_practised=m.days_practised,
+            answers=m.answers,
+            last_practised=m.last_practised,
+        )
+        for m in members
+    ]
+
+
+def member_get_led(*, lead: User, team: Team, user_id: Any) -> User:
+    pk = parse_id(user_id, "User not found.")
+    user = User.objects.filter(
+        pk=pk, memberships__team=team, memberships__role=Membership.Role.MEMBER
+    ).first()
+    if user is None:
+        raise NotFound("User not found.")
+    return user
+
+
+TRAJECTORY_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    skill: Skill
+    points: list[tuple[date, float]]  # (week's end, level)
+
+    @property
+    def first(self) -> float:
+        return self.points[0][1]
+
+    @property
+    def last(self) -> float:
+        return self.points[-1][1]
+
+
+def skill_trajectories(*, user: User, now: datetime | None = None) -> list[Trajectory]:
+    """Each skill's level at the end of each of the last 12 weeks, recomputed from the raw
+    evidence as the skill model would have seen it then (the same decay). Two queries."""
+    now = now or timezone.now()
+    start = now - timedelta(weeks=TRAJECTORY_WEEKS)
+    skills = {s.pk: s for s in Skill.objects.order_by("position", "name")}
+    by_skill: dict[int, list[tuple[float, float, datetime]]] = defaultdict(list)
+    for skill_id, outcome, weight, at in (
+        SkillEvidence.objects.filter(user=user, occurred_at__lte=now)
+        .order_by("occurred_at")
+        .values_list("skill_id", "outcome", "weight", "occurred_at")
+    ):
+        by_skill[skill_id].append((outcome, weight, at))
+    ends = [start + timedelta(weeks=w) for w in range(1, TRAJECTORY_WEEKS + 1)]
+    out = []
+    for skill_id, skill in skills.items():
+        items = by_skill.get(skill_id)
+        if not items or items[-1][2] < start - timedelta(days=365):
+            continue
+        points = []
+        for end in ends:
+            alpha = beta = 0.0
+            for outcome, weight, at in items:
+                if at > end:
+                    break
+                a, b = skill_model.contribution(outcome=outcome, weight=weight, at=at, now=end)
+                alpha, beta = alpha + a, beta + b
+            points.append((end.date(), skill_model.belief(alpha, beta).level))
+        out.append(Trajectory(skill=skill, points=points))
+    return out
+
+
+def effect_window_days() -> int:
+    return int(settings.PRACTICE_FINDING_WINDOW_DAYS)
+
+
+@dataclass(frozen=True)
+class PracticeEffect:
+    skill: Skill
+    agents: int
+    before: float  # findings per agent-week
+    after: float
+
+
+def practice_effect(*, team: Team, now: datetime | None = None) -> list[PracticeEffect]:
+    """QA findings per agent-week on a skill in the ``PRACTICE_FINDING_WINDOW_DAYS`` before and
+    after each member first practised it, over the members whose after window has ended, with
+    how many members are behind each figure. Three queries."""
+    now = now or timezone.now()
+    window = timedelta(days=settings.PRACTICE_FINDING_WINDOW_DAYS)
+    weeks = window.days / 7
+    starts = {
+        (row["set__user_id"], row["question__skills"]): row["start"]
+        for row in PracticeAnswer.objects.filter(
+            set__user__memberships__team=team,
+            set__user__memberships__role=Membership.Role.MEMBER,
+            question__skills__isnull=False,
+        )
+        .values("set__user_id", "question__skills")
+        .annotate(start=Min("answered_at"))
+        if row["start"] + window <= now
+    }
+    if not starts:
+        return []
+    counts: dict[tuple[int, int], list[int]] = {key: [0, 0] for key in starts}
+    for agent, skill, at in QAFinding.objects.filter(
+        agent_id__in={u for u, _s in starts},
+        skill_id__in={s for _u, s in starts},
+        occurred_at__gte=min(starts.values()) - window,
+    ).values_list("agent_id", "skill_id", "occurred_at"):
+        start = starts.get((agent, skill))
+        if start is None:
+            continue
+        if start - window <= at < start:
+            counts[(agent, skill)][0] += 1
+        elif start <= at < start + window:
+            counts[(agent, skill)][1] += 1
+    skills = {s.pk: s for s in Skill.objects.filter(pk__in={s for _u, s in starts})}
+    by_skill: dict[int, list[list[int]]] = defaultdict(list)
+    for (_agent, skill), pair in counts.items():
+        by_skill[skill].append(pair)
+    return [
+        PracticeEffect(
+            skill=skills[skill],
+            agents=len(pairs),
+            before=sum(p[0] for p in pairs) / (len(pairs) * weeks),
+            after=sum(p[1] for p in pairs) / (len(pairs) * weeks),
+        )
+        for skill, pairs in sorted(by_skill.items(), key=lambda kv: skills[kv[0]].position)
+    ]
