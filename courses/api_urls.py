@@ -1,9 +1,10 @@
 from django.urls import path
 
-from courses import api
+from courses import api, api_import
 
 urlpatterns = [
     path("sops/", api.SOPListApi.as_view(), name="sop-list"),
+    path("sops/import/", api_import.SopImportApi.as_view(), name="sop-import"),
     path("sops/<int:sop_id>/", api.SOPDetailApi.as_view(), name="sop-detail"),
     path("sops/<int:sop_id>/acknowledge/", api.SOPAcknowledgeApi.as_view(), name="sop-acknowledge"),
     path("modules/", api.ModuleListApi.as_view(), name="module-list"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses import views
+from courses import views, views_import
 
 app_name = "courses"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("training/modules/<slug:slug>/complete/", views.module_complete, name="module_complete"),
     path("sops/", views.sop_list, name="sops"),
+    path("import/sops/", views_import.sop_import_page, name="sop_import"),
     path("sops/<slug:slug>/", views.sop_detail, name="sop"),
     path("sops/<slug:slug>/v<int:number>/", views.sop_detail, name="sop_version"),
     path(
