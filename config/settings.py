@@ -62,6 +62,11 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Our apps, lowest layer first (docs/architecture.md): each imports only those listed before it.
+    # The two ground layers come before Django's apps because Django takes a management command
+    # from the first app that has it: accounts' `changepassword` revokes API tokens.
+    "core",
+    "accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -75,9 +80,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_celery_beat",
-    # Our apps, lowest layer first (docs/architecture.md): each imports only those listed before it.
-    "core",
-    "accounts",
+    "axes",
+    # The rest of our apps, in layer order.
     "notifications",
     "skills",
     "assessments",
@@ -85,6 +89,8 @@ INSTALLED_APPS = [
     "qa",
     "onboarding",
     "home",
+    "xapi",  # top layer beside home: subscribes to the others' hooks, nothing imports it
+    "practice",  # top layer beside home: daily spaced practice (docs/practice.md)
 ]
 
 MIDDLEWARE = [
@@ -100,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: marks the answer to a locked-out login 429 (accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -136,7 +144,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out login before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -148,10 +160,31 @@ LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Login brute-force limit: this many failed logins for one account within the window lock it
-# until the window ends (an atomic counter in the cache; see accounts/login_limit.py).
+# Login limits (django-axes, counted in the database so they hold while Redis is down; see
+# accounts/lockout.py). LOGIN_FAILURE_LIMIT failed logins for one account from one address lock
+# that account for that address only (someone elsewhere can't lock the owner out);
+# LOGIN_FAILURE_LIMIT_PER_ADDRESS failed logins from one address, whatever the accounts, lock
+# that address (credential stuffing). A lock ends LOGIN_FAILURE_WINDOW_MINUTES after the last
+# counted failure; tries refused while locked are not counted. A successful login clears its
+# account's failures from that address, a password reset all of the account's failures.
+# TRUSTED_PROXY_COUNT: how many reverse proxies in front of the app append the caller's address
+# to X-Forwarded-For (0: the client is REMOTE_ADDR). Default: the one proxy that
+# USE_X_FORWARDED_PROTO says is there.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 30)
 LOGIN_FAILURE_WINDOW = timedelta(minutes=env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15))
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("USE_X_FORWARDED_PROTO") else 0)
+AXES_HANDLER = "accounts.lockout.LoginLimitHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT  # per account and address; per address: see above
+AXES_COOLOFF_TIME = LOGIN_FAILURE_WINDOW
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful login: only failures are kept
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 INVITATION_EXPIRY = timedelta(days=env_int("INVITATION_EXPIRY_DAYS", 7))
 
 # Training: "due soon" starts this many days before the due date; re-acknowledging a changed
@@ -175,12 +208,49 @@ SKILL_HALF_LIFE_DAYS = env_int("SKILL_HALF_LIFE_DAYS", 90)
 SKILL_MIN_EVIDENCE = float(os.environ.get("SKILL_MIN_EVIDENCE", "2"))
 QA_SEVERITY_WEIGHTS = {"low": 0.5, "medium": 1.0, "high": 2.0, "critical": 3.0}
 
+# Daily practice (practice/, docs/practice.md): questions per day, the weight of a practice
+# answer as skill evidence (× the question's weight; a quiz answer counts 1), how much recent
+# QA findings raise a skill's priority, the default nudge hour (each person's own zone), and
+# the FSRS scheduler's desired retention and interval fuzz.
+PRACTICE_SET_SIZE = env_int("PRACTICE_SET_SIZE", 5)
+PRACTICE_EVIDENCE_WEIGHT = float(os.environ.get("PRACTICE_EVIDENCE_WEIGHT", "0.25"))
+PRACTICE_FINDING_BOOST = float(os.environ.get("PRACTICE_FINDING_BOOST", "0.5"))
+PRACTICE_FINDING_WINDOW_DAYS = env_int("PRACTICE_FINDING_WINDOW_DAYS", 28)
+PRACTICE_NUDGE_HOUR = env_int("PRACTICE_NUDGE_HOUR", 9)
+PRACTICE_BUILD_BATCH = env_int("PRACTICE_BUILD_BATCH", 2000)
+PRACTICE_FSRS_RETENTION = float(os.environ.get("PRACTICE_FSRS_RETENTION", "0.9"))
+PRACTICE_FSRS_FUZZING = env_bool("PRACTICE_FSRS_FUZZING", True)
+
 # Item analysis of quiz questions (Moodle's definitions): each taker's "first" scored attempt,
 # as Moodle does by default, or "all" scored attempts.
 ITEM_ANALYSIS_ATTEMPTS = os.environ.get("ITEM_ANALYSIS_ATTEMPTS", "first")
 if ITEM_ANALYSIS_ATTEMPTS not in {"first", "all"}:
     raise ImproperlyConfigured("ITEM_ANALYSIS_ATTEMPTS must be 'first' or 'all'")
 MODULE_EVIDENCE_WEIGHT = 1.0
+
+# Question-bank imports (GIFT, Aiken; docs/moodle.md): larger files are refused as a whole.
+QUESTION_IMPORT_MAX_BYTES = env_int("QUESTION_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+QUESTION_IMPORT_MAX_QUESTIONS = env_int("QUESTION_IMPORT_MAX_QUESTIONS", 5000)
+
+# xAPI (docs/xapi.md): off unless XAPI_LRS_URL is set (the LRS's xAPI base, e.g.
+# https://lrs.example.com/xAPI; statements go to {XAPI_LRS_URL}/statements). While off, no
+# statement is stored. Delivery: batches of XAPI_BATCH_SIZE; an LRS that is down or answers 5xx
+# is retried with exponential backoff (1 minute doubling, at most an hour) up to
+# XAPI_MAX_ATTEMPTS times; then the statement is "failed" and kept for a retry from the admin.
+XAPI_LRS_URL = os.environ.get("XAPI_LRS_URL", "").rstrip("/")
+XAPI_LRS_USERNAME = os.environ.get("XAPI_LRS_USERNAME", "")
+XAPI_LRS_PASSWORD = os.environ.get("XAPI_LRS_PASSWORD", "")
+XAPI_BATCH_SIZE = env_int("XAPI_BATCH_SIZE", 50)
+XAPI_MAX_ATTEMPTS = env_int("XAPI_MAX_ATTEMPTS", 24)
+XAPI_TIMEOUT_SECONDS = env_int("XAPI_TIMEOUT_SECONDS", 10)
+
+# Health (/healthz/ready, core/health.py): the worker's heartbeat (core.heartbeat, sent by beat
+# every minute) is stale after this long; a submitted attempt still unscored after this long
+# means scoring has stopped. Either answers 503.
+HEALTH_HEARTBEAT_STALE = timedelta(seconds=env_int("HEALTH_HEARTBEAT_STALE_SECONDS", 5 * 60))
+HEALTH_SCORING_BACKLOG_MAX_AGE = timedelta(
+    seconds=env_int("HEALTH_SCORING_BACKLOG_MAX_AGE_SECONDS", 10 * 60)
+)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German")), ("fr", _("French")), ("es", _("Spanish"))]
@@ -240,11 +310,25 @@ if not REDIS_URL:
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 60 * 60,
+        # A task delivered but not acknowledged (its whole worker was killed) is delivered
+        # again after this long. It must exceed every task's hard time limit (5 minutes by
+        # default, CELERY_TASK_TIME_LIMIT below; a few tasks set their own), or a slow task
+        # would run twice at once: tests/integration/test_broker_faults.py checks it.
+        "visibility_timeout": 15 * 60,
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that lost Redis keeps trying to reconnect (every few seconds) instead of exiting
+# after 100 tries; see "What holds under faults" in docs/operations.md.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Every task is idempotent (guarded on state), so a task is acknowledged after it ran, and
+# given back to the queue when the process running it dies (kill -9, out of memory).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A task still running when the connection drops finishes and keeps its work (its ack is lost,
+# so it runs again later and changes nothing) rather than being killed half-way.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -268,6 +352,13 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks. `manage.py sync_schedules` writes them to django-celery-beat's tables (beat
 # also does so when it starts); admins can pause one there without a deploy.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Proves beat and a worker are alive (/healthz/ready); one stuck in the queue for longer
+    # than the stale limit is worthless, so it expires.
+    "core.heartbeat": {
+        "task": "core.heartbeat",
+        "schedule": timedelta(minutes=1),
+        "options": {"expire_seconds": int(HEALTH_HEARTBEAT_STALE.total_seconds())},
+    },
     "accounts.invitations_send_pending": {
         "task": "accounts.invitations_send_pending",
         "schedule": timedelta(minutes=5),
@@ -291,6 +382,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "courses.digests_send_weekly": {
         "task": "courses.digests_send_weekly",
         "schedule": crontab(minute=0, hour=DIGEST_HOUR, day_of_week="mon"),
+    },
+    # Sends the xAPI outbox (does nothing unless XAPI_LRS_URL is set); events also kick it.
+    "xapi.deliver": {
+        "task": "xapi.deliver",
+        "schedule": timedelta(minutes=1),
+    },
+    # Builds today's and tomorrow's practice sets in each person's zone (idempotent).
+    "practice.build_sets": {
+        "task": "practice.build_sets",
+        "schedule": crontab(minute=35),
     },
 }
 
@@ -370,7 +471,7 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/ready)?$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
@@ -402,6 +503,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # django-axes: failed logins and lockouts are warnings; its per-login chatter is INFO.
+        "axes": {"level": "WARNING"},
         "celery": {"level": "INFO"},
     },
 }

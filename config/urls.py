@@ -8,6 +8,8 @@ from core import views as core_views
 APPS = ("accounts", "notifications", "skills", "assessments", "courses", "qa", "onboarding")
 
 api_v1 = [path("", include(f"{app}.api_urls")) for app in APPS]
+api_v1.append(path("", include("xapi.api_urls")))  # xAPI outbox (admins); no pages of its own
+api_v1.append(path("", include("practice.api_urls")))  # daily practice (docs/practice.md)
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -16,9 +18,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     *[path("", include(f"{app}.urls")) for app in APPS],
+    path("", include("practice.urls")),
     path("", include("home.urls")),
     path("", include("core.urls")),
 ]
 
+handler400 = "core.views.bad_request"
 handler404 = "core.views.not_found"
 handler500 = "core.views.server_error"

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from core.health import broker_status, database_status
+from core.health import broker_status, database_status, readiness
 from core.markdown import render_markdown
 
 
@@ -21,10 +24,37 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+@never_cache
+@require_GET
+def healthz_ready(request: HttpRequest) -> JsonResponse:
+    """Is background work getting done? 503, with ``reasons``, when the worker's heartbeat is
+    stale or missing, a backlog is stuck (e.g. scoring), or the database or broker is down.
+    For monitoring, not for a load balancer's rotation (see docs/operations.md)."""
+    ready, report = readiness()
+    return JsonResponse(report, status=200 if ready else 503)
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
     return render(request, "404.html", status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 (``handler400``, with ``DEBUG`` off): what it raises before any view runs
+    (``DisallowedHost`` for a ``Host`` not in ``ALLOWED_HOSTS``, another
+    ``SuspiciousOperation``, ``BadRequest``). The API answers its JSON error format, pages
+    Django's own 400. Django has already logged it (``django.security.*``)."""
+    if request.path.startswith("/api/"):
+        if isinstance(exception, DisallowedHost):
+            body = {
+                "detail": _("This site does not serve that host name."),
+                "code": "disallowed_host",
+            }
+        else:
+            body = {"detail": _("The request could not be read."), "code": "bad_request"}
+        return JsonResponse(body, status=400)
+    return defaults.bad_request(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

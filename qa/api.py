@@ -17,6 +17,7 @@ from accounts.http import request_user
 from core.api import schema_generation
 from core.errors import ValidationFailed
 from core.ids import parse_id
+from core.parsers import JSONParser
 from qa import selectors, services
 from qa.models import QAFinding, TrainingSuggestion
 from qa.serializers import (
@@ -86,7 +87,8 @@ class FindingImportApi(APIView):
     """Import a QA tool's CSV export. With ``dry_run``, only check it and report each row;
     otherwise save the valid new rows (rows already recorded are skipped)."""
 
-    parser_classes = [MultiPartParser]  # a file upload: the only multipart body of the API
+    # The CSV as a multipart file upload, or as text in JSON.
+    parser_classes = [MultiPartParser, JSONParser]
 
     @extend_schema(
         request=ImportInput,

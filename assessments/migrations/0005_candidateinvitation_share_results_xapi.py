@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0004_review_after_last_for_retakes'),
+        ("assessments", "0004_review_after_last_for_retakes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='candidateinvitation',
-            name='share_results_xapi',
-            field=models.BooleanField(default=False, help_text="Only with the candidate's agreement: their email, name and result are sent as xAPI statements (docs/xapi.md). Only used when xAPI is configured.", verbose_name='send the result to the learning record store'),
+            model_name="candidateinvitation",
+            name="share_results_xapi",
+            field=models.BooleanField(
+                default=False,
+                help_text="Only with the candidate's agreement: their email, name and result are sent as xAPI statements (docs/xapi.md). Only used when xAPI is configured.",
+                verbose_name="send the result to the learning record store",
+            ),
         ),
     ]
