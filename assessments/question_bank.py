@@ -27,13 +27,11 @@ import hashlib
 import html
 import json
 import math
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils.html import strip_tags
@@ -46,15 +44,16 @@ from assessments.formats import aiken, gift
 from assessments.formats.bank import ParsedAnswer, ParsedQuestion, ParseResult, Problem
 from assessments.models import Choice, Question, Quiz, QuizVersion
 from assessments.services import quiz_version_for_editing
-from core.errors import NotFound, ValidationFailed
+from core.errors import ValidationFailed
 from core.markdown import render_markdown
+from core.upload_stash import upload_stash, upload_stash_drop, upload_unstash
 from core.uploads import text_of_upload
 from skills.models import Skill
 
 FORMATS = {"gift": gift.parse, "aiken": aiken.parse}
 MAX_BYTES_DEFAULT = 10 * 1024 * 1024
 MAX_QUESTIONS_DEFAULT = 5000
-PREVIEW_TIMEOUT = 60 * 60  # an uploaded file waits this long for its confirmation
+STASH_NAMESPACE = "question-import"
 ANY_OTHER_ANSWER = "*"  # a numerical question's feedback for answers outside every range
 
 
@@ -488,29 +487,22 @@ def _create(version: QuizVersion, planned: Sequence[PlannedQuestion]) -> list[Qu
 def question_bank_stash(*, user: User, quiz: Quiz, fmt: str, text: str) -> str:
     """Keep an uploaded file's text for its confirmation (an hour, for this user only);
     returns the token the confirmation sends back, so nobody uploads the file twice."""
-    if len(text.encode()) > max_bytes() * 4:  # UTF-16 files grow when decoded: the cap
-        raise _refuse(_("The file is too big to keep for a preview."))
-    token = secrets.token_urlsafe(18)
-    cache.set(
-        _stash_key(user, token), {"quiz": quiz.pk, "format": fmt, "text": text}, PREVIEW_TIMEOUT
+    return upload_stash(
+        namespace=STASH_NAMESPACE,
+        user_id=user.pk,
+        payload={"quiz": quiz.pk, "format": fmt, "text": text},
+        size=len(text.encode()),
+        limit=max_bytes() * 4,  # UTF-16 files grow when decoded: the cap
     )
-    return token
 
 
 def question_bank_unstash(*, user: User, token: str) -> dict[str, Any]:
     """The stashed upload, or ``NotFound`` when it expired or is not this user's."""
-    stashed = cache.get(_stash_key(user, token)) if token and len(token) < 64 else None
-    if not isinstance(stashed, dict):
-        raise NotFound(_("This preview has expired. Upload the file again."))
-    return stashed
+    return upload_unstash(namespace=STASH_NAMESPACE, user_id=user.pk, token=token)
 
 
 def question_bank_unstash_done(*, user: User, token: str) -> None:
-    cache.delete(_stash_key(user, token))
-
-
-def _stash_key(user: User, token: str) -> str:
-    return f"question-import:{user.pk}:{token}"
+    upload_stash_drop(namespace=STASH_NAMESPACE, user_id=user.pk, token=token)
 
 
 # --- exporting --------------------------------------------------------------------------------

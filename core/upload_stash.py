@@ -2,8 +2,8 @@
 
 The upload is put in the cache under the uploader's id and a random token that the
 confirmation form sends back, so a file is uploaded once, nobody else can confirm it and
-nothing is written to the database before the person confirms. The same approach as the
-question-bank import (``assessments.question_bank.question_bank_stash``).
+nothing is written to the database before the person confirms. Used by the question-bank
+and the SOP imports.
 """
 
 from __future__ import annotations

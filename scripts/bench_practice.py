@@ -12,42 +12,17 @@ QA findings for everyone. Then runs the Celery task once for the next day and ch
 
 from __future__ import annotations
 
-import os
 import random
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-BENCH_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/readiness_bench"
-)
-os.environ["DATABASE_URL"] = BENCH_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ["DEBUG"] = "0"
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "k" * 40)
-os.environ.setdefault("READINESS_SINGLE_PROCESS", "1")
-os.environ.setdefault("VAR_DIR", str(ROOT / "var" / "bench"))
-os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+from bench_setup import BENCH_URL, SCALE, recreate_database
 
 # BENCH_SCALE shrinks the people (CI runs 0.02); the time limit is meant for the full size.
-SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 PEOPLE = max(200, int(10_000 * SCALE))
 SKILLS, PER_SKILL = 12, 100
 BUILD_S = 60.0
-
-
-def recreate_database() -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = BENCH_URL.rsplit("/", 1)[1]
-    admin_url = BENCH_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def main() -> int:

@@ -9,43 +9,18 @@ takes under 30 seconds with the same number of statements as over 10,000.
 
 from __future__ import annotations
 
-import os
 import random
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-BENCH_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/readiness_bench"
-)
-os.environ["DATABASE_URL"] = BENCH_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-# Production settings (DEBUG off) so that timings are honest; one process, no Redis needed.
-os.environ["DEBUG"] = "0"
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "k" * 40)
-os.environ.setdefault("READINESS_SINGLE_PROCESS", "1")
-os.environ.setdefault("VAR_DIR", str(ROOT / "var" / "bench"))
+from bench_setup import BENCH_URL, SCALE, recreate_database
 
 LIMIT_SECONDS = 30.0
 # BENCH_SCALE shrinks the data (CI runs 0.02): the statement counts and exactly-once checks
 # hold at any size; the time limit is meant for the full size.
-SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 SMALL, LARGE = max(100, int(10_000 * SCALE)), max(1000, int(100_000 * SCALE))
 PEOPLE, TEAMS = max(200, int(10_000 * SCALE)), max(4, int(200 * SCALE))
-
-
-def recreate_database() -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = BENCH_URL.rsplit("/", 1)[1]
-    admin_url = BENCH_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def main() -> int:

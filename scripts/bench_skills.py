@@ -14,33 +14,18 @@ Then measures, at 10% of the answers and again at 100%:
 from __future__ import annotations
 
 import io
-import os
 import random
 import statistics
 import sys
 import time
 import uuid
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-BENCH_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/readiness_bench"
-)
-os.environ["DATABASE_URL"] = BENCH_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-# Production settings (DEBUG off) so that timings are honest; one process, no Redis needed.
-os.environ["DEBUG"] = "0"
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "k" * 40)
-os.environ.setdefault("READINESS_SINGLE_PROCESS", "1")
-os.environ.setdefault("VAR_DIR", str(ROOT / "var" / "bench"))
-os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+from bench_setup import BENCH_URL, SCALE, recreate_database
 
 # BENCH_SCALE shrinks the data (CI runs 0.02): query counts, answers and the comparison with
 # hand-written SQL hold at any size; the time limits are meant for the full size.
-SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 PEOPLE, TEAMS = max(200, int(10_000 * SCALE)), max(4, int(200 * SCALE))
 ANSWERS, FINDINGS = max(20_000, int(1_000_000 * SCALE)), max(2_000, int(100_000 * SCALE))
 GAP_P95_MS, REPORT_P95_MS, REBUILD_S = 100.0, 300.0, 60.0
@@ -76,17 +61,6 @@ SELECT user_id, name, slug,
 FROM cells
 ORDER BY largest DESC NULLS LAST, name, position
 """
-
-
-def recreate_database() -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = BENCH_URL.rsplit("/", 1)[1]
-    admin_url = BENCH_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def copy(cursor: Any, table: str, columns: list[str], rows: list[Any]) -> None:
@@ -209,7 +183,7 @@ def main() -> int:
                 answer_id += 1
                 credit = 1.0 if rng.random() < 0.6 else 0.0
                 day = skill_model.day_number(when)
-                answers.append((answer_id, "[]", when, credit, attempt, question.pk))
+                answers.append((answer_id, "[]", when, credit, attempt, question.pk, ""))
                 evidence.append(
                     (credit, 1.0, day, "answer", when, when, answer_id, skill.pk, user.pk, "{}")
                 )
@@ -239,7 +213,15 @@ def main() -> int:
             copy(
                 raw,
                 "assessments_answer",
-                ["id", "choice_ids", "saved_at", "credit", "attempt_id", "question_id"],
+                [
+                    "id",
+                    "choice_ids",
+                    "saved_at",
+                    "credit",
+                    "attempt_id",
+                    "question_id",
+                    "response_text",
+                ],
                 answers,
             )
             copy(

@@ -7,11 +7,13 @@ missing instead of skipping, so a missing install step can't hide.
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -225,3 +227,21 @@ def catalogue(db: None, member: User, lead: User) -> Any:
     module = factories.module_with_lessons(lessons=1, title="Handling escalations")
     module.skills.add(escalations)
     return {"escalations": escalations, "metrics": metrics, "profile": agent, "module": module}
+
+
+@pytest.fixture
+def cache_down(settings: Any) -> None:
+    """The cache points at a port where no Redis listens (a Redis outage, without stopping
+    the shared server)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    with pytest.raises(redis.ConnectionError):
+        cache.get("probe")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import urllib.error
@@ -23,9 +22,7 @@ from threading import Barrier
 from typing import Any
 
 import pytest
-import redis
 from axes.models import AccessAttempt
-from django.core.cache import cache
 from django.db.models import F, Sum
 from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
@@ -286,24 +283,7 @@ def test_behind_a_proxy_each_client_address_has_its_own_count(settings, member, 
 # --- Redis down ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def redis_down(settings) -> None:
-    """The cache points at a port where no Redis listens."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-    with pytest.raises(redis.ConnectionError):
-        cache.get("probe")
-
-
-@pytest.mark.usefixtures("redis_down")
+@pytest.mark.usefixtures("cache_down")
 @SURFACES
 def test_logging_in_works_and_is_limited_with_redis_down(surface, admin_user, password):
     assert surface.login(admin_user.email, password).status_code == surface.success
@@ -313,7 +293,7 @@ def test_logging_in_works_and_is_limited_with_redis_down(surface, admin_user, pa
     assert surface.login(admin_user.email, password, address=OWNER).status_code == surface.success
 
 
-@pytest.mark.usefixtures("redis_down")
+@pytest.mark.usefixtures("cache_down")
 def test_the_login_page_shows_with_redis_down(client):
     response = client.get("/accounts/login/")
     assert response.status_code == 200

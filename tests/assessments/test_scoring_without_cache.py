@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-import socket
 from unittest import mock
-
-import pytest
-import redis
-from django.core.cache import cache
 
 from assessments import services
 from assessments.models import Attempt
-
-
-@pytest.fixture
-def cache_down(settings) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-    with pytest.raises(redis.ConnectionError):
-        cache.get("probe")
 
 
 def test_an_attempt_is_scored_while_the_cache_is_down(

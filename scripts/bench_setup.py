@@ -1,0 +1,40 @@
+"""What every benchmark shares: the throwaway database and the settings it runs with.
+
+Importing this module points Django at ``BENCH_DATABASE_URL`` with production settings
+(DEBUG off, so timings are honest; one process, no Redis needed). ``BENCH_SCALE`` shrinks the
+data (CI runs 0.02): statement counts and exactly-once checks hold at any size; time limits are
+meant for the full size.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/readiness_bench"
+)
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+
+os.environ["DATABASE_URL"] = BENCH_URL
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "k" * 40)
+os.environ.setdefault("READINESS_SINGLE_PROCESS", "1")
+os.environ.setdefault("VAR_DIR", str(ROOT / "var" / "bench"))
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+
+
+def recreate_database() -> None:
+    """Drop and create the benchmark database (it is rebuilt on every run)."""
+    import psycopg
+    from psycopg import sql
+
+    name = BENCH_URL.rsplit("/", 1)[1]
+    admin_url = BENCH_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
