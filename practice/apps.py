@@ -8,5 +8,8 @@ class PracticeConfig(AppConfig):
     def ready(self) -> None:
         from notifications.reminders import reminder_rules
         from practice.nudges import practice_nudge_rule
+        from practice.panels import add_effect_panel
+        from qa.hooks import effect_panels_collecting
 
         reminder_rules.connect(practice_nudge_rule)
+        effect_panels_collecting.connect(add_effect_panel)

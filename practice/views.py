@@ -17,6 +17,7 @@ from core.errors import Conflict, ValidationFailed
 from core.shortcuts import or_404
 from practice import charts, selectors, services
 from practice.forms import PreferenceForm
+from practice.panels import effect_panel
 
 
 @login_required
@@ -89,8 +90,7 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
             "team": found,
             "rows": rows,
             "days": selectors.ADHERENCE_DAYS,
-            "effects": selectors.practice_effect(team=found),
-            "window": selectors.effect_window_days(),
+            "effect_panel": effect_panel(team=found, on_skills_page=False),
         },
     )
 

@@ -24,6 +24,7 @@ from core.errors import Conflict, DomainError
 from core.forms import form_add_domain_error
 from core.shortcuts import or_404
 from qa import selectors, services
+from qa.hooks import EffectPanelsCollecting, effect_panels_collecting
 from qa.models import QAFinding
 from skills import selectors as skills_selectors
 from skills.models import Skill
@@ -48,6 +49,8 @@ def team_skills(request: HttpRequest, team_id: int) -> HttpResponse:
         (user, profile, [(cell, cell.category) for cell in cells])
         for user, profile, cells in gaps.rows
     ]
+    effect_panels = EffectPanelsCollecting(team=gaps.team)
+    effect_panels_collecting.send(effect_panels)
     return render(
         request,
         "qa/team_skills.html",
@@ -60,6 +63,7 @@ def team_skills(request: HttpRequest, team_id: int) -> HttpResponse:
             "suggestions": selectors.suggestions_for(lead=lead, team_id=gaps.team.pk)[:50],
             "overdue": selectors.overdue_qa_assignments(lead=lead, team_id=gaps.team.pk)[:50],
             "effects": selectors.training_effect(lead=lead, team_id=gaps.team.pk),
+            "effect_panels": effect_panels.panels,
             "teams": teams_led_by(lead),
         },
     )

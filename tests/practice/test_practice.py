@@ -433,3 +433,29 @@ def test_practice_effect_counts_findings_per_agent_week_before_and_after(
     assert effect.agents == 1
     assert effect.before == pytest.approx(4 / 4)  # 4 findings in 4 weeks
     assert effect.after == pytest.approx(1 / 4)
+
+
+def test_the_practice_effect_stands_beside_the_training_effect_on_the_skills_page(
+    client, lead, member, team, catalogue
+):
+    escalations = catalogue["escalations"]
+    quiz = bank(escalations, 1)
+    start = timezone.now() - timedelta(days=40)
+    practice_set = PracticeSet.objects.create(
+        user=member, day=start.date(), question_ids=questions_of(quiz)
+    )
+    PracticeAnswer.objects.create(
+        set=practice_set,
+        question_id=questions_of(quiz)[0],
+        credit=0,
+        correct=False,
+        answered_at=start,
+    )
+    for n, days in enumerate((-20, -10, -5, -1, 3)):
+        finding(member, escalations, n, when=start + timedelta(days=days))
+    client.force_login(lead)
+    page = client.get(f"/teams/{team.pk}/skills/").content.decode()
+    working = page[page.index('id="effect-h"') :]
+    assert "Is practice working?" in working
+    row = working[working.index("Escalation handling") :]
+    assert "<td>1</td><td>1.00</td><td>0.25</td>" in row.replace("\n", "")

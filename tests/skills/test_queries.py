@@ -46,7 +46,7 @@ CASES = {
     "api-org": ("admin_user", "/api/v1/skill-gaps/", 7),
     "api-findings": ("lead", "/api/v1/qa-findings/", 3),
     "api-suggestions": ("lead", "/api/v1/training-suggestions/", 2),
-    "page-team-skills": ("lead", "/teams/{team}/skills/", 17),
+    "page-team-skills": ("lead", "/teams/{team}/skills/", 18),  # + practice effect (1 when none)
     "page-findings": ("lead", "/teams/{team}/findings/", 9),
     "page-profile": ("lead", "/skills/people/{member}/", 10),
     "page-org": ("admin_user", "/reports/skills/", 10),
