@@ -51,3 +51,10 @@ class TooManyAttempts(DomainError):
 
     status_code = 429
     code = "too_many_attempts"
+
+
+class Unavailable(DomainError):
+    """A service the operation needs is down for now (answers 503); nothing was changed."""
+
+    status_code = 503
+    code = "unavailable"
