@@ -55,3 +55,25 @@ class QuizListAnnotating:
 quiz_list_annotating: Hook[QuizListAnnotating] = Hook(
     "assessments.quiz_list_annotating", doc="Add annotations to the quiz list."
 )
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """A link the result page offers after an attempt ("Back to the module")."""
+
+    label: str
+    url: str
+
+
+@dataclass
+class AttemptNextSteps:
+    """Subscribers add where the learner goes after ``attempt`` (the module the quiz
+    completes, their training, their onboarding plan): one query each at most."""
+
+    attempt: Attempt
+    steps: list[NextStep] = field(default_factory=list)
+
+
+attempt_next_steps_collecting: Hook[AttemptNextSteps] = Hook(
+    "assessments.attempt_next_steps", doc="Offer next steps on a learner's result page."
+)

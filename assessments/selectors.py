@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import team_get_led, teams_led_by, user_is_admin, users_led_by
 from assessments import scoring
-from assessments.hooks import QuizListAnnotating, quiz_list_annotating
+from assessments.hooks import (
+    AttemptNextSteps,
+    NextStep,
+    QuizListAnnotating,
+    attempt_next_steps_collecting,
+    quiz_list_annotating,
+)
 from assessments.models import (
     Answer,
     Attempt,
@@ -616,3 +622,13 @@ def quizzes_for_invitations() -> QuerySet[Quiz]:
         .filter(Exists(QuizVersion.objects.filter(quiz=OuterRef("pk"), published_at__isnull=False)))
         .order_by("title")
     )
+
+
+def attempt_next_steps(attempt: Attempt) -> list[NextStep]:
+    """Where a learner goes after ``attempt``'s result, as the apps above offer it (the module
+    the quiz completes, My training, the onboarding plan). Candidates get none."""
+    if attempt.user_id is None:
+        return []
+    event = AttemptNextSteps(attempt=attempt)
+    attempt_next_steps_collecting.send(event)
+    return event.steps

@@ -122,7 +122,7 @@ def quiz_intro(request: HttpRequest, slug: str) -> HttpResponse:
     version = selectors.quiz_current_version(quiz)
     attempts = list(selectors.attempts_of_quiz(user=user, quiz=quiz)[:20])
     progress = (
-        selectors.taker_progress(quiz=quiz, user_id=user.pk, current=version) if attempts else None
+        selectors.taker_progress(quiz=quiz, user_id=user.pk, current=version) if version else None
     )
     for attempt in attempts:
         attempt.visibility = selectors.review_visibility(attempt, progress=progress)  # type: ignore[attr-defined]
@@ -134,6 +134,7 @@ def quiz_intro(request: HttpRequest, slug: str) -> HttpResponse:
             "version": version,
             "summary": selectors.quiz_version_summary(version) if version else None,
             "attempts": attempts,
+            "progress": progress,
             "start_url": request.path,
             "resume_url": f"/attempts/{quiz.open_attempt_id}/" if quiz.open_attempt_id else None,
         },
@@ -193,6 +194,9 @@ def candidate_intro(request: HttpRequest, token: str) -> HttpResponse:
             "version": version,
             "summary": selectors.quiz_version_summary(version),
             "attempts": [],
+            "progress": selectors.taker_progress(
+                quiz=invitation.quiz, invitation=invitation, current=version
+            ),
             "invitation": invitation,
             "resume_url": f"/c/{token}/attempts/{latest.pk}/"
             if latest and latest.status == Attempt.Status.IN_PROGRESS
@@ -375,6 +379,11 @@ def attempt_result(request: HttpRequest, attempt_id: str, token: str | None = No
     attempt = access.attempt
     if attempt.status == Attempt.Status.IN_PROGRESS and access.is_taker:
         return redirect(access.url())
+    if request.htmx and attempt.status == Attempt.Status.SCORED:  # type: ignore[attr-defined]
+        # The polling fragment asks for a full reload once the score is in.
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
     visibility = selectors.review_visibility(attempt, reviewer=not access.is_taker)
     context = {
         "access": access,
@@ -383,12 +392,10 @@ def attempt_result(request: HttpRequest, attempt_id: str, token: str | None = No
         "visibility": visibility,
         "review": selectors.attempt_review(attempt, visibility),
         "scoring": attempt.status == Attempt.Status.SUBMITTED,
+        "next_steps": selectors.attempt_next_steps(attempt)
+        if access.is_taker and attempt.status == Attempt.Status.SCORED
+        else [],
     }
-    if request.htmx and attempt.status == Attempt.Status.SCORED:  # type: ignore[attr-defined]
-        # The polling fragment asks for a full reload once the score is in.
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"
-        return response
     return render(request, "assessments/attempt_result.html", context)
 
 

@@ -6,10 +6,15 @@ class CoursesConfig(AppConfig):
     verbose_name = "Training"
 
     def ready(self) -> None:
-        from assessments.hooks import attempt_scored, quiz_list_annotating
+        from assessments.hooks import (
+            attempt_next_steps_collecting,
+            attempt_scored,
+            quiz_list_annotating,
+        )
         from courses import reminders, selectors, services
         from notifications.reminders import reminder_rules
 
         attempt_scored.connect(services.quiz_follow_up)
         quiz_list_annotating.connect(selectors.quiz_list_completes_module)
+        attempt_next_steps_collecting.connect(selectors.attempt_next_steps_module)
         reminder_rules.connect(reminders.assignment_reminder_rules)

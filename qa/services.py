@@ -78,7 +78,9 @@ def _clean(
     elif len(criterion) > 200:
         errors["criterion"] = [_("At most 200 characters.")]
     if skill is None:
-        errors["skill"] = [_("Unknown skill; use one of the skill slugs.")]
+        errors["skill"] = [
+            _("Unknown skill; use a skill's name or slug, as listed on the import page.")
+        ]
     severity = (severity or "").strip().lower()
     if severity not in QAFinding.Severity.values:
         errors["severity"] = [
@@ -117,8 +119,13 @@ def evidence_for_finding(finding: QAFinding) -> SkillEvidence:
     )
 
 
-def _skills_by_slug() -> dict[str, Skill]:
-    return {s.slug: s for s in Skill.objects.all()}
+def _skills_by_slug_or_name() -> dict[str, Skill]:
+    """Skills by slug and by name, case-insensitively: a QA tool's export may use either
+    ("kpi-literacy" or "KPI literacy"). A slug wins over another skill's identical name."""
+    skills = list(Skill.objects.all())
+    lookup = {s.name.strip().casefold(): s for s in skills}
+    lookup.update({s.slug.casefold(): s for s in skills})
+    return lookup
 
 
 def finding_record(
@@ -275,7 +282,7 @@ def _csv_parse(content: str | bytes) -> tuple[list[dict[str, str]], list[str]]:
 def _rows_validate(*, reviewer: User, records: list[dict[str, str]]) -> list[ImportRow]:
     """Each record checked like a finding entered on the page, then marked duplicate if the
     file repeats it or Readiness already has it."""
-    skills_by_slug = _skills_by_slug()
+    skills = _skills_by_slug_or_name()
     agents = {u.email.lower(): u for u in agents_for(reviewer)}
     rows: list[ImportRow] = []
     seen: set[tuple[int, str, str]] = set()
@@ -290,7 +297,7 @@ def _rows_validate(*, reviewer: User, records: list[dict[str, str]]) -> list[Imp
             agent=agents.get(values.get("agent_email", "").lower()),
             interaction_ref=values.get("interaction_ref", ""),
             criterion=values.get("criterion", ""),
-            skill=skills_by_slug.get(values.get("skill", "")),
+            skill=skills.get(values.get("skill", "").strip().casefold()),
             severity=values.get("severity", ""),
             note=values.get("note", ""),
             occurred_at=when,

@@ -40,14 +40,35 @@ def skills_home(request: HttpRequest) -> HttpResponse:
     return redirect("skills:skill_profile", user_id=user.pk)
 
 
+def _gap_order(cells: list[Any]) -> tuple[int, float]:
+    """Sort key, biggest gaps first: sure gaps (red) before all else, then the largest gap."""
+    sure = sum(1 for cell in cells if cell.category == "gap")
+    gaps = [cell.gap for cell in cells if cell.gap is not None]
+    return (-sure, -max(gaps) if gaps else float("inf"))
+
+
 @login_required
 def team_skills(request: HttpRequest, team_id: int) -> HttpResponse:
+    """The heatmap, its columns and rows sorted biggest gaps first (the sure ones before the
+    unsure), narrowed by ``?skill=<slug>`` and ``?member=<name or email>``."""
     lead = request_user(request)
     skill = request.GET.get("skill") or None
-    gaps = or_404(skills_selectors.team_skill_gaps, lead=lead, team_id=team_id, skill=skill)
+    member = request.GET.get("member", "").strip()[:100]
+    gaps = or_404(
+        skills_selectors.team_skill_gaps,
+        lead=lead,
+        team_id=team_id,
+        skill=skill,
+        member=member or None,
+    )
+    columns = sorted(
+        range(len(gaps.skills)),
+        key=lambda i: (*_gap_order([cells[i] for _u, _p, cells in gaps.rows]), i),
+    )
+    ordered = sorted(gaps.rows, key=lambda row: (*_gap_order(row[2]), row[0].name))
     rows = [
-        (user, profile, [(cell, cell.category) for cell in cells])
-        for user, profile, cells in gaps.rows
+        (user, profile, [(cells[i], cells[i].category) for i in columns])
+        for user, profile, cells in ordered
     ]
     effect_panels = EffectPanelsCollecting(team=gaps.team)
     effect_panels_collecting.send(effect_panels)
@@ -56,9 +77,10 @@ def team_skills(request: HttpRequest, team_id: int) -> HttpResponse:
         "qa/team_skills.html",
         {
             "team": gaps.team,
-            "skills": gaps.skills,
+            "skills": [gaps.skills[i] for i in columns],
             "all_skills": Skill.objects.order_by("position", "name"),
             "skill_filter": skill or "",
+            "member_filter": member,
             "rows": rows,
             "suggestions": selectors.suggestions_for(lead=lead, team_id=gaps.team.pk)[:50],
             "overdue": selectors.overdue_qa_assignments(lead=lead, team_id=gaps.team.pk)[:50],
@@ -191,6 +213,7 @@ def team_findings_import(request: HttpRequest, team_id: int) -> HttpResponse:
         request,
         "qa/findings_import.html",
         {
+            "skills": skills_selectors.skills_list(),
             "team": team,
             "form": form,
             "report": report,

@@ -221,11 +221,13 @@ def team_skill_gaps(
     lead: User,
     team_id: Any,
     skill: str | None = None,
+    member: str | None = None,
     min_gap: float | None = None,
     now: datetime | None = None,
 ) -> TeamGaps:
     """Members × skills of a team the caller leads, biggest gaps first. ``skill`` narrows to
-    one skill (by slug); ``min_gap`` keeps members with a gap at least that big."""
+    one skill (by slug); ``member`` to members whose name or email contains it;
+    ``min_gap`` keeps members with a gap at least that big."""
     now = now or timezone.now()
     team = team_get_led(user=lead, team_id=team_id)
     skills = list(Skill.objects.order_by("position", "name"))
@@ -233,11 +235,10 @@ def team_skill_gaps(
         skills = [s for s in skills if s.slug == skill]
         if not skills:
             raise NotFound("Skill not found.")
-    members = list(
-        User.objects.filter(memberships__team=team, memberships__role=Membership.Role.MEMBER)
-        .select_related("learner_profile__role_profile")
-        .order_by("name", "pk")
-    )
+    people = User.objects.filter(memberships__team=team, memberships__role=Membership.Role.MEMBER)
+    if member:
+        people = people.filter(Q(name__icontains=member) | Q(email__icontains=member))
+    members = list(people.select_related("learner_profile__role_profile").order_by("name", "pk"))
     cells = _cells(users=members, skills=skills, now=now)
     rows = []
     for user in members:

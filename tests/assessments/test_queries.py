@@ -104,7 +104,8 @@ def many_questions(n):
     [
         ("", False, 8),
         ("review/", False, 8),
-        ("result/", True, 8),
+        # + the next steps: the module the quiz completes, an open onboarding plan
+        ("result/", True, 10),
         ("api", False, 5),
         ("api", True, 5),
     ],

@@ -47,6 +47,8 @@ CASES = {
     "api-findings": ("lead", "/api/v1/qa-findings/", 3),
     "api-suggestions": ("lead", "/api/v1/training-suggestions/", 2),
     "page-team-skills": ("lead", "/teams/{team}/skills/", 18),  # + practice effect (1 when none)
+    # filtering members and a skill changes the rows, not the number of queries
+    "page-team-skills-filtered": ("lead", "/teams/{team}/skills/?skill=escalations&member=e", 18),
     "page-findings": ("lead", "/teams/{team}/findings/", 9),
     "page-profile": ("lead", "/skills/people/{member}/", 10),
     "page-org": ("admin_user", "/reports/skills/", 10),

@@ -1,0 +1,74 @@
+"""The personal skill profile speaks the heatmap's language (issue 15): the same category
+classes and words, the same legend, and the formula explained in words with the maths behind
+a "How is this computed?" disclosure."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from qa import services as qa_services
+from skills import services as skills_services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_profile_and_the_heatmap_use_the_same_category_and_words(
+    client, lead, member, team, catalogue
+):
+    # given one high-severity finding: escalations 0.25 against a 0.7 target, not a sure gap
+    qa_services.finding_record(
+        reviewer=lead,
+        agent=member,
+        interaction_ref="TCK-1",
+        criterion="Escalated in time",
+        skill=catalogue["escalations"],
+        severity="high",
+    )
+    skills_services.profiles_rebuild()
+    client.force_login(lead)
+
+    heatmap = client.get(f"/teams/{team.pk}/skills/").content.decode()
+    profile = client.get(f"/skills/people/{member.pk}/").content.decode()
+
+    cell = re.search(r'<td class="heat (\w+)">.*?<span class="heat-word">([^<]+)</span>', heatmap)
+    badge = re.search(
+        r"<strong>Escalation handling</strong>.*?"
+        r'<span class="badge heat (\w+)">([^<]+)</span>',
+        profile,
+        re.S,
+    )
+    assert cell
+    assert badge
+    assert cell.groups() == ("near", "gap 0.45, not sure")
+    assert badge.groups() == cell.groups()
+    # metrics has no evidence: both say so in the same words
+    assert '<span class="badge heat unknown">not enough evidence</span>' in profile
+    # one legend, the same on both pages
+    legend = re.compile(r'<p class="small muted legend" id="skill-scale-legend">.*?</p>', re.S)
+    assert legend.findall(heatmap) == legend.findall(profile)
+    assert len(legend.findall(profile)) == 1
+
+
+def test_the_profile_explains_in_words_and_hides_the_formula_behind_a_disclosure(
+    client, member, catalogue
+):
+    client.force_login(member)
+    page = client.get(f"/skills/people/{member.pk}/").content.decode()
+    details = page[page.index('<details class="how-computed">') :]
+    details = details[: details.index("</details>")]
+    assert "<summary>How is this computed?</summary>" in details
+    assert "(1 + α) ÷ (2 + α + β)" in details
+    before = page[: page.index('<details class="how-computed">')]
+    assert "(1 + α)" not in before
+    assert "the share of the evidence that went well" in before
+
+
+def test_a_level_just_below_the_target_does_not_read_gap_zero(client):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("skills/_category_word.html", {"category": "near", "gap": 0.003})
+    assert html == "just below target, not sure"
+    html = render_to_string("skills/_category_word.html", {"category": "near", "gap": 0.38})
+    assert html == "gap 0.38, not sure"
