@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -21,13 +22,15 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import team_get_led, user_is_admin, users_led_by
-from assessments.hooks import QuizListAnnotating
+from assessments.hooks import AttemptNextSteps, NextStep, QuizListAnnotating
 from assessments.models import Quiz
 from core.errors import NotFound, ValidationFailed
 from core.ids import parse_id
@@ -301,7 +304,14 @@ def team_assignments(
         assignments = assignments.filter(user_id=as_int(user_id, "User not found."))
     if status:
         assignments = assignments.filter(status=status)
-    return _with_progress(assignments).order_by("status", DUE_FIRST, "user__name", "pk")
+    # What needs action first: open work soonest due (overdue, then due soon), then done,
+    # then cancelled.
+    status_rank = Case(
+        When(status=Assignment.Status.OPEN, then=Value(0)),
+        When(status=Assignment.Status.COMPLETED, then=Value(1)),
+        default=Value(2),
+    )
+    return _with_progress(assignments).order_by(status_rank, DUE_FIRST, "user__name", "pk")
 
 
 def team_training_summary(*, lead: User, team_id: Any) -> QuerySet[User]:
@@ -395,3 +405,22 @@ def quiz_list_completes_module(event: QuizListAnnotating) -> None:
     event.annotations["completes_module"] = Subquery(
         Module.objects.filter(completion_quiz=OuterRef("pk")).values("title")[:1]
     )
+
+
+def attempt_next_steps_module(event: AttemptNextSteps) -> None:
+    """After a module's completion quiz, the result page leads back to the module and to My
+    training (subscribed in ``CoursesConfig.ready``; one query)."""
+    module = (
+        Module.objects.filter(completion_quiz_id=event.attempt.quiz_id)
+        .only("slug", "title")
+        .first()
+    )
+    if module is None:
+        return
+    event.steps.append(
+        NextStep(
+            label=_("Back to the module “%(title)s”") % {"title": module.title},
+            url=reverse("courses:module", kwargs={"slug": module.slug}),
+        )
+    )
+    event.steps.append(NextStep(label=_("My training"), url=reverse("courses:my_training")))

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,7 @@ from courses.models import (
     SOPVersion,
 )
 from courses.selectors import AssignmentTarget
+from notifications.services import notify
 from skills import services as skills_services
 from skills.models import SkillEvidence
 
@@ -179,7 +181,37 @@ def sop_reack_assign(*, version_id: int) -> int:
             ).values("user_id")
         ).update(status=Assignment.Status.COMPLETED, completed_at=timezone.now())
         SOPVersion.objects.filter(pk=version.pk).update(reack_assigned_at=timezone.now())
+        enqueue_on_commit("courses.sop_reack_notify", version.pk)
     return len(created)
+
+
+def sop_reack_notify(*, version_id: int) -> int:
+    """Put a bell notification (and an email for those who want one) in front of everyone
+    whose open assignment asks them to re-read ``version``. One notification per person and
+    version (its key), so a second run creates nothing. Returns how many were new."""
+    version = SOPVersion.objects.select_related("sop").filter(pk=version_id).first()
+    if version is None or version.number is None:
+        return 0
+    people = User.objects.filter(
+        is_active=True,
+        assignments__sop_version=version,
+        assignments__status=Assignment.Status.OPEN,
+    ).distinct()
+    url = reverse("courses:sop", args=[version.sop.slug])
+    new = 0
+    for person in people:
+        _notification, created = notify(
+            user=person,
+            key=f"sop-reread:{version.pk}:{person.pk}",
+            kind="sop_reread",
+            title=_("Please re-read “%(title)s” (version %(number)s)")
+            % {"title": version.sop.title, "number": version.number},
+            body=version.change_summary,
+            url=url,
+            email=person.email_notifications,
+        )
+        new += created
+    return new
 
 
 def sop_reack_sweep(*, older_than: timedelta = timedelta(minutes=2)) -> int:

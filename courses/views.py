@@ -18,6 +18,7 @@ from accounts.http import request_user
 from accounts.selectors import team_get_led, team_memberships
 from core.errors import Conflict, DomainError
 from core.forms import form_add_domain_error
+from core.markdown import render_markdown
 from core.shortcuts import or_404
 from courses import selectors, services
 from courses.forms import AssignForm, CompareForm
@@ -132,6 +133,8 @@ def sop_detail(request: HttpRequest, slug: str, number: int | None = None) -> Ht
         and last_ack.sop_version.number < current.number
     ):
         changes = selectors.sop_diff(older=last_ack.sop_version, newer=current)
+    added = [line.text for line in changes or [] if line.op == "added"]
+    removed = [line.text for line in changes or [] if line.op == "removed"]
     acknowledged_this = selectors.sop_version_acknowledged(user=user, version=version)
     return render(
         request,
@@ -144,6 +147,10 @@ def sop_detail(request: HttpRequest, slug: str, number: int | None = None) -> Ht
             "last_ack": last_ack,
             "acknowledged_this": acknowledged_this,
             "changes": changes,
+            "added_count": len(added),
+            "removed_count": len(removed),
+            # The new text as readers will see it (sanitized), highlighted on the page.
+            "added_html": render_markdown("\n".join(added)) if added else "",
             "compare_form": CompareForm(
                 numbers=[v.number for v in versions if v.number is not None],
                 initial={
@@ -272,15 +279,8 @@ def assignment_cancel(request: HttpRequest, assignment_id: int) -> HttpResponse:
         return redirect(back)
     return render(
         request,
-        "core/confirm.html",
-        {
-            "title": _("Cancel this assignment?"),
-            "body": _("%(person)s will no longer be asked to do “%(title)s”.")
-            % {"person": assignment.user.name, "title": assignment.target_title},
-            "action": _("Cancel assignment"),
-            "cancel_url": back,
-            "hidden": {"team": team_id or ""},
-        },
+        "courses/assignment_cancel.html",
+        {"assignment": assignment, "back": back, "team_id": team_id},
     )
 
 

@@ -29,6 +29,11 @@ class PlanView:
     done: int
     total: int
     next_item: PlanItem | None
+    overdue: int = 0
+
+    @property
+    def open(self) -> int:
+        return self.total - self.done
 
     @property
     def progress(self) -> int:
@@ -49,6 +54,7 @@ def plan_view(plan: OnboardingPlan) -> PlanView:
     phases: dict[str, list[PlanItem]] = {}
     for item in items:
         phases.setdefault(item.phase, []).append(item)
+    today = local_today(plan.user)
     open_items = [i for i in items if i.status == PlanItem.Status.OPEN and i.is_available]
     # The next step is the first the new hire can act on; sign-offs wait for the lead.
     actionable = [i for i in open_items if i.kind != ItemKind.LEAD_SIGNOFF] or open_items
@@ -58,11 +64,20 @@ def plan_view(plan: OnboardingPlan) -> PlanView:
         done=sum(1 for i in items if i.status == PlanItem.Status.DONE),
         total=len(items),
         next_item=actionable[0] if actionable else None,
+        overdue=sum(
+            1
+            for i in items
+            if i.status == PlanItem.Status.OPEN and i.due_on is not None and i.due_on < today
+        ),
     )
 
 
 def onboarding_plans_of(*, user: User) -> QuerySet[OnboardingPlan]:
-    return OnboardingPlan.objects.filter(user=user).order_by("completed_at", "-start_date")
+    return (
+        OnboardingPlan.objects.filter(user=user)
+        .select_related("user")
+        .order_by("completed_at", "-start_date")
+    )
 
 
 def onboarding_plans_visible_to(*, user: User) -> QuerySet[OnboardingPlan]:
@@ -128,6 +143,40 @@ def signoffs_actionable(*, lead: User) -> tuple[list[PlanItem], int]:
     return list(waiting.filter(due_on__lte=horizon)[:100]), waiting.filter(
         due_on__gt=horizon
     ).count()
+
+
+@dataclass(frozen=True)
+class OpenSteps:
+    """What is still open in a plan besides one item: how many steps, how many overdue, and
+    the first few of them (soonest due first) to show before a final sign-off."""
+
+    count: int
+    overdue: int
+    items: list[PlanItem]
+
+
+def plan_open_steps_besides(*, item: PlanItem, viewer: User, limit: int = 20) -> OpenSteps:
+    """Open steps of ``item``'s plan other than ``item`` (overdue: due before the viewer's
+    today). Two queries."""
+    others = PlanItem.objects.filter(plan_id=item.plan_id, status=PlanItem.Status.OPEN).exclude(
+        pk=item.pk
+    )
+    counts = others.aggregate(
+        count=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=local_today(viewer)))
+    )
+    return OpenSteps(
+        count=counts["count"],
+        overdue=counts["overdue"],
+        items=list(others.order_by(*DUE_ORDER)[:limit]) if counts["count"] else [],
+    )
+
+
+def plan_item_sign_off_allowed(*, item: PlanItem, lead: User) -> bool:
+    """Whether ``lead`` may sign off ``item``: they lead its new hire (an admin always; nobody
+    their own plan unless an admin)."""
+    if item.plan.user_id == lead.pk and not user_is_admin(lead):
+        return False
+    return users_led_by(lead).filter(pk=item.plan.user_id).exists()
 
 
 def plan_item_get(*, item_id: Any) -> PlanItem:

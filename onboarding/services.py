@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.selectors import user_is_admin, users_led_by
 from assessments.hooks import AttemptScored
 from assessments.models import Attempt
 from core.errors import Conflict, NotFound, ValidationFailed
@@ -23,6 +22,7 @@ from courses import services as courses_services
 from courses.hooks import ModuleCompleted, SopAcknowledged
 from courses.models import ModuleCompletion, SOPAcknowledgement
 from onboarding.models import ChecklistTemplate, ItemKind, OnboardingPlan, PlanItem
+from onboarding.selectors import plan_item_sign_off_allowed
 
 AUTOMATIC = {ItemKind.READ_SOP, ItemKind.MODULE, ItemKind.QUIZ}
 
@@ -171,8 +171,7 @@ def plan_item_tick(*, item: PlanItem, user: User) -> PlanItem:
 def plan_item_sign_off(*, item: PlanItem, lead: User, comment: str = "") -> PlanItem:
     """A lead of the new hire's team signs off a sign-off item (with an optional comment).
     Anyone else gets ``NotFound``; a lead can't sign off their own plan."""
-    led = users_led_by(lead).filter(pk=item.plan.user_id).exists()
-    if not led or (item.plan.user_id == lead.pk and not user_is_admin(lead)):
+    if not plan_item_sign_off_allowed(item=item, lead=lead):
         raise NotFound(_("Item not found."))
     if item.kind != ItemKind.LEAD_SIGNOFF:
         raise Conflict(_("Only sign-off steps are signed off."))

@@ -14,6 +14,7 @@ from accounts.http import request_user
 from core.errors import Conflict, NotFound
 from core.shortcuts import or_404
 from onboarding import selectors, services
+from onboarding.models import ItemKind, PlanItem
 
 
 @login_required
@@ -46,12 +47,18 @@ def team_onboarding(request: HttpRequest) -> HttpResponse:
     """Every new hire in the lead's teams: progress, overdue steps, sign-offs waiting."""
     lead = request_user(request)
     plans = selectors.team_onboarding(lead=lead)
+    has_own_plan = selectors.onboarding_plans_of(user=lead).exists()
     page = Paginator(plans, 50).get_page(request.GET.get("page"))
     signoffs, later = selectors.signoffs_actionable(lead=lead)
     return render(
         request,
         "onboarding/team_onboarding.html",
-        {"page": page, "signoffs": signoffs, "later_signoffs": later},
+        {
+            "page": page,
+            "signoffs": signoffs,
+            "later_signoffs": later,
+            "has_own_plan": has_own_plan,
+        },
     )
 
 
@@ -72,8 +79,31 @@ def onboarding_plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_item_sign_off(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Sign off a step. While other steps of the plan are still open, the lead first sees
+    what is open and must tick a confirmation box (checked here, not only in the browser)."""
     lead = request_user(request)
     item = or_404(selectors.plan_item_get, item_id=item_id)
+    if (
+        item.kind == ItemKind.LEAD_SIGNOFF
+        and item.status == PlanItem.Status.OPEN
+        and request.POST.get("confirm") != "yes"
+    ):
+        still_open = selectors.plan_open_steps_besides(item=item, viewer=lead)
+        if still_open.count:
+            if not selectors.plan_item_sign_off_allowed(item=item, lead=lead):
+                raise Http404(_("Item not found."))
+            return render(
+                request,
+                "onboarding/sign_off_confirm.html",
+                {
+                    "item": item,
+                    "person": item.plan.user,
+                    "still_open": still_open,
+                    "comment": request.POST.get("comment", "")[:2000],
+                    "back": request.POST.get("back", ""),
+                    "asked_before": "confirm_asked" in request.POST,
+                },
+            )
     try:
         services.plan_item_sign_off(
             item=item, lead=lead, comment=request.POST.get("comment", "")[:2000]

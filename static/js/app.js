@@ -16,7 +16,23 @@
     if (invalid) { invalid.focus(); }
     startTimers();
     countAnswers();
+    siteMenu();
   });
+
+  // Phone header: the menu button shows and hides the navigation. Without this script the
+  // button stays hidden and the navigation is always shown.
+  function siteMenu() {
+    var button = document.querySelector(".menu-toggle");
+    var menu = button && document.getElementById(button.getAttribute("aria-controls"));
+    if (!menu) { return; }
+    button.hidden = false;
+    button.closest(".site-header").classList.add("has-menu");
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("is-open", open);
+    });
+  }
 
   // Buttons with data-copy="#id" copy that element's text (used for one-time secrets, links).
   document.addEventListener("click", function (event) {
@@ -64,7 +80,22 @@
           ? minutes + ":" + (seconds < 10 ? "0" : "") + seconds
           : (timer.getAttribute("data-label-up") || "Time is up");
         timer.classList.toggle("low", left <= 60);
+        announce(left);
         if (left > 0) { setTimeout(tick, 1000); }
+      }
+      // The visible countdown is silent (aria-live="off"); a status region says, once each,
+      // that one minute is left and that the time is up.
+      var alertBox = document.querySelector(timer.getAttribute("data-alert") || "#timer-alert");
+      var said = { minute: false, up: false };
+      function announce(left) {
+        if (!alertBox) { return; }
+        if (left <= 0 && !said.up) {
+          said.up = true;
+          alertBox.textContent = alertBox.getAttribute("data-label-up") || "Time is up.";
+        } else if (left > 0 && left <= 60 && !said.minute) {
+          said.minute = true;
+          alertBox.textContent = alertBox.getAttribute("data-label-minute") || "One minute left.";
+        }
       }
       tick();
     });

@@ -124,7 +124,8 @@ class TestReacknowledgement:
     ):
         sop, reader, learner, bystander = setup
         v2, callbacks = self.publish_v2(sop, django_capture_on_commit_callbacks)
-        assert len(callbacks) == 1  # the task waited for the commit
+        # The assignment task waited for the commit; it enqueued the notifications after its own.
+        assert len(callbacks) == 2
 
         assignments = Assignment.objects.filter(sop=sop).order_by("user__name")
         assert [(a.user, a.source, a.sop_version, a.status) for a in assignments] == sorted(

@@ -42,6 +42,12 @@ def test_a_new_hire_ticks_a_task_and_the_lead_signs_off(new_page, member, lead, 
     boss.get_by_role("link", name="Team onboarding and sign-offs").click()  # on the lead home
     boss.get_by_label("Comment (optional)").fill("Good first meeting")
     boss.get_by_role("button", name=re.compile("Sign off for Aiko")).click()
+    # one step is still open, so the lead confirms first (the comment is kept)
+    expect(boss.get_by_text("1 other step of this plan is still open.")).to_be_visible()
+    expect(boss.get_by_label("Comment (optional)")).to_have_value("Good first meeting")
+    assert_accessible(boss, "lead-sign-off-confirm")
+    boss.get_by_label("I know these steps are still open").check()
+    boss.get_by_role("button", name="Sign off anyway").click()
     expect(boss.get_by_text("Signed off “Meet your lead” for Aiko Agent.")).to_be_visible()
     assert_accessible(boss, "lead-team-onboarding")
 

@@ -43,7 +43,8 @@ def test_practice_targets_a_fresh_finding_on_a_phone_and_the_lead_sees_it(
     page.set_viewport_size(PHONE)
     log_in(page, member, password)
 
-    # when the learner opens Practice from the navigation
+    # when the learner opens Practice from the navigation (behind the menu button on a phone)
+    page.get_by_role("button", name="Menu").click()
     page.get_by_role("link", name="Practice", exact=True).click()
     expect(page.get_by_role("heading", name="Practice", exact=True)).to_be_visible()
     question = page.get_by_role("group", name="Question 1 of 3")

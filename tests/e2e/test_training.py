@@ -55,9 +55,9 @@ def test_a_learner_reads_a_module_and_acknowledges_an_sop(page, member, password
 
     # when they open the changed SOP they see what changed and acknowledge it
     page.get_by_role("link", name="Escalation handling").first.click()
-    expect(
-        page.get_by_role("heading", name="What changed since the version you read (v1)")
-    ).to_be_visible()
+    page.get_by_text("What changed since the version you read (v1)").click()
+    expect(page.locator(".changes-added").filter(has_text="30 minutes")).to_be_visible()
+    page.get_by_text("Show the line-by-line changes").click()
     expect(page.locator(".diff .added").filter(has_text="30 minutes")).to_be_visible()
     assert_accessible(page, "learner-sop-diff")
     page.get_by_role("button", name="I have read and understood this").click()
