@@ -12,18 +12,11 @@ from courses import services as courses_services
 from tests import factories
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import shot
+from tests.e2e.test_training import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-
-
-def log_in(page, user, password):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_team_training_fits_a_phone_and_the_menu_button_works(page, lead, member, team, password):
