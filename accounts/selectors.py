@@ -18,9 +18,9 @@ from django.utils import timezone
 from accounts.models import ApiToken, Invitation, Membership, Team, User
 from core.errors import NotFound
 from core.ids import parse_id, parse_uuid
+from core.links import link_token, link_value
 
-INVITATION_SALT = "accounts.invitation"  # timestamped links sent before 2026-11
-INVITATION_LINK_SALT = "accounts.invitation.link"
+INVITATION_SALT = "accounts.invitation"
 
 
 def user_is_admin(user: Any) -> bool:
@@ -118,25 +118,14 @@ def invitations_pending_for_team(*, team: Team) -> QuerySet[Invitation]:
 
 
 def invitation_token(invitation: Invitation) -> str:
-    """The invitation's link token: the same for every email about one invitation.
-
-    Expiry lives on the invitation (``expires_at``), so the token needs no timestamp.
-    """
-    return signing.Signer(salt=INVITATION_LINK_SALT).sign(str(invitation.pk))
-
-
-def _invitation_id(token: str) -> str:
-    try:
-        return signing.Signer(salt=INVITATION_LINK_SALT).unsign(token)
-    except signing.BadSignature:
-        # Links sent before tokens were deterministic carried a timestamp.
-        return str(signing.loads(token, salt=INVITATION_SALT))
+    """The invitation's link token, the same in every email about it (see ``core.links``)."""
+    return link_token(str(invitation.pk), salt=INVITATION_SALT)
 
 
 def invitation_from_token(token: str) -> Invitation:
     """The invitation a link points at, whatever its state; ``NotFound`` for a bad link."""
     try:
-        invitation_id = uuid.UUID(_invitation_id(token))
+        invitation_id = uuid.UUID(link_value(token, salt=INVITATION_SALT))
         return Invitation.objects.select_related("team", "invited_by").get(pk=invitation_id)
     except (signing.BadSignature, ValueError, TypeError, Invitation.DoesNotExist) as exc:
         raise NotFound("This invitation link is not valid.") from exc

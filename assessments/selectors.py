@@ -36,6 +36,7 @@ from assessments.models import (
 )
 from core.errors import NotFound, ValidationFailed
 from core.ids import parse_id, parse_uuid
+from core.links import link_token, link_value
 
 CANDIDATE_SALT = "assessments.candidate"
 
@@ -522,7 +523,8 @@ def _review_typed(
 
 
 def candidate_invitation_token(invitation: CandidateInvitation) -> str:
-    return signing.dumps(str(invitation.pk), salt=CANDIDATE_SALT)
+    """The candidate's link token, the same in every email about it (see ``core.links``)."""
+    return link_token(str(invitation.pk), salt=CANDIDATE_SALT)
 
 
 def candidate_invitation_url(invitation: CandidateInvitation) -> str:
@@ -531,7 +533,7 @@ def candidate_invitation_url(invitation: CandidateInvitation) -> str:
 
 def candidate_invitation_from_token(token: str) -> CandidateInvitation:
     try:
-        invitation_id = uuid.UUID(signing.loads(token, salt=CANDIDATE_SALT))
+        invitation_id = uuid.UUID(link_value(token, salt=CANDIDATE_SALT))
         return CandidateInvitation.objects.select_related("quiz", "team", "invited_by").get(
             pk=invitation_id
         )
