@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from celery import Task, current_app, shared_task
@@ -14,13 +15,21 @@ from core.health import heartbeat_record
 logger = logging.getLogger(__name__)
 
 
+_IMPORTING = threading.Lock()
+
+
 def task_named(name: str) -> Task:
     """The registered task called ``name``, importing the apps' ``tasks`` modules first if
-    nothing has yet (the web process never starts a worker, which is what imports them)."""
+    nothing has yet (the web process never starts a worker, which is what imports them).
+
+    Under a lock: Celery's discovery runs once, so a second web thread asking while the first
+    imports would otherwise find nothing registered yet (``make loadtest`` saw 500s on the
+    first submits of a fresh gunicorn worker)."""
     try:
         return current_app.tasks[name]
     except NotRegistered:
-        current_app.loader.import_default_modules()
+        with _IMPORTING:
+            current_app.loader.import_default_modules()
         return current_app.tasks[name]
 
 

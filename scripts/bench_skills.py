@@ -177,6 +177,7 @@ def main() -> int:
                     user.pk,
                     quiz.pk,
                     version.pk,
+                    "en",
                 )
             )
             for question, skill in zip(questions, skills, strict=True):
@@ -207,6 +208,7 @@ def main() -> int:
                     "user_id",
                     "quiz_id",
                     "quiz_version_id",
+                    "language",
                 ],
                 attempts,
             )

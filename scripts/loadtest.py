@@ -1,0 +1,632 @@
+#!/usr/bin/env python3
+"""`make loadtest`: quiz day against the real stack, with figures that can be compared.
+
+1. Rebuilds a throwaway PostgreSQL database (``LOADTEST_DATABASE_URL``), migrates, loads the
+   demo (its agent knowledge check) and ``LEARNERS`` learners with API tokens and
+   ``CANDIDATES`` candidate invitations.
+2. Starts the real stack as ``make serve`` does (gunicorn, Celery worker and beat under
+   supervisord with deploy/supervisord.conf, DEBUG off, PostgreSQL and Redis) on
+   127.0.0.1:``LOADTEST_PORT``.
+3. Runs scripts/locustfile.py headless in its own process: a synchronized start, every
+   question answered after a think time (``THINK`` seconds on average), one answer revisited,
+   submit, poll until scored; a floor user calls ``/healthz`` meanwhile.
+4. Prints per step p50/p95/p99 and errors, answers lost (what each client was told was saved
+   against the database), attempts not scored exactly once, submit→scored latency,
+   requests/s, the peak RSS of each process, and the floor's figures from the same run.
+
+Exit status 1 if anything was lost, failed or not scored exactly once; time targets are
+printed against their aims (``LOADTEST_STRICT=1`` makes them fail the run too). Bounded in
+time (``LOADTEST_MAX_SECONDS``); traffic goes to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+VENV_BIN = Path(sys.executable).parent
+
+LEARNERS = int(os.environ.get("LEARNERS", "300"))
+CANDIDATES = int(os.environ.get("CANDIDATES", str(max(1, LEARNERS // 20))))
+THINK = float(os.environ.get("THINK", "0"))
+PORT = int(os.environ.get("LOADTEST_PORT", "8731"))
+HOST = "127.0.0.1"  # never anywhere else
+DB_URL = os.environ.get(
+    "LOADTEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/readiness_loadtest"
+)
+REDIS_URL = os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/4")
+REDIS_CACHE_URL = os.environ.get("LOADTEST_REDIS_CACHE_URL", "redis://127.0.0.1:6379/5")
+MAX_SECONDS = float(os.environ.get("LOADTEST_MAX_SECONDS", str(max(300, 60 + 30 * THINK * 1.5))))
+STRICT = os.environ.get("LOADTEST_STRICT", "") in {"1", "true", "yes"}
+OUT_DIR = ROOT / "var" / "loadtest"
+
+# The aims (README, docs/operations.md). Times are in milliseconds.
+AIMS = {
+    "answer p95": 300.0,
+    "start p95": 1000.0,
+    "submit→scored p95": 10_000.0,
+    "answer p95 / floor p95": 2.0,
+}
+
+STACK_ENV = {
+    "DEBUG": "0",
+    "DATABASE_URL": DB_URL,
+    "REDIS_URL": REDIS_URL,
+    "REDIS_CACHE_URL": REDIS_CACHE_URL,
+    "SECRET_KEY": "loadtest-only-" + "k" * 40,
+    "ALLOWED_HOSTS": f"{HOST},localhost",
+    "SITE_URL": f"http://{HOST}:{PORT}",
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "SECURE_HSTS_SECONDS": "0",
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    "VAR_DIR": str(OUT_DIR / "var"),
+    "PORT": str(PORT),
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def say(message: str) -> None:
+    print(f"[loadtest {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def env(**extra: str) -> dict[str, str]:
+    return {**os.environ, **STACK_ENV, **extra}
+
+
+def manage(*args: str, **extra: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env(**extra), check=True)
+
+
+def recreate_database() -> None:
+    import psycopg
+    from psycopg import sql
+
+    name = DB_URL.rsplit("/", 1)[1]
+    admin_url = DB_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def django_setup() -> None:
+    os.environ.update(STACK_ENV)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["READINESS_SINGLE_PROCESS"] = "1"
+    import django
+
+    django.setup()
+
+
+def load_people() -> dict[str, Any]:
+    """Learners with API tokens in teams of 50, candidate invitations; the quiz's questions."""
+    from datetime import timedelta
+
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from accounts.models import ApiToken, Membership, Team, User
+    from accounts.selectors import api_token_hash
+    from assessments.models import CandidateInvitation, Question, Quiz
+    from assessments.selectors import candidate_invitation_token, quiz_current_version
+
+    quiz = Quiz.objects.get(slug="agent-knowledge-check")
+    version = quiz_current_version(quiz)
+    assert version is not None
+    password = make_password(None)  # unusable: learners use their tokens
+    users = User.objects.bulk_create(
+        [
+            User(email=f"learner{n}@load.test", name=f"Learner {n}", password=password)
+            for n in range(LEARNERS)
+        ],
+        batch_size=1000,
+    )
+    teams = Team.objects.bulk_create(
+        [Team(name=f"Quiz day {n}") for n in range((LEARNERS + 49) // 50)]
+    )
+    Membership.objects.bulk_create(
+        [Membership(user=u, team=teams[n // 50], role="member") for n, u in enumerate(users)],
+        batch_size=1000,
+    )
+    keys = [f"loadtest-{n}-{os.urandom(12).hex()}" for n in range(LEARNERS)]
+    now = timezone.now()
+    ApiToken.objects.bulk_create(
+        [
+            ApiToken(user=u, key_hash=api_token_hash(k), prefix=k[:8], last_used_at=now)
+            for u, k in zip(users, keys, strict=True)
+        ],
+        batch_size=1000,
+    )
+    lead = User.objects.get(email="lead@demo.test")
+    team = Team.objects.get(name="Support EMEA")
+    invitations = CandidateInvitation.objects.bulk_create(
+        [
+            CandidateInvitation(
+                email=f"candidate{n}@load.test",
+                quiz=quiz,
+                team=team,
+                invited_by=lead,
+                expires_at=now + timedelta(days=2),
+                sent_at=now,
+            )
+            for n in range(CANDIDATES)
+        ]
+    )
+    questions = [
+        {"id": q.pk, "choices": [c.pk for c in q.choices.all()]}
+        for q in Question.objects.filter(version=version).prefetch_related("choices")
+    ]
+    return {
+        "quiz": quiz.pk,
+        "learners": keys,
+        "candidates": [candidate_invitation_token(i) for i in invitations],
+        "questions": questions,
+    }
+
+
+# --- the stack --------------------------------------------------------------------------------
+
+
+class Stack:
+    """``make serve``'s supervisord in its own process group, every process's peak RSS sampled."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.peaks: dict[int, tuple[str, int]] = {}
+        self._stop = threading.Event()
+        self.log = open(OUT_DIR / "stack.log", "wb")  # noqa: SIM115
+
+    def start(self) -> None:
+        """What ``make serve`` runs, after its setup steps: collecting the static files is
+        skipped when nothing changed since the last run (it takes minutes on a busy machine)."""
+        if static_is_stale():
+            manage("collectstatic", "--no-input", "-v", "0")
+        manage("sync_schedules")
+        self.process = subprocess.Popen(
+            [str(VENV_BIN / "supervisord"), "-c", "deploy/supervisord.conf"],
+            cwd=ROOT,
+            env=env(
+                PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+                WEB_CONCURRENCY=os.environ.get("WEB_CONCURRENCY", "3"),
+                WORKER_CONCURRENCY=os.environ.get("WORKER_CONCURRENCY", "2"),
+            ),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _descendants(self) -> list[int]:
+        assert self.process is not None
+        children: dict[int, list[int]] = defaultdict(list)
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                children[int(fields[1])].append(int(entry.name))
+        found, todo = [], [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo += children.get(pid, [])
+        return found
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            for pid in self._descendants():
+                try:
+                    self._measure(pid)
+                except (OSError, ValueError, IndexError):
+                    continue  # the process ended meanwhile
+            time.sleep(0.5)
+
+    def _measure(self, pid: int) -> None:
+        status = Path(f"/proc/{pid}/status").read_text()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+        rss = next(
+            (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")),
+            0,
+        )
+        name = self._name(pid, cmdline.decode(errors="replace"))
+        if name and rss > self.peaks.get(pid, ("", 0))[1]:
+            self.peaks[pid] = (name, rss)
+
+    def _name(self, pid: int, cmdline: str) -> str:
+        if "supervisord" in cmdline:
+            return "supervisord"
+        if "gunicorn" in cmdline:
+            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            parent_cmd = Path(f"/proc/{parent}/cmdline").read_bytes()
+            return "gunicorn worker" if b"gunicorn" in parent_cmd else "gunicorn master"
+        if "celery" in cmdline and " beat" in cmdline:
+            return "celery beat"
+        if "celery" in cmdline and " worker" in cmdline:
+            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            parent_cmd = Path(f"/proc/{parent}/cmdline").read_bytes()
+            return "celery pool process" if b"celery" in parent_cmd else "celery worker main"
+        return ""
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=70)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def static_is_stale() -> bool:
+    manifest = Path(STACK_ENV["VAR_DIR"]) / "static" / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    return any(path.stat().st_mtime > built for path in (ROOT / "static").rglob("*"))
+
+
+def wait_until_up(deadline: float) -> None:
+    url = f"http://{HOST}:{PORT}/healthz"
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=3) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(1)
+    raise SystemExit(f"the stack did not answer on {url}; see {OUT_DIR / 'stack.log'}")
+
+
+def warm_up(plan: dict[str, Any], deadline: float) -> None:
+    """One attempt through every step, scored by the worker: the stack is really up."""
+    from accounts.models import User
+    from accounts.services import api_token_create
+
+    user = User.objects.create(email="warm-up@load.test", name="Warm-up")
+    _token, key = api_token_create(user=user, name="loadtest warm-up")
+    headers = {"Authorization": f"Token {key}", "Content-Type": "application/json"}
+    base = f"http://{HOST}:{PORT}/api/v1"
+
+    def call(method: str, path: str, payload: Any = None) -> Any:
+        request = urllib.request.Request(  # noqa: S310 - 127.0.0.1 only
+            f"{base}{path}",
+            data=json.dumps(payload).encode() if payload is not None else None,
+            headers=headers,
+            method=method,
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            return json.loads(exc.read() or b"null")
+
+    body = call("POST", f"/quizzes/{plan['quiz']}/attempts/")
+    attempt = body["id"]
+    for question in body.get("questions", []):
+        call("PUT", f"/attempts/{attempt}/answers/{question['id']}/", {"choices": []})
+    call("POST", f"/attempts/{attempt}/submit/")
+    while time.monotonic() < deadline:
+        if call("GET", f"/attempts/{attempt}/")["status"] == "scored":
+            return
+        time.sleep(1)
+    raise SystemExit("the worker did not score the warm-up attempt; see the stack log")
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+
+def read_stats(prefix: Path) -> dict[str, dict[str, float]]:
+    rows: dict[str, dict[str, float]] = {}
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
+        for row in csv.DictReader(stats):
+            rows[row["Name"]] = {
+                "count": float(row["Request Count"]),
+                "failures": float(row["Failure Count"]),
+                "p50": float(row["50%"] or 0),
+                "p95": float(row["95%"] or 0),
+                "p99": float(row["99%"] or 0),
+                "rps": float(row["Requests/s"] or 0),
+            }
+    return rows
+
+
+def wait_for_scoring(deadline: float) -> None:
+    from assessments.models import Attempt
+
+    while time.monotonic() < deadline:
+        if not Attempt.objects.filter(status=Attempt.Status.SUBMITTED).exists():
+            return
+        time.sleep(1)
+
+
+def check_database(records: list[dict[str, Any]]) -> dict[str, int]:
+    """What the clients were told against what the database holds."""
+    from django.db.models import Count
+
+    from assessments.models import Answer, Attempt
+    from skills.models import SkillEvidence
+
+    ids = [r["attempt"] for r in records if r.get("attempt")]
+    saved = {
+        (str(a), str(q)): c
+        for a, q, c in Answer.objects.filter(attempt_id__in=ids).values_list(
+            "attempt_id", "question_id", "choice_ids"
+        )
+    }
+    lost = sum(
+        saved.get((r["attempt"], question)) != choices
+        for r in records
+        if r.get("attempt")
+        for question, choices in r["answers"].items()
+    )
+    submitted = [r["attempt"] for r in records if r.get("submitted")]
+    scored = set(
+        map(
+            str,
+            Attempt.objects.filter(pk__in=submitted, status=Attempt.Status.SCORED).values_list(
+                "pk", flat=True
+            ),
+        )
+    )
+    answer_ids = Answer.objects.filter(attempt_id__in=submitted).values("pk")
+    twice = (
+        SkillEvidence.objects.filter(source=SkillEvidence.Source.ANSWER, source_id__in=answer_ids)
+        .values("source_id", "skill_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .count()
+    )
+    return {
+        "takers": len(records),
+        "attempts": len(ids),
+        "answers acknowledged": sum(len(r["answers"]) for r in records),
+        "answers lost": lost,
+        "not scored": len(set(submitted) - scored),
+        "scored twice (evidence rows repeated)": twice,
+    }
+
+
+def report(
+    stats: dict[str, dict[str, float]],
+    checks: dict[str, int],
+    seconds: float,
+    peaks: dict[int, tuple[str, int]],
+) -> bool:
+    print()
+    print(
+        f"Quiz day: {LEARNERS} learners + {CANDIDATES} candidates, think time {THINK:g} s, "
+        f"{os.cpu_count()} cores, {seconds:.0f} s"
+    )
+    print(f"{'step':<28} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    for name, row in stats.items():
+        if name == "Aggregated":
+            continue
+        print(
+            f"{name:<28} {row['count']:>9.0f} {row['failures']:>7.0f} {row['p50']:>8.0f} "
+            f"{row['p95']:>8.0f} {row['p99']:>8.0f}"
+        )
+    total = stats.get("Aggregated", {})
+    http = sum(r["count"] for n, r in stats.items() if n not in {"Aggregated", "submit→scored"})
+    print(f"requests/s (all HTTP, over the run): {http / seconds:.1f}")
+    print()
+    for key, value in checks.items():
+        print(f"{key:<40} {value}")
+    print()
+    print("peak RSS per process (MiB):")
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for name, rss in peaks.values():
+        by_kind[name].append(rss)
+    for name, values in sorted(by_kind.items()):
+        print(f"  {name:<22} {len(values)} × up to {max(values) / 1024:.0f}")
+    answer = stats.get("answer", {}).get("p95", 0.0)
+    floor = stats.get("floor /healthz", {}).get("p95", 0.0) or 1.0
+    figures = {
+        "answer p95": answer,
+        "start p95": stats.get("start", {}).get("p95", 0.0),
+        "submit→scored p95": stats.get("submit→scored", {}).get("p95", 0.0),
+        "answer p95 / floor p95": answer / floor,
+    }
+    print()
+    print(f"floor /healthz p95 {floor:.0f} ms; answer p95 is {answer / floor:.2f}× the floor")
+    over = []
+    for key, aim in AIMS.items():
+        ok = figures[key] <= aim
+        print(f"  {key:<26} {figures[key]:>10.2f}  aim ≤ {aim:g}  {'ok' if ok else 'OVER'}")
+        if not ok:
+            over.append(key)
+    errors = total.get("failures", 0)
+    broken = (
+        errors
+        or checks["answers lost"]
+        or checks["not scored"]
+        or checks["scored twice (evidence rows repeated)"]
+    )
+    result = {
+        "stats": stats,
+        "checks": checks,
+        "figures": figures,
+        "seconds": seconds,
+        "learners": LEARNERS,
+        "candidates": CANDIDATES,
+        "think": THINK,
+        "peak_rss_kib": {f"{n}:{p}": r for p, (n, r) in peaks.items()},
+    }
+    (OUT_DIR / "report.json").write_text(json.dumps(result, indent=2))
+    print(f"\nreport: {OUT_DIR / 'report.json'}")
+    if broken:
+        print("FAILED: errors, lost answers or attempts not scored exactly once.")
+        return False
+    if STRICT and over:
+        print(f"FAILED (LOADTEST_STRICT): over the aim: {', '.join(over)}")
+        return False
+    print("Load test passed: 0 errors, 0 lost answers, every attempt scored exactly once.")
+    return True
+
+
+def profile() -> int:
+    """``scripts/loadtest.py --profile``: where an answer save's time goes, in process.
+
+    The same settings as the stack (DEBUG off, PostgreSQL, Redis), Django's test client
+    instead of gunicorn: milliseconds and SQL statements per request for ``/healthz``, a start
+    and an answer save, then cProfile's top functions over the answer saves.
+    """
+    import cProfile
+    import pstats
+
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    global LEARNERS, CANDIDATES
+    LEARNERS, CANDIDATES = 60, 1
+    recreate_database()
+    manage("migrate", "--no-input", "-v", "0")
+    manage("demo", "--no-banner", DEBUG="1")
+    django_setup()
+    from django.db import connection
+    from django.test import Client
+
+    plan = load_people()
+    client = Client(HTTP_HOST=HOST)
+
+    def timed(label: str, calls: list[tuple[str, str, Any]]) -> None:
+        statements: list[str] = []
+
+        def count(execute: Any, sql: str, *args: Any) -> Any:
+            statements.append(sql)
+            return execute(sql, *args)
+
+        with connection.execute_wrapper(count):
+            method, path, body = calls[0]
+            call(method, path, body)
+        started = time.perf_counter()
+        for method, path, body in calls[1:]:
+            call(method, path, body)
+        ms = (time.perf_counter() - started) * 1000 / max(1, len(calls) - 1)
+        print(f"{label:<14} {ms:6.2f} ms per request, {len(statements)} SQL statements")
+
+    def call(method: str, path: str, body: Any) -> Any:
+        key = body.pop("_key") if isinstance(body, dict) and "_key" in body else plan["learners"][0]
+        response = getattr(client, method)(
+            path,
+            json.dumps(body) if body is not None else None,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Token {key}",
+        )
+        assert response.status_code < 400, (path, response.status_code, response.content[:200])
+        return response
+
+    timed("/healthz", [("get", "/healthz", None)] * 201)
+    quiz = plan["quiz"]
+    starts = [
+        ("post", f"/api/v1/quizzes/{quiz}/attempts/", {"_key": k}) for k in plan["learners"][1:]
+    ]
+    timed("start", starts)
+    attempt = call("post", f"/api/v1/quizzes/{quiz}/attempts/", None).json()
+    answers = [
+        ("put", f"/api/v1/attempts/{attempt['id']}/answers/{q['id']}/", {"choices": [c["id"]]})
+        for _ in range(20)
+        for q in attempt["questions"]
+        for c in q["choices"][:1]
+    ]
+    timed("answer save", answers)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for method, path, body in answers:
+        call(method, path, dict(body))
+    profiler.disable()
+    print(f"\ncProfile of {len(answers)} answer saves (cumulative, top 30):")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    return 0
+
+
+def main() -> int:
+    if "--profile" in sys.argv:
+        return profile()
+    started = time.monotonic()
+    deadline = started + MAX_SECONDS
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    say(f"database {DB_URL.rsplit('/', 1)[1]}: rebuilding, migrating, loading the demo")
+    recreate_database()
+    manage("migrate", "--no-input", "-v", "0")
+    manage("demo", "--no-banner", DEBUG="1")
+    django_setup()
+    plan = load_people()
+    plan_file = OUT_DIR / "plan.json"
+    plan_file.write_text(json.dumps(plan))
+    say(
+        f"{LEARNERS} learners and {CANDIDATES} candidates loaded; starting the stack (as `make serve`) on {HOST}:{PORT}"
+    )
+    stack = Stack()
+    stack.start()
+    try:
+        # make serve migrates and collects the static files first: minutes on a busy machine
+        wait_until_up(time.monotonic() + 600)
+        warm_up(plan, time.monotonic() + 180)
+        say("stack up and scoring; running Locust")
+        users = LEARNERS + CANDIDATES + 1
+        out = OUT_DIR / "clients.json"
+        prefix = OUT_DIR / "locust"
+        run_time = max(30, int(deadline - time.monotonic() - 60))
+        began = time.monotonic()
+        subprocess.run(
+            [
+                str(VENV_BIN / "locust"),
+                "-f",
+                str(ROOT / "scripts" / "locustfile.py"),
+                "--headless",
+                "--host",
+                f"http://{HOST}:{PORT}",
+                "-u",
+                str(users),
+                "-r",
+                str(min(users, 500)),
+                "--run-time",
+                f"{run_time}s",
+                "--stop-timeout",
+                "5",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "LOADTEST_PLAN": str(plan_file),
+                "LOADTEST_OUT": str(out),
+                "LOADTEST_THINK": str(THINK),
+            },
+            check=False,
+        )
+        seconds = time.monotonic() - began
+        wait_for_scoring(time.monotonic() + 60)
+        records = json.loads(out.read_text()) if out.exists() else []
+        checks = check_database(records)
+        missing = LEARNERS + CANDIDATES - len(records)
+        checks["takers that did not finish"] = missing
+    finally:
+        stack.stop()
+    ok = report(read_stats(prefix), checks, seconds, stack.peaks) and not missing
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
