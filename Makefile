@@ -9,7 +9,7 @@ WORKER_CONCURRENCY ?= 2
 VAR_DIR ?= $(CURDIR)/var
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: run serve test test-fast lint format typecheck check lock bench clean install install-dev
+.PHONY: run serve test test-fast lint format typecheck check lock bench loadtest clean install install-dev makemessages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,22 @@ $(VENV)/.installed-dev: requirements/dev.txt | $(BIN)/python
 	$(BIN)/pip install $(PIP_FLAGS) -r requirements/dev.txt
 	@touch $(VENV)/.installed-base $@
 
-install: $(VENV)/.installed-base
-install-dev: $(VENV)/.installed-dev
+# Translations: each locale/<lang>/LC_MESSAGES/*.po is compiled to a .mo (not committed) when
+# the .po is newer, in pure Python (core/catalogues.py: no gettext tools needed to run).
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+locale/%.mo: locale/%.po | $(VENV)/.installed-base
+	$(PY) manage.py compile_catalogues
+
+install: $(VENV)/.installed-base $(CATALOGUES)
+install-dev: $(VENV)/.installed-dev $(CATALOGUES)
+
+## makemessages: add the code's new strings to locale/<lang>/LC_MESSAGES/*.po (needs gettext's xgettext)
+LOCALES ?= pl
+MAKEMESSAGES_FLAGS := --no-obsolete --add-location file --ignore=.venv --ignore=node_modules \
+	--ignore=tests --ignore=scripts --ignore=var --ignore=artifacts $(addprefix --locale ,$(LOCALES))
+makemessages: install-dev
+	$(PY) manage.py makemessages --extension html,txt,py,svg $(MAKEMESSAGES_FLAGS)
+	$(PY) manage.py makemessages --domain djangojs $(MAKEMESSAGES_FLAGS)
 
 ## run: install, migrate SQLite, load demo data, serve web + Celery worker + beat (embedded)
 run: install
@@ -59,6 +73,10 @@ test: install-dev node_modules/.installed
 ## bench: benchmarks on PostgreSQL (BENCH_DATABASE_URL; a throwaway database is rebuilt)
 bench: install-dev
 	$(PY) scripts/bench.py
+
+## loadtest: quiz day against `make serve` with Locust (LEARNERS=300 THINK=0; needs PostgreSQL and Redis)
+loadtest: install-dev
+	$(PY) scripts/loadtest.py
 
 ## lint: ruff (lint + format check), mypy, the import contracts (app layers) and the migrations check
 lint: install-dev

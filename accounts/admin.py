@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.forms import AdminLoginForm, AdminPasswordForm
-from accounts.models import ApiToken, Invitation, Membership, Team, User
+from accounts.models import ApiToken, ExternalIdentity, Invitation, Membership, Team, User
 
 admin.site.login_form = AdminLoginForm
-admin.site.site_header = "Readiness admin"
-admin.site.site_title = "Readiness admin"
+admin.site.site_header = _("Readiness admin")
+admin.site.site_title = _("Readiness admin")
 
 
 class UserCreateForm(UserCreationForm):
@@ -32,6 +32,19 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("team",)
 
 
+class ExternalIdentityInline(admin.TabularInline):
+    """The person's single sign-on links (docs/sso.md). Deleting one unlinks it: their next
+    single sign-on links again by verified email."""
+
+    model = ExternalIdentity
+    extra = 0
+    fields = ("issuer", "subject", "email", "created_at", "last_login_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # made by signing in, never by hand
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = UserEditForm
@@ -41,10 +54,19 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("email", "name", "is_staff", "is_active", "last_login")
     list_filter = ("is_staff", "is_active", "language")
     search_fields = ("email", "name")
-    inlines = (MembershipInline,)
+    inlines = (MembershipInline, ExternalIdentityInline)
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Profile"), {"fields": ("name", "time_zone", "language", "email_notifications")}),
+        (
+            _("Profile"),
+            {
+                "fields": ("name", "time_zone", "language", "locale_chosen", "email_notifications"),
+                "description": _(
+                    "Until “language and time zone chosen” is ticked, the next login takes "
+                    "both from the person's browser."
+                ),
+            },
+        ),
         (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
@@ -71,12 +93,32 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ("email", "team", "role", "invited_by", "created_at", "expires_at", "state")
+    list_display = (
+        "email",
+        "team",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "state_label",
+    )
     list_filter = ("role",)
     search_fields = ("email", "team__name")
     list_select_related = ("team", "invited_by")
     readonly_fields = ("sent_at", "accepted_at", "accepted_by", "created_at")
     autocomplete_fields = ("team", "invited_by")
+
+    @admin.display(description=_("state"))
+    def state_label(self, obj: Invitation) -> str:
+        return str(INVITATION_STATES.get(obj.state, obj.state))
+
+
+INVITATION_STATES = {
+    "pending": _("pending"),
+    "accepted": _("accepted"),
+    "revoked": _("withdrawn"),
+    "expired": _("expired"),
+}
 
 
 @admin.register(ApiToken)

@@ -1,24 +1,19 @@
 from __future__ import annotations
 
-import zoneinfo
-from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.http import HttpRequest
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts import services
+from accounts import selectors, services
 from accounts.models import EMAIL_MAX_LENGTH, EMAIL_TOO_LONG, Membership, User
 from core.errors import DomainError
-
-
-@cache
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+from core.timezones import zone_choices
 
 
 def _login_request(request: HttpRequest | None) -> HttpRequest:
@@ -66,11 +61,23 @@ class LoginForm(forms.Form):
 
 class ProfileForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        help_text=_("Dates, times and reminders follow this zone."),
+        # static/js/zone_picker.js adds a filter box; without JavaScript it is a plain select.
+        widget=forms.Select(attrs={"data-zone-picker": ""}),
+    )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     email_notifications = forms.BooleanField(
         label=_("Email me reminders as well as showing them in the app"), required=False
     )
+
+    def __init__(self, *args: Any, current_time_zone: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The curated list, plus the zone stored today if it is not on it (an old alias).
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = zone_choices(
+            extra=current_time_zone
+        )
 
 
 def email_field(**kwargs: Any) -> forms.EmailField:
@@ -142,8 +149,26 @@ class PasswordResetSetForm(auth_forms.SetPasswordForm):
         )
 
 
+# Django's help text of "Password-based authentication", whose second sentence Django leaves
+# unmarked and whose first its Polish catalogue lacks: ours carries both.
+USABLE_PASSWORD_HELP = format_lazy(
+    '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+    _(
+        "Whether the user will be able to authenticate using a password or not. "
+        "If disabled, they may still be able to authenticate using other backends, "
+        "such as Single Sign-On or LDAP."
+    ),
+    _("If disabled, the current password for this user will be lost."),
+)
+
+
 class AdminPasswordForm(auth_forms.AdminPasswordChangeForm):
     """An admin sets someone's password, or disables password login for them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "usable_password" in self.fields:
+            self.fields["usable_password"].help_text = USABLE_PASSWORD_HELP
 
     def save(self, commit: bool = True) -> User:
         usable = self.cleaned_data["set_usable_password"]
@@ -169,3 +194,13 @@ class AdminLoginForm(AdminAuthenticationForm):
                 raise forms.ValidationError(exc.message, code=exc.code) from exc
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class PasswordResetRequestForm(auth_forms.PasswordResetForm):
+    """Django's "forgot your password?" form, which mails no one who may not log in with a
+    password (``PASSWORD_LOGIN=break_glass_only``; docs/sso.md). The page answers the same."""
+
+    def get_users(self, email: str) -> Any:
+        if not selectors.password_login_allowed(email=email):
+            return iter(())
+        return super().get_users(email)

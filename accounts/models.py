@@ -1,4 +1,4 @@
-"""Users, teams, memberships, new-hire invitations and API tokens."""
+"""Users, teams, memberships, new-hire invitations, API tokens and single sign-on identities."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # Every email column (User, Invitation, assessments' CandidateInvitation) is an EmailField of the
@@ -62,6 +63,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
+    # False until the person saves their preferences: until then, each login takes the
+    # language and time zone from the browser (accounts.services.user_locale_default).
+    # db_default: rows inserted by code that predates the column (older migrations' models).
+    locale_chosen = models.BooleanField(
+        _("language and time zone chosen"), default=False, db_default=False
+    )
     email_notifications = models.BooleanField(
         _("email notifications"),
         default=True,
@@ -81,6 +88,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ("name", "email")
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
@@ -101,10 +110,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ("name",)
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
 
     def __str__(self) -> str:
         return self.name
@@ -115,20 +126,30 @@ class Membership(models.Model):
         MEMBER = "member", _("Member")
         LEAD = "lead", _("Lead")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("team")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ("team__name", "user__name")
+        verbose_name = _("team membership")
+        verbose_name_plural = _("team memberships")
         constraints = [
             models.UniqueConstraint(fields=("user", "team"), name="accounts_membership_unique"),
         ]
         indexes = [models.Index(fields=("team", "role"))]
 
     def __str__(self) -> str:
-        return f"{self.user} in {self.team} ({self.get_role_display()})"
+        return gettext("%(person)s in %(team)s (%(role)s)") % {
+            "person": self.user,
+            "team": self.team,
+            "role": self.get_role_display(),
+        }
 
 
 class Invitation(models.Model):
@@ -138,31 +159,47 @@ class Invitation(models.Model):
     secret is stored. It can be used once, until ``expires_at``, unless revoked.
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(_("email"))
     name = models.CharField(_("name"), max_length=150, blank=True)
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("team")
+    )
     role = models.CharField(
-        max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+        _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
     )
     invited_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="invitations_sent",
+        verbose_name=_("invited by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    expires_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
     )
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at",)
+        verbose_name = _("new-hire invitation")
+        verbose_name_plural = _("new-hire invitations")
         indexes = [models.Index(fields=("team", "accepted_at", "revoked_at"))]
 
     def __str__(self) -> str:
-        return f"Invitation for {self.email} to {self.team}"
+        return gettext("Invitation for %(email)s to %(team)s") % {
+            "email": self.email,
+            "team": self.team,
+        }
 
     @property
     def state(self) -> str:
@@ -178,18 +215,25 @@ class Invitation(models.Model):
 class ApiToken(models.Model):
     """A personal API token. Only a SHA-256 hash of the key is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100, default="API token")
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    prefix = models.CharField(
-        max_length=12, editable=False, help_text=_("The first characters, to recognise it.")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("person")
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    name = models.CharField(_("name"), max_length=100, default="API token")
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(
+        _("prefix"),
+        max_length=12,
+        editable=False,
+        help_text=_("The first characters, to recognise it."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at",)
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
@@ -197,3 +241,43 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class ExternalIdentity(models.Model):
+    """A person's account at the single sign-on provider, linked to their user here.
+
+    Once linked, a login from the provider finds the user by ``(issuer, subject)`` (the
+    provider's stable id for the person), never again by email. See docs/sso.md.
+    """
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="external_identities",
+        verbose_name=_("person"),
+    )
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    email = models.EmailField(_("email at the provider"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    last_login_at = models.DateTimeField(_("last login"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("issuer", "subject"), name="accounts_external_identity_unique"
+            ),
+            # One identity per provider and user: a second person at the provider can't take
+            # over an account already linked to someone there.
+            models.UniqueConstraint(
+                fields=("user", "issuer"), name="accounts_external_identity_one_per_issuer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("%(subject)s at %(issuer)s") % {
+            "subject": self.subject,
+            "issuer": self.issuer,
+        }

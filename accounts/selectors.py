@@ -11,9 +11,11 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, Invitation, Membership, Team, User
 from core.errors import NotFound
@@ -68,16 +70,16 @@ def teams_led_by(user: Any) -> QuerySet[Team]:
 
 
 def team_get_visible(*, user: Any, team_id: Any) -> Team:
-    team = teams_visible_to(user).filter(pk=parse_id(team_id, "Team not found.")).first()
+    team = teams_visible_to(user).filter(pk=parse_id(team_id, _("Team not found."))).first()
     if team is None:
-        raise NotFound("Team not found.")
+        raise NotFound(_("Team not found."))
     return team
 
 
 def team_get_led(*, user: Any, team_id: Any) -> Team:
-    team = teams_led_by(user).filter(pk=parse_id(team_id, "Team not found.")).first()
+    team = teams_led_by(user).filter(pk=parse_id(team_id, _("Team not found."))).first()
     if team is None:
-        raise NotFound("Team not found.")
+        raise NotFound(_("Team not found."))
     return team
 
 
@@ -128,20 +130,20 @@ def invitation_from_token(token: str) -> Invitation:
         invitation_id = uuid.UUID(link_value(token, salt=INVITATION_SALT))
         return Invitation.objects.select_related("team", "invited_by").get(pk=invitation_id)
     except (signing.BadSignature, ValueError, TypeError, Invitation.DoesNotExist) as exc:
-        raise NotFound("This invitation link is not valid.") from exc
+        raise NotFound(_("This invitation link is not valid.")) from exc
 
 
 def invitation_get_managed(*, user: Any, invitation_id: Any) -> Invitation:
     invitation = (
         Invitation.objects.select_related("team")
         .filter(
-            pk=parse_uuid(invitation_id, "Invitation not found."),
+            pk=parse_uuid(invitation_id, _("Invitation not found.")),
             team__in=teams_led_by(user).values("pk"),
         )
         .first()
     )
     if invitation is None:
-        raise NotFound("Invitation not found.")
+        raise NotFound(_("Invitation not found."))
     return invitation
 
 
@@ -158,9 +160,9 @@ def api_token_for_key(key: str) -> ApiToken | None:
 
 
 def api_token_get_own(*, user: Any, token_id: Any) -> ApiToken:
-    token = ApiToken.objects.filter(pk=parse_id(token_id, "Token not found."), user=user).first()
+    token = ApiToken.objects.filter(pk=parse_id(token_id, _("Token not found.")), user=user).first()
     if token is None:
-        raise NotFound("Token not found.")
+        raise NotFound(_("Token not found."))
     return token
 
 
@@ -195,3 +197,16 @@ def teams_led_by_with_counts(user: Any) -> QuerySet[Team]:
             distinct=True,
         ),
     )
+
+
+def sso_enabled() -> bool:
+    """Single sign-on is on when an issuer and a client id are configured (docs/sso.md)."""
+    return bool(settings.OIDC_ISSUER and settings.OIDC_CLIENT_ID)
+
+
+def password_login_allowed(*, email: str) -> bool:
+    """Whether this address may log in with a password: everyone, unless ``PASSWORD_LOGIN``
+    is ``break_glass_only``, which keeps it for the ``BREAK_GLASS_USERS`` alone."""
+    if settings.PASSWORD_LOGIN != "break_glass_only":  # noqa: S105 (a mode, not a password)
+        return True
+    return (email or "").strip().lower() in settings.BREAK_GLASS_USERS

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import math
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -24,6 +26,7 @@ from accounts.models import (
     EMAIL_MAX_LENGTH,
     EMAIL_TOO_LONG,
     ApiToken,
+    ExternalIdentity,
     Invitation,
     Membership,
     Team,
@@ -33,12 +36,14 @@ from accounts.models import (
 from accounts.selectors import (
     api_token_hash,
     invitation_token,
+    password_login_allowed,
     teams_led_by,
     user_is_admin,
 )
 from core.email import email_send
-from core.errors import Conflict, NotFound, TooManyAttempts, ValidationFailed
+from core.errors import Conflict, DomainError, NotFound, TooManyAttempts, ValidationFailed
 from core.tasks import enqueue_on_commit
+from core.timezones import zone_canonical
 
 logger = logging.getLogger(__name__)
 
@@ -130,8 +135,51 @@ def user_update_preferences(
     user.time_zone = time_zone
     user.language = language
     user.email_notifications = email_notifications
-    user.save(update_fields=["name", "time_zone", "language", "email_notifications"])
+    user.locale_chosen = True
+    user.save(
+        update_fields=["name", "time_zone", "language", "email_notifications", "locale_chosen"]
+    )
     return user
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Store the language picked from a language switcher; ``ValidationFailed`` unless offered."""
+    if language not in dict(settings.LANGUAGES):
+        message = _("Choose one of the offered languages.")
+        raise ValidationFailed(message, field_errors={"language": [message]})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
+
+
+def user_locale_default(*, user: User, language: str | None, time_zone: str | None) -> bool:
+    """On a login before the person has chosen (``locale_chosen`` is false): take the language
+    the browser asked for and the zone it reports, when offered and valid, and remember that
+    this was done, so the defaults are taken once. Returns whether anything was stored.
+
+    The conditional update makes two logins at once store the defaults once.
+    """
+    if user.locale_chosen:
+        return False
+    fields: dict[str, Any] = {"locale_chosen": True}
+    if language in dict(settings.LANGUAGES):
+        fields["language"] = language
+    if time_zone:
+        time_zone = zone_canonical(time_zone)
+        try:
+            validate_time_zone(time_zone)
+        except ValidationError:
+            pass
+        else:
+            fields["time_zone"] = time_zone
+    if len(fields) == 1:  # the browser told us nothing: wait for a login where it does
+        return False
+    updated = User.objects.filter(pk=user.pk, locale_chosen=False).update(**fields)
+    if updated:
+        for name, value in fields.items():
+            setattr(user, name, value)
+    return bool(updated)
 
 
 @transaction.atomic
@@ -190,6 +238,12 @@ def login_authenticate(*, request: HttpRequest, email: str, password: str) -> Us
     if len(email) > EMAIL_MAX_LENGTH:
         # No account has such an address (nor could axes' column record it): a failed login.
         raise ValidationFailed(_("The email or password is not correct."))
+    if not password_login_allowed(email=email):
+        # Refused before any password is checked, whether the account exists or not.
+        raise ValidationFailed(
+            _("Password login is turned off. Sign in with %(provider)s instead.")
+            % {"provider": settings.OIDC_PROVIDER_NAME}
+        )
     user = authenticate(request, email=email, password=password)
     if user is None:
         if lockout.locked_out(request):
@@ -439,3 +493,194 @@ def invitations_send_pending(*, older_than: timedelta = timedelta(minutes=2)) ->
         created_at__lte=now - older_than,
     ).values_list("pk", flat=True)[:500]
     return sum(invitation_send(invitation_id=pk) for pk in ids)
+
+
+# --- single sign-on ---------------------------------------------------------------------------
+
+# Why a single sign-on was refused; accounts.sso_views shows a page for each.
+SsoRefusal = Literal[
+    "unavailable",  # the provider did not answer (or answered 5xx)
+    "misconfigured",  # discovery or the client's credentials are wrong: an admin must act
+    "expired",  # the state is unknown, used or old, the code was used, the ID token expired
+    "invalid_token",  # a check of the ID token failed: signature, issuer, audience, nonce…
+    "cancelled",  # the provider answered with an error (the person cancelled, no access)
+    "no_email",
+    "email_unverified",
+    "domain_not_allowed",
+    "inactive",
+    "linked_elsewhere",  # the account here is linked to another person at the provider
+    "conflict",  # two first logins of the same person at once
+]
+
+
+class SsoRefused(DomainError):
+    """A single sign-on was refused; nothing was created or changed. ``detail`` says why, for
+    an administrator (it is logged and shown in small print)."""
+
+    status_code = 403
+    code = "sso_refused"
+
+    def __init__(self, reason: SsoRefusal, detail: str = "") -> None:
+        super().__init__(detail or reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class SsoGroupRule:
+    """One entry of ``OIDC_GROUP_MAP``: membership of ``group`` at the provider puts a person
+    in ``team`` with ``role``, and/or makes them an admin."""
+
+    group: str
+    team: str | None
+    role: str
+    admin: bool
+
+
+def sso_group_rules(mapping: Any = None) -> list[SsoGroupRule]:
+    """``OIDC_GROUP_MAP`` (or ``mapping``) as rules; ``ValueError`` says what is wrong with it."""
+    mapping = settings.OIDC_GROUP_MAP if mapping is None else mapping
+    if not isinstance(mapping, dict):
+        raise ValueError("OIDC_GROUP_MAP must be a JSON object of group → team or rule")
+    rules = []
+    for group, target in mapping.items():
+        if isinstance(target, str) and target.strip():
+            rules.append(SsoGroupRule(str(group), target.strip(), Membership.Role.MEMBER, False))
+            continue
+        if not isinstance(target, dict) or set(target) - {"team", "role", "admin"}:
+            raise ValueError(
+                f"OIDC_GROUP_MAP[{group!r}] must be a team name or an object with "
+                '"team", "role" (member or lead) and/or "admin": true'
+            )
+        team = target.get("team")
+        role = target.get("role", Membership.Role.MEMBER)
+        admin = target.get("admin", False)
+        if team is not None and not (isinstance(team, str) and team.strip()):
+            raise ValueError(f"OIDC_GROUP_MAP[{group!r}]: team must be a team name")
+        if role not in Membership.Role.values:
+            raise ValueError(f"OIDC_GROUP_MAP[{group!r}]: role must be member or lead")
+        if not isinstance(admin, bool) or (team is None and not admin):
+            raise ValueError(f'OIDC_GROUP_MAP[{group!r}] needs a "team" or "admin": true')
+        rules.append(SsoGroupRule(str(group), team.strip() if team else None, role, admin))
+    return rules
+
+
+def _claim_true(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def _claim_groups(claims: Mapping[str, Any]) -> list[str] | None:
+    """The groups claim as a list; ``None`` when the provider sent none (memberships are then
+    left as they are: a missing claim is no evidence that someone left a group)."""
+    value = claims.get(settings.OIDC_GROUPS_CLAIM)
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [str(group) for group in value]
+    if value is not None:
+        logger.warning(
+            "The %r claim is not a list; memberships unchanged", settings.OIDC_GROUPS_CLAIM
+        )
+    return None
+
+
+def _sso_access_sync(*, user: User, groups: list[str] | None) -> None:
+    """Make the teams named in ``OIDC_GROUP_MAP`` match the person's groups: join the mapped
+    teams with the highest role any group grants, leave mapped teams no group grants any more,
+    and (when a rule names admins) grant or remove admin. Teams not in the map are never
+    touched, nor are break-glass accounts ever demoted."""
+    rules = sso_group_rules()
+    if not rules or groups is None:
+        return
+    granted = set(groups)
+    managed = {rule.team for rule in rules if rule.team}
+    wanted: dict[str, str] = {}
+    for rule in rules:
+        if rule.team and rule.group in granted and wanted.get(rule.team) != Membership.Role.LEAD:
+            wanted[rule.team] = rule.role
+    teams = {team.name: team for team in Team.objects.filter(name__in=wanted)}
+    for name, role in wanted.items():
+        membership_set(team=teams.get(name) or team_create(name=name), user=user, role=role)
+    Membership.objects.filter(user=user, team__name__in=managed - set(wanted)).delete()
+    if any(rule.admin for rule in rules):
+        admin = any(rule.admin and rule.group in granted for rule in rules)
+        if not admin and user.email.lower() in settings.BREAK_GLASS_USERS:
+            return
+        if user.is_staff != admin or user.is_superuser != admin:
+            user.is_staff = user.is_superuser = admin
+            user.save(update_fields=["is_staff", "is_superuser"])
+
+
+def sso_sign_in(*, issuer: str, claims: Mapping[str, Any]) -> User:
+    """The user for a person the provider vouched for (``claims``: the verified ID token's,
+    with the userinfo endpoint's), creating or linking the account on the first login.
+
+    - A known ``(issuer, sub)`` is that user, whatever the email says now.
+    - Otherwise the email must be verified (``OIDC_EMAIL_VERIFIED_CLAIM``): an account with that
+      email is linked (unless it is linked to someone else at this provider), or a new account
+      without a password is created.
+    - The email's domain must be in ``OIDC_ALLOWED_EMAIL_DOMAINS`` (when set), on every login.
+    - Teams and admin follow ``OIDC_GROUP_MAP`` on every login (``_sso_access_sync``).
+
+    ``SsoRefused`` otherwise; a refusal creates and changes nothing (one transaction).
+    """
+    try:
+        with transaction.atomic():
+            return _sso_sign_in(issuer=issuer, claims=claims)
+    except IntegrityError as exc:  # the same person's first login, twice at once
+        raise SsoRefused("conflict", _("A parallel first sign-in made the link.")) from exc
+
+
+def _sso_sign_in(*, issuer: str, claims: Mapping[str, Any]) -> User:
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject or len(subject) > 255:
+        raise SsoRefused("invalid_token", _("The ID token has no usable subject (sub)."))
+    raw_email = claims.get("email")
+    if not isinstance(raw_email, str) or not raw_email.strip():
+        raise SsoRefused("no_email", _("The provider sent no email claim."))
+    try:
+        email = email_normalize(raw_email)
+    except ValidationFailed as exc:
+        raise SsoRefused("no_email", _("The provider's email claim is not an address.")) from exc
+    domain = email.rsplit("@", 1)[1]
+    if settings.OIDC_ALLOWED_EMAIL_DOMAINS and domain not in settings.OIDC_ALLOWED_EMAIL_DOMAINS:
+        raise SsoRefused("domain_not_allowed", domain)
+    raw_name = claims.get("name")
+    name = raw_name.strip()[:150] if isinstance(raw_name, str) else ""
+    now = timezone.now()
+    identity = (
+        ExternalIdentity.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(issuer=issuer, subject=subject)
+        .first()
+    )
+    if identity is not None:
+        user = identity.user
+        if not user.is_active:
+            raise SsoRefused("inactive")
+    else:
+        verified_claim = settings.OIDC_EMAIL_VERIFIED_CLAIM
+        if verified_claim and not _claim_true(claims.get(verified_claim)):
+            raise SsoRefused(
+                "email_unverified",
+                _("The %(claim)s claim is not true.") % {"claim": verified_claim},
+            )
+        existing = User.objects.select_for_update().filter(email__iexact=email).first()
+        if existing is None:
+            user = user_create(email=email, name=name or email.split("@", 1)[0])
+            logger.info("Single sign-on created user %s for %s at %s", user.pk, subject, issuer)
+        else:
+            user = existing
+            if not user.is_active:
+                raise SsoRefused("inactive")
+            if ExternalIdentity.objects.filter(user=user, issuer=issuer).exists():
+                raise SsoRefused("linked_elsewhere")
+            logger.info("Single sign-on linked user %s to %s at %s", user.pk, subject, issuer)
+        identity = ExternalIdentity.objects.create(
+            user=user, issuer=issuer, subject=subject, email=email
+        )
+    _sso_access_sync(user=user, groups=_claim_groups(claims))
+    identity.email = email
+    identity.last_login_at = now
+    identity.save(update_fields=["email", "last_login_at"])
+    return user

@@ -1,13 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views
+from accounts import sso_views, views
+from accounts.forms import PasswordResetRequestForm
 
 app_name = "accounts"
 
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Ends a single sign-on session at the provider too (accounts/sso_views.py).
+    path("accounts/logout/", sso_views.LogoutView.as_view(), name="logout"),
+    path("accounts/sso/login/", sso_views.SsoLoginView.as_view(), name="sso_login"),
+    path("accounts/sso/callback/", sso_views.SsoCallbackView.as_view(), name="sso_callback"),
     path("accounts/password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/change/done/",
@@ -19,6 +23,7 @@ urlpatterns = [
     path(
         "accounts/password/reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=PasswordResetRequestForm,
             template_name="accounts/password_reset.html",
             email_template_name="emails/password_reset.txt",
             html_email_template_name="emails/password_reset.html",
@@ -44,6 +49,7 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    path("accounts/language/", views.language_set, name="language_set"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/tokens/", views.tokens, name="tokens"),
     path("accounts/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),

@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,6 +28,7 @@ from accounts.forms import (
     TokenCreateForm,
 )
 from accounts.http import request_user
+from accounts.middleware import browser_time_zone
 from core.errors import Conflict, DomainError, NotFound
 from core.forms import form_add_domain_error
 
@@ -34,6 +37,66 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm  # type: ignore[assignment]
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """Plus the "Sign in with …" link when single sign-on is on (docs/sso.md)."""
+        context = super().get_context_data(**kwargs)
+        context["sso_enabled"] = selectors.sso_enabled()
+        context["sso_provider_name"] = settings.OIDC_PROVIDER_NAME
+        context["password_login_all"] = settings.PASSWORD_LOGIN == "all"  # noqa: S105
+        return context
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        locale_default_from_browser(request=self.request, user=form.get_user())
+        return response
+
+
+def locale_default_from_browser(*, request: HttpRequest, user: Any) -> None:
+    """Before someone chooses, their language is the one the page was shown in, when the
+    browser asked for one (the language cookie or Accept-Language), and their zone the
+    browser's (zone_picker.js's cookie). Called after each way of signing in: the login form,
+    accepting an invitation, and single sign-on (``accounts.sso_views``)."""
+    asked = settings.LANGUAGE_COOKIE_NAME in request.COOKIES or request.headers.get(
+        "Accept-Language"
+    )
+    services.user_locale_default(
+        user=user,
+        language=getattr(request, "LANGUAGE_CODE", None) if asked else None,
+        time_zone=browser_time_zone(request),
+    )
+
+
+def _set_language_cookie(response: HttpResponse, language: str) -> HttpResponse:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
+    )
+    return response
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switcher (login, password and candidate pages): remember the choice in the
+    language cookie and, for someone logged in, in their profile; then go back."""
+    language = request.POST.get("language", "")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    if language not in dict(settings.LANGUAGES):
+        messages.error(request, _("Choose one of the offered languages."))
+        return redirect(target)
+    if request.user.is_authenticated:
+        services.user_language_set(user=request_user(request), language=language)
+    return _set_language_cookie(redirect(target), language)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -63,6 +126,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     form = ProfileForm(
         request.POST or None,
+        current_time_zone=user.time_zone,
         initial={
             "name": user.name,
             "time_zone": user.time_zone,
@@ -76,8 +140,11 @@ def profile(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form_add_domain_error(form, exc)
         else:
+            # Activated here so the message is in the language just chosen.
+            translation.activate(user.language)
             messages.success(request, _("Your preferences were saved."))
-            return redirect("accounts:profile")
+            # The login page (after logging out) keeps the chosen language.
+            return _set_language_cookie(redirect("accounts:profile"), user.language)
     return render(request, "accounts/profile.html", {"form": form})
 
 
@@ -171,6 +238,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         else:
             if created:
                 auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                locale_default_from_browser(request=request, user=user)
                 messages.success(
                     request, _("Welcome to %(team)s!") % {"team": invitation.team.name}
                 )

@@ -10,15 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from assessments import question_bank, selectors, services
@@ -26,16 +27,20 @@ from assessments.models import (
     Attempt,
     CandidateInvitation,
     Choice,
+    ChoiceTranslation,
     ItemStatistic,
     Question,
+    QuestionTranslation,
     Quiz,
     QuizVersion,
     ResultBand,
+    ResultBandTranslation,
 )
 from core.admin import MarkdownPreviewMixin
-from core.errors import ValidationFailed
+from core.errors import DomainError, ValidationFailed
 from core.shortcuts import or_404
 
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # options beyond Z are not labelled
 MARKDOWN_MEDIA = {"js": ("js/markdown_preview.js",), "css": {"all": ("css/admin_markdown.css",)}}
 
 
@@ -175,6 +180,142 @@ class BandInline(LockedVersionMixin, admin.TabularInline):
     fields = ("min_score", "max_score", "label", "message")
 
 
+class VersionTranslationForm(forms.Form):
+    """Every text of a version in one language, each field showing the original as help."""
+
+    def __init__(self, *args: Any, version: QuizVersion, language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.sections: list[tuple[Any, list[str]]] = []
+        existing = {
+            "version": {t.language: t for t in version.translations.all()},
+        }
+        mine = existing["version"].get(language)
+        self._add(
+            _("Quiz"),
+            [
+                ("title", _("Title"), version.quiz.title, mine.title if mine else "", False),
+                (
+                    "description",
+                    _("Description"),
+                    version.quiz.description,
+                    mine.description if mine else "",
+                    True,
+                ),
+            ],
+        )
+        questions = version.questions.prefetch_related(
+            Prefetch(
+                "translations", queryset=QuestionTranslation.objects.filter(language=language)
+            ),
+            Prefetch(
+                "choices__translations",
+                queryset=ChoiceTranslation.objects.filter(language=language),
+            ),
+        )
+        for number, question in enumerate(questions, start=1):
+            done = next(iter(question.translations.all()), None)
+            fields: list[tuple[str, Any, str, str, bool]] = [
+                (f"q{question.pk}", _("Scenario"), question.text, done.text if done else "", True),
+            ]
+            if question.general_feedback:
+                fields.append(
+                    (
+                        f"qf{question.pk}",
+                        _("General feedback"),
+                        question.general_feedback,
+                        done.general_feedback if done else "",
+                        True,
+                    )
+                )
+            for letter, choice in zip(LETTERS, question.choices.all(), strict=False):
+                choice_done = next(iter(choice.translations.all()), None)
+                fields.append(
+                    (
+                        f"c{choice.pk}",
+                        _("Option %(letter)s") % {"letter": letter},
+                        choice.text,
+                        choice_done.text if choice_done else "",
+                        False,
+                    )
+                )
+                if choice.explanation:
+                    fields.append(
+                        (
+                            f"ce{choice.pk}",
+                            _("Explanation %(letter)s") % {"letter": letter},
+                            choice.explanation,
+                            choice_done.explanation if choice_done else "",
+                            True,
+                        )
+                    )
+            self._add(_("Question %(n)d") % {"n": number}, fields)
+        bands = version.bands.prefetch_related(
+            Prefetch(
+                "translations", queryset=ResultBandTranslation.objects.filter(language=language)
+            )
+        )
+        band_fields = []
+        for band in bands:
+            done_band = next(iter(band.translations.all()), None)
+            band_fields += [
+                (
+                    f"b{band.pk}",
+                    _("Label"),
+                    band.label,
+                    done_band.label if done_band else "",
+                    False,
+                ),
+                (
+                    f"bm{band.pk}",
+                    _("Message"),
+                    band.message,
+                    done_band.message if done_band else "",
+                    True,
+                ),
+            ]
+        if band_fields:
+            self._add(_("Result bands"), band_fields)
+
+    def _add(self, title: Any, fields: list[tuple[str, Any, str, str, bool]]) -> None:
+        for name, label, original, current, long in fields:
+            widget = (
+                forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"})
+                if long
+                else forms.TextInput(attrs={"class": "vLargeTextField"})
+            )
+            self.fields[name] = forms.CharField(
+                label=label,
+                required=False,
+                initial=current,
+                widget=widget,
+                help_text=original,
+                max_length=None if long else 500,
+            )
+        self.sections.append((title, [name for name, *_rest in fields]))
+
+    def texts(self) -> services.VersionTexts:
+        data = self.cleaned_data
+
+        def pairs(prefix: str, second: str) -> dict[int, tuple[str, str]]:
+            return {
+                int(name[len(prefix) :]): (value, data.get(f"{second}{name[len(prefix) :]}", ""))
+                for name, value in data.items()
+                if name.startswith(prefix) and name[len(prefix) :].isdigit()
+            }
+
+        return services.VersionTexts(
+            title=data.get("title", ""),
+            description=data.get("description", ""),
+            questions=pairs("q", "qf"),
+            choices=pairs("c", "ce"),
+            bands=pairs("b", "bm"),
+        )
+
+    def bound_sections(self) -> list[tuple[Any, list[Any]]]:
+        return [(title, [self[name] for name in names]) for title, names in self.sections]
+
+
 @admin.register(QuizVersion)
 class QuizVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
     list_display = ("quiz", "number", "published_at", "time_limit_minutes", "attempt_count")
@@ -184,9 +325,10 @@ class QuizVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
         return super().get_queryset(request).annotate(n_attempts=Count("attempts"))
 
     search_fields = ("quiz__title",)
-    readonly_fields = ("quiz", "number", "published_at", "item_statistics")
+    readonly_fields = ("quiz", "number", "published_at", "item_statistics", "translations_links")
     fieldsets = (
         (None, {"fields": ("quiz", "number", "published_at")}),
+        (_("Languages"), {"fields": ("language", "translations_links")}),
         (
             _("Rules"),
             {
@@ -227,6 +369,87 @@ class QuizVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_staff
 
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "language":
+            return forms.ChoiceField(
+                label=db_field.verbose_name,
+                choices=settings.LANGUAGES,
+                help_text=db_field.help_text,
+                required=False,  # a form without it keeps the version's language
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "<int:version_id>/translate/<str:language>/",
+                self.admin_site.admin_view(self.translate),
+                name="assessments_quizversion_translate",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("translations"))
+    def translations_links(self, obj: QuizVersion) -> str:
+        if obj.pk is None:
+            return ""
+        offered = selectors.quiz_version_languages(obj)
+        links = [
+            format_html(
+                '<li><a href="{}">{}</a> · {}</li>',
+                reverse("admin:assessments_quizversion_translate", args=[obj.pk, code]),
+                name,
+                _("offered") if code in offered else _("not complete: not offered yet"),
+            )
+            for code, name in settings.LANGUAGES
+            if code != obj.language
+        ]
+        return format_html("<ul>{}</ul>", format_html_join("", "{}", ((link,) for link in links)))
+
+    def translate(self, request: HttpRequest, version_id: int, language: str) -> HttpResponse:
+        """Every text of the version in ``language``, the original beside each field."""
+        version = get_object_or_404(QuizVersion.objects.select_related("quiz"), pk=version_id)
+        if not self.has_view_permission(request, version) or language not in dict(
+            settings.LANGUAGES
+        ):
+            raise PermissionDenied
+        form = VersionTranslationForm(request.POST or None, version=version, language=language)
+        if request.method == "POST":
+            if not request.user.has_perm("assessments.change_quizversion"):
+                raise PermissionDenied
+            if form.is_valid():
+                try:
+                    offered = services.quiz_version_translation_save(
+                        version=version, language=language, texts=form.texts()
+                    )
+                except DomainError as exc:
+                    messages.error(request, exc.message)
+                else:
+                    messages.success(
+                        request,
+                        _("Saved. Offered in: %(languages)s.") % {"languages": ", ".join(offered)},
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:assessments_quizversion_change", args=[version.pk])
+                    )
+        return TemplateResponse(
+            request,
+            "admin/assessments/quizversion/translate.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Translate “%(quiz)s” v%(n)s into %(language)s")
+                % {
+                    "quiz": version.quiz.title,
+                    "n": version.number,
+                    "language": dict(settings.LANGUAGES)[language],
+                },
+                "version": version,
+                "language": language,
+                "form": form,
+                "opts": QuizVersion._meta,
+            },
+        )
+
     @admin.display(description=_("attempts"), ordering="n_attempts")
     def attempt_count(self, obj: QuizVersion) -> int:
         return obj.n_attempts  # type: ignore[attr-defined]
@@ -255,6 +478,8 @@ class QuizVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
         )
 
     def save_model(self, request: HttpRequest, obj: QuizVersion, form: Any, change: bool) -> None:
+        if not obj.language:
+            obj.language = form.initial.get("language") or settings.LANGUAGE_CODE
         super().save_model(request, obj, form, change)
         # not errors: the author may mean it, but should know what the policy gives away
         for warning in selectors.quiz_version_review_warnings(obj):
@@ -324,6 +549,15 @@ class QuestionAdmin(LockedVersionMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Question, form: Any, change: bool) -> None:
         services.question_save(question=obj)
 
+    def response_post_save_change(
+        self, request: HttpRequest, obj: Question
+    ) -> HttpResponseRedirect:
+        """Save goes back to the version's questions, not to the list of every question."""
+        return HttpResponseRedirect(
+            reverse("assessments:authoring_questions", args=[obj.version_id])
+            + f"#question-{obj.pk}"
+        )
+
 
 @admin.register(CandidateInvitation)
 class CandidateInvitationAdmin(admin.ModelAdmin):
@@ -336,7 +570,7 @@ class CandidateInvitationAdmin(admin.ModelAdmin):
 
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
-    list_display = ("pk", "quiz", "user", "invitation", "status", "score", "band", "started_at")
+    list_display = ("id", "quiz", "user", "invitation", "status", "score", "band", "started_at")
     list_filter = ("status", "quiz")
     list_select_related = ("quiz", "user", "invitation", "band")
     search_fields = ("user__email", "invitation__email")

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -51,9 +52,11 @@ def attempt_payload(attempt: Attempt, *, viewer: Any) -> dict[str, Any]:
     """The attempt as ``viewer`` may see it now."""
     reviewer = attempt.user_id != viewer.pk
     visibility = selectors.review_visibility(attempt, reviewer=reviewer)
+    selectors.attempt_translate(attempt)  # the band in the attempt's language
     data: dict[str, Any] = {
         "id": attempt.pk,
         "quiz": attempt.quiz_id,
+        "language": attempt.language,
         "status": attempt.status,
         "started_at": attempt.started_at,
         "deadline": attempt.deadline,
@@ -94,10 +97,11 @@ class QuizDetailApi(APIView):
         quiz = selectors.quiz_get(user=request_user(request), pk=quiz_id)
         version = selectors.quiz_current_version(quiz)
         if version is None:
-            raise NotFound("Quiz not found.")
+            raise NotFound(_("Quiz not found."))
         quiz.time_limit_minutes = version.time_limit_minutes  # type: ignore[attr-defined]
         quiz.attempts_allowed = version.attempts_allowed  # type: ignore[attr-defined]
         quiz.pass_percent = version.pass_percent  # type: ignore[attr-defined]
+        quiz.languages = selectors.quiz_version_languages(version)  # type: ignore[attr-defined]
         return Response(QuizDetailOutput(quiz).data)
 
 
@@ -127,12 +131,13 @@ class QuizAttemptsApi(ListAPIView):
     )
     def post(self, request: Request, quiz_id: int) -> Response:
         user = request_user(request)
-        quiz = selectors.quiz_get(user=user, pk=quiz_id)
-        attempt = services.attempt_start(quiz=quiz, user=user)
+        version = selectors.quiz_version_for_start(user=user, quiz_id=quiz_id)
+        attempt = services.attempt_start(quiz=version.quiz, user=user, version=version)
         data = {
             "id": attempt.pk,
             "status": attempt.status,
             "deadline": attempt.deadline,
+            "language": attempt.language,
             "questions": selectors.attempt_questions(attempt),
         }
         return Response(AttemptStartedOutput(data).data, status=status.HTTP_201_CREATED)
@@ -183,9 +188,9 @@ class AnswerApi(APIView):
         """Autosave the answer to one question (replaces the earlier one)."""
         data = AnswerInput(data=request.data)
         data.is_valid(raise_exception=True)
-        attempt = selectors.attempt_get_own(user=request_user(request), attempt_id=attempt_id)
-        answer = services.answer_save(
-            attempt=attempt,
+        answer = services.answer_save_own(
+            user=request_user(request),
+            attempt_id=attempt_id,
             question_id=question_id,
             choice_ids=data.validated_data.get("choices"),
             text=data.validated_data.get("text"),
@@ -214,7 +219,7 @@ class QuestionImportApi(APIView):
     def post(self, request: Request) -> Response:
         user = request_user(request)
         if not selectors.question_bank_may_import(user):
-            raise NotFound("Not found.")
+            raise NotFound(_("Not found."))
         data = QuestionImportInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -300,6 +305,7 @@ def invitation_payload(invitation: CandidateInvitation) -> dict[str, Any]:
             "quiz_id": invitation.quiz_id,
             "team_id": invitation.team_id,
             "expires_at": invitation.expires_at,
+            "language": invitation.language,
             "state": selectors.invitation_state_from_annotations(invitation),
             "last_attempt": getattr(invitation, "last_attempt_id", None),
             "score": getattr(invitation, "last_score", None),
@@ -346,6 +352,7 @@ class InvitationListApi(APIView):
             team=team_get_led(user=lead, team_id=team_id) if team_id is not None else None,
             name=values.get("name", ""),
             share_results_xapi=values.get("share_results_xapi", False),
+            language=values.get("language", ""),
         )
         fresh = selectors.candidate_invitation_get_managed(
             user=request_user(request), invitation_id=invitation.pk

@@ -25,6 +25,11 @@ class CandidateInvitationForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The end of that day, in your time zone."),
     )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_("The email, the candidate's pages and the quiz are in this language."),
+    )
     share_results_xapi = forms.BooleanField(
         label=_("Send the result to the learning record store (xAPI)"),
         required=False,
@@ -35,6 +40,10 @@ class CandidateInvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["quiz"].queryset = quizzes_for_invitations()  # type: ignore[attr-defined]
         self.fields["expires"].initial = timezone.localdate() + timedelta(days=14)
+        self.fields["language"].choices = [  # type: ignore[attr-defined]
+            ("", _("The quiz's own language")),
+            *settings.LANGUAGES,
+        ]
         if not settings.XAPI_LRS_URL:  # xAPI is off: nothing to consent to
             del self.fields["share_results_xapi"]
 
@@ -45,6 +54,7 @@ class CandidateInvitationForm(forms.Form):
             "quiz": self.cleaned_data["quiz"],
             "expires_at": end_of_day(self.cleaned_data["expires"]),
             "share_results_xapi": bool(self.cleaned_data.get("share_results_xapi")),
+            "language": self.cleaned_data.get("language") or "",
         }
 
 

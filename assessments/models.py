@@ -10,25 +10,30 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
 from assessments.scoring import ITEM_ANALYSIS_FEW_ATTEMPTS
 from skills.models import Skill
 
+# A language code as in ``settings.LANGUAGES`` ("en", "pl"); checked where it is entered.
+LANGUAGE_MAX_LENGTH = 10
+
 
 class Quiz(models.Model):
     """A quiz. Its questions live in versions; attempts always use one fixed version."""
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     is_published = models.BooleanField(_("published"), default=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ("title",)
-        verbose_name_plural = "quizzes"
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
 
     def __str__(self) -> str:
         return self.title
@@ -55,9 +60,11 @@ class QuizVersion(models.Model):
         AFTER_CLOSE = "after_close", _("After the quiz closes")
         NEVER = "never", _("Never")
 
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField(editable=False)
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.CASCADE, related_name="versions", verbose_name=_("quiz")
+    )
+    number = models.PositiveIntegerField(_("version"), editable=False)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
     time_limit_minutes = models.PositiveSmallIntegerField(
         _("time limit (minutes)"), null=True, blank=True, help_text=_("Empty: no limit.")
     )
@@ -90,6 +97,15 @@ class QuizVersion(models.Model):
     review_score = models.BooleanField(_("show the score and band"), default=True)
     review_correctness = models.BooleanField(_("show which answers were right"), default=True)
     review_explanations = models.BooleanField(_("show explanations"), default=True)
+    language = models.CharField(
+        _("language"),
+        max_length=LANGUAGE_MAX_LENGTH,
+        default="en",
+        help_text=_(
+            "The language the questions are written in. Translations into other languages "
+            "are added below; a language is offered once every text is translated."
+        ),
+    )
     closes_at = models.DateTimeField(
         _("closes at"),
         null=True,
@@ -99,10 +115,12 @@ class QuizVersion(models.Model):
             "“after the quiz closes”, the review opens at this time."
         ),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ("quiz", "-number")
+        verbose_name = _("quiz version")
+        verbose_name_plural = _("quiz versions")
         constraints = [
             models.UniqueConstraint(fields=("quiz", "number"), name="assessments_version_number"),
         ]
@@ -126,22 +144,27 @@ class Question(models.Model):
     # Kinds answered by typing: their "choices" are the accepted answers, never shown to takers.
     TEXT_KINDS = frozenset({Kind.SHORT_ANSWER, Kind.NUMERICAL})
 
-    version = models.ForeignKey(QuizVersion, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveSmallIntegerField(default=0)
+    version = models.ForeignKey(
+        QuizVersion, on_delete=models.CASCADE, related_name="questions", verbose_name=_("version")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     name = models.CharField(
         _("name"), max_length=200, blank=True, help_text=_("Optional; GIFT's “::name::”.")
     )
     text = models.TextField(_("scenario (Markdown)"))
-    text_html = models.TextField(editable=False, default="")
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SINGLE)
-    weight = models.FloatField(default=1.0, validators=[MinValueValidator(0.0)])
+    text_html = models.TextField(_("scenario (HTML)"), editable=False, default="")
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices, default=Kind.SINGLE)
+    weight = models.FloatField(_("weight"), default=1.0, validators=[MinValueValidator(0.0)])
     general_feedback = models.TextField(
         _("general feedback"),
         blank=True,
         help_text=_("Shown in the review with the explanations, whatever the answer."),
     )
-    skills = models.ManyToManyField(Skill, blank=True, related_name="questions")
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="questions", verbose_name=_("skills")
+    )
     content_hash = models.CharField(
+        _("content fingerprint"),
         max_length=64,
         blank=True,
         editable=False,
@@ -150,6 +173,8 @@ class Question(models.Model):
 
     class Meta:
         ordering = ("version", "position", "pk")
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
         constraints = [
             models.UniqueConstraint(
                 fields=("version", "content_hash"),
@@ -176,8 +201,10 @@ class Choice(models.Model):
     ``fraction > 0``.
     """
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
-    position = models.PositiveSmallIntegerField(default=0)
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     text = models.CharField(_("text"), max_length=500)
     is_correct = models.BooleanField(_("correct"), default=False)
     fraction = models.FloatField(
@@ -205,6 +232,8 @@ class Choice(models.Model):
 
     class Meta:
         ordering = ("question", "position", "pk")
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
         constraints = [
             models.CheckConstraint(
                 condition=Q(fraction__isnull=True) | Q(fraction__gte=-1, fraction__lte=1),
@@ -220,7 +249,9 @@ class ResultBand(models.Model):
     """A result band in points: a score belongs to the band with the highest ``min_score``
     not above it, so fractional (partial-credit) scores never fall between bands."""
 
-    version = models.ForeignKey(QuizVersion, on_delete=models.CASCADE, related_name="bands")
+    version = models.ForeignKey(
+        QuizVersion, on_delete=models.CASCADE, related_name="bands", verbose_name=_("version")
+    )
     min_score = models.FloatField(_("from (points)"))
     max_score = models.FloatField(_("to (points)"))
     label = models.CharField(_("label"), max_length=100)
@@ -228,6 +259,8 @@ class ResultBand(models.Model):
 
     class Meta:
         ordering = ("version", "-min_score")
+        verbose_name = _("result band")
+        verbose_name_plural = _("result bands")
         constraints = [
             models.UniqueConstraint(fields=("version", "min_score"), name="assessments_band_min"),
         ]
@@ -239,18 +272,35 @@ class ResultBand(models.Model):
 class CandidateInvitation(models.Model):
     """A link for someone without an account to take one quiz (signed, expiring, revocable)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(_("email"))
     name = models.CharField(_("name"), max_length=150, blank=True)
-    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="invitations")
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="candidate_invitations")
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("quiz")
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.CASCADE,
+        related_name="candidate_invitations",
+        verbose_name=_("team"),
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     expires_at = models.DateTimeField(_("expires"))
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=LANGUAGE_MAX_LENGTH,
+        default="en",
+        help_text=_("The quiz, its pages and the invitation email are in this language."),
+    )
     share_results_xapi = models.BooleanField(
         _("send the result to the learning record store"),
         default=False,
@@ -262,6 +312,8 @@ class CandidateInvitation(models.Model):
 
     class Meta:
         ordering = ("-created_at",)
+        verbose_name = _("candidate invitation")
+        verbose_name_plural = _("candidate invitations")
         indexes = [models.Index(fields=("team", "created_at"))]
 
     def __str__(self) -> str:
@@ -275,15 +327,23 @@ class Attempt(models.Model):
         SCORED = "scored", _("Scored")
         ABANDONED = "abandoned", _("Abandoned")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
-    quiz_version = models.ForeignKey(QuizVersion, on_delete=models.PROTECT, related_name="attempts")
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("quiz")
+    )
+    quiz_version = models.ForeignKey(
+        QuizVersion,
+        on_delete=models.PROTECT,
+        related_name="attempts",
+        verbose_name=_("quiz version"),
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="attempts",
+        verbose_name=_("person"),
     )
     invitation = models.ForeignKey(
         CandidateInvitation,
@@ -291,24 +351,42 @@ class Attempt(models.Model):
         null=True,
         blank=True,
         related_name="attempts",
+        verbose_name=_("candidate invitation"),
     )
-    seed = models.PositiveIntegerField(help_text=_("Fixes the shuffled order for this attempt."))
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
-    started_at = models.DateTimeField(default=timezone.now)
-    deadline = models.DateTimeField(null=True, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    auto_submitted = models.BooleanField(default=False)
-    scored_at = models.DateTimeField(null=True, blank=True)
-    score = models.FloatField(null=True, blank=True)
-    max_score = models.FloatField(null=True, blank=True)
-    percent = models.FloatField(null=True, blank=True)
-    passed = models.BooleanField(null=True, blank=True)
+    seed = models.PositiveIntegerField(
+        _("seed"), help_text=_("Fixes the shuffled order for this attempt.")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=LANGUAGE_MAX_LENGTH,
+        default="en",
+        help_text=_("The language the quiz was taken in (its texts; scoring is the same)."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    auto_submitted = models.BooleanField(_("submitted automatically"), default=False)
+    scored_at = models.DateTimeField(_("scored"), null=True, blank=True)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    max_score = models.FloatField(_("maximum score"), null=True, blank=True)
+    percent = models.FloatField(_("percent"), null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
     band = models.ForeignKey(
-        ResultBand, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ResultBand,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("result band"),
     )
 
     class Meta:
         ordering = ("-started_at",)
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
         constraints = [
             models.CheckConstraint(
                 condition=Q(user__isnull=False, invitation__isnull=True)
@@ -333,28 +411,48 @@ class Attempt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Attempt {self.pk} on {self.quiz_version}"
+        return gettext("Attempt %(id)s on %(version)s") % {
+            "id": self.pk,
+            "version": self.quiz_version,
+        }
 
 
 class Answer(models.Model):
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
-    choice_ids = models.JSONField(default=list, help_text=_("Ids of the chosen choices."))
-    response_text = models.CharField(
-        max_length=255, blank=True, help_text=_("Short-answer and numerical questions: the text.")
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="answers", verbose_name=_("attempt")
     )
-    saved_at = models.DateTimeField(default=timezone.now)
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
+    )
+    choice_ids = models.JSONField(
+        _("chosen options"), default=list, help_text=_("Ids of the chosen options.")
+    )
+    response_text = models.CharField(
+        _("typed answer"),
+        max_length=255,
+        blank=True,
+        help_text=_("Short-answer and numerical questions: the text."),
+    )
+    saved_at = models.DateTimeField(_("saved"), default=timezone.now)
     credit = models.FloatField(
-        null=True, blank=True, help_text=_("0..1 once scored (partial credit: weights).")
+        _("credit"),
+        null=True,
+        blank=True,
+        help_text=_("0..1 once scored (partial credit: weights)."),
     )
 
     class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
         constraints = [
             models.UniqueConstraint(fields=("attempt", "question"), name="assessments_answer_once"),
         ]
 
     def __str__(self) -> str:
-        return f"Answer to {self.question_id} in {self.attempt_id}"
+        return gettext("Answer to question %(question)s in attempt %(attempt)s") % {
+            "question": self.question_id,
+            "attempt": self.attempt_id,
+        }
 
 
 class ItemStatistic(models.Model):
@@ -363,10 +461,15 @@ class ItemStatistic(models.Model):
     with ``settings.ITEM_ANALYSIS_ATTEMPTS = "all"``. Computed in Celery; stored only from
     ``ITEM_ANALYSIS_MIN_ATTEMPTS`` attempts."""
 
-    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="statistic")
-    attempts = models.PositiveIntegerField(help_text=_("Attempts analysed (n)."))
-    facility = models.FloatField(help_text=_("Mean credit, 0..1: how easy the question is."))
+    question = models.OneToOneField(
+        Question, on_delete=models.CASCADE, related_name="statistic", verbose_name=_("question")
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), help_text=_("Attempts analysed (n)."))
+    facility = models.FloatField(
+        _("facility"), help_text=_("Mean credit, 0..1: how easy the question is.")
+    )
     discrimination_index = models.FloatField(
+        _("discrimination index"),
         null=True,
         blank=True,
         help_text=_(
@@ -375,6 +478,7 @@ class ItemStatistic(models.Model):
         ),
     )
     discriminative_efficiency = models.FloatField(
+        _("discriminative efficiency"),
         null=True,
         blank=True,
         help_text=_(
@@ -382,7 +486,11 @@ class ItemStatistic(models.Model):
             "Empty when the question or the rest has no variance."
         ),
     )
-    computed_at = models.DateTimeField(default=timezone.now)
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("item statistic")
+        verbose_name_plural = _("item statistics")
 
     def __str__(self) -> str:
         return f"Q{self.question_id}: n={self.attempts} p={self.facility:.2f}"
@@ -391,3 +499,113 @@ class ItemStatistic(models.Model):
     def few_attempts(self) -> bool:
         """Shown with a "few attempts" flag: fewer than ``ITEM_ANALYSIS_FEW_ATTEMPTS``."""
         return self.attempts < ITEM_ANALYSIS_FEW_ATTEMPTS
+
+
+# --- translations -------------------------------------------------------------------------------
+# A version's texts in another language. The questions, choices, keys, skills and bands stay
+# the same rows, so scoring and item analysis are per question whatever the language taken.
+# A language is offered once every text of the version has one (``selectors.
+# quiz_version_languages``); a version copy takes its translations along.
+
+
+class QuizVersionTranslation(models.Model):
+    """The quiz's title and description in ``language``, for this version."""
+
+    version = models.ForeignKey(
+        QuizVersion,
+        on_delete=models.CASCADE,
+        related_name="translations",
+        verbose_name=_("version"),
+    )
+    language = models.CharField(_("language"), max_length=LANGUAGE_MAX_LENGTH)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ("version", "language")
+        verbose_name = _("quiz translation")
+        verbose_name_plural = _("quiz translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("version", "language"), name="assessments_version_translation_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} [{self.language}]"
+
+
+class QuestionTranslation(models.Model):
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.CASCADE,
+        related_name="translations",
+        verbose_name=_("question"),
+    )
+    language = models.CharField(_("language"), max_length=LANGUAGE_MAX_LENGTH)
+    text = models.TextField(_("scenario (Markdown)"))
+    text_html = models.TextField(_("scenario (HTML)"), editable=False, default="")
+    general_feedback = models.TextField(_("general feedback"), blank=True)
+
+    class Meta:
+        ordering = ("question", "language")
+        verbose_name = _("question translation")
+        verbose_name_plural = _("question translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("question", "language"), name="assessments_question_translation_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.language}] {self.text[:60]}"
+
+
+class ChoiceTranslation(models.Model):
+    """A choice's text and explanation in ``language``. For short-answer questions the text is
+    the accepted answer in that language."""
+
+    choice = models.ForeignKey(
+        Choice, on_delete=models.CASCADE, related_name="translations", verbose_name=_("option")
+    )
+    language = models.CharField(_("language"), max_length=LANGUAGE_MAX_LENGTH)
+    text = models.CharField(_("text"), max_length=500)
+    explanation = models.TextField(_("explanation"), blank=True)
+
+    class Meta:
+        ordering = ("choice", "language")
+        verbose_name = _("option translation")
+        verbose_name_plural = _("option translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("choice", "language"), name="assessments_choice_translation_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.language}] {self.text[:60]}"
+
+
+class ResultBandTranslation(models.Model):
+    band = models.ForeignKey(
+        ResultBand,
+        on_delete=models.CASCADE,
+        related_name="translations",
+        verbose_name=_("result band"),
+    )
+    language = models.CharField(_("language"), max_length=LANGUAGE_MAX_LENGTH)
+    label = models.CharField(_("label"), max_length=100)
+    message = models.TextField(_("message"))
+
+    class Meta:
+        ordering = ("band", "language")
+        verbose_name = _("result band translation")
+        verbose_name_plural = _("result band translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("band", "language"), name="assessments_band_translation_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.language}] {self.label}"

@@ -30,9 +30,14 @@ from assessments.models import (
     Attempt,
     CandidateInvitation,
     Choice,
+    ChoiceTranslation,
     Question,
+    QuestionTranslation,
     Quiz,
     QuizVersion,
+    QuizVersionTranslation,
+    ResultBand,
+    ResultBandTranslation,
 )
 from core.errors import NotFound, ValidationFailed
 from core.ids import parse_id, parse_uuid
@@ -64,13 +69,20 @@ def _quiz_list_annotations() -> dict[str, Any]:
 
 
 def quizzes_list(*, user: User) -> QuerySet[Quiz]:
-    """Published quizzes with a published version, with the caller's attempt counts."""
+    """Published quizzes with a published version, with the caller's attempt counts, and
+    ``translated_title`` / ``translated_description`` in the caller's language when the
+    current version has them (else null: show ``title``)."""
     current = _current_version_subquery()
+    translation = QuizVersionTranslation.objects.filter(
+        version_id=OuterRef("current_version_id"), language=getattr(user, "language", "")
+    )
     return (
         Quiz.objects.filter(is_published=True)
         .annotate(current_version_id=Subquery(current))
         .filter(current_version_id__isnull=False)
         .annotate(
+            translated_title=Subquery(translation.values("title")[:1]),
+            translated_description=Subquery(translation.values("description")[:1]),
             question_count=Coalesce(
                 Subquery(
                     Question.objects.filter(version_id=OuterRef("current_version_id"))
@@ -121,12 +133,30 @@ def quizzes_list(*, user: User) -> QuerySet[Quiz]:
 
 def quiz_get(*, user: User, slug: str | None = None, pk: Any = None) -> Quiz:
     lookup: dict[str, Any] = (
-        {"slug": slug} if slug is not None else {"pk": parse_id(pk, "Quiz not found.")}
+        {"slug": slug} if slug is not None else {"pk": parse_id(pk, _("Quiz not found."))}
     )
     quiz = quizzes_list(user=user).filter(**lookup).first()
     if quiz is None:
-        raise NotFound("Quiz not found.")
+        raise NotFound(_("Quiz not found."))
     return quiz
+
+
+def quiz_version_for_start(*, user: User, quiz_id: Any) -> QuizVersion:
+    """The current version of a quiz ``user`` may start, with its quiz, in one query (the
+    same quizzes as ``quiz_get``: published, with a published version)."""
+    version = (
+        QuizVersion.objects.select_related("quiz")
+        .filter(
+            quiz_id=parse_id(quiz_id, _("Quiz not found.")),
+            quiz__is_published=True,
+            published_at__isnull=False,
+        )
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        raise NotFound(_("Quiz not found."))
+    return version
 
 
 def question_bank_may_import(user: User) -> bool:
@@ -149,7 +179,7 @@ def quizzes_for_authoring(user: User) -> QuerySet[Quiz]:
 
 def quiz_get_for_authoring(*, user: User, quiz_id: Any) -> Quiz:
     """A quiz ``user`` may import into; ``NotFound`` otherwise (also for a bad id)."""
-    quiz = quizzes_for_authoring(user).filter(pk=parse_id(quiz_id, "Quiz not found.")).first()
+    quiz = quizzes_for_authoring(user).filter(pk=parse_id(quiz_id, _("Quiz not found."))).first()
     if quiz is None:
         raise NotFound(_("Quiz not found."))
     return quiz
@@ -160,10 +190,10 @@ def quiz_version_for_export(*, user: User, quiz_id: Any, number: Any = None) -> 
     if not user_is_admin(user):
         raise NotFound(_("Quiz not found."))
     versions = QuizVersion.objects.select_related("quiz").filter(
-        quiz_id=parse_id(quiz_id, "Quiz not found.")
+        quiz_id=parse_id(quiz_id, _("Quiz not found."))
     )
     if number not in (None, ""):
-        versions = versions.filter(number=parse_id(number, "Version not found."))
+        versions = versions.filter(number=parse_id(number, _("Version not found.")))
     version = versions.order_by("-number").first()
     if version is None:
         raise NotFound(_("Version not found."))
@@ -199,17 +229,160 @@ def review_timing(version: QuizVersion) -> str:
     return "after_last" if version.attempts_allowed else "not_while_open"
 
 
+# --- languages --------------------------------------------------------------------------------
+# A version is written in ``QuizVersion.language`` and may be translated (``QuizVersion
+# Translation`` and friends). Texts are swapped for display only, on rows never saved: the
+# questions, choices and bands stay the same objects, so scoring and item analysis are per
+# question whatever the language.
+
+
+def quiz_version_languages(version: QuizVersion) -> list[str]:
+    """The languages ``version`` is offered in: its own first, then each language whose
+    translation is complete (a title, and a non-empty text for every question, choice and
+    band), in alphabetical order. One query without translations, seven with."""
+    titled = set(
+        QuizVersionTranslation.objects.filter(version=version)
+        .exclude(title="")
+        .exclude(language=version.language)
+        .values_list("language", flat=True)
+    )
+    if not titled:
+        return [version.language]
+    parts: list[tuple[Any, Any, str]] = [
+        (Question.objects.filter(version=version), QuestionTranslation.objects, "question"),
+        (Choice.objects.filter(question__version=version), ChoiceTranslation.objects, "choice"),
+        (ResultBand.objects.filter(version=version), ResultBandTranslation.objects, "band"),
+    ]
+    complete = titled
+    for originals, translations, parent in parts:
+        needed = originals.count()
+        text = "label" if parent == "band" else "text"
+        counts = dict(
+            translations.filter(**{f"{parent}__in": originals.values("pk")})
+            .exclude(**{text: ""})
+            .values("language")
+            .order_by()
+            .annotate(n=Count("pk"))
+            .values_list("language", "n")
+        )
+        complete = {language for language in complete if counts.get(language, 0) == needed}
+    return [version.language, *sorted(complete)]
+
+
+def quiz_version_language_for(version: QuizVersion, wanted: str | None) -> str:
+    """``wanted`` if ``version`` is offered in it, else the version's own language. No
+    query when ``wanted`` is the version's language (or empty)."""
+    if not wanted or wanted == version.language:
+        return version.language
+    return wanted if wanted in quiz_version_languages(version) else version.language
+
+
+def _other_language(attempt: Attempt) -> str | None:
+    """The attempt's language when it is not the one its version is written in."""
+    language = attempt.language
+    return language if language and language != attempt.quiz_version.language else None
+
+
+def _choices_prefetch(*, translated_into: str | None) -> list[Prefetch]:
+    """Choices in their order and, for a translated attempt, the question's and the choices'
+    translations into that language (as ``in_language`` lists): two more queries."""
+    choices = Choice.objects.order_by("position", "pk")
+    if translated_into is None:
+        return [Prefetch("choices", queryset=choices)]
+    return [
+        Prefetch(
+            "choices",
+            queryset=choices.prefetch_related(
+                Prefetch(
+                    "translations",
+                    queryset=ChoiceTranslation.objects.filter(language=translated_into),
+                    to_attr="in_language",
+                )
+            ),
+        ),
+        Prefetch(
+            "translations",
+            queryset=QuestionTranslation.objects.filter(language=translated_into),
+            to_attr="in_language",
+        ),
+    ]
+
+
+def _questions_translate(questions: list[Question], *, translated: bool) -> None:
+    """Swap in the prefetched translations (display copies: these rows are never saved)."""
+    if not translated:
+        return
+    for question in questions:
+        for text in getattr(question, "in_language", [])[:1]:
+            question.text = text.text
+            question.text_html = text.text_html
+            question.general_feedback = text.general_feedback
+        for choice in question.choices.all():
+            for choice_text in getattr(choice, "in_language", [])[:1]:
+                choice.text = choice_text.text
+                choice.explanation = choice_text.explanation
+
+
+def questions_in_language(version: QuizVersion, language: str) -> list[Question]:
+    """``version``'s questions (with choices and skills) with their texts in ``language``
+    where translated: what scoring reads for a translated attempt, whose typed answers are
+    matched against the accepted answers in the attempt's language."""
+    translated = language if language and language != version.language else None
+    questions = list(
+        version.questions.prefetch_related(*_choices_prefetch(translated_into=translated), "skills")
+    )
+    _questions_translate(questions, translated=translated is not None)
+    return questions
+
+
+def quiz_texts(version: QuizVersion, language: str) -> tuple[str, str] | None:
+    """The quiz's ``(title, description)`` in ``language`` for ``version``, or None when the
+    version is written in it or has no such translation."""
+    if not language or language == version.language:
+        return None
+    row = (
+        QuizVersionTranslation.objects.filter(version=version, language=language)
+        .values_list("title", "description")
+        .first()
+    )
+    return (row[0], row[1]) if row and row[0] else None
+
+
+def attempt_translate(attempt: Attempt) -> Attempt:
+    """Put the quiz's title and description and the attempt's band in the attempt's language
+    on ``attempt.quiz`` and ``attempt.band`` (display copies, never saved). No query for an
+    attempt in its version's language, otherwise one or two."""
+    language = _other_language(attempt)
+    if language is None:
+        return attempt
+    texts = quiz_texts(attempt.quiz_version, language)
+    if texts is not None:
+        attempt.quiz.title, attempt.quiz.description = texts
+    if attempt.band is not None:
+        band = (
+            ResultBandTranslation.objects.filter(band=attempt.band, language=language)
+            .values_list("label", "message")
+            .first()
+        )
+        if band is not None:
+            attempt.band.label, attempt.band.message = band
+    return attempt
+
+
 # --- attempts ---------------------------------------------------------------------------------
 
 
 def attempt_questions(attempt: Attempt) -> list[Question]:
-    """The attempt's questions in its stable order, each with ``shuffled_choices``."""
+    """The attempt's questions in its stable order, each with ``shuffled_choices``, with
+    their texts in the attempt's language (``questions_in_language``). Choices keep the
+    authored order (``position``) unless the version shuffles them."""
     version = attempt.quiz_version
     questions = list(
         Question.objects.filter(version=version).prefetch_related(
-            Prefetch("choices", queryset=Choice.objects.order_by("position", "pk"))
+            *_choices_prefetch(translated_into=_other_language(attempt))
         )
     )
+    _questions_translate(questions, translated=_other_language(attempt) is not None)
     if version.shuffle_questions:
         questions = scoring.shuffled(questions, attempt.seed)
     for question in questions:
@@ -236,9 +409,11 @@ def _attempts() -> QuerySet[Attempt]:
 
 def attempt_get_own(*, user: User, attempt_id: Any) -> Attempt:
     """An attempt the caller is taking or took (for writes)."""
-    attempt = _attempts().filter(pk=parse_uuid(attempt_id, "Attempt not found."), user=user).first()
+    attempt = (
+        _attempts().filter(pk=parse_uuid(attempt_id, _("Attempt not found.")), user=user).first()
+    )
     if attempt is None:
-        raise NotFound("Attempt not found.")
+        raise NotFound(_("Attempt not found."))
     return attempt
 
 
@@ -254,11 +429,11 @@ def attempts_visible_to(*, user: User) -> QuerySet[Attempt]:
 def attempt_get_visible(*, user: User, attempt_id: Any) -> Attempt:
     attempt = (
         attempts_visible_to(user=user)
-        .filter(pk=parse_uuid(attempt_id, "Attempt not found."))
+        .filter(pk=parse_uuid(attempt_id, _("Attempt not found.")))
         .first()
     )
     if attempt is None:
-        raise NotFound("Attempt not found.")
+        raise NotFound(_("Attempt not found."))
     return attempt
 
 
@@ -538,7 +713,7 @@ def candidate_invitation_from_token(token: str) -> CandidateInvitation:
             pk=invitation_id
         )
     except (signing.BadSignature, ValueError, TypeError, CandidateInvitation.DoesNotExist) as exc:
-        raise NotFound("This link is not valid.") from exc
+        raise NotFound(_("This link is not valid.")) from exc
 
 
 def candidate_invitation_state(invitation: CandidateInvitation) -> str:
@@ -585,11 +760,11 @@ def candidate_invitations_for(*, user: User, team_id: Any = None) -> QuerySet[Ca
 def candidate_invitation_get_managed(*, user: User, invitation_id: Any) -> CandidateInvitation:
     invitation = (
         candidate_invitations_for(user=user)
-        .filter(pk=parse_uuid(invitation_id, "Invitation not found."))
+        .filter(pk=parse_uuid(invitation_id, _("Invitation not found.")))
         .first()
     )
     if invitation is None:
-        raise NotFound("Invitation not found.")
+        raise NotFound(_("Invitation not found."))
     return invitation
 
 
@@ -611,7 +786,7 @@ def invitation_state_from_annotations(invitation: CandidateInvitation) -> str:
 
 def quiz_for_invitation(quiz_id: Any) -> Quiz:
     """A published quiz to invite a candidate to, else ``ValidationFailed`` on ``quiz``."""
-    quiz = quizzes_for_invitations().filter(pk=parse_id(quiz_id, "Quiz not found.")).first()
+    quiz = quizzes_for_invitations().filter(pk=parse_id(quiz_id, _("Quiz not found."))).first()
     if quiz is None:
         message = _("Choose a published quiz.")
         raise ValidationFailed(message, field_errors={"quiz": [message]})

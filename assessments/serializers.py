@@ -24,6 +24,11 @@ class QuizDetailOutput(QuizOutput):
     time_limit_minutes = serializers.IntegerField(allow_null=True)
     attempts_allowed = serializers.IntegerField(help_text="0 means unlimited.")
     pass_percent = serializers.IntegerField()
+    languages = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The languages the quiz can be taken in, its own first. An attempt is in "
+        "your profile language when it is one of them.",
+    )
 
 
 class ChoiceOutput(serializers.Serializer):
@@ -44,6 +49,10 @@ class AttemptStartedOutput(serializers.Serializer):
     id = serializers.UUIDField()
     status = serializers.ChoiceField(choices=Attempt.Status.choices)
     deadline = serializers.DateTimeField(allow_null=True)
+    language = serializers.CharField(
+        help_text="The language the attempt is taken in: its question, choice and band texts "
+        "are in it."
+    )
     questions = QuestionOutput(many=True)
 
 
@@ -85,6 +94,10 @@ class ReviewItemOutput(serializers.Serializer):
 class AttemptOutput(serializers.Serializer):
     id = serializers.UUIDField()
     quiz = serializers.IntegerField()
+    language = serializers.CharField(
+        help_text="The language the attempt is taken in: its question, choice and band texts "
+        "are in it."
+    )
     status = serializers.ChoiceField(choices=Attempt.Status.choices)
     started_at = serializers.DateTimeField()
     deadline = serializers.DateTimeField(allow_null=True)
@@ -195,6 +208,13 @@ class InvitationInput(serializers.Serializer):
         default=False,
         help_text="Send the candidate's result to the LRS (with their agreement; docs/xapi.md).",
     )
+    language = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=10,
+        help_text="The language of the email, the pages and the quiz: one the quiz is offered "
+        "in (default: the quiz's own).",
+    )
 
 
 class InvitationOutput(serializers.Serializer):
@@ -205,6 +225,7 @@ class InvitationOutput(serializers.Serializer):
     quiz = serializers.IntegerField(source="quiz_id")
     team = serializers.IntegerField(source="team_id")
     expires_at = serializers.DateTimeField()
+    language = serializers.CharField()
     state = serializers.CharField()
     last_attempt = serializers.UUIDField(allow_null=True, required=False)
     score = serializers.FloatField(allow_null=True, required=False)

@@ -11,9 +11,12 @@ Guarantees (each has a test):
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from collections import defaultdict
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +26,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Team, User
 from accounts.selectors import teams_led_by
@@ -39,19 +43,29 @@ from assessments.models import (
     Attempt,
     CandidateInvitation,
     Choice,
+    ChoiceTranslation,
     ItemStatistic,
     Question,
+    QuestionTranslation,
     Quiz,
     QuizVersion,
+    QuizVersionTranslation,
+    ResultBandTranslation,
 )
 from assessments.selectors import (
+    attempt_get_own,
     candidate_invitation_state,
     candidate_invitation_url,
+    questions_in_language,
     quiz_current_version,
+    quiz_texts,
+    quiz_version_language_for,
+    quiz_version_languages,
     review_visibility,
 )
 from core.email import email_send
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.ids import parse_uuid
 from core.markdown import render_markdown
 from core.tasks import enqueue_on_commit
 from notifications.services import notify
@@ -127,7 +141,8 @@ def quiz_version_for_editing(*, quiz: Quiz, unpublished: bool = False) -> QuizVe
 
     The copy takes everything the version owns: its rules and review policy, its questions
     with their skills, their choices, and its result bands, every field and many-to-many as
-    the models declare them (``tests/assessments/test_version_copy.py`` checks each one).
+    the models declare them, and the translations of each (``tests/assessments/
+    test_version_copy.py`` checks each one).
     Not copied: attempts, answers and item statistics, which belong to the old version.
     """
     Quiz.objects.select_for_update().get(pk=quiz.pk)
@@ -143,17 +158,44 @@ def quiz_version_for_editing(*, quiz: Quiz, unpublished: bool = False) -> QuizVe
     }
     copy = quiz_version_create(quiz=quiz, **rules)
     question_m2m = [m2m.name for m2m in Question._meta.many_to_many]
-    questions = list(latest.questions.prefetch_related("choices", *question_m2m))
+    questions = list(
+        latest.questions.prefetch_related("translations", "choices__translations", *question_m2m)
+    )
     copied = _copy_rows([(question, copy) for question in questions], parent="version")
+    choices = [
+        (choice, question_copy)
+        for question, question_copy in zip(questions, copied, strict=True)
+        for choice in question.choices.all()
+    ]
+    copied_choices = _copy_rows(choices, parent="question")
+    bands = list(latest.bands.prefetch_related("translations"))
+    copied_bands = _copy_rows([(band, copy) for band in bands], parent="version")
+    # the translations of each: same languages, same texts, on the copies
+    _copy_rows([(t, copy) for t in latest.translations.all()], parent="version")
     _copy_rows(
         [
-            (choice, question_copy)
+            (t, question_copy)
             for question, question_copy in zip(questions, copied, strict=True)
-            for choice in question.choices.all()
+            for t in question.translations.all()
         ],
         parent="question",
     )
-    _copy_rows([(band, copy) for band in latest.bands.all()], parent="version")
+    _copy_rows(
+        [
+            (t, choice_copy)
+            for (choice, _q), choice_copy in zip(choices, copied_choices, strict=True)
+            for t in choice.translations.all()
+        ],
+        parent="choice",
+    )
+    _copy_rows(
+        [
+            (t, band_copy)
+            for band, band_copy in zip(bands, copied_bands, strict=True)
+            for t in band.translations.all()
+        ],
+        parent="band",
+    )
     return copy
 
 
@@ -225,6 +267,97 @@ def _rule(choice: Choice) -> scoring.Rule:
     )
 
 
+@dataclass(frozen=True)
+class VersionTexts:
+    """A version's texts in one language, keyed by the ids of the rows they translate:
+    ``questions`` {id: (scenario Markdown, general feedback)}, ``choices`` {id: (text,
+    explanation)}, ``bands`` {id: (label, message)}. An empty text removes that translation
+    (the language is then no longer offered)."""
+
+    title: str
+    description: str = ""
+    questions: dict[int, tuple[str, str]] = field(default_factory=dict)
+    choices: dict[int, tuple[str, str]] = field(default_factory=dict)
+    bands: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+
+@transaction.atomic
+def quiz_version_translation_save(
+    *, version: QuizVersion, language: str, texts: VersionTexts
+) -> list[str]:
+    """Write ``version``'s texts in ``language`` (creating or replacing each row); returns
+    the languages the version is offered in afterwards. Refused (``Conflict``) once someone
+    took the version in that language, so their review keeps its wording; adding another
+    language to a version in use is fine. The questions, choices and bands themselves (keys,
+    weights, skills) are never touched."""
+    errors: dict[str, list[str]] = {}
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Choose one of the offered languages.")]
+    elif language == version.language:
+        errors["language"] = [_("The version is written in this language already.")]
+    if errors:
+        raise ValidationFailed(_("Some fields need attention."), field_errors=errors)
+    QuizVersion.objects.select_for_update().filter(pk=version.pk).first()
+    if version.attempts.filter(language=language).exists():
+        raise Conflict(
+            _("People have taken this version in this language: edit a new version instead.")
+        )
+    question_ids = set(version.questions.values_list("pk", flat=True))
+    choice_ids = set(Choice.objects.filter(question__version=version).values_list("pk", flat=True))
+    band_ids = set(version.bands.values_list("pk", flat=True))
+    if not (
+        set(texts.questions) <= question_ids
+        and set(texts.choices) <= choice_ids
+        and set(texts.bands) <= band_ids
+    ):
+        raise ValidationFailed(_("Some texts belong to another version."))
+
+    def upsert(model: type[models.Model], parent: str, rows: dict[int, dict[str, Any]]) -> None:
+        keep = {key: values for key, values in rows.items() if next(iter(values.values()))}
+        model.objects.filter(  # type: ignore[attr-defined]
+            language=language, **{f"{parent}_id__in": [k for k in rows if k not in keep]}
+        ).delete()
+        for key, values in keep.items():
+            model.objects.update_or_create(  # type: ignore[attr-defined]
+                language=language, **{f"{parent}_id": key}, defaults=values
+            )
+
+    upsert(
+        QuizVersionTranslation,
+        "version",
+        {version.pk: {"title": texts.title.strip(), "description": texts.description.strip()}},
+    )
+    upsert(
+        QuestionTranslation,
+        "question",
+        {
+            pk: {
+                "text": text.strip(),
+                "text_html": render_markdown(text.strip()),
+                "general_feedback": feedback.strip(),
+            }
+            for pk, (text, feedback) in texts.questions.items()
+        },
+    )
+    upsert(
+        ChoiceTranslation,
+        "choice",
+        {
+            pk: {"text": text.strip(), "explanation": explanation.strip()}
+            for pk, (text, explanation) in texts.choices.items()
+        },
+    )
+    upsert(
+        ResultBandTranslation,
+        "band",
+        {
+            pk: {"label": label.strip(), "message": message.strip()}
+            for pk, (label, message) in texts.bands.items()
+        },
+    )
+    return quiz_version_languages(version)
+
+
 def quiz_version_publish(*, version: QuizVersion) -> QuizVersion:
     problems = quiz_version_problems(version)
     if problems:
@@ -268,12 +401,25 @@ def attempt_time_is_up(attempt: Attempt, *, now: datetime | None = None) -> bool
 
 
 def attempt_start(
-    *, quiz: Quiz, user: User | None = None, invitation: CandidateInvitation | None = None
+    *,
+    quiz: Quiz,
+    user: User | None = None,
+    invitation: CandidateInvitation | None = None,
+    version: QuizVersion | None = None,
+    language: str | None = None,
 ) -> Attempt:
     """Start an attempt on the quiz's current published version.
 
     ``Conflict`` (with the open attempt's ``id``) if one is in progress, or when no attempts
-    are left. A candidate's invitation must still be usable.
+    are left. A candidate's invitation must still be usable. The attempt is taken in
+    ``language`` (the one a candidate chose on the invitation page), else the invitation's, or
+    the learner's profile language, when the version is offered in it, and else in the
+    version's own language (``Attempt.language`` records it).
+
+    ``version``: the quiz's current version, when the caller read it with the quiz. The usual
+    case (no open attempt, attempts left) is one conditional insert (``_attempt_insert``);
+    anything else takes the full path below, which closes an expired open attempt or says why
+    not.
     """
     if (user is None) == (invitation is None):
         raise ValueError("An attempt belongs to a user or to an invitation.")
@@ -283,11 +429,16 @@ def attempt_start(
         state = candidate_invitation_state(invitation)
         if state in {"expired", "revoked"}:
             raise Conflict(_("This invitation can no longer be used."))
-    version = quiz_current_version(quiz)
+    version = version if version is not None else quiz_current_version(quiz)
     if version is None:
         raise NotFound(_("This quiz has no published version yet."))
     if version.closes_at is not None and timezone.now() >= version.closes_at:
         raise Conflict(_("This quiz is closed."), extra={"code": "closed"})
+    started = _attempt_insert(
+        quiz=quiz, version=version, user=user, invitation=invitation, language=language
+    )
+    if started is not None:
+        return started
     taker: dict[str, Any] = {"user": user} if user is not None else {"invitation": invitation}
     for open_attempt in Attempt.objects.select_related("quiz_version", "invitation").filter(
         quiz=quiz, status=Attempt.Status.IN_PROGRESS, **taker
@@ -300,11 +451,107 @@ def attempt_start(
             User.objects.select_for_update().filter(pk=user.pk).first()
         else:
             CandidateInvitation.objects.select_for_update().filter(pk=invitation.pk).first()  # type: ignore[union-attr]
-        return _attempt_create(quiz=quiz, version=version, user=user, invitation=invitation)
+        return _attempt_create(
+            quiz=quiz, version=version, user=user, invitation=invitation, language=language
+        )
+
+
+def _attempt_new(
+    *,
+    quiz: Quiz,
+    version: QuizVersion,
+    user: User | None,
+    invitation: CandidateInvitation | None,
+    language: str | None = None,
+) -> Attempt:
+    """A new attempt, not saved yet."""
+    now = timezone.now()
+    wanted = invitation.language if invitation is not None else getattr(user, "language", "")
+    if language and language != wanted:
+        # The taker's choice when the version is offered in it, else the usual language.
+        offered = quiz_version_languages(version)
+        wanted = language if language in offered else wanted
+    return Attempt(
+        quiz=quiz,
+        quiz_version=version,
+        user=user,
+        invitation=invitation,
+        language=quiz_version_language_for(version, wanted),
+        seed=secrets.randbelow(2**31),
+        started_at=now,
+        deadline=now + timedelta(minutes=version.time_limit_minutes)
+        if version.time_limit_minutes
+        else None,
+    )
+
+
+def _attempt_insert(
+    *,
+    quiz: Quiz,
+    version: QuizVersion,
+    user: User | None,
+    invitation: CandidateInvitation | None,
+    language: str | None = None,
+) -> Attempt | None:
+    """Start the attempt in one conditional insert, or return None (changing nothing) when the
+    taker has an open attempt on the quiz or no attempts left: ``attempt_start``'s full path
+    then says which (and closes an expired open attempt).
+
+    The partial unique constraints (one open attempt per taker and quiz) stop a second open
+    attempt (``ON CONFLICT DO NOTHING``). With a limit on attempts, the taker's row is locked
+    first and the insert counts the attempts used in the same statement, which reads after the
+    lock: parallel starts can't exceed the limit. Unlimited quizzes need no lock: one statement.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return None
+    attempt = _attempt_new(
+        quiz=quiz, version=version, user=user, invitation=invitation, language=language
+    )
+    fields = Attempt._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    values = [f.get_db_prep_save(f.pre_save(attempt, True), connection) for f in fields]
+    taker = "user_id" if user is not None else "invitation_id"
+    taker_field = Attempt._meta.get_field("user" if user is not None else "invitation")
+    assert isinstance(taker_field, models.ForeignKey)  # noqa: S101 (for the type checker)
+    taker_id: Any = user.pk if user is not None else invitation.pk  # type: ignore[union-attr]
+    condition, condition_params = "1 = 1", []
+    if version.attempts_allowed:
+        condition = (
+            f"(SELECT COUNT(*) FROM assessments_attempt WHERE quiz_id = %s AND {taker} = %s "  # noqa: S608 (a column name)
+            "AND status <> %s) < %s"
+        )
+        condition_params = [
+            quiz.pk,
+            taker_field.get_db_prep_value(taker_id, connection),
+            Attempt.Status.ABANDONED.value,
+            version.attempts_allowed,
+        ]
+    sql = (
+        f"INSERT INTO assessments_attempt ({columns}) "
+        f"SELECT {', '.join(['%s'] * len(values))} WHERE {condition} ON CONFLICT DO NOTHING"
+    )
+    with transaction.atomic() if version.attempts_allowed else nullcontext():
+        if version.attempts_allowed:
+            lock = User if user is not None else CandidateInvitation
+            lock.objects.select_for_update().filter(pk=taker_id).values_list("pk").first()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*values, *condition_params])
+            inserted = cursor.rowcount == 1
+    if not inserted:
+        return None
+    attempt._state.adding = False
+    attempt._state.db = connection.alias
+    return attempt
 
 
 def _attempt_create(
-    *, quiz: Quiz, version: QuizVersion, user: User | None, invitation: CandidateInvitation | None
+    *,
+    quiz: Quiz,
+    version: QuizVersion,
+    user: User | None,
+    invitation: CandidateInvitation | None,
+    language: str | None = None,
 ) -> Attempt:
     open_attempts = Attempt.objects.select_related("quiz_version", "invitation").filter(
         quiz=quiz, status=Attempt.Status.IN_PROGRESS
@@ -318,20 +565,13 @@ def _attempt_create(
     allowed = version.attempts_allowed
     if allowed and _attempts_used(quiz=quiz, user=user, invitation=invitation) >= allowed:
         raise Conflict(_("No attempts are left for this quiz."), extra={"code": "no_attempts_left"})
-    now = timezone.now()
     try:
         with transaction.atomic():
-            return Attempt.objects.create(
-                quiz=quiz,
-                quiz_version=version,
-                user=user,
-                invitation=invitation,
-                seed=secrets.randbelow(2**31),
-                started_at=now,
-                deadline=now + timedelta(minutes=version.time_limit_minutes)
-                if version.time_limit_minutes
-                else None,
+            attempt = _attempt_new(
+                quiz=quiz, version=version, user=user, invitation=invitation, language=language
             )
+            attempt.save(force_insert=True)
+            return attempt
     except IntegrityError as exc:  # a parallel start won the race
         current = open_attempts.first()
         raise Conflict(
@@ -341,6 +581,148 @@ def _attempt_create(
 
 
 ANSWER_TEXT_MAX = 255
+CHOICE_KINDS = tuple(k.value for k in Question.Kind if k not in Question.TEXT_KINDS)
+
+
+def _answer_upsert(
+    *,
+    attempt_id: Any,
+    question_id: int,
+    user_id: int | None = None,
+    choice_ids: list[int] | None = None,
+    text: str | None = None,
+) -> Answer | None:
+    """Save an answer in one statement, or return None (changing nothing) when any rule is not
+    plainly met, so the caller takes the full path that explains why.
+
+    One conditional upsert, ``INSERT … SELECT … WHERE … ON CONFLICT DO UPDATE``: the attempt
+    is the caller's (``user_id``, when given), still open (status, deadline plus grace, the
+    quiz's closing time, the candidate's invitation), the question is on its version and of a
+    kind that takes this input, and every choice belongs to the question. On PostgreSQL the
+    attempt row is read ``FOR SHARE``: a concurrent submit (``UPDATE … SET status``) waits for
+    this save to commit, so scoring sees it, or this save waits for the submit and then finds
+    the attempt closed (``READ COMMITTED`` re-checks the locked row), so it is refused; an
+    answer is never acknowledged and then left unscored. SQLite runs one writer at a time.
+    """
+    if (choice_ids is None) == (text is None):
+        return None
+    connection = transaction.get_connection()
+    vendor = connection.vendor
+    if vendor not in ("postgresql", "sqlite"):
+        return None
+    now = timezone.now()
+    conditions = ["a.id = %s", "a.status = %s"]
+    where_params: list[Any] = [
+        Attempt._meta.pk.get_db_prep_value(attempt_id, connection),
+        Attempt.Status.IN_PROGRESS.value,
+    ]
+    if user_id is not None:
+        conditions.append("a.user_id = %s")
+        where_params.append(user_id)
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    if vendor == "postgresql":
+        conditions.append(
+            "(a.deadline IS NULL OR a.deadline + v.grace_seconds * INTERVAL '1 second' >= %s)"
+        )
+    else:
+        conditions.append(
+            "(a.deadline IS NULL OR julianday(a.deadline) + v.grace_seconds / 86400.0 "
+            ">= julianday(%s))"
+        )
+    conditions += [
+        "(v.closes_at IS NULL OR v.closes_at > %s)",
+        "(a.invitation_id IS NULL OR (i.revoked_at IS NULL AND i.expires_at > %s))",
+    ]
+    where_params += [stamp, stamp, stamp]
+    if choice_ids is not None:
+        chosen = sorted(set(choice_ids))
+        kinds = CHOICE_KINDS if len(chosen) <= 1 else (Question.Kind.MULTIPLE.value,)
+        if chosen:
+            conditions.append(
+                "(SELECT COUNT(*) FROM assessments_choice c WHERE c.question_id = q.id "  # noqa: S608 (placeholders)
+                f"AND c.id IN ({', '.join(['%s'] * len(chosen))})) = %s"
+            )
+            where_params += [*chosen, len(chosen)]
+        response_text = ""
+        update = "choice_ids = excluded.choice_ids, saved_at = excluded.saved_at"
+    else:
+        response_text = " ".join((text or "").split())
+        if len(response_text) > ANSWER_TEXT_MAX:
+            return None
+        kinds = tuple(Question.TEXT_KINDS)
+        if response_text and scoring.parse_number(response_text) is None:
+            kinds = (Question.Kind.SHORT_ANSWER.value,)
+        chosen = []
+        update = (
+            "choice_ids = excluded.choice_ids, response_text = excluded.response_text, "
+            "saved_at = excluded.saved_at"
+        )
+    conditions.append(f"q.kind IN ({', '.join(['%s'] * len(kinds))})")
+    where_params += list(kinds)
+    params = [
+        connection.ops.adapt_json_value(chosen, None),
+        response_text,
+        stamp,
+        question_id,
+        *where_params,
+    ]
+    sql = (
+        "INSERT INTO assessments_answer "  # noqa: S608 (placeholders and constant SQL)
+        "(attempt_id, question_id, choice_ids, response_text, saved_at, credit) "
+        "SELECT a.id, q.id, %s, %s, %s, NULL "
+        "FROM assessments_attempt a "
+        "JOIN assessments_quizversion v ON v.id = a.quiz_version_id "
+        "JOIN assessments_question q ON q.version_id = a.quiz_version_id AND q.id = %s "
+        "LEFT JOIN assessments_candidateinvitation i ON i.id = a.invitation_id "
+        f"WHERE {' AND '.join(conditions)}"
+        + (" FOR SHARE OF a" if vendor == "postgresql" else "")
+        + f" ON CONFLICT (attempt_id, question_id) DO UPDATE SET {update}"
+        " RETURNING id, choice_ids, response_text"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    saved_choices = row[1] if isinstance(row[1], list) else json.loads(row[1])
+    return Answer(
+        pk=row[0],
+        attempt_id=attempt_id,
+        question_id=question_id,
+        choice_ids=saved_choices,
+        response_text=row[2],
+        saved_at=now,
+    )
+
+
+def answer_save_own(
+    *,
+    user: User,
+    attempt_id: Any,
+    question_id: int,
+    choice_ids: list[int] | None = None,
+    text: str | None = None,
+) -> Answer:
+    """``answer_save`` on one of ``user``'s attempts, by id (the API's autosave).
+
+    The usual case (the attempt is the caller's and open, the answer fits the question) is
+    one SQL statement; anything else takes the full path, which answers exactly as before:
+    404 for another's attempt or a question not on it, 409 once submitted or past the
+    deadline plus grace, 400 for choices of another question.
+    """
+    answer = _answer_upsert(
+        attempt_id=parse_uuid(attempt_id, _("Attempt not found.")),
+        question_id=question_id,
+        user_id=user.pk,
+        choice_ids=choice_ids,
+        text=text,
+    )
+    if answer is not None:
+        return answer
+    attempt = attempt_get_own(user=user, attempt_id=attempt_id)
+    return _answer_save_locked(
+        attempt=attempt, question_id=question_id, choice_ids=choice_ids, text=text
+    )
 
 
 def answer_save(
@@ -358,7 +740,27 @@ def answer_save(
     question must belong to the attempt's version and the choices to the question. The
     attempt row is locked, so a parallel submit either sees this answer or this call sees the
     submit and refuses with ``Conflict``: an answer is never half-accepted.
+
+    The usual case is one statement (``_answer_upsert``); the full path below runs only when
+    that refused, to say why (or to save after all, had the refusal been a race).
     """
+    answer = _answer_upsert(
+        attempt_id=attempt.pk, question_id=question_id, choice_ids=choice_ids, text=text
+    )
+    if answer is not None:
+        return answer
+    return _answer_save_locked(
+        attempt=attempt, question_id=question_id, choice_ids=choice_ids, text=text
+    )
+
+
+def _answer_save_locked(
+    *,
+    attempt: Attempt,
+    question_id: int,
+    choice_ids: list[int] | None = None,
+    text: str | None = None,
+) -> Answer:
     with transaction.atomic():
         locked = (
             Attempt.objects.select_for_update(of=("self",))
@@ -406,7 +808,11 @@ def _answer_text_save(*, attempt: Attempt, question: Question, text: str | None)
         raise ValidationFailed(message, field_errors={"text": [message]})
     text = " ".join(text.split())
     if len(text) > ANSWER_TEXT_MAX:
-        message = _("Keep the answer under %(n)d characters.") % {"n": ANSWER_TEXT_MAX}
+        message = ngettext(
+            "Keep the answer under %(n)d character.",
+            "Keep the answer under %(n)d characters.",
+            ANSWER_TEXT_MAX,
+        ) % {"n": ANSWER_TEXT_MAX}
         raise ValidationFailed(message, field_errors={"text": [message]})
     if question.kind == Question.Kind.NUMERICAL and text and scoring.parse_number(text) is None:
         message = _("Type a number, such as 12 or 1.5.")
@@ -451,7 +857,8 @@ def attempt_score(*, attempt_id: Any) -> bool:
         if attempt is None or attempt.status != Attempt.Status.SUBMITTED:
             return False
         version = attempt.quiz_version
-        questions = list(version.questions.prefetch_related("choices", "skills"))
+        # typed answers are matched against the accepted answers in the attempt's language
+        questions, bands = _scoring_material(version, attempt.language)
         answers = {a.question_id: a for a in attempt.answers.all()}
         score = max_score = 0.0
         for question in questions:
@@ -466,13 +873,13 @@ def attempt_score(*, attempt_id: Any) -> bool:
                 text=answer.response_text,
             )
             score += answer.credit * question.weight
-        Answer.objects.bulk_update(list(answers.values()), ["credit"])
+        _credits_save(list(answers.values()))
         percent = 100 * score / max_score if max_score else 0.0
         attempt.score = round(score, 4)
         attempt.max_score = max_score
         attempt.percent = round(percent, 2)
         attempt.passed = percent + 1e-9 >= version.pass_percent
-        attempt.band = scoring.band_for(version.bands.all(), score)
+        attempt.band = scoring.band_for(bands, score)
         attempt.status = Attempt.Status.SCORED
         attempt.scored_at = timezone.now()
         attempt.save(
@@ -495,6 +902,51 @@ def attempt_score(*, attempt_id: Any) -> bool:
         _notify_result(attempt)
         _schedule_item_analysis(version.pk)
     return True
+
+
+# Per process: a version's questions (with choices and skills) and bands, per language, read
+# once however many of its attempts are scored. A version with attempts never changes (editing
+# it makes a new version; the admin shows it read-only), so what was read stays true; the key
+# also holds its creation and publication times, so a reused id can't match.
+_SCORING_MATERIAL: dict[tuple[Any, ...], tuple[list[Question], list[Any]]] = {}
+SCORING_MATERIAL_MAX = 32
+
+
+def _scoring_material(version: QuizVersion, language: str) -> tuple[list[Question], list[Any]]:
+    key = (version.pk, version.created_at, version.published_at, language or version.language)
+    found = _SCORING_MATERIAL.get(key)
+    if found is None:
+        found = (questions_in_language(version, language), list(version.bands.all()))
+        if len(_SCORING_MATERIAL) >= SCORING_MATERIAL_MAX:
+            _SCORING_MATERIAL.clear()
+        _SCORING_MATERIAL[key] = found
+    return found
+
+
+def _credits_save(answers: list[Answer]) -> None:
+    """Store the answers' credits in one ``UPDATE … FROM (VALUES …)``: one statement for any
+    number of answers, without the per-row ``CASE WHEN`` that ``bulk_update`` compiles."""
+    if not answers:
+        return
+    connection = transaction.get_connection()
+    params = [value for answer in answers for value in (answer.pk, answer.credit)]
+    if connection.vendor == "postgresql":
+        rows = ", ".join(["(%s::bigint, %s::double precision)"] * len(answers))
+        sql = (
+            "UPDATE assessments_answer AS a SET credit = v.credit "  # noqa: S608 (placeholders)
+            f"FROM (VALUES {rows}) AS v (id, credit) WHERE a.id = v.id"
+        )
+    elif connection.vendor == "sqlite":
+        rows = ", ".join(["(%s, %s)"] * len(answers))
+        sql = (
+            "UPDATE assessments_answer SET credit = v.column2 "  # noqa: S608 (placeholders)
+            f"FROM (VALUES {rows}) AS v WHERE assessments_answer.id = v.column1"
+        )
+    else:
+        Answer.objects.bulk_update(answers, ["credit"])
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _record_evidence(
@@ -744,12 +1196,14 @@ def candidate_invitation_create(
     team: Team | None = None,
     name: str = "",
     share_results_xapi: bool = False,
+    language: str = "",
 ) -> CandidateInvitation:
     """A lead invites a candidate to take a quiz; the link is emailed after commit.
 
     The invitation belongs to one of the lead's teams (``team``, from
     ``accounts.selectors.team_get_led``, or else their only team), so only that team's leads
-    see the result.
+    see the result. ``language`` (one the quiz's current version is offered in; empty: the
+    version's own) is the language of the email, the candidate's pages and the quiz.
     """
     errors: dict[str, list[str]] = {}
     try:
@@ -775,8 +1229,14 @@ def candidate_invitation_create(
         team = teams[0] if teams else None
     if not quiz.is_published:
         errors["quiz"] = [_("Choose a published quiz.")]
-    elif quiz_current_version(quiz) is None:
-        errors["quiz"] = [_("This quiz has no published version yet.")]
+    else:
+        version = quiz_current_version(quiz)
+        if version is None:
+            errors["quiz"] = [_("This quiz has no published version yet.")]
+        elif not language:
+            language = version.language
+        elif language not in quiz_version_languages(version):
+            errors["language"] = [_("This quiz is not offered in that language.")]
     if errors or team is None:
         raise ValidationFailed(_("Some fields need attention."), field_errors=errors)
     invitation = CandidateInvitation.objects.create(
@@ -787,6 +1247,7 @@ def candidate_invitation_create(
         invited_by=invited_by,
         expires_at=expires_at,
         share_results_xapi=share_results_xapi,
+        language=language,
     )
 
     enqueue_on_commit("assessments.candidate_invitation_send", str(invitation.pk))
@@ -812,6 +1273,10 @@ def candidate_invitation_send(*, invitation_id: Any) -> bool:
         pk=invitation_id
     )
     inviter = invitation.invited_by
+    version = quiz_current_version(invitation.quiz)
+    texts = quiz_texts(version, invitation.language) if version is not None else None
+    if texts is not None:  # the quiz's title in the invitation's language (never saved)
+        invitation.quiz.title = texts[0]
     try:
         email_send(
             to=invitation.email,
@@ -821,7 +1286,8 @@ def candidate_invitation_send(*, invitation_id: Any) -> bool:
                 "inviter_name": inviter.get_full_name() if inviter else "Readiness",
                 "url": f"{settings.SITE_URL}{candidate_invitation_url(invitation)}",
             },
-            language=inviter.language if inviter else None,
+            # the candidate's language: the one the invitation names
+            language=invitation.language or (inviter.language if inviter else None),
             time_zone=inviter.time_zone if inviter else None,
         )
     except Exception:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import views, views_authoring
 
 app_name = "assessments"
 
@@ -24,6 +24,37 @@ urlpatterns = [
     path("candidates/<uuid:invitation_id>/", views.candidate_detail, name="candidate"),
     path(
         "candidates/<uuid:invitation_id>/revoke/", views.candidate_revoke, name="candidate_revoke"
+    ),
+    # the one-page question editor (views_authoring.py)
+    path(
+        "authoring/quizzes/versions/<int:version_id>/questions/",
+        views_authoring.version_questions,
+        name="authoring_questions",
+    ),
+    path(
+        "authoring/quizzes/versions/<int:version_id>/questions/add/",
+        views_authoring.question_add,
+        name="authoring_question_add",
+    ),
+    path(
+        "authoring/questions/<int:question_id>/",
+        views_authoring.question_save,
+        name="authoring_question_save",
+    ),
+    path(
+        "authoring/questions/<int:question_id>/move/",
+        views_authoring.question_move,
+        name="authoring_question_move",
+    ),
+    path(
+        "authoring/questions/<int:question_id>/duplicate/",
+        views_authoring.question_duplicate,
+        name="authoring_question_duplicate",
+    ),
+    path(
+        "authoring/questions/<int:question_id>/delete/",
+        views_authoring.question_delete,
+        name="authoring_question_delete",
     ),
 ]
 for suffix, view, name in attempt_pages:

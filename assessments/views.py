@@ -7,13 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,6 +28,8 @@ from core.csv_export import csv_response
 from core.errors import Conflict, DomainError, NotFound
 from core.forms import form_add_domain_error
 from core.ids import parse_uuid
+from core.listing import Filter, render_listing
+from core.listing import listing as listing_for
 from core.shortcuts import or_404
 
 
@@ -55,15 +58,61 @@ def _unusable(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "assessments/candidate_unusable.html", {"message": message}, status=410)
 
 
-def _candidate_invitation(token: str) -> CandidateInvitation:
-    return or_404(selectors.candidate_invitation_from_token, token)
+def _candidate_invitation(token: str, request: HttpRequest | None = None) -> CandidateInvitation:
+    """The invitation of a candidate's link (404 if the link is not valid), read once per
+    request when ``request`` is given."""
+    cached = getattr(request, "_candidate_invitation", None)
+    if cached is not None and cached[0] == token:
+        return cached[1]
+    invitation = or_404(selectors.candidate_invitation_from_token, token)
+    if request is not None:
+        request._candidate_invitation = (token, invitation)  # type: ignore[attr-defined]
+    return invitation
+
+
+def _in_invitation_language(
+    request: HttpRequest, token: str, view: Any, *, language: str | None = None, **kwargs: Any
+) -> Any:
+    """Run a candidate's page in ``language``, by default the one their invitation names (UI
+    and quiz texts). An attempt's pages then switch to the attempt's language (``_access``)."""
+    language = language or _candidate_invitation(token, request).language
+    with translation.override(language):
+        request.LANGUAGE_CODE = language
+        return view(request, token=token, **kwargs)
+
+
+def _use_language(request: HttpRequest, language: str) -> None:
+    """Show the rest of this page in ``language`` (inside ``_in_invitation_language``, whose
+    override puts the previous language back afterwards)."""
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+
+
+def _candidate_page_language(
+    request: HttpRequest, invitation: CandidateInvitation
+) -> tuple[str, list[str]]:
+    """The language of a candidate's invitation page, and the languages to mention.
+
+    The candidate's own choice (the language switcher's cookie) when the quiz is offered in
+    it: the attempt then starts in it. Otherwise the invitation's language, with the languages
+    the quiz is offered in, to tell the candidate why their choice was not taken. No query
+    without a choice, or when the choice is the invitation's language.
+    """
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if chosen not in dict(settings.LANGUAGES) or chosen == invitation.language:
+        return invitation.language, []
+    version = selectors.quiz_current_version(invitation.quiz)
+    offered = selectors.quiz_version_languages(version) if version is not None else []
+    if chosen in offered:
+        return chosen, []
+    return invitation.language, offered
 
 
 def _access(request: HttpRequest, attempt_id: Any, token: str | None, *, take: bool) -> Access:
     """The attempt for this request: a candidate's (by token), the caller's own, or for the
     result page one the caller may review (a lead's team member, or an admin)."""
     if token is not None:
-        invitation = _candidate_invitation(token)
+        invitation = _candidate_invitation(token, request)
         if invitation.revoked_at is not None:
             raise InvitationUnusable(_("This invitation was withdrawn."))
         if take and invitation.expires_at <= timezone.now():
@@ -77,6 +126,9 @@ def _access(request: HttpRequest, attempt_id: Any, token: str | None, *, take: b
         )
         if attempt is None:
             raise Http404("Attempt not found.")
+        # The page's words in the language of the attempt's texts (the one it was started in).
+        _use_language(request, attempt.language or invitation.language)
+        selectors.attempt_translate(attempt)
         return Access(attempt, f"/c/{token}/attempts/{attempt.pk}/", True, invitation)
     if not request.user.is_authenticated:
         raise Http404
@@ -85,6 +137,7 @@ def _access(request: HttpRequest, attempt_id: Any, token: str | None, *, take: b
         attempt = or_404(selectors.attempt_get_own, user=user, attempt_id=attempt_id)
     else:
         attempt = or_404(selectors.attempt_get_visible, user=user, attempt_id=attempt_id)
+    selectors.attempt_translate(attempt)  # the quiz's title and the band in its language
     return Access(attempt, f"/attempts/{attempt.pk}/", attempt.user_id == user.pk)
 
 
@@ -93,6 +146,8 @@ def _login_unless_candidate(view: Any) -> Any:
         if token is None and not request.user.is_authenticated:
             return login_required(view)(request, *args, **kwargs)
         try:
+            if token is not None:
+                return _in_invitation_language(request, token, view, **kwargs)
             return view(request, *args, token=token, **kwargs)
         except InvitationUnusable as exc:
             return _unusable(request, exc.message)
@@ -120,6 +175,12 @@ def quiz_intro(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         return _start(request, quiz=quiz, user=user)
     version = selectors.quiz_current_version(quiz)
+    if version is not None:  # the title in the language the quiz will be taken in
+        texts = selectors.quiz_texts(
+            version, selectors.quiz_version_language_for(version, user.language)
+        )
+        if texts is not None:
+            quiz.title, quiz.description = texts
     attempts = list(selectors.attempts_of_quiz(user=user, quiz=quiz)[:20])
     progress = (
         selectors.taker_progress(quiz=quiz, user_id=user.pk, current=version) if version else None
@@ -148,10 +209,13 @@ def _start(
     user: Any = None,
     invitation: Any = None,
     token: str | None = None,
+    language: str | None = None,
 ) -> HttpResponse:
     base = f"/c/{token}/attempts/" if token else "/attempts/"
     try:
-        attempt = services.attempt_start(quiz=quiz, user=user, invitation=invitation)
+        attempt = services.attempt_start(
+            quiz=quiz, user=user, invitation=invitation, language=language
+        )
     except Conflict as exc:
         if exc.extra.get("id"):
             return redirect(f"{base}{exc.extra['id']}/")
@@ -166,11 +230,23 @@ def _start(
 
 @require_http_methods(["GET", "POST"])
 def candidate_intro(request: HttpRequest, token: str) -> HttpResponse:
-    """What a candidate sees first: the quiz, its rules, and a start button."""
-    invitation = _candidate_invitation(token)
+    """What a candidate sees first: the quiz, its rules, and a start button, in the language
+    the invitation names, or the one the candidate chose when the quiz is offered in it
+    (``_candidate_page_language``)."""
+    language, offered = _candidate_page_language(request, _candidate_invitation(token, request))
+    return _in_invitation_language(
+        request, token, _candidate_intro, language=language, offered=offered
+    )
+
+
+def _candidate_intro(request: HttpRequest, token: str, offered: list[str]) -> HttpResponse:
+    invitation = _candidate_invitation(token, request)
     state = selectors.candidate_invitation_state(invitation)
+    language = translation.get_language()
     if request.method == "POST" and state in {"pending", "in_progress"}:
-        return _start(request, quiz=invitation.quiz, invitation=invitation, token=token)
+        return _start(
+            request, quiz=invitation.quiz, invitation=invitation, token=token, language=language
+        )
     latest = selectors.attempts_visible_to_candidate(invitation=invitation).first()
     if state in {"completed", "used_up"} and latest is not None:
         return redirect(f"/c/{token}/attempts/{latest.pk}/result/")
@@ -186,6 +262,10 @@ def candidate_intro(request: HttpRequest, token: str) -> HttpResponse:
     version = selectors.quiz_current_version(invitation.quiz)
     if version is None:
         raise Http404("Quiz not found.")
+    texts = selectors.quiz_texts(version, language)
+    if texts is not None:
+        invitation.quiz.title, invitation.quiz.description = texts
+    names = dict(settings.LANGUAGES)
     return render(
         request,
         "assessments/quiz_intro.html",
@@ -206,6 +286,8 @@ def candidate_intro(request: HttpRequest, token: str) -> HttpResponse:
             else None,
             "start_url": request.path,
             "candidate": True,
+            # The candidate chose a language the quiz is not offered in: say which it is in.
+            "offered_languages": ", ".join(str(names[code]) for code in offered if code in names),
         },
     )
 
@@ -423,11 +505,53 @@ def team_candidates(request: HttpRequest, team_id: int) -> HttpResponse:
             )
             return redirect("assessments:candidate", invitation_id=invitation.pk)
     invitations = selectors.candidate_invitations_for(user=lead, team_id=team.pk)
-    page = Paginator(invitations, 50).get_page(request.GET.get("page"))
-    for invitation in page.object_list:
+    now = timezone.now()
+    listing = listing_for(
+        request,
+        invitations,
+        search_fields=("email", "name", "quiz__title"),
+        search_label=_("Search candidates"),
+        filters=(
+            _quiz_filter(),
+            Filter(
+                "link",
+                _("Link"),
+                [
+                    ("usable", _("Still usable")),
+                    ("expired", _("Expired")),
+                    ("revoked", _("Revoked")),
+                ],
+                lambda qs, value: qs.filter(
+                    {
+                        "usable": Q(revoked_at__isnull=True, expires_at__gt=now),
+                        "expired": Q(revoked_at__isnull=True, expires_at__lte=now),
+                        "revoked": Q(revoked_at__isnull=False),
+                    }[value]
+                ),
+            ),
+        ),
+        target="candidate-results",
+    )
+    for invitation in listing.page.object_list:
         invitation.state = selectors.invitation_state_from_annotations(invitation)
-    return render(
-        request, "assessments/team_candidates.html", {"team": team, "form": form, "page": page}
+    return render_listing(
+        request,
+        "assessments/team_candidates.html",
+        "assessments/_candidate_results.html",
+        {"team": team, "form": form, "listing": listing, "page": listing.page},
+        target="candidate-results",
+    )
+
+
+def _quiz_filter() -> Filter:
+    return Filter(
+        "quiz",
+        _("Quiz"),
+        [
+            (str(pk), title)
+            for pk, title in Quiz.objects.values_list("pk", "title").order_by("title")
+        ],
+        lambda qs, value: qs.filter(quiz_id=int(value)),
     )
 
 
@@ -439,6 +563,8 @@ def candidate_detail(request: HttpRequest, invitation_id: str) -> HttpResponse:
     )
     attempts = list(selectors.attempts_visible_to_candidate(invitation=invitation))
     latest = next((a for a in attempts if a.status == Attempt.Status.SCORED), None)
+    if latest is not None:  # its band and review in the language it was taken in
+        selectors.attempt_translate(latest)
     return render(
         request,
         "assessments/candidate_detail.html",
@@ -484,8 +610,35 @@ def team_results(request: HttpRequest, team_id: int) -> HttpResponse:
     lead = request_user(request)
     team = or_404(team_get_led, user=lead, team_id=team_id)
     attempts = selectors.team_attempts(lead=lead, team_id=team.pk)
-    page = Paginator(attempts, 50).get_page(request.GET.get("page"))
-    return render(request, "assessments/team_results.html", {"team": team, "page": page})
+    listing = listing_for(
+        request,
+        attempts,
+        search_fields=("user__name", "user__email", "invitation__name", "invitation__email"),
+        search_label=_("Search people"),
+        filters=(
+            _quiz_filter(),
+            Filter(
+                "status",
+                _("Status"),
+                Attempt.Status.choices,
+                lambda qs, value: qs.filter(status=value),
+            ),
+            Filter(
+                "taker",
+                _("Who"),
+                [("member", _("Team members")), ("candidate", _("Candidates"))],
+                lambda qs, value: qs.filter(user__isnull=value == "candidate"),
+            ),
+        ),
+        target="result-results",
+    )
+    return render_listing(
+        request,
+        "assessments/team_results.html",
+        "assessments/_result_results.html",
+        {"team": team, "listing": listing, "page": listing.page},
+        target="result-results",
+    )
 
 
 @login_required
@@ -494,13 +647,14 @@ def team_results_csv(request: HttpRequest, team_id: int) -> StreamingHttpRespons
     lead = request_user(request)
     team = or_404(team_get_led, user=lead, team_id=team_id)
     attempts = selectors.team_attempts(lead=lead, team_id=team.pk)
+    zone = timezone.get_current_timezone()  # the rows stream after the view has returned
     rows = (
         (
             a.user.email if a.user else a.invitation.email,  # type: ignore[union-attr]
             a.user.name if a.user else (a.invitation.name if a.invitation else ""),
             "member" if a.user else "candidate",
             a.quiz.title,
-            a.started_at.isoformat(),
+            timezone.localtime(a.started_at, zone).isoformat(),  # ISO 8601, viewer's zone
             a.status,
             a.score if a.status == Attempt.Status.SCORED else "",
             a.max_score if a.status == Attempt.Status.SCORED else "",

@@ -5,6 +5,7 @@ filesystem transport, so a fresh machine needs nothing but Python. Production se
 ``DATABASE_URL`` (PostgreSQL) and ``REDIS_URL``.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -244,6 +245,44 @@ XAPI_BATCH_SIZE = env_int("XAPI_BATCH_SIZE", 50)
 XAPI_MAX_ATTEMPTS = env_int("XAPI_MAX_ATTEMPTS", 24)
 XAPI_TIMEOUT_SECONDS = env_int("XAPI_TIMEOUT_SECONDS", 10)
 
+# Single sign-on (docs/sso.md): OpenID Connect through mozilla-django-oidc, off unless OIDC_ISSUER
+# and OIDC_CLIENT_ID are set. Endpoints and signing keys come from the issuer's discovery
+# document (read when first needed, kept OIDC_DISCOVERY_CACHE_SECONDS). OIDC_GROUP_MAP is JSON:
+# {"<group>": "<team>"} (member), {"<group>": {"team": "<team>", "role": "lead"}} or
+# {"<group>": {"admin": true}}. PASSWORD_LOGIN=break_glass_only refuses password logins except
+# for the emails in BREAK_GLASS_USERS.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "") or "single sign-on"
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "") or "openid email profile"
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+try:
+    OIDC_GROUP_MAP = json.loads(os.environ.get("OIDC_GROUP_MAP", "") or "{}")
+except ValueError as exc:
+    raise ImproperlyConfigured(f"OIDC_GROUP_MAP is not valid JSON: {exc}") from exc
+OIDC_ALLOWED_EMAIL_DOMAINS = [d.lower() for d in env_list("OIDC_ALLOWED_EMAIL_DOMAINS", [])]
+OIDC_EMAIL_VERIFIED_CLAIM = os.environ.get("OIDC_EMAIL_VERIFIED_CLAIM", "email_verified")
+OIDC_SIGN_ALGORITHMS = env_list("OIDC_SIGN_ALGORITHMS", ["RS256"])
+OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 60)
+OIDC_DISCOVERY_CACHE_SECONDS = env_int("OIDC_DISCOVERY_CACHE_SECONDS", 3600)
+OIDC_STATE_MAX_AGE_SECONDS = env_int("OIDC_STATE_MAX_AGE_SECONDS", 600)
+PASSWORD_LOGIN = os.environ.get("PASSWORD_LOGIN", "") or "all"
+if PASSWORD_LOGIN not in {"all", "break_glass_only"}:
+    raise ImproperlyConfigured("PASSWORD_LOGIN must be 'all' or 'break_glass_only'")
+BREAK_GLASS_USERS = [e.lower() for e in env_list("BREAK_GLASS_USERS", [])]
+# mozilla-django-oidc's own names for the same things (accounts/oidc.py reads the rest).
+OIDC_RP_CLIENT_ID = OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = OIDC_CLIENT_SECRET
+OIDC_RP_SCOPES = OIDC_SCOPES
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the provider's end-session endpoint
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+# client_secret_basic, the default of OpenID Connect; false sends the secret in the form instead.
+OIDC_TOKEN_USE_BASIC_AUTH = env_bool("OIDC_TOKEN_USE_BASIC_AUTH", True)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+
 # Health (/healthz/ready, core/health.py): the worker's heartbeat (core.heartbeat, sent by beat
 # every minute) is stale after this long; a submitted attempt still unscored after this long
 # means scoring has stopped. Either answers 503.
@@ -252,9 +291,15 @@ HEALTH_SCORING_BACKLOG_MAX_AGE = timedelta(
     seconds=env_int("HEALTH_SCORING_BACKLOG_MAX_AGE_SECONDS", 10 * 60)
 )
 
+# Offer a language only with a complete catalogue (tests/i18n/test_catalogue.py fails on any
+# untranslated or fuzzy string; README "Adding a language"). Before a person chooses, the
+# browser's Accept-Language decides (LocaleMiddleware); then the language cookie, and for a
+# logged-in person their profile (accounts.middleware). locale/*.mo are built by `make`.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("de", _("German")), ("fr", _("French")), ("es", _("Spanish"))]
+LANGUAGES = [("en", _("English")), ("pl", _("Polish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -461,6 +506,7 @@ SPECTACULAR_SETTINGS = {
         "AssignmentSourceEnum": "courses.models.Assignment.Source",
         "QuestionKindEnum": "assessments.models.Question.Kind",
         "AttemptStatusEnum": "assessments.models.Attempt.Status",
+        "RatingScaleEnum": "qa.models.RATING_SCALES",
     },
 }
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import views as core_views
@@ -13,6 +14,8 @@ api_v1.append(path("", include("practice.api_urls")))  # daily practice (docs/pr
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # Translations for static/js (domain "djangojs", from locale/ only).
+    path("jsi18n/", JavaScriptCatalog.as_view(packages=["core"]), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -15,6 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -46,12 +49,15 @@ class PayloadTooLarge(exceptions.APIException):
 
     def __init__(self) -> None:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        super().__init__(f"The request body is over the limit of {limit:,} bytes.")
+        super().__init__(
+            _("The request body is over the limit of %(limit)s bytes.")
+            % {"limit": number_format(limit, force_grouping=True)}
+        )
 
 
 class BadRequest(exceptions.APIException):
     status_code = 400
-    default_detail = "The request could not be read."
+    default_detail = gettext_lazy("The request could not be read.")
     default_code = "bad_request"
 
 
@@ -88,7 +94,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = {
-            "detail": "Invalid input.",
+            "detail": _("Invalid input."),
             "code": "invalid",
             "errors": _field_errors(errors),
         }

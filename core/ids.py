@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core.errors import NotFound
@@ -14,7 +15,8 @@ from core.errors import NotFound
 MAX_ID = 2**63 - 1
 
 
-def parse_id(value: Any, message: str = "Not found.") -> int:
+def parse_id(value: Any, message: str | None = None) -> int:
+    message = message or _("Not found.")
     if isinstance(value, bool):
         raise NotFound(message)
     if isinstance(value, int):
@@ -29,7 +31,8 @@ def parse_id(value: Any, message: str = "Not found.") -> int:
     return number
 
 
-def parse_uuid(value: Any, message: str = "Not found.") -> uuid.UUID:
+def parse_uuid(value: Any, message: str | None = None) -> uuid.UUID:
+    message = message or _("Not found.")
     try:
         return uuid.UUID(str(value))
     except (TypeError, ValueError, AttributeError) as exc:

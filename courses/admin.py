@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.admin import MarkdownPreviewMixin
 from courses import services
@@ -110,7 +111,7 @@ class SOPVersionAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: SOPVersion, form: Any, change: bool) -> None:
         if change and SOPVersion.objects.filter(pk=obj.pk, status="published").exists():
-            raise PermissionDenied("Published versions are immutable.")
+            raise PermissionDenied(_("A published version can't be changed."))
         draft = services.sop_draft_save(
             sop=obj.sop,
             body=obj.body,
@@ -130,7 +131,11 @@ class SOPVersionAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
         drafts = queryset.filter(status=SOPVersion.Status.DRAFT)
         for version in drafts:
             services.sop_version_publish(version=version)
-        messages.success(request, _("%(n)d drafts published.") % {"n": len(drafts)})
+        messages.success(
+            request,
+            ngettext("%(n)d draft published.", "%(n)d drafts published.", len(drafts))
+            % {"n": len(drafts)},
+        )
 
 
 class LessonInline(MarkdownPreviewMixin, admin.StackedInline):
@@ -176,10 +181,14 @@ class ModuleAdmin(admin.ModelAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
-    list_display = ("user", "kind", "target_title", "source", "status", "due_on", "created_at")
+    list_display = ("user", "kind", "target", "source", "status", "due_on", "created_at")
     list_filter = ("status", "kind", "source")
     list_select_related = ("user", "module", "sop")
     search_fields = ("user__email", "user__name", "module__title", "sop__title", "reason")
     autocomplete_fields = ("user", "module", "sop", "assigned_by")
     raw_id_fields = ("sop_version",)
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("training"))
+    def target(self, obj: Assignment) -> str:
+        return obj.target_title

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -119,7 +120,7 @@ class LessonCompleteApi(APIView):
         module = selectors.module_get(user=user, pk=module_id)
         lesson = next((x for x in module.lessons.all() if x.pk == lesson_id), None)
         if lesson is None:
-            raise NotFound("Lesson not found.")
+            raise NotFound(_("Lesson not found."))
         services.lesson_complete(user=user, lesson=lesson)
         return Response(_module_detail(request, module_id))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -87,7 +88,7 @@ class SopImportApi(APIView):
     def post(self, request: Request) -> Response:
         user = request_user(request)
         if not sop_import.sop_import_may(user):
-            raise NotFound("Not found.")
+            raise NotFound(_("Not found."))
         data = SopImportInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

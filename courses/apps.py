@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoursesConfig(AppConfig):
     name = "courses"
-    verbose_name = "Training"
+    verbose_name = _("Training")
 
     def ready(self) -> None:
         from assessments.hooks import (

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Quiz
@@ -15,14 +16,20 @@ from skills.models import Skill
 class SOP(models.Model):
     """A standard operating procedure; its text lives in immutable published versions."""
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
     title = models.CharField(_("title"), max_length=200)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        default="en",
+        help_text=_("The language it is written in: people see SOPs in their language first."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ("title",)
-        verbose_name = "SOP"
-        verbose_name_plural = "SOPs"
+        verbose_name = _("SOP")
+        verbose_name_plural = _("SOPs")
 
     def __str__(self) -> str:
         return self.title
@@ -35,15 +42,21 @@ class SOPVersion(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
-    sop = models.ForeignKey(SOP, on_delete=models.CASCADE, related_name="versions")
+    sop = models.ForeignKey(
+        SOP, on_delete=models.CASCADE, related_name="versions", verbose_name=_("SOP")
+    )
     number = models.PositiveIntegerField(
-        null=True, blank=True, editable=False, help_text=_("Given when published: 1, 2, 3…")
+        _("version"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Given when published: 1, 2, 3…"),
     )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
     )
     body = models.TextField(_("text (Markdown)"))
-    body_html = models.TextField(editable=False, default="")
+    body_html = models.TextField(_("text (HTML)"), editable=False, default="")
     change_summary = models.CharField(
         _("what changed"), max_length=300, help_text=_("One line, shown to readers.")
     )
@@ -54,12 +67,18 @@ class SOPVersion(models.Model):
             "Everyone who acknowledged an older version must read and acknowledge this one."
         ),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
     reack_assigned_at = models.DateTimeField(
+        _("re-acknowledgement assigned"),
         null=True,
         blank=True,
         editable=False,
@@ -68,7 +87,8 @@ class SOPVersion(models.Model):
 
     class Meta:
         ordering = ("sop", "-number")
-        verbose_name = "SOP version"
+        verbose_name = _("SOP version")
+        verbose_name_plural = _("SOP versions")
         constraints = [
             models.UniqueConstraint(fields=("sop", "number"), name="courses_sopversion_number"),
             models.UniqueConstraint(
@@ -94,30 +114,43 @@ class SOPVersion(models.Model):
 
 class SOPAcknowledgement(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sop_acknowledgements"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sop_acknowledgements",
+        verbose_name=_("person"),
     )
     sop_version = models.ForeignKey(
-        SOPVersion, on_delete=models.CASCADE, related_name="acknowledgements"
+        SOPVersion,
+        on_delete=models.CASCADE,
+        related_name="acknowledgements",
+        verbose_name=_("SOP version"),
     )
-    acknowledged_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), default=timezone.now)
 
     class Meta:
         ordering = ("-acknowledged_at",)
+        verbose_name = _("SOP acknowledgement")
+        verbose_name_plural = _("SOP acknowledgements")
         constraints = [
             models.UniqueConstraint(fields=("user", "sop_version"), name="courses_ack_unique"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} read {self.sop_version}"
+        return gettext("%(person)s acknowledged %(version)s") % {
+            "person": self.user,
+            "version": self.sop_version,
+        }
 
 
 class Module(models.Model):
     """A training module: ordered lessons, linked to skills and to the SOP versions it teaches."""
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
-    skills = models.ManyToManyField(Skill, blank=True, related_name="modules")
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="modules", verbose_name=_("skills")
+    )
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=15)
     sop_versions = models.ManyToManyField(
         SOPVersion,
@@ -136,25 +169,31 @@ class Module(models.Model):
         help_text=_("Passing this quiz completes the module."),
     )
     is_published = models.BooleanField(_("published"), default=True)
-    position = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ("position", "title")
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
 
     def __str__(self) -> str:
         return self.title
 
 
 class Lesson(models.Model):
-    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
-    position = models.PositiveSmallIntegerField(default=0)
+    module = models.ForeignKey(
+        Module, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("module")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text (Markdown)"))
-    body_html = models.TextField(editable=False, default="")
+    body_html = models.TextField(_("text (HTML)"), editable=False, default="")
 
     class Meta:
         ordering = ("module", "position", "pk")
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
 
     def __str__(self) -> str:
         return self.title
@@ -162,34 +201,54 @@ class Lesson(models.Model):
 
 class LessonProgress(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="lesson_progress",
+        verbose_name=_("person"),
     )
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
-    completed_at = models.DateTimeField(default=timezone.now)
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, related_name="progress", verbose_name=_("lesson")
+    )
+    completed_at = models.DateTimeField(_("completed"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("lesson read")
+        verbose_name_plural = _("lessons read")
         constraints = [
             models.UniqueConstraint(fields=("user", "lesson"), name="courses_progress_unique"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} read lesson {self.lesson_id}"
+        return gettext("%(person)s read lesson %(lesson)s") % {
+            "person": self.user_id,
+            "lesson": self.lesson_id,
+        }
 
 
 class ModuleCompletion(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_completions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="module_completions",
+        verbose_name=_("person"),
     )
-    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="completions")
-    completed_at = models.DateTimeField(default=timezone.now)
+    module = models.ForeignKey(
+        Module, on_delete=models.CASCADE, related_name="completions", verbose_name=_("module")
+    )
+    completed_at = models.DateTimeField(_("completed"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("module completion")
+        verbose_name_plural = _("module completions")
         constraints = [
             models.UniqueConstraint(fields=("user", "module"), name="courses_completion_unique"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} completed module {self.module_id}"
+        return gettext("%(person)s completed module %(module)s") % {
+            "person": self.user_id,
+            "module": self.module_id,
+        }
 
 
 class Assignment(models.Model):
@@ -213,11 +272,19 @@ class Assignment(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("person"),
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     module = models.ForeignKey(
-        Module, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments"
+        Module,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("module"),
     )
     sop = models.ForeignKey(
         SOP,
@@ -233,6 +300,7 @@ class Assignment(models.Model):
         null=True,
         blank=True,
         related_name="assignments",
+        verbose_name=_("quiz"),
     )
     sop_version = models.ForeignKey(
         SOPVersion,
@@ -240,6 +308,7 @@ class Assignment(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("SOP version"),
         help_text=_("For an SOP: the version (or a later one) to acknowledge."),
     )
     assigned_by = models.ForeignKey(
@@ -248,22 +317,29 @@ class Assignment(models.Model):
         null=True,
         blank=True,
         related_name="assignments_given",
+        verbose_name=_("assigned by"),
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    source = models.CharField(max_length=12, choices=Source.choices, default=Source.MANUAL)
+    source = models.CharField(
+        _("source"), max_length=12, choices=Source.choices, default=Source.MANUAL
+    )
     due_on = models.DateField(
         _("due on"),
         null=True,
         blank=True,
         help_text=_("A calendar day: the same day for everyone, whatever their time zone."),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
     class Meta:
         ordering = ("status", models.F("due_on").asc(nulls_last=True), "pk")
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
         constraints = [
             models.UniqueConstraint(
                 fields=("user", "module"),
@@ -295,7 +371,11 @@ class Assignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} “{self.target_title}” for {self.user}"
+        return gettext("%(kind)s “%(title)s” for %(person)s") % {
+            "kind": self.get_kind_display(),
+            "title": self.target_title,
+            "person": self.user,
+        }
 
     @property
     def target_title(self) -> str:

@@ -78,7 +78,8 @@ def _published() -> QuerySet[SOPVersion]:
 
 
 def sops_list(*, user: User) -> QuerySet[SOP]:
-    """Published SOPs with their current version and the caller's latest acknowledged one."""
+    """Published SOPs with their current version and the caller's latest acknowledged one,
+    those in the caller's language first (``in_your_language``), then by title."""
     current = _published().filter(sop=OuterRef("pk")).order_by("-number")
     acked = SOPAcknowledgement.objects.filter(user=user, sop_version__sop=OuterRef("pk")).order_by(
         "-sop_version__number"
@@ -91,19 +92,24 @@ def sops_list(*, user: User) -> QuerySet[SOP]:
             current_published_at=Subquery(current.values("published_at")[:1]),
             current_summary=Subquery(current.values("change_summary")[:1]),
             acknowledged_number=Subquery(acked.values("sop_version__number")[:1]),
+            in_your_language=Case(
+                When(language=getattr(user, "language", ""), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
         )
-        .order_by("title")
+        .order_by("-in_your_language", "title")
     )
 
 
 def sop_get(*, slug: str | None = None, pk: Any = None) -> SOP:
     """A published SOP by slug or id; ``NotFound`` otherwise."""
     lookup: dict[str, Any] = (
-        {"slug": slug} if slug is not None else {"pk": as_int(pk, "SOP not found.")}
+        {"slug": slug} if slug is not None else {"pk": as_int(pk, _("SOP not found."))}
     )
     sop = SOP.objects.filter(Exists(_published().filter(sop=OuterRef("pk"))), **lookup).first()
     if sop is None:
-        raise NotFound("SOP not found.")
+        raise NotFound(_("SOP not found."))
     return sop
 
 
@@ -113,16 +119,16 @@ def sop_versions(*, sop: SOP) -> list[SOPVersion]:
 
 
 def sop_version_get(*, sop: SOP, number: Any) -> SOPVersion:
-    version = _published().filter(sop=sop, number=as_int(number, "Version not found.")).first()
+    version = _published().filter(sop=sop, number=as_int(number, _("Version not found."))).first()
     if version is None:
-        raise NotFound("Version not found.")
+        raise NotFound(_("Version not found."))
     return version
 
 
 def sop_version_by_id(*, sop: SOP, version_id: Any) -> SOPVersion:
-    version = _published().filter(sop=sop, pk=as_int(version_id, "Version not found.")).first()
+    version = _published().filter(sop=sop, pk=as_int(version_id, _("Version not found."))).first()
     if version is None:
-        raise NotFound("Version not found.")
+        raise NotFound(_("Version not found."))
     return version
 
 
@@ -167,11 +173,11 @@ def modules_list(*, user: User) -> QuerySet[Module]:
 
 def module_get(*, user: User, slug: str | None = None, pk: Any = None) -> Module:
     lookup: dict[str, Any] = (
-        {"slug": slug} if slug is not None else {"pk": as_int(pk, "Module not found.")}
+        {"slug": slug} if slug is not None else {"pk": as_int(pk, _("Module not found."))}
     )
     module = modules_list(user=user).select_related("completion_quiz").filter(**lookup).first()
     if module is None:
-        raise NotFound("Module not found.")
+        raise NotFound(_("Module not found."))
     return module
 
 
@@ -263,34 +269,34 @@ def assignments_visible_to(*, user: User) -> QuerySet[Assignment]:
 
 def assignments_of_visible_user(*, viewer: User, user_id: Any) -> QuerySet[Assignment]:
     """One person's assignments: the viewer's own, or someone they lead; ``NotFound`` else."""
-    target = as_int(user_id, "User not found.")
+    target = as_int(user_id, _("User not found."))
     if target != viewer.pk and not users_led_by(viewer).filter(pk=target).exists():
-        raise NotFound("User not found.")
+        raise NotFound(_("User not found."))
     return _with_progress(Assignment.objects.filter(user_id=target))
 
 
 def assignment_get_visible(*, user: User, assignment_id: Any) -> Assignment:
     assignment = (
         assignments_visible_to(user=user)
-        .filter(pk=as_int(assignment_id, "Assignment not found."))
+        .filter(pk=as_int(assignment_id, _("Assignment not found.")))
         .first()
     )
     if assignment is None:
-        raise NotFound("Assignment not found.")
+        raise NotFound(_("Assignment not found."))
     return assignment
 
 
 def assignment_get_managed(*, user: User, assignment_id: Any) -> Assignment:
     """An assignment of someone the caller leads (not their own, unless admin)."""
     managed = Assignment.objects.select_related("user", "module", "sop").filter(
-        pk=as_int(assignment_id, "Assignment not found."),
+        pk=as_int(assignment_id, _("Assignment not found.")),
         user__in=users_led_by(user).values("pk"),
     )
     if not user_is_admin(user):
         managed = managed.exclude(user=user)
     assignment = managed.first()
     if assignment is None:
-        raise NotFound("Assignment not found.")
+        raise NotFound(_("Assignment not found."))
     return assignment
 
 
@@ -301,7 +307,7 @@ def team_assignments(
     team = team_get_led(user=lead, team_id=team_id)
     assignments = Assignment.objects.filter(user__memberships__team=team)
     if user_id not in (None, ""):
-        assignments = assignments.filter(user_id=as_int(user_id, "User not found."))
+        assignments = assignments.filter(user_id=as_int(user_id, _("User not found.")))
     if status:
         assignments = assignments.filter(status=status)
     # What needs action first: open work soonest due (overdue, then due soon), then done,
@@ -352,19 +358,19 @@ def assignment_target_get(
         message = _("Choose one module, SOP or quiz.")
         raise ValidationFailed(message, field_errors={"non_field_errors": [message]})
     if module_id not in (None, ""):
-        module = assignable_modules().filter(pk=parse_id(module_id, "Module not found.")).first()
+        module = assignable_modules().filter(pk=parse_id(module_id, _("Module not found."))).first()
         if module is None:
             raise NotFound(_("Module not found."))
         return AssignmentTarget(kind=Assignment.Kind.MODULE, module=module)
     if sop_id not in (None, ""):
-        sop = SOP.objects.filter(pk=parse_id(sop_id, "SOP not found.")).first()
+        sop = SOP.objects.filter(pk=parse_id(sop_id, _("SOP not found."))).first()
         version = (
             _published().filter(sop=sop).order_by("-number").first() if sop is not None else None
         )
         if sop is None or version is None:
             raise NotFound(_("SOP not found."))
         return AssignmentTarget(kind=Assignment.Kind.SOP, sop=sop, sop_version=version)
-    quiz = assignable_quizzes().filter(pk=parse_id(quiz_id, "Quiz not found.")).first()
+    quiz = assignable_quizzes().filter(pk=parse_id(quiz_id, _("Quiz not found."))).first()
     if quiz is None:
         raise NotFound(_("Quiz not found."))
     return AssignmentTarget(kind=Assignment.Kind.QUIZ, quiz=quiz)

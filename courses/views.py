@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,11 +18,14 @@ from accounts.http import request_user
 from accounts.selectors import team_get_led, team_memberships
 from core.errors import Conflict, DomainError
 from core.forms import form_add_domain_error
+from core.listing import Filter, render_listing
+from core.listing import listing as listing_for
 from core.markdown import render_markdown
 from core.shortcuts import or_404
 from courses import selectors, services
 from courses.forms import AssignForm, CompareForm
 from courses.models import Assignment
+from skills.models import Skill
 
 # --- learner ----------------------------------------------------------------------------------
 
@@ -33,10 +36,47 @@ def my_training(request: HttpRequest) -> HttpResponse:
     return render(request, "courses/my_training.html", {"groups": groups})
 
 
+MODULE_PROGRESS = {
+    "not_started": Q(completed=False, lessons_done=0),
+    "in_progress": Q(completed=False, lessons_done__gt=0),
+    "completed": Q(completed=True),
+}
+
+
 @login_required
 def module_list(request: HttpRequest) -> HttpResponse:
+    """Published modules: search, progress and skill filters, pages (core/listing.py)."""
     modules = selectors.modules_list(user=request_user(request))
-    return render(request, "courses/module_list.html", {"modules": modules})
+    listing = listing_for(
+        request,
+        modules,
+        search_fields=("title", "summary"),
+        search_label=_("Search modules"),
+        filters=(
+            Filter(
+                "progress",
+                _("Your progress"),
+                [
+                    ("not_started", _("Not started")),
+                    ("in_progress", _("In progress")),
+                    ("completed", _("Completed")),
+                ],
+                lambda qs, value: qs.filter(MODULE_PROGRESS[value]),
+            ),
+            Filter(
+                "skill",
+                _("Skill"),
+                list(Skill.objects.order_by("name").values_list("slug", "name")),
+                lambda qs, value: qs.filter(skills__slug=value),
+            ),
+        ),
+    )
+    return render_listing(
+        request,
+        "courses/module_list.html",
+        "courses/_module_results.html",
+        {"listing": listing, "modules": listing.page.object_list},
+    )
 
 
 @login_required
@@ -107,10 +147,41 @@ def module_complete(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("courses:my_training")
 
 
+SOP_READ = {
+    "read": Q(acknowledged_number=F("current_number")),
+    "changed": Q(acknowledged_number__lt=F("current_number")),
+    "unread": Q(acknowledged_number__isnull=True),
+}
+
+
 @login_required
 def sop_list(request: HttpRequest) -> HttpResponse:
+    """Published SOPs: search, a "read by you" filter, pages (core/listing.py)."""
     sops = selectors.sops_list(user=request_user(request))
-    return render(request, "courses/sop_list.html", {"sops": sops})
+    listing = listing_for(
+        request,
+        sops,
+        search_fields=("title", "slug"),
+        search_label=_("Search SOPs"),
+        filters=(
+            Filter(
+                "read",
+                _("You"),
+                [
+                    ("unread", _("Not read yet")),
+                    ("changed", _("Changed since you read it")),
+                    ("read", _("Read")),
+                ],
+                lambda qs, value: qs.filter(SOP_READ[value]),
+            ),
+        ),
+    )
+    return render_listing(
+        request,
+        "courses/sop_list.html",
+        "courses/_sop_results.html",
+        {"listing": listing, "sops": listing.page.object_list},
+    )
 
 
 @login_required
@@ -231,33 +302,50 @@ def team_training(request: HttpRequest, team_id: int) -> HttpResponse:
                 }
             messages.success(request, text)
             return redirect("courses:team_training", team_id=team.pk)
-    status = request.GET.get("status") or ""
-    if status not in {"", *Assignment.Status.values}:
-        status = ""
-    member_filter = request.GET.get("member") or ""
-    assignments = or_404(
-        selectors.team_assignments,
-        lead=lead,
-        team_id=team.pk,
-        user_id=member_filter or None,
-        status=status or None,
+    assignments = or_404(selectors.team_assignments, lead=lead, team_id=team.pk)
+    listing = listing_for(
+        request,
+        assignments,
+        search_fields=("user__name", "module__title", "sop__title", "quiz__title", "reason"),
+        search_label=_("Search people and training"),
+        filters=(
+            Filter(
+                "member",
+                _("Person"),
+                [(str(m.pk), m.name) for m in members],
+                lambda qs, value: qs.filter(user_id=int(value)),
+                any_label=_("Everyone"),
+            ),
+            Filter(
+                "status",
+                _("Status"),
+                Assignment.Status.choices,
+                lambda qs, value: qs.filter(status=value),
+            ),
+            Filter(
+                "kind",
+                _("Training"),
+                Assignment.Kind.choices,
+                lambda qs, value: qs.filter(kind=value),
+            ),
+        ),
+        target="assignment-results",
     )
-    page = Paginator(assignments, 50).get_page(request.GET.get("page"))
-    for assignment in page.object_list:
+    for assignment in listing.page.object_list:
         assignment.progress = selectors.assignment_progress(assignment)
-    return render(
+    return render_listing(
         request,
         "courses/team_training.html",
+        "courses/_team_training_results.html",
         {
             "team": team,
             "form": form,
             "summary": selectors.team_training_summary(lead=lead, team_id=team.pk),
-            "page": page,
-            "status": status,
-            "member_filter": member_filter,
+            "listing": listing,
+            "page": listing.page,
             "members": members,
-            "statuses": Assignment.Status.choices,
         },
+        target="assignment-results",
     )
 
 

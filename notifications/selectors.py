@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.errors import NotFound
@@ -13,9 +14,9 @@ from core.ids import parse_id
 from notifications.models import Notification
 
 REMINDER_TITLES = {
-    "due_soon": _lazy("Due soon: %(title)s"),
-    "overdue": _lazy("Overdue: %(title)s"),
-    "escalation": _lazy("%(person)s is overdue with “%(title)s”"),
+    "due_soon": gettext_lazy("Due soon: %(title)s"),
+    "overdue": gettext_lazy("Overdue: %(title)s"),
+    "escalation": gettext_lazy("%(person)s is overdue with “%(title)s”"),
 }
 
 
@@ -38,8 +39,8 @@ def notifications_unread_count(*, user: User) -> int:
 
 def notification_get_own(*, user: User, notification_id: Any) -> Notification:
     notification = Notification.objects.filter(
-        user=user, pk=parse_id(notification_id, "Notification not found.")
+        user=user, pk=parse_id(notification_id, _("Notification not found."))
     ).first()
     if notification is None:
-        raise NotFound("Notification not found.")
+        raise NotFound(_("Notification not found."))
     return notification

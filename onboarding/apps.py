@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OnboardingConfig(AppConfig):
     name = "onboarding"
-    verbose_name = "Onboarding"
+    verbose_name = _("Onboarding")
 
     def ready(self) -> None:
         from assessments.hooks import attempt_next_steps_collecting, attempt_scored

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Quiz
@@ -16,10 +17,12 @@ class ChecklistTemplate(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ("name",)
+        verbose_name = _("checklist")
+        verbose_name_plural = _("checklists")
 
     def __str__(self) -> str:
         return self.name
@@ -44,11 +47,18 @@ ITEM_COMPLETED_BY = {
 
 
 class ChecklistItemTemplate(models.Model):
-    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
-    position = models.PositiveSmallIntegerField(default=0)
+    template = models.ForeignKey(
+        ChecklistTemplate,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=_("checklist"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    kind = models.CharField(max_length=14, choices=ItemKind.choices, default=ItemKind.TASK)
+    kind = models.CharField(
+        _("kind"), max_length=14, choices=ItemKind.choices, default=ItemKind.TASK
+    )
     sop = models.ForeignKey(
         SOP,
         on_delete=models.SET_NULL,
@@ -58,10 +68,20 @@ class ChecklistItemTemplate(models.Model):
         verbose_name=_("SOP"),
     )
     module = models.ForeignKey(
-        Module, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Module,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("module"),
     )
     quiz = models.ForeignKey(
-        Quiz, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Quiz,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("quiz"),
     )
     due_offset_days = models.PositiveSmallIntegerField(
         _("due after (days)"), default=0, help_text=_("Days after the plan's start date.")
@@ -69,6 +89,8 @@ class ChecklistItemTemplate(models.Model):
 
     class Meta:
         ordering = ("template", "due_offset_days", "position", "pk")
+        verbose_name = _("checklist step")
+        verbose_name_plural = _("checklist steps")
 
     def __str__(self) -> str:
         return self.title
@@ -80,24 +102,39 @@ class ChecklistItemTemplate(models.Model):
 
 class OnboardingPlan(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="onboarding_plans"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="onboarding_plans",
+        verbose_name=_("new hire"),
     )
     template = models.ForeignKey(
-        ChecklistTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="plans"
+        ChecklistTemplate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plans",
+        verbose_name=_("checklist"),
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     start_date = models.DateField(_("start date"))
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
     )
-    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
 
     class Meta:
         ordering = ("-start_date", "pk")
+        verbose_name = _("onboarding plan")
+        verbose_name_plural = _("onboarding plans")
 
     def __str__(self) -> str:
-        return f"{self.name} for {self.user}"
+        return gettext("%(plan)s for %(person)s") % {"plan": self.name, "person": self.user}
 
 
 class PlanItem(models.Model):
@@ -108,11 +145,13 @@ class PlanItem(models.Model):
         OPEN = "open", _("To do")
         DONE = "done", _("Done")
 
-    plan = models.ForeignKey(OnboardingPlan, on_delete=models.CASCADE, related_name="items")
-    position = models.PositiveSmallIntegerField(default=0)
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    kind = models.CharField(max_length=14, choices=ItemKind.choices)
+    plan = models.ForeignKey(
+        OnboardingPlan, on_delete=models.CASCADE, related_name="items", verbose_name=_("plan")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=14, choices=ItemKind.choices)
     sop = models.ForeignKey(
         SOP,
         on_delete=models.SET_NULL,
@@ -122,25 +161,44 @@ class PlanItem(models.Model):
         verbose_name=_("SOP"),
     )
     module = models.ForeignKey(
-        Module, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Module,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("module"),
     )
     quiz = models.ForeignKey(
-        Quiz, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Quiz,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("quiz"),
     )
-    due_offset_days = models.PositiveSmallIntegerField(default=0)
+    due_offset_days = models.PositiveSmallIntegerField(_("due after (days)"), default=0)
     due_on = models.DateField(
         _("due on"),
         help_text=_("A calendar day: the same day for everyone, whatever their time zone."),
     )
-    status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=6, choices=Status.choices, default=Status.OPEN
+    )
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("completed by"),
     )
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         ordering = ("plan", "due_offset_days", "position", "pk")
+        verbose_name = _("plan step")
+        verbose_name_plural = _("plan steps")
         indexes = [models.Index(fields=("status", "due_on"))]
 
     def __str__(self) -> str:

@@ -107,11 +107,11 @@ def onboarding_plans_visible_to(*, user: User) -> QuerySet[OnboardingPlan]:
 def onboarding_plan_get_visible(*, user: User, plan_id: Any) -> OnboardingPlan:
     plan = (
         onboarding_plans_visible_to(user=user)
-        .filter(pk=parse_id(plan_id, "Plan not found."))
+        .filter(pk=parse_id(plan_id, str(_("Plan not found."))))
         .first()
     )
     if plan is None:
-        raise NotFound("Plan not found.")
+        raise NotFound(str(_("Plan not found.")))
     return plan
 
 
@@ -183,7 +183,7 @@ def plan_item_get(*, item_id: Any) -> PlanItem:
 
     item = (
         PlanItem.objects.select_related("plan", "plan__user")
-        .filter(pk=parse_id(item_id, "Item not found."))
+        .filter(pk=parse_id(item_id, str(_("Item not found."))))
         .first()
     )
     if item is None:

@@ -47,3 +47,27 @@ class PlanDetailOutput(PlanOutput):
 
 class SignOffInput(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    confirm = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Sign off although other steps of the plan are still open (otherwise 409).",
+    )
+
+
+class OpenStepOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    due_on = serializers.DateField(allow_null=True)
+    overdue = serializers.BooleanField()
+
+
+class SignOffOpenStepsOutput(serializers.Serializer):
+    """409 of a sign-off: while other steps are open (``code`` "open_steps") what is open,
+    resend with ``confirm``; for a step that is not a sign-off, ``code`` "conflict"."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    # only with ``code`` "open_steps" (a step that is not a sign-off answers ``conflict``)
+    open_count = serializers.IntegerField(required=False)
+    overdue_count = serializers.IntegerField(required=False)
+    open_steps = OpenStepOutput(many=True, required=False)

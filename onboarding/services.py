@@ -18,6 +18,7 @@ from accounts.models import User
 from assessments.hooks import AttemptScored
 from assessments.models import Attempt
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.undo import undo_still_possible
 from courses import services as courses_services
 from courses.hooks import ModuleCompleted, SopAcknowledged
 from courses.models import ModuleCompletion, SOPAcknowledgement
@@ -166,6 +167,31 @@ def plan_item_tick(*, item: PlanItem, user: User) -> PlanItem:
     if item.kind in AUTOMATIC:
         raise Conflict(_("This step completes itself: %(how)s.") % {"how": item.completed_by_label})
     return _complete(item=item, by=user)
+
+
+@transaction.atomic
+def plan_item_untick(*, item: PlanItem, user: User, now: datetime | None = None) -> PlanItem:
+    """Undo ``plan_item_tick`` (the "Undo" in its message): only the new hire who ticked the
+    task, within ``core.undo.UNDO_WINDOW``; the plan is open again. Untick an open task
+    changes nothing. Someone else's item is ``NotFound``; too late is ``Conflict``."""
+    if item.plan.user_id != user.pk:
+        raise NotFound(_("Item not found."))
+    locked = PlanItem.objects.select_for_update().get(pk=item.pk)
+    if locked.status == PlanItem.Status.OPEN:
+        return locked
+    if (
+        locked.kind in AUTOMATIC
+        or locked.kind == ItemKind.LEAD_SIGNOFF
+        or locked.completed_by_id != user.pk
+        or not undo_still_possible(locked.completed_at, now=now)
+    ):
+        raise Conflict(_("This step can't be undone any more."))
+    PlanItem.objects.filter(pk=item.pk).update(
+        status=PlanItem.Status.OPEN, completed_at=None, completed_by=None, comment=""
+    )
+    OnboardingPlan.objects.filter(pk=item.plan_id).update(completed_at=None)
+    item.refresh_from_db()
+    return item
 
 
 def plan_item_sign_off(*, item: PlanItem, lead: User, comment: str = "") -> PlanItem:

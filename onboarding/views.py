@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import request_user
 from core.errors import Conflict, NotFound
 from core.shortcuts import or_404
+from core.undo import success_with_undo
 from onboarding import selectors, services
 from onboarding.models import ItemKind, PlanItem
 
@@ -38,7 +40,29 @@ def plan_item_tick(request: HttpRequest, item_id: int) -> HttpResponse:
     except Conflict as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("“%(title)s” is done.") % {"title": item.title})
+        success_with_undo(
+            request,
+            _("“%(title)s” is done.") % {"title": item.title},
+            undo_url=reverse("onboarding:plan_item_untick", args=[item.pk]),
+            label=_("Undo"),
+        )
+    return redirect("onboarding:my_onboarding")
+
+
+@login_required
+@require_POST
+def plan_item_untick(request: HttpRequest, item_id: int) -> HttpResponse:
+    """The "Undo" of "Mark as done": the task is open again (a few minutes, the same person)."""
+    user = request_user(request)
+    item = or_404(selectors.plan_item_get, item_id=item_id)
+    try:
+        services.plan_item_untick(item=item, user=user)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("“%(title)s” is open again.") % {"title": item.title})
     return redirect("onboarding:my_onboarding")
 
 

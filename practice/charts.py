@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+
 from practice.selectors import Trajectory
 
 WIDTH, HEIGHT = 300, 150
@@ -44,7 +46,7 @@ def trajectory_svg(trajectory: Trajectory) -> Chart:
             x=round(LEFT + (span * i / max(count - 1, 1)), 1),
             y=_y(level),
             level=round(level, 2),
-            label=day.strftime("%d %b"),
+            label=date_format(day, "j M"),  # "26 Nov", "26 lis": the viewer's language
         )
         for i, (day, level) in enumerate(trajectory.points)
     ]

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Question
@@ -20,60 +21,92 @@ class PracticeCard(models.Model):
     """The FSRS memory state of one question for one person (``fsrs.Card``'s fields)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_cards"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="practice_cards",
+        verbose_name=_("person"),
     )
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="+", verbose_name=_("question")
+    )
     state = models.PositiveSmallIntegerField(
-        help_text=_("FSRS state: 1 learning, 2 review, 3 relearning.")
+        _("state"), help_text=_("FSRS state: 1 learning, 2 review, 3 relearning.")
     )
-    step = models.PositiveSmallIntegerField(null=True, blank=True)
-    stability = models.FloatField(null=True, blank=True)
-    difficulty = models.FloatField(null=True, blank=True)
-    due_at = models.DateTimeField()
-    last_review = models.DateTimeField(null=True, blank=True)
-    reviews = models.PositiveIntegerField(default=0)
-    lapses = models.PositiveIntegerField(default=0)
+    step = models.PositiveSmallIntegerField(_("learning step"), null=True, blank=True)
+    stability = models.FloatField(_("stability"), null=True, blank=True)
+    difficulty = models.FloatField(_("difficulty"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"))
+    last_review = models.DateTimeField(_("last practised"), null=True, blank=True)
+    reviews = models.PositiveIntegerField(_("times practised"), default=0)
+    lapses = models.PositiveIntegerField(_("times forgotten"), default=0)
 
     class Meta:
+        verbose_name = _("practice card")
+        verbose_name_plural = _("practice cards")
         constraints = [
             models.UniqueConstraint(fields=("user", "question"), name="practice_card_once"),
         ]
         indexes = [models.Index(fields=("user", "due_at"))]
 
     def __str__(self) -> str:
-        return f"{self.user_id}/{self.question_id} due {self.due_at:%Y-%m-%d %H:%M}"
+        return gettext("%(person)s/%(question)s due %(when)s") % {
+            "person": self.user_id,
+            "question": self.question_id,
+            "when": f"{self.due_at:%Y-%m-%d %H:%M}",
+        }
 
 
 class PracticeSet(models.Model):
     """One person's practice for one of their calendar days: question ids in order."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_sets"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="practice_sets",
+        verbose_name=_("person"),
     )
-    day = models.DateField(help_text=_("The person's own calendar day (their time zone)."))
-    question_ids = models.JSONField(default=list)
-    built_at = models.DateTimeField(default=timezone.now)
+    day = models.DateField(
+        _("day"), help_text=_("The person's own calendar day (their time zone).")
+    )
+    question_ids = models.JSONField(_("questions"), default=list)
+    built_at = models.DateTimeField(_("built"), default=timezone.now)
 
     class Meta:
         ordering = ("-day",)
+        verbose_name = _("practice set")
+        verbose_name_plural = _("practice sets")
         constraints = [
             models.UniqueConstraint(fields=("user", "day"), name="practice_set_once_per_day"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.day}: {len(self.question_ids)} questions"
+        count = len(self.question_ids)
+        return ngettext(
+            "%(person)s %(day)s: %(count)d question",
+            "%(person)s %(day)s: %(count)d questions",
+            count,
+        ) % {"person": self.user_id, "day": self.day, "count": count}
 
 
 class PracticeAnswer(models.Model):
-    set = models.ForeignKey(PracticeSet, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
-    choice_ids = models.JSONField(default=list)
-    credit = models.FloatField(validators=[MaxValueValidator(1.0)])
-    correct = models.BooleanField()
-    answered_at = models.DateTimeField(default=timezone.now)
+    set = models.ForeignKey(
+        PracticeSet,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("practice set"),
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="+", verbose_name=_("question")
+    )
+    choice_ids = models.JSONField(_("chosen options"), default=list)
+    credit = models.FloatField(_("credit"), validators=[MaxValueValidator(1.0)])
+    correct = models.BooleanField(_("correct"))
+    answered_at = models.DateTimeField(_("answered"), default=timezone.now)
 
     class Meta:
         ordering = ("answered_at", "pk")
+        verbose_name = _("practice answer")
+        verbose_name_plural = _("practice answers")
         constraints = [
             models.UniqueConstraint(fields=("set", "question"), name="practice_answer_once"),
         ]
@@ -89,12 +122,24 @@ class PracticePreference(models.Model):
     otherwise."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_preference"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="practice_preference",
+        verbose_name=_("person"),
     )
     nudge = models.BooleanField(_("remind me when today's practice is ready"), default=True)
     nudge_hour = models.PositiveSmallIntegerField(
         _("at (hour, your time zone)"), default=9, validators=[MaxValueValidator(23)]
     )
 
+    class Meta:
+        verbose_name = _("practice reminder")
+        verbose_name_plural = _("practice reminders")
+
     def __str__(self) -> str:
-        return f"{self.user_id}: {'on' if self.nudge else 'off'} at {self.nudge_hour}"
+        if not self.nudge:
+            return gettext("%(person)s: no reminder") % {"person": self.user_id}
+        return gettext("%(person)s: reminded at %(hour)s:00") % {
+            "person": self.user_id,
+            "hour": self.nudge_hour,
+        }

@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Team, User
 from accounts.selectors import team_get_led
@@ -369,12 +370,12 @@ def team_adherence(
 
 
 def member_get_led(*, lead: User, team: Team, user_id: Any) -> User:
-    pk = parse_id(user_id, "User not found.")
+    pk = parse_id(user_id, _("User not found."))
     user = User.objects.filter(
         pk=pk, memberships__team=team, memberships__role=Membership.Role.MEMBER
     ).first()
     if user is None:
-        raise NotFound("User not found.")
+        raise NotFound(_("User not found."))
     return user
 
 

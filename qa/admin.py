@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from qa import services
-from qa.models import QAFinding, TrainingRule, TrainingSuggestion
+from qa.models import QAFinding, ReviewCategory, ReviewSource, TrainingRule, TrainingSuggestion
 
 
 @admin.register(TrainingRule)
@@ -36,7 +36,16 @@ class TrainingRuleAdmin(admin.ModelAdmin):
         (None, {"fields": ("name", "is_active", "mode")}),
         (
             _("When"),
-            {"fields": ("skill", "criterion", "threshold", "window_days", "cooldown_days")},
+            {
+                "fields": (
+                    "skill",
+                    "criterion",
+                    "review_source",
+                    "threshold",
+                    "window_days",
+                    "cooldown_days",
+                )
+            },
         ),
         (_("Then"), {"fields": ("module", "due_days")}),
         (
@@ -83,3 +92,42 @@ class TrainingSuggestionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+class ReviewCategoryInline(admin.TabularInline):
+    model = ReviewCategory
+    fields = ("name", "skill", "ignored", "scale", "pass_mark", "critical", "weight")
+    readonly_fields = ("name",)
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # categories come from previews (the lead's import page or the API)
+
+
+@admin.register(ReviewSource)
+class ReviewSourceAdmin(admin.ModelAdmin):
+    """QA tool sources; leads edit them on their team's pages. The webhook secret is not
+    here: it is shown once on the source's page when made."""
+
+    list_display = ("name", "team", "shape", "webhook_enabled", "last_received_at")
+    list_filter = ("shape", "webhook_enabled")
+    list_select_related = ("team",)
+    search_fields = ("name", "team__name")
+    fields = (
+        "team",
+        "name",
+        "shape",
+        "columns",
+        "agent_match",
+        "encoding",
+        "default_scale",
+        "na_values",
+        "webhook_enabled",
+        "last_received_at",
+    )
+    readonly_fields = ("team", "last_received_at")
+    inlines = (ReviewCategoryInline,)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # made by a lead for a team (the secret salt is drawn then)

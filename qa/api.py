@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -47,7 +48,7 @@ class FindingListApi(ListAPIView):
         findings = selectors.findings_visible_to(user=request_user(self.request))
         params = self.request.query_params
         if params.get("agent"):
-            findings = findings.filter(agent_id=parse_id(params["agent"], "Agent not found."))
+            findings = findings.filter(agent_id=parse_id(params["agent"], _("Agent not found.")))
         if params.get("skill"):
             # No slug contains NUL, and PostgreSQL refuses it in a query (that was a 500).
             skill = params["skill"]
@@ -112,7 +113,7 @@ class FindingImportApi(APIView):
         )
         if not content:
             raise ValidationFailed(
-                "Send a CSV file or text.", field_errors={"file": ["Send a CSV file."]}
+                _("Send a CSV file or text."), field_errors={"file": [_("Send a CSV file.")]}
             )
         dry_run = data.validated_data["dry_run"]
         report = services.findings_import(

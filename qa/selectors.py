@@ -38,7 +38,7 @@ def agents_for(reviewer: User) -> QuerySet[User]:
 
 def agent_get(*, reviewer: User, agent_id: Any) -> User:
     """An agent the reviewer may record findings on, else ``NotFound``."""
-    agent = agents_for(reviewer).filter(pk=parse_id(agent_id, "Agent not found.")).first()
+    agent = agents_for(reviewer).filter(pk=parse_id(agent_id, _("Agent not found."))).first()
     if agent is None:
         raise NotFound(_("Agent not found."))
     return agent
@@ -70,7 +70,7 @@ def suggestion_get(*, lead: User, suggestion_id: Any) -> TrainingSuggestion:
     suggestion = (
         TrainingSuggestion.objects.select_related("agent", "module", "rule")
         .filter(
-            pk=parse_id(suggestion_id, "Suggestion not found."),
+            pk=parse_id(suggestion_id, _("Suggestion not found.")),
             agent__in=users_led_by(lead).exclude(pk=lead.pk).values("pk"),
         )
         .first()
@@ -391,10 +391,13 @@ class EffectReport:
     confidence: int = round(EFFECT_CONFIDENCE * 100)
 
 
-def training_effect(*, lead: User, team_id: Any, now: datetime | None = None) -> EffectReport:
+def training_effect(
+    *, lead: User, team_id: Any, now: datetime | None = None, review_source_id: int | None = None
+) -> EffectReport:
     """ "Is it working?" per skill for the team (see ``effects_from_episodes``), and the
     agents held out from training right now. Three queries whatever the data: the team, its
-    firings, and the findings of the agents and skills involved (none without firings)."""
+    firings, and the findings of the agents and skills involved (none without firings). With
+    ``review_source_id`` only the findings imported from that QA tool source are counted."""
     now = now or timezone.now()
     team = team_get_led(user=lead, team_id=team_id)
     firings = list(
@@ -422,8 +425,11 @@ def training_effect(*, lead: User, team_id: Any, now: datetime | None = None) ->
     if not episodes:
         return EffectReport(rows=[], held_out=held_out)
     findings: dict[tuple[int, int], list[datetime]] = defaultdict(list)
+    counted = QAFinding.objects.all()
+    if review_source_id is not None:
+        counted = counted.filter(review_source_id=review_source_id)
     for agent_id, skill_id, occurred_at in (
-        QAFinding.objects.filter(
+        counted.filter(
             agent_id__in={e.agent_id for e in episodes},
             skill_id__in={e.skill_id for e in episodes},
             occurred_at__gte=min(e.fired_at for e in episodes) - timedelta(days=EFFECT_DAYS),

@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from accounts.models import Membership, User
 from core.errors import Conflict, ValidationFailed
 from core.tasks import enqueue_on_commit
+from core.undo import undo_still_possible
 from courses import services as courses_services
 from courses.due import local_today
 from courses.models import Assignment
@@ -271,7 +272,10 @@ def _csv_parse(content: str | bytes) -> tuple[list[dict[str, str]], list[str]]:
     except csv.Error as exc:
         return [], [_("The file is not valid CSV: %(error)s.") % {"error": exc}]
     if len(records) > CSV_MAX_ROWS:
-        return [], [_("At most %(n)d rows per file.") % {"n": CSV_MAX_ROWS}]
+        return [], [
+            ngettext("At most %(n)d row per file.", "At most %(n)d rows per file.", CSV_MAX_ROWS)
+            % {"n": CSV_MAX_ROWS}
+        ]
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in CSV_REQUIRED if c not in header]
     if missing:
@@ -358,6 +362,8 @@ def findings_delete(*, findings: QuerySet[QAFinding]) -> int:
 
 
 def _matching(rule: TrainingRule, findings: QuerySet[QAFinding]) -> QuerySet[QAFinding]:
+    if rule.review_source_id:  # a rule limited to one QA tool source
+        findings = findings.filter(review_source_id=rule.review_source_id)
     return (
         findings.filter(skill_id=rule.skill_id)
         if rule.skill_id
@@ -522,6 +528,36 @@ def suggestion_dismiss(*, suggestion: TrainingSuggestion, lead: User) -> Trainin
     TrainingSuggestion.objects.filter(
         pk=suggestion.pk, status=TrainingSuggestion.Status.PENDING
     ).update(status=TrainingSuggestion.Status.DISMISSED, decided_at=timezone.now(), decided_by=lead)
+    suggestion.refresh_from_db()
+    return suggestion
+
+
+def suggestion_dismiss_undo(
+    *, suggestion: TrainingSuggestion, lead: User, now: datetime | None = None
+) -> TrainingSuggestion:
+    """Undo ``suggestion_dismiss`` (the "Undo" in its message): the suggestion waits again.
+    Only the lead who dismissed it, within ``core.undo.UNDO_WINDOW``; a waiting suggestion
+    stays as it is. ``Conflict`` when it is too late, someone else dismissed it, or the rule
+    has suggested the same again since (one waiting suggestion per rule and agent)."""
+    with transaction.atomic():
+        locked = TrainingSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+        if locked.status == TrainingSuggestion.Status.PENDING:
+            return locked
+        again = TrainingSuggestion.objects.filter(
+            rule_id=locked.rule_id,
+            agent_id=locked.agent_id,
+            status=TrainingSuggestion.Status.PENDING,
+        ).exists()
+        if (
+            locked.status != TrainingSuggestion.Status.DISMISSED
+            or locked.decided_by_id != lead.pk
+            or not undo_still_possible(locked.decided_at, now=now)
+            or again
+        ):
+            raise Conflict(_("This suggestion can't be brought back any more."))
+        TrainingSuggestion.objects.filter(pk=suggestion.pk).update(
+            status=TrainingSuggestion.Status.PENDING, decided_at=None, decided_by=None
+        )
     suggestion.refresh_from_db()
     return suggestion
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qa import views
+from qa import review_views, views
 
 app_name = "qa"
 
@@ -14,6 +14,17 @@ urlpatterns = [
         name="team_findings_import",
     ),
     path("teams/<int:team_id>/findings.csv", views.team_findings_csv, name="team_findings_csv"),
+    path("teams/<int:team_id>/qa-sources/", review_views.review_sources, name="review_sources"),
+    path(
+        "teams/<int:team_id>/qa-sources/<int:source_id>/",
+        review_views.review_source,
+        name="review_source",
+    ),
+    path(
+        "teams/<int:team_id>/qa-sources/<int:source_id>/import/",
+        review_views.review_import,
+        name="review_import",
+    ),
     path(
         "suggestions/<int:suggestion_id>/accept/",
         views.suggestion_decide,
@@ -25,5 +36,10 @@ urlpatterns = [
         views.suggestion_decide,
         {"decision": "dismiss"},
         name="suggestion_dismiss",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/undo-dismiss/",
+        views.suggestion_undo_dismiss,
+        name="suggestion_undo_dismiss",
     ),
 ]

@@ -8,10 +8,11 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,8 +23,11 @@ from accounts.selectors import team_get_led, teams_led_by
 from core.csv_export import csv_response
 from core.errors import Conflict, DomainError
 from core.forms import form_add_domain_error
+from core.listing import Filter, render_listing
+from core.listing import listing as listing_for
 from core.shortcuts import or_404
-from qa import selectors, services
+from core.undo import success_with_undo
+from qa import review_selectors, selectors, services
 from qa.hooks import EffectPanelsCollecting, effect_panels_collecting
 from qa.models import QAFinding
 from skills import selectors as skills_selectors
@@ -38,6 +42,11 @@ def skills_home(request: HttpRequest) -> HttpResponse:
     if team is not None:
         return redirect("qa:team_skills", team_id=team.pk)
     return redirect("skills:skill_profile", user_id=user.pk)
+
+
+def _source_filter(request: HttpRequest, team: Any) -> int | None:
+    """``?source=<id>``: "is it working?" counts only that QA tool source's findings."""
+    return review_selectors.review_source_id_in_team(team=team, value=request.GET.get("source"))
 
 
 def _gap_order(cells: list[Any]) -> tuple[int, float]:
@@ -84,7 +93,11 @@ def team_skills(request: HttpRequest, team_id: int) -> HttpResponse:
             "rows": rows,
             "suggestions": selectors.suggestions_for(lead=lead, team_id=gaps.team.pk)[:50],
             "overdue": selectors.overdue_qa_assignments(lead=lead, team_id=gaps.team.pk)[:50],
-            "effects": selectors.training_effect(lead=lead, team_id=gaps.team.pk),
+            "effects": selectors.training_effect(
+                lead=lead, team_id=gaps.team.pk, review_source_id=_source_filter(request, gaps.team)
+            ),
+            "review_sources": review_selectors.review_sources_for(user=lead, team=gaps.team),
+            "source_filter": request.GET.get("source", ""),
             "effect_panels": effect_panels.panels,
             "teams": teams_led_by(lead),
         },
@@ -106,13 +119,37 @@ def suggestion_decide(request: HttpRequest, suggestion_id: int, decision: str) -
             )
         else:
             services.suggestion_dismiss(suggestion=suggestion, lead=lead)
-            messages.success(request, _("Suggestion dismissed."))
+            team_id = request.POST.get("team", "")
+            undo_url = reverse("qa:suggestion_undo_dismiss", args=[suggestion.pk])
+            if team_id.isascii() and team_id.isdigit() and len(team_id) < 19:
+                undo_url += f"?team={team_id}"
+            success_with_undo(
+                request, _("Suggestion dismissed."), undo_url=undo_url, label=_("Undo")
+            )
     except Conflict as exc:
         messages.error(request, exc.message)
-    team_id = request.POST.get("team", "")
+    return _back_to_skills(request.POST.get("team", ""))
+
+
+def _back_to_skills(team_id: str) -> HttpResponse:
     if team_id.isascii() and team_id.isdigit() and len(team_id) < 19:
         return redirect("qa:team_skills", team_id=int(team_id))
     return redirect("qa:skills")
+
+
+@login_required
+@require_POST
+def suggestion_undo_dismiss(request: HttpRequest, suggestion_id: int) -> HttpResponse:
+    """The "Undo" of "Dismiss": the suggestion waits again (a few minutes, the same lead)."""
+    lead = request_user(request)
+    suggestion = or_404(selectors.suggestion_get, lead=lead, suggestion_id=suggestion_id)
+    try:
+        services.suggestion_dismiss_undo(suggestion=suggestion, lead=lead)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The suggestion is back."))
+    return _back_to_skills(request.GET.get("team", ""))
 
 
 def _agent_label(agent: User) -> str:
@@ -168,8 +205,41 @@ def team_findings(request: HttpRequest, team_id: int) -> HttpResponse:
             messages.success(request, _("The finding is recorded. Training rules run in a moment."))
             return redirect("qa:team_findings", team_id=team.pk)
     findings = selectors.findings_visible_to(user=lead).filter(agent__memberships__team=team)
-    page = Paginator(findings, 50).get_page(request.GET.get("page"))
-    return render(request, "qa/team_findings.html", {"team": team, "form": form, "page": page})
+    listing = listing_for(
+        request,
+        findings,
+        search_fields=("agent__name", "interaction_ref", "criterion", "note"),
+        search_label=_("Search findings"),
+        filters=(
+            Filter(
+                "agent",
+                _("Agent"),
+                [(str(pk), name) for pk, name in agents.values_list("pk", "name")],
+                lambda qs, value: qs.filter(agent_id=int(value)),
+                any_label=_("Everyone"),
+            ),
+            Filter(
+                "severity",
+                _("Severity"),
+                QAFinding.Severity.choices,
+                lambda qs, value: qs.filter(severity=value),
+            ),
+            Filter(
+                "skill",
+                _("Skill"),
+                list(Skill.objects.order_by("position", "name").values_list("slug", "name")),
+                lambda qs, value: qs.filter(skill__slug=value),
+            ),
+        ),
+        target="finding-results",
+    )
+    return render_listing(
+        request,
+        "qa/team_findings.html",
+        "qa/_finding_results.html",
+        {"team": team, "form": form, "listing": listing, "page": listing.page},
+        target="finding-results",
+    )
 
 
 class ImportForm(forms.Form):
@@ -228,9 +298,10 @@ def team_findings_csv(request: HttpRequest, team_id: int) -> StreamingHttpRespon
     lead = request_user(request)
     team = or_404(team_get_led, user=lead, team_id=team_id)
     findings = selectors.findings_visible_to(user=lead).filter(agent__memberships__team=team)
+    zone = timezone.get_current_timezone()  # the rows stream after the view has returned
     rows = (
         (
-            f.occurred_at.isoformat(),
+            timezone.localtime(f.occurred_at, zone).isoformat(),  # ISO 8601, viewer's zone
             f.agent.email,
             f.agent.name,
             f.interaction_ref,

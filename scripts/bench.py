@@ -6,7 +6,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["bench_reminders.py", "bench_skills.py", "bench_practice.py"]
+BENCHMARKS = [
+    "bench_reminders.py",
+    "bench_skills.py",
+    "bench_practice.py",
+    "bench_qa_reviews.py",
+    "bench_scoring.py",
+]
 
 
 def main() -> int:

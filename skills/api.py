@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -80,7 +81,7 @@ class OrgSkillReportApi(APIView):
     def get(self, request: Request) -> Response:
         """Admins: per-skill figures across the organisation and one row per person, paged."""
         if not user_is_admin(request_user(request)):
-            raise NotFound("Not found.")
+            raise NotFound(_("Not found."))
         paginator = Pagination()
         people = paginator.paginate_queryset(selectors.org_people(), request, view=self) or []
         report = selectors.org_skill_report(people=list(people))

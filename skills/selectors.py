@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +26,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Least, Power, RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Team, User
 from accounts.selectors import team_get_led, user_is_admin, users_led_by
@@ -65,18 +68,18 @@ class SkillCell:
     likely_low: float
     likely_high: float
 
-    @property
+    @cached_property
     def enough(self) -> bool:
         return skill_model.is_enough(self.evidence)
 
-    @property
+    @cached_property
     def gap(self) -> float | None:
         """Target minus level, unrounded (format it only when showing it)."""
         if self.target is None or not self.enough:
             return None
         return self.target - self.level
 
-    @property
+    @cached_property
     def category(self) -> str:
         """``unknown``, ``neutral``, ``met``, ``near`` or ``gap``: see ``skill_model``."""
         return skill_model.gap_category(
@@ -137,13 +140,17 @@ def _cells(
     """Per user, one cell per skill: two queries (projections, targets) for any number of
     people, given users loaded with ``select_related("learner_profile__role_profile")``."""
     prior = skill_model.belief(0.0, 0.0)
+    # tuples, not model instances: a team's page reads hundreds of rows (cProfile: building
+    # the instances was a fifth of the skill-gaps endpoint's time)
     projections = {
-        (p.user_id, p.skill_id): p
-        for p in decayed(
+        (user_id, skill_id): values
+        for user_id, skill_id, *values in decayed(
             SkillProficiency.objects.filter(
                 user__in=[u.pk for u in users], skill__in=[s.pk for s in skills]
-            ).only("user_id", "skill_id", "alpha", "beta", "anchor_day"),
+            ),
             now,
+        ).values_list(  # type: ignore[misc]  # django-stubs can't see decayed()'s annotations
+            "user_id", "skill_id", "alpha_now", "beta_now", "evidence_now", "level_now"
         )
     }
     profile_of = {user.pk: _profile_id(user) for user in users}
@@ -153,7 +160,7 @@ def _cells(
     }
     values = [
         [
-            (found.alpha_now, found.beta_now, found.evidence_now, found.level_now)  # type: ignore[attr-defined]
+            tuple(found)
             if (found := projections.get((user.pk, skill.pk)))
             else (0.0, 0.0, prior.evidence, prior.level)
             for skill in skills
@@ -234,7 +241,7 @@ def team_skill_gaps(
     if skill:
         skills = [s for s in skills if s.slug == skill]
         if not skills:
-            raise NotFound("Skill not found.")
+            raise NotFound(_("Skill not found."))
     people = User.objects.filter(memberships__team=team, memberships__role=Membership.Role.MEMBER)
     if member:
         people = people.filter(Q(name__icontains=member) | Q(email__icontains=member))
@@ -252,13 +259,13 @@ def team_skill_gaps(
 
 def user_get_profile_visible(*, viewer: User, user_id: Any) -> User:
     """Yourself, someone in a team you lead, or anyone for an admin; else ``NotFound``."""
-    pk = parse_id(user_id, "User not found.")
+    pk = parse_id(user_id, _("User not found."))
     if pk == viewer.pk:
         return viewer
     visible = User.objects.all() if user_is_admin(viewer) else users_led_by(viewer)
     user = visible.select_related("learner_profile__role_profile").filter(pk=pk).first()
     if user is None:
-        raise NotFound("User not found.")
+        raise NotFound(_("User not found."))
     return user
 
 
@@ -321,10 +328,15 @@ def user_skill_profile(*, user: User, now: datetime | None = None) -> dict[str, 
 
 
 EVIDENCE_LABELS = {
-    SkillEvidence.Source.QA_FINDING: "QA: {criterion} on {interaction} ({severity})",
-    SkillEvidence.Source.MODULE: "Completed module “{module}”",
-    SkillEvidence.Source.ANSWER: "Answer in “{quiz}”",
-    SkillEvidence.Source.PRACTICE: "Practice: “{quiz}” (lower weight)",
+    SkillEvidence.Source.QA_FINDING: gettext_lazy(
+        "QA: %(criterion)s on %(interaction)s (%(severity)s)"
+    ),
+    SkillEvidence.Source.QA_PASS: gettext_lazy(
+        "QA passed: %(criterion)s on %(interaction)s (%(rating)s)"
+    ),
+    SkillEvidence.Source.MODULE: gettext_lazy("Completed module “%(module)s”"),
+    SkillEvidence.Source.ANSWER: gettext_lazy("Answer in “%(quiz)s”"),
+    SkillEvidence.Source.PRACTICE: gettext_lazy("Practice: “%(quiz)s” (lower weight)"),
 }
 
 
@@ -333,7 +345,7 @@ def evidence_label(item: SkillEvidence) -> str:
     stored with it (the source itself lives in an app above this one)."""
     template = EVIDENCE_LABELS.get(SkillEvidence.Source(item.source))
     try:
-        return template.format(**(item.params or {})) if template else item.get_source_display()
+        return str(template) % (item.params or {}) if template else item.get_source_display()
     except KeyError:  # params missing a word: say at least what kind of evidence it is
         return str(item.get_source_display())
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import (
@@ -29,7 +29,7 @@ from django.db.models.functions import Least, Now, Power
 from django.utils import timezone
 
 from accounts.models import User
-from core.sql import insert_select
+from core.sql import insert_rows, insert_select
 from core.tasks import enqueue_on_commit
 from skills import skill_model
 from skills.models import LearnerProfile, RoleProfile, SkillEvidence, SkillProficiency
@@ -68,6 +68,37 @@ def evidence_add(rows: list[SkillEvidence]) -> None:
     if not rows:
         return
     SkillEvidence.objects.bulk_create(rows, ignore_conflicts=True)
+    profiles_refresh_later(user_ids={row.user_id for row in rows})
+
+
+class EvidenceValues(NamedTuple):
+    """One piece of evidence as plain values (see ``evidence_row`` for their meaning)."""
+
+    user_id: int
+    skill_id: int
+    outcome: float
+    weight: float
+    source: str
+    source_id: int
+    params: dict[str, Any]
+    occurred_at: datetime
+
+
+_EVIDENCE_FIELDS = (*EvidenceValues._fields, "occurred_day", "created_at")
+
+
+def evidence_add_many(rows: list[EvidenceValues]) -> None:
+    """``evidence_add`` for large batches (QA review imports): plain values written with one
+    array ``INSERT`` (``core.sql.insert_rows``), no model instance or SQL compiled per row.
+    Each source row at most once; the projection is refreshed after commit."""
+    if not rows:
+        return
+    created = timezone.now()
+    insert_rows(
+        SkillEvidence,
+        _EVIDENCE_FIELDS,
+        [(*row, skill_model.day_number(row.occurred_at), created) for row in rows],
+    )
     profiles_refresh_later(user_ids={row.user_id for row in rows})
 
 

@@ -245,3 +245,14 @@ def cache_down(settings: Any) -> None:
     }
     with pytest.raises(redis.ConnectionError):
         cache.get("probe")
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real OpenID provider (node's oidc-provider) on 127.0.0.1, for the single sign-on
+    tests (tests/sso/). Started once, stopped at the end."""
+    from tests.sso import provider
+
+    require(provider.available(), "node and npm's oidc-provider (npm ci)")
+    with provider.provider_running(tmp_path_factory.mktemp("oidc-provider")) as running:
+        yield running

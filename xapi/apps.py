@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class XapiConfig(AppConfig):
     name = "xapi"
-    verbose_name = "xAPI"
+    verbose_name = _("xAPI")
 
     def ready(self) -> None:
         from assessments.hooks import attempt_scored, candidate_attempt_scored

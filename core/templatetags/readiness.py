@@ -8,6 +8,8 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.formats import percent_format
+
 register = template.Library()
 
 
@@ -50,6 +52,14 @@ def percent(part: int | float | None, whole: int | float | None) -> int:
     if not whole:
         return 0
     return round(100 * (part or 0) / whole)
+
+
+@register.filter
+def as_percent(value: float | int | None, decimals: int = 0) -> str:
+    """A percentage (0–100) as the active language writes it: "80%", "12,5%", "80 %"
+    (core.formats.percent_format). ``{{ attempt.percent|as_percent }}``,
+    ``{{ row.facility|as_percent:1 }}``."""
+    return percent_format(value, int(decimals))
 
 
 @register.inclusion_tag("includes/progress.html")

@@ -196,20 +196,31 @@ def _sop(directory: Path) -> tuple[int, dict[str, Any]]:
     ordered = _in_order(numbered, directory)
     first_meta = ordered[0][0]
     title, position = first_meta.get("title"), _position(first_meta, directory / "v1.md")
+    language = first_meta.get("language", "en")
     versions = []
     for number, (meta, body) in enumerate(ordered, start=1):
         where = directory / f"v{number}.md"
-        if meta.get("title") != title or _position(meta, where) != position:
-            raise ContentError(f"{where}: title and position must match v1.md")
-        fields = {key: value for key, value in meta.items() if key not in ("title", "position")}
+        if (
+            meta.get("title") != title
+            or _position(meta, where) != position
+            or meta.get("language", "en") != language
+        ):
+            raise ContentError(f"{where}: title, position and language must match v1.md")
+        fields = {
+            key: value
+            for key, value in meta.items()
+            if key not in ("title", "position", "language")
+        }
         versions.append({"body": body, **fields})
-    return position, {"slug": directory.name, "title": title, "versions": versions}
+    sop = {"slug": directory.name, "title": title, "language": language, "versions": versions}
+    return position, sop
 
 
 @_fresh
 def sops() -> list[dict[str, Any]]:
-    """``{slug, title, versions}`` per SOP, each
-    version ``{body, change_summary, requires_reack}``, oldest first.
+    """``{slug, title, language, versions}`` per SOP (``language``: front matter, default
+    ``en``, the same in every version), each version ``{body, change_summary,
+    requires_reack}``, oldest first.
 
     From ``content/sops/<slug>/v<N>.md``.
     """
@@ -264,6 +275,45 @@ def quizzes() -> list[dict[str, Any]]:
     return _in_order([_quiz(path) for path in sorted(directory.glob("*.yaml"))], directory)
 
 
+def _quiz_translation(path: Path, quiz: dict[str, Any]) -> dict[str, Any]:
+    """A translation file, checked to have the quiz's shape: a text per question and option,
+    in the same order, and a label and message per band."""
+    meta = _mapping(_yaml_file(path), path)
+    if not meta.get("title"):
+        raise ContentError(f"{path}: needs a 'title'")
+    bands = _sequence(meta.get("bands"), f"{path}: bands")
+    questions = _sequence(meta.get("questions"), f"{path}: questions")
+    if len(bands) != len(quiz["bands"]) or len(questions) != len(quiz["questions"]):
+        raise ContentError(f"{path}: needs as many bands and questions as the quiz")
+    for number, (question, original) in enumerate(
+        zip(questions, quiz["questions"], strict=True), start=1
+    ):
+        choices = _sequence(_mapping(question, path).get("choices"), f"{path}: question {number}")
+        if len(choices) != len(original["choices"]) or not question.get("text"):
+            raise ContentError(f"{path}: question {number} needs its text and every option")
+        if not all(_mapping(choice, path).get("text") for choice in choices):
+            raise ContentError(f"{path}: question {number}: every option needs a text")
+    return meta
+
+
+@_fresh
+def quiz_translations() -> dict[str, dict[str, dict[str, Any]]]:
+    """Quiz slug -> language -> ``{title, description, bands: [{label, message}], questions:
+    [{text, choices: [{text, explanation}]}]}``, in the order of the quiz's own file.
+
+    From ``content/quizzes/<language>/<slug>.yaml``.
+    """
+    by_slug = {quiz["slug"]: quiz for quiz in quizzes()}
+    translations: dict[str, dict[str, dict[str, Any]]] = {}
+    for directory in _subdirectories(CONTENT_DIR / "quizzes"):
+        for path in sorted(directory.glob("*.yaml")):
+            if path.stem not in by_slug:
+                raise ContentError(f"{path}: no quiz '{path.stem}' to translate")
+            translated = _quiz_translation(path, by_slug[path.stem])
+            translations.setdefault(path.stem, {})[directory.name] = translated
+    return translations
+
+
 # ---------------------------------------------------------------------------
 # People and learners
 # ---------------------------------------------------------------------------
@@ -292,6 +342,21 @@ def demo_people() -> list[Person]:
         (person["email"], person["name"], person["admin"], person["team_role"])
         for person in (_mapping(item, "people.yaml: people") for item in people)
     ]
+
+
+@_fresh
+def demo_languages() -> dict[str, str]:
+    """Email -> profile language, for the people whose ``language`` is given (the others
+    keep the default, English).
+
+    From ``content/people.yaml``.
+    """
+    people = _sequence(_load_mapping("people.yaml")["people"], "people.yaml: people")
+    return {
+        person["email"]: str(person["language"])
+        for person in (_mapping(item, "people.yaml: people") for item in people)
+        if person.get("language")
+    }
 
 
 @_fresh
@@ -366,6 +431,37 @@ def demo_plans() -> list[Plan]:
         (plan["agent"], plan["started_days_ago"], list(plan["done"]))
         for plan in (_mapping(item, "onboarding.yaml: plans") for item in plans)
     ]
+
+
+@_fresh
+def more_checklists() -> list[dict[str, Any]]:
+    """Checklist templates in other languages, each ``{language, template: {name,
+    description}, steps: [ChecklistStep], plans: [Plan], signoff_comment}`` (steps and plans
+    as ``new_agent_steps`` and ``demo_plans`` give them).
+
+    From ``content/onboarding_<language>.yaml``.
+    """
+    checklists = []
+    for path in sorted(CONTENT_DIR.glob("onboarding_*.yaml")):
+        data = _mapping(_yaml_file(path), path)
+        steps = _sequence(data["steps"], f"{path.name}: steps")
+        plans = _sequence(data["plans"], f"{path.name}: plans")
+        checklists.append(
+            {
+                "language": path.stem.removeprefix("onboarding_"),
+                "template": _mapping(data["template"], f"{path.name}: template"),
+                "steps": [
+                    (s["due_offset_days"], s["kind"], s["title"], s["link"], s["description"])
+                    for s in (_mapping(item, f"{path.name}: steps") for item in steps)
+                ],
+                "plans": [
+                    (p["agent"], p["started_days_ago"], list(p["done"]))
+                    for p in (_mapping(item, f"{path.name}: plans") for item in plans)
+                ],
+                "signoff_comment": str(data["signoff_comment"]),
+            }
+        )
+    return checklists
 
 
 @_fresh
@@ -464,8 +560,25 @@ def demo_candidate() -> str:
 
 @_fresh
 def demo_candidate_invitation() -> dict[str, Any]:
-    """``{email, name, quiz, invited_by, expires_in_days}``.
+    """``{email, name, quiz, invited_by, expires_in_days}`` (and ``more``: the other
+    candidates, see ``demo_candidate_invitations``).
 
     From ``content/candidate.yaml``.
     """
     return _load_mapping("candidate.yaml")
+
+
+@_fresh
+def demo_candidate_invitations() -> list[dict[str, Any]]:
+    """Every demo candidate's invitation, ``{email, name, quiz, invited_by,
+    expires_in_days, language}`` (``language`` empty: the quiz's own): the outside
+    candidate first, then the ones under ``more``.
+
+    From ``content/candidate.yaml``.
+    """
+    main = _load_mapping("candidate.yaml")
+    more = _sequence(main.pop("more", []), "candidate.yaml: more")
+    return [
+        {"language": "", **invitation}
+        for invitation in [main, *(_mapping(item, "candidate.yaml: more") for item in more)]
+    ]

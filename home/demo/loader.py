@@ -10,6 +10,7 @@ from django.db import transaction
 
 from assessments.models import CandidateInvitation
 from assessments.selectors import candidate_invitation_url
+from home.demo import content
 from home.demo.assessments import DEMO_CANDIDATE, demo_assessments_load
 from home.demo.onboarding import demo_onboarding_load
 from home.demo.people import DEMO_PEOPLE, demo_people_load
@@ -49,16 +50,20 @@ def demo_summary(*, site_url: str | None = None) -> DemoSummary:
         (email, "admin" if is_admin else (role or "member"))
         for email, _name, is_admin, role in DEMO_PEOPLE
     ]
-    invitation = (
-        CandidateInvitation.objects.filter(email=DEMO_CANDIDATE, revoked_at__isnull=True)
-        .order_by("-created_at")
-        .first()
-    )
-    if invitation is not None:
+    for wanted in content.demo_candidate_invitations():
+        invitation = (
+            CandidateInvitation.objects.filter(email=wanted["email"], revoked_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        if invitation is None:
+            continue
+        label = (
+            "Candidate link (lead-readiness quiz, no login needed)"
+            if wanted["email"] == DEMO_CANDIDATE
+            else f"Candidate link in {invitation.language} ({wanted['quiz']} quiz, no login needed)"
+        )
         summary.links.append(
-            (
-                "Candidate link (lead-readiness quiz, no login needed)",
-                f"{site_url or settings.SITE_URL}{candidate_invitation_url(invitation)}",
-            )
+            (label, f"{site_url or settings.SITE_URL}{candidate_invitation_url(invitation)}")
         )
     return summary

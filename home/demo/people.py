@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from accounts.models import Team, User
 from accounts.services import membership_set, team_create
 from home.demo import content
 
 DEMO_TEAM = content.demo_team()
 DEMO_PEOPLE = content.demo_people()
+DEMO_LANGUAGES = content.demo_languages()
 
 
 def demo_people_load(*, password: str) -> dict[str, User]:
@@ -21,6 +24,11 @@ def demo_people_load(*, password: str) -> dict[str, User]:
         if created or not user.check_password(password):
             user.set_password(password)
             user.save(update_fields=["password"])
+        language = DEMO_LANGUAGES.get(email)
+        if language and language in dict(settings.LANGUAGES) and user.language != language:
+            # chosen: a login from a browser in another language does not change it
+            user.language, user.locale_chosen = language, True
+            user.save(update_fields=["language", "locale_chosen"])
         if role:
             membership_set(team=team, user=user, role=role)
         people[email] = user

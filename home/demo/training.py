@@ -74,7 +74,7 @@ def demo_sops_load(*, people: dict[str, User]) -> dict[str, SOP]:
     sops: dict[str, SOP] = {}
     for item in content.sops():
         sop, _created = SOP.objects.update_or_create(
-            slug=item["slug"], defaults={"title": item["title"]}
+            slug=item["slug"], defaults={"title": item["title"], "language": item["language"]}
         )
         sops[item["slug"]] = sop
         _publish_version(sop, 1, item["versions"][0])

@@ -1,6 +1,8 @@
 // Readiness: small progressive enhancements. Every page works without this file.
 (function () {
   "use strict";
+  // Translations come from /jsi18n/ (Django's JavaScriptCatalog), loaded before this file.
+  var gettext = window.gettext || function (text) { return text; };
 
   // htmx: swap error answers too (the server sends a readable message with 4xx/5xx).
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -41,7 +43,7 @@
     var source = document.querySelector(button.getAttribute("data-copy"));
     if (source && navigator.clipboard) {
       navigator.clipboard.writeText(source.textContent.trim()).then(function () {
-        button.textContent = button.getAttribute("data-copied") || "Copied";
+        button.textContent = button.getAttribute("data-copied") || gettext("Copied");
       });
     }
   });
@@ -78,7 +80,7 @@
         var seconds = left % 60;
         timer.textContent = left > 0
           ? minutes + ":" + (seconds < 10 ? "0" : "") + seconds
-          : (timer.getAttribute("data-label-up") || "Time is up");
+          : (timer.getAttribute("data-label-up") || gettext("Time is up"));
         timer.classList.toggle("low", left <= 60);
         announce(left);
         if (left > 0) { setTimeout(tick, 1000); }
@@ -91,10 +93,10 @@
         if (!alertBox) { return; }
         if (left <= 0 && !said.up) {
           said.up = true;
-          alertBox.textContent = alertBox.getAttribute("data-label-up") || "Time is up.";
+          alertBox.textContent = alertBox.getAttribute("data-label-up") || gettext("Time is up.");
         } else if (left > 0 && left <= 60 && !said.minute) {
           said.minute = true;
-          alertBox.textContent = alertBox.getAttribute("data-label-minute") || "One minute left.";
+          alertBox.textContent = alertBox.getAttribute("data-label-minute") || gettext("One minute left.");
         }
       }
       tick();

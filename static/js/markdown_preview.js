@@ -12,7 +12,7 @@
     var box = document.createElement("div");
     box.className = "markdown-preview prose";
     box.setAttribute("aria-live", "polite");
-    box.setAttribute("aria-label", "Preview");
+    box.setAttribute("aria-label", window.gettext ? window.gettext("Preview") : "Preview");
     textarea.insertAdjacentElement("afterend", box);
     var timer = null;
     function render() {

@@ -170,7 +170,7 @@ def test_profile_saves_preferences_and_rejects_an_unknown_time_zone(client, memb
         {
             "name": "Aiko A.",
             "time_zone": "Europe/Berlin",
-            "language": "de",
+            "language": "pl",
             "email_notifications": "",
         },
     )
@@ -179,11 +179,11 @@ def test_profile_saves_preferences_and_rejects_an_unknown_time_zone(client, memb
     assert (member.name, member.time_zone, member.language, member.email_notifications) == (
         "Aiko A.",
         "Europe/Berlin",
-        "de",
+        "pl",
         False,
     )
     response = client.post(
-        "/accounts/profile/", {"name": "X", "time_zone": "Mars/Olympus", "language": "de"}
+        "/accounts/profile/", {"name": "X", "time_zone": "Mars/Olympus", "language": "pl"}
     )
     assert response.status_code == 200
     assert "time_zone" in response.context["form"].errors

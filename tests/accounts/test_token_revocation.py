@@ -77,6 +77,11 @@ def admin_user_form(user: User, **changes: Any) -> dict[str, Any]:
         "memberships-INITIAL_FORMS": "0",
         "memberships-MIN_NUM_FORMS": "0",
         "memberships-MAX_NUM_FORMS": "1000",
+        # the single sign-on links (read-only rows)
+        "external_identities-TOTAL_FORMS": "0",
+        "external_identities-INITIAL_FORMS": "0",
+        "external_identities-MIN_NUM_FORMS": "0",
+        "external_identities-MAX_NUM_FORMS": "1000",
         **changes,
     }
     return {key: value for key, value in data.items() if value != ""}

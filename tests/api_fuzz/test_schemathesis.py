@@ -60,6 +60,7 @@ from notifications.models import Notification
 from notifications.services import notify
 from onboarding import services as onboarding_services
 from onboarding.models import OnboardingPlan, PlanItem
+from qa import reviews as qa_reviews
 from qa import selectors as qa_selectors
 from qa import services as qa_services
 from qa.models import TrainingRule, TrainingSuggestion
@@ -216,6 +217,18 @@ def world(
                 user=person, template=checklist, start_date=timezone.localdate(), started_by=lead
             )
         notify(user=lead, key="fuzz-hello", kind="info", title="Welcome", url="/")
+        review_source, _secret = qa_reviews.review_source_create(
+            team=team,
+            created_by=lead,
+            name="QA tool",
+            webhook_enabled=True,
+            columns={"agent": "Agent", "conversation": "Ticket", "category": "Category",
+                     "rating": "Rating"},
+        )  # fmt: skip
+        qa_reviews.review_categories_save(
+            source=review_source,
+            categories=[qa_reviews.CategoryInput(name="Empathy", skill=catalogue["metrics"])],
+        )
     KNOWN.clear()
     KNOWN.update(
         {
@@ -234,6 +247,7 @@ def world(
             "invitation_id": [
                 str(pk) for pk in CandidateInvitation.objects.values_list("pk", flat=True)
             ],
+            "source_id": [review_source.pk],
             "suggestion_id": list(
                 qa_selectors.suggestions_for(lead=lead).values_list("pk", flat=True)
             ),
@@ -585,9 +599,16 @@ SCENARIOS: dict[str, list[Step]] = {
         Step(
             "POST",
             "/api/v1/onboarding-plans/{plan_id}/items/{item_id}/sign-off/",
-            200,
+            409,  # other steps are open: the API asks for a confirmation first
             params=lambda w: _plan_item(w.member, "lead_signoff"),
             body=lambda w: {"comment": "Well done."},
+        ),
+        Step(
+            "POST",
+            "/api/v1/onboarding-plans/{plan_id}/items/{item_id}/sign-off/",
+            200,
+            params=lambda w: _plan_item(w.member, "lead_signoff"),
+            body=lambda w: {"comment": "Well done.", "confirm": True},
         ),
         Step(
             "POST",

@@ -34,7 +34,7 @@ def put(api, attempt_id, question_id, choices):
 
 def test_starting_gives_the_contracted_payload_without_answer_keys(api_as, member, quiz):
     body = start(api_as(member), quiz)
-    assert set(body) == {"id", "status", "deadline", "questions"}
+    assert set(body) == {"id", "status", "deadline", "language", "questions"}
     assert body["status"] == "in_progress"
     assert body["deadline"] is None
     assert [set(q) for q in body["questions"]] == [{"id", "text", "kind", "choices"}] * 3

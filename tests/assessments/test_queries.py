@@ -45,8 +45,8 @@ def world(lead, member, team):
 # The last number is the exact query count of the request, at both data sizes.
 PAGES = {
     "quiz-list": ("member", "/quizzes/", 5),
-    "team-candidates": ("lead", "/teams/{team}/candidates/", 10),
-    "team-results": ("lead", "/teams/{team}/results/", 8),
+    "team-candidates": ("lead", "/teams/{team}/candidates/", 11),
+    "team-results": ("lead", "/teams/{team}/results/", 9),
 }
 APIS = {
     "quizzes": ("member", "/api/v1/quizzes/", 3),

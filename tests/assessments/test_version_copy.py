@@ -17,7 +17,18 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 
 from assessments import services
-from assessments.models import Attempt, Choice, Question, Quiz, QuizVersion, ResultBand
+from assessments.models import (
+    Attempt,
+    Choice,
+    ChoiceTranslation,
+    Question,
+    QuestionTranslation,
+    Quiz,
+    QuizVersion,
+    QuizVersionTranslation,
+    ResultBand,
+    ResultBandTranslation,
+)
 from skills.models import Skill, SkillEvidence
 from tests import factories
 
@@ -29,10 +40,26 @@ NOT_COPIED: dict[type[models.Model], set[str]] = {
     Question: {"id", "version"},
     Choice: {"id", "question"},
     ResultBand: {"id", "version"},
+    QuizVersionTranslation: {"id", "version"},
+    QuestionTranslation: {"id", "question"},
+    ChoiceTranslation: {"id", "choice"},
+    ResultBandTranslation: {"id", "band"},
 }
 # what a version owns (copied), and what hangs off it but is not content (never copied)
-OWNED = {QuizVersion: {"questions", "bands"}, Question: {"choices"}}
+OWNED = {
+    QuizVersion: {"questions", "bands", "translations"},
+    Question: {"choices", "translations"},
+    Choice: {"translations"},
+    ResultBand: {"translations"},
+}
 NOT_OWNED = {QuizVersion: {"attempts"}, Question: {"answers", "statistic"}}
+# the translation model of each owned relation called "translations", and its parent field
+TRANSLATIONS = {
+    QuizVersion: (QuizVersionTranslation, "version"),
+    Question: (QuestionTranslation, "question"),
+    Choice: (ChoiceTranslation, "choice"),
+    ResultBand: (ResultBandTranslation, "band"),
+}
 
 WHEN = datetime(2031, 5, 6, 7, 8, tzinfo=UTC)
 
@@ -114,12 +141,42 @@ def test_every_relation_of_a_version_is_either_copied_or_known_not_to_be():
     ``quiz_version_for_editing`` if the version owns it)."""
     assert children(QuizVersion) == OWNED[QuizVersion] | NOT_OWNED[QuizVersion]
     assert children(Question) == OWNED[Question] | NOT_OWNED[Question]
-    assert children(Choice) == set()
-    assert children(ResultBand) == set()
+    assert children(Choice) == OWNED[Choice]
+    assert children(ResultBand) == OWNED[ResultBand]
+    for model, (translation, _parent) in TRANSLATIONS.items():
+        assert children(translation) == set(), model
     for model in NOT_COPIED:
         # a new many-to-many would need a way to fill it in many_to_many_values
         for m2m in model._meta.many_to_many:
             assert m2m.related_model is Skill, m2m
+
+
+def translate(row: models.Model, salt: int) -> int:
+    """Two filled translations of ``row`` (each field distinct); returns how many rows."""
+    model, parent = TRANSLATIONS[type(row)]
+    for language in range(2):
+        translation = model(**{parent: row})
+        fill(translation, salt * 10 + language)
+        # "language 1x" would be cut to 10 characters: the same for both
+        setattr(translation, "language", f"l{salt}-{language}")  # noqa: B010
+        translation.save()
+    return 2
+
+
+def assert_tree_copied(original: models.Model, copy: models.Model) -> tuple[int, int]:
+    """``assert_copied`` on a row and, recursively, on everything it owns (in the models' order).
+    Returns (fields compared, rows compared)."""
+    compared, rows = assert_copied(original, copy), 1
+    for relation in sorted(OWNED.get(type(original), set())):
+        old_rows = list(getattr(original, relation).all())
+        new_rows = list(getattr(copy, relation).all())
+        assert old_rows, f"the original has no {relation}: the test would prove nothing"
+        assert len(new_rows) == len(old_rows), f"{type(original).__name__}.{relation}"
+        for old_row, new_row in zip(old_rows, new_rows, strict=True):
+            fields, n = assert_tree_copied(old_row, new_row)
+            compared += fields
+            rows += n
+    return compared, rows
 
 
 def test_a_new_version_copies_every_field_of_the_version_questions_choices_and_bands(member):
@@ -127,22 +184,24 @@ def test_a_new_version_copies_every_field_of_the_version_questions_choices_and_b
     original = services.quiz_version_create(quiz=quiz)
     fill(original)
     original.save()
-    questions = []
+    made = 1 + translate(original, 0)
     for salt in range(2):
         question = Question(version=original)
         fill(question, salt)
         question.save()
+        made += 1 + translate(question, salt)
         for m2m in Question._meta.many_to_many:
             getattr(question, m2m.name).set(many_to_many_values(m2m, salt))
         for position in range(3):
             choice = Choice(question=question)
             fill(choice, salt * 10 + position)
             choice.save()
-        questions.append(question)
+            made += 1 + translate(choice, salt * 10 + position)
     for salt in range(2):
         band = ResultBand(version=original)
         fill(band, salt)
         band.save()
+        made += 1 + translate(band, salt)
     Attempt.objects.create(quiz=quiz, quiz_version=original, user=member, seed=1)  # locks it
 
     copy = services.quiz_version_for_editing(quiz=quiz)
@@ -150,35 +209,19 @@ def test_a_new_version_copies_every_field_of_the_version_questions_choices_and_b
     assert copy.pk != original.pk
     assert (copy.number, copy.published_at) == (original.number + 1, None)
     original.refresh_from_db()
-    compared = assert_copied(original, copy)
-    pairs = [
-        (old, new)
-        for relation in sorted(OWNED[QuizVersion])
-        for old, new in zip(
-            getattr(original, relation).all(),
-            getattr(copy, relation).all(),
-            strict=True,
-        )
-    ]
-    assert len(pairs) == len(questions) + 2
-    for old, new in pairs:
-        compared += assert_copied(old, new)
-        if isinstance(old, Question):
-            for relation in sorted(OWNED[Question]):
-                old_rows = list(getattr(old, relation).all())
-                new_rows = list(getattr(new, relation).all())
-                assert len(new_rows) == len(old_rows) == 3
-                for old_row, new_row in zip(old_rows, new_rows, strict=True):
-                    compared += assert_copied(old_row, new_row)
-    # the whole surface was compared: version, 2 questions, 6 choices, 2 bands
+    compared, rows = assert_tree_copied(original, copy)
+    # the whole surface was compared: version, 2 questions, 6 choices, 2 bands, and two
+    # translations of each
+    assert rows == made == 11 * 3
     fields = {
         model: len(model._meta.concrete_fields)
         - len(NOT_COPIED[model])
         + len(model._meta.many_to_many)
         for model in NOT_COPIED
     }
+    per_row = {model: fields[model] + 2 * fields[TRANSLATIONS[model][0]] for model in TRANSLATIONS}
     assert compared == (
-        fields[QuizVersion] + 2 * fields[Question] + 6 * fields[Choice] + 2 * fields[ResultBand]
+        per_row[QuizVersion] + 2 * per_row[Question] + 6 * per_row[Choice] + 2 * per_row[ResultBand]
     )
 
 

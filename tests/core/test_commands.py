@@ -37,11 +37,12 @@ def test_demo_loads_the_documented_logins_and_a_second_run_changes_nothing(setti
         ("agent2@demo.test", False),
         ("agent3@demo.test", False),
         ("lead@demo.test", False),
+        ("zofia@demo.test", False),
     ]
     assert ("lead@demo.test", "Support EMEA", "lead") in first[2]
     assert len(first[3]) == 12
     assert RoleProfile.objects.count() == 4
-    assert SOP.objects.count() == 8
+    assert SOP.objects.count() == 11  # 8 in English, 3 in Polish
     assert Module.objects.count() >= 6
     assert all(
         Module.objects.get(slug=slug).lessons.count() >= 3

@@ -44,9 +44,9 @@ def grow(n, *, lead, member, team):
 PAGES = {
     "learner-home": ("member", "/", 6),
     "my-training": ("member", "/training/", 6),
-    "modules": ("member", "/training/modules/", 7),
+    "modules": ("member", "/training/modules/", 9),
     "module": ("member", "/training/modules/{module}/", 8),
-    "sops": ("member", "/sops/", 5),
+    "sops": ("member", "/sops/", 6),
     "sop": ("member", "/sops/{sop}/", 8),
     "team-training": ("lead", "/teams/{team}/training/", 14),
 }

@@ -26,11 +26,11 @@ def test_a_lead_records_a_finding_accepts_the_suggestion_and_sees_the_heatmap(
     page.goto(f"/teams/{team.pk}/findings/")
 
     # when the lead records a finding on the agent
-    page.get_by_label("Agent").select_option(label=member.name)
+    page.get_by_label("Agent:").select_option(label=member.name)
     page.get_by_label("Interaction").fill("TCK-1042")
     page.get_by_label("Scorecard criterion").fill("Escalated within the response time")
-    page.get_by_label("Skill").select_option(label="Escalation handling")
-    page.get_by_label("Severity").select_option("high")
+    page.get_by_label("Skill:").select_option(label="Escalation handling")
+    page.get_by_label("Severity:").select_option("high")
     page.get_by_role("button", name="Record finding").click()
     expect(page.get_by_text("The finding is recorded.")).to_be_visible()
     expect(page.get_by_role("cell", name="TCK-1042")).to_be_visible()

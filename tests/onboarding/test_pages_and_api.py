@@ -112,7 +112,7 @@ class TestApi:
             == 404
         )
         signed = api_as(lead).post(
-            f"{base}/{signoff.pk}/sign-off/", {"comment": "ok"}, format="json"
+            f"{base}/{signoff.pk}/sign-off/", {"comment": "ok", "confirm": True}, format="json"
         )
         assert signed.status_code == 200
         assert signed.json()["done"] == 2

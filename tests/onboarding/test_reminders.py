@@ -4,6 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.utils import translation
+from django.utils.translation import gettext
 
 from courses import services as courses_services
 from notifications.models import Notification
@@ -145,12 +147,12 @@ def test_email_follows_the_preference_but_escalations_always_go(member, lead, mo
 def test_emails_are_html_and_text_in_the_users_language_with_a_link_and_sent_once(
     member, module_with_lessons, settings
 ):
-    member.language = "de"
-    member.time_zone = "Europe/Berlin"
+    member.language = "pl"
+    member.time_zone = "Europe/Warsaw"
     member.save()
     courses_services.assignment_ensure(
         user=member,
-        module=module_with_lessons(title="Eskalationen"),
+        module=module_with_lessons(title="Eskalacje"),
         source="manual",
         due_on=date(2026, 3, 4),
     )
@@ -159,18 +161,22 @@ def test_emails_are_html_and_text_in_the_users_language_with_a_link_and_sent_onc
     assert notifications_send_emails(now=START) == 0
     [message] = mail.outbox
     assert message.to == [member.email]
-    assert message.subject == "Due soon: Eskalationen"  # no German catalogue ships yet
+    # Whatever the Polish catalogue says today: the texts are the ones of the reader's language,
+    # the due day in Polish date format.
+    with translation.override("pl"):
+        subject = gettext("Due soon: %(title)s") % {"title": "Eskalacje"}
+        due_line = gettext("Due on %(date)s") % {"date": "4 marca 2026"}
+    assert message.subject == subject
     assert f"{settings.SITE_URL}/training/" in message.body
-    assert "Due on 4. März 2026" in message.body  # the due day, in German date format
+    assert due_line in message.body
     html, mimetype = message.alternatives[0]  # type: ignore[attr-defined]
     assert mimetype == "text/html"
+    assert '<html lang="pl"' in html
     assert f'href="{settings.SITE_URL}/training/"' in html
-    assert "Due on 4. März 2026" in html
+    assert due_line in html
 
 
 def test_the_stored_title_is_rendered_in_the_readers_language(member, module_with_lessons):
-    from django.utils import translation
-
     courses_services.assignment_ensure(
         user=member,
         module=module_with_lessons(title="Metrics"),

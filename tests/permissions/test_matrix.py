@@ -30,6 +30,7 @@ from assessments.selectors import candidate_invitation_token
 from courses import services as courses_services
 from notifications.services import notify
 from onboarding import services as onboarding_services
+from qa import reviews as qa_reviews
 from qa import services as qa_services
 from qa.models import TrainingRule, TrainingSuggestion
 from tests import factories
@@ -88,6 +89,9 @@ def world(db, admin_user, lead, member, team, other_team, outsider, catalogue):
     qa_services.finding_record(
         reviewer=lead, agent=member, interaction_ref="T-1", criterion="C", skill=skill
     )
+    review_source, _secret = qa_reviews.review_source_create(
+        team=team, created_by=lead, name="QA tool", webhook_enabled=True
+    )
     newhire = invitation_create(invited_by=lead, team=team, email="new.hire@example.test")
     member_token, _key = api_token_create(user=member, name="member's own")
     users = {
@@ -113,8 +117,10 @@ def world(db, admin_user, lead, member, team, other_team, outsider, catalogue):
         "quiz_slug": quiz.slug,
         "attempt": attempt.pk,
         "question": question.pk,
+        "version": attempt.quiz_version_id,
         "member": member.pk,
         "suggestion": suggestion.pk,
+        "review_source": review_source.pk,
         "invitation": candidate.pk,
         "candidate_token": candidate_invitation_token(candidate),
         "candidate_attempt": candidate_attempt.pk,
@@ -136,6 +142,7 @@ def world(db, admin_user, lead, member, team, other_team, outsider, catalogue):
             "due_at": future,
         },
         ("PUT", "/api/v1/attempts/{attempt}/answers/{question}/"): {"choices": []},
+        ("POST", "/api/v1/onboarding-plans/{plan}/items/{signoff}/sign-off/"): {"confirm": True},
         ("POST", "/api/v1/qa-findings/"): {
             "agent": member.pk,
             "interaction_ref": "T-9",
@@ -148,6 +155,9 @@ def world(db, admin_user, lead, member, team, other_team, outsider, catalogue):
             f"{member.email},T-8,C,{skill.slug},low\n",
             "dry_run": True,
         },
+        ("POST", "/api/v1/qa-review-sources/"): {"team": team.pk, "name": "Another tool"},
+        ("PATCH", "/api/v1/qa-review-sources/{review_source}/"): {"name": "Renamed"},
+        ("PUT", "/api/v1/qa-review-sources/{review_source}/categories/"): {"categories": []},
         ("POST", "/api/v1/invitations/"): {
             "email": "someone.new@example.test",
             "quiz": quiz.pk,

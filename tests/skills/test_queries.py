@@ -46,10 +46,12 @@ CASES = {
     "api-org": ("admin_user", "/api/v1/skill-gaps/", 7),
     "api-findings": ("lead", "/api/v1/qa-findings/", 3),
     "api-suggestions": ("lead", "/api/v1/training-suggestions/", 2),
-    "page-team-skills": ("lead", "/teams/{team}/skills/", 18),  # + practice effect (1 when none)
+    # + practice effect (1 when none), + the team's QA tool sources ("is it working?" filter)
+    "page-team-skills": ("lead", "/teams/{team}/skills/", 19),
     # filtering members and a skill changes the rows, not the number of queries
-    "page-team-skills-filtered": ("lead", "/teams/{team}/skills/?skill=escalations&member=e", 18),
-    "page-findings": ("lead", "/teams/{team}/findings/", 9),
+    "page-team-skills-filtered": ("lead", "/teams/{team}/skills/?skill=escalations&member=e", 19),
+    # + the search/filter form's people and skill lists (one query each, whatever the size)
+    "page-findings": ("lead", "/teams/{team}/findings/", 11),
     "page-profile": ("lead", "/skills/people/{member}/", 10),
     "page-org": ("admin_user", "/reports/skills/", 10),
 }
