@@ -647,15 +647,17 @@ def team_results_csv(request: HttpRequest, team_id: int) -> StreamingHttpRespons
     lead = request_user(request)
     team = or_404(team_get_led, user=lead, team_id=team_id)
     attempts = selectors.team_attempts(lead=lead, team_id=team.pk)
-    zone = timezone.get_current_timezone()  # the rows stream after the view has returned
+    # The rows stream after the view has returned: take the zone and the words now.
+    zone = timezone.get_current_timezone()
+    member_word, candidate_word = str(_("member")), str(_("candidate"))
     rows = (
         (
             a.user.email if a.user else a.invitation.email,  # type: ignore[union-attr]
             a.user.name if a.user else (a.invitation.name if a.invitation else ""),
-            "member" if a.user else "candidate",
+            member_word if a.user else candidate_word,
             a.quiz.title,
             timezone.localtime(a.started_at, zone).isoformat(),  # ISO 8601, viewer's zone
-            a.status,
+            a.get_status_display(),
             a.score if a.status == Attempt.Status.SCORED else "",
             a.max_score if a.status == Attempt.Status.SCORED else "",
             a.percent if a.status == Attempt.Status.SCORED else "",
@@ -665,17 +667,19 @@ def team_results_csv(request: HttpRequest, team_id: int) -> StreamingHttpRespons
     )
     return csv_response(
         f"quiz-results-{team.pk}.csv",
+        # An export to read, not to import again: its headings are words, in the viewer's
+        # language (the findings export keeps the import's column names).
         [
-            "email",
-            "name",
-            "taker",
-            "quiz",
-            "started_at",
-            "status",
-            "score",
-            "max_score",
-            "percent",
-            "band",
+            str(_("Email")),
+            str(_("Name")),
+            str(_("Taker")),
+            str(_("Quiz")),
+            str(_("Started")),
+            str(_("Status")),
+            str(_("Score")),
+            str(_("Maximum score")),
+            str(_("Percent")),
+            str(_("Band")),
         ],
         rows,
     )

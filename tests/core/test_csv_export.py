@@ -78,7 +78,7 @@ def test_the_results_export_escapes_candidate_names(
     client.force_login(lead)
     rows = read(client.get(f"/teams/{team.pk}/results.csv"))
     assert rows[1][:3] == ["c@example.test", "'=cmd|'/c calc'!A1", "candidate"]
-    assert rows[1][5] == "scored"
+    assert rows[1][5] == "Scored"
 
 
 @pytest.mark.parametrize("url", ["/teams/{team}/findings.csv", "/teams/{team}/results.csv"])
@@ -137,3 +137,22 @@ def test_exports_make_the_same_queries_for_few_and_many_rows(
     for name in EXPORT_QUERIES:
         export(name)
     assert [len(read(client.get(url))) for url in urls] == [11, 21]
+
+
+def test_the_results_export_speaks_the_viewers_language(client, lead, team, quiz, member):
+    from django.utils import translation
+
+    assessments_services.attempt_start(quiz=quiz, user=member)
+    lead.language = "pl"
+    lead.locale_chosen = True
+    lead.save(update_fields=["language", "locale_chosen"])
+    client.force_login(lead)
+    rows = read(client.get(f"/teams/{team.pk}/results.csv"))
+    with translation.override("pl"):
+        expected = [str(translation.gettext(w)) for w in ("Email", "Started", "Status")]
+        member_word = translation.gettext("member")
+        in_progress = translation.gettext("In progress")
+    assert expected[1] != "Started"  # the catalogue has it
+    assert [rows[0][0], rows[0][4], rows[0][5]] == expected
+    assert rows[1][2] == member_word
+    assert rows[1][5] == in_progress
