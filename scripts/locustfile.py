@@ -71,6 +71,28 @@ def _record_scored(environment: Any, started: float, ok: bool) -> None:
     )
 
 
+def _take_once(user: Any, kind: str) -> None:
+    """One taker's whole quiz (``user._take``), recorded for the comparison with the database;
+    a broken response stops this taker and counts as an error. Then the user stops."""
+    record: dict[str, Any] = {"kind": kind, "attempt": None, "answers": {}}
+    try:
+        user._take(record)
+    except Exception as exc:
+        record["error"] = repr(exc)
+        user.environment.events.request.fire(
+            request_type="ERROR",
+            name="client error",
+            response_time=0,
+            response_length=0,
+            exception=exc,
+            context={},
+        )
+    finally:
+        RECORDS.append(record)
+        _finished(user.environment)
+    raise StopUser
+
+
 class Learner(FastHttpUser):
     """Takes the quiz through the API with its own token."""
 
@@ -84,23 +106,7 @@ class Learner(FastHttpUser):
 
     @task
     def take_the_quiz(self) -> None:
-        record: dict[str, Any] = {"kind": "learner", "attempt": None, "answers": {}}
-        try:
-            self._take(record)
-        except Exception as exc:  # a broken response: this taker stops, counted as an error
-            record["error"] = repr(exc)
-            self.environment.events.request.fire(
-                request_type="ERROR",
-                name="client error",
-                response_time=0,
-                response_length=0,
-                exception=exc,
-                context={},
-            )
-        finally:
-            RECORDS.append(record)
-            _finished(self.environment)
-        raise StopUser
+        _take_once(self, "learner")
 
     def _take(self, record: dict[str, Any]) -> None:
         quiz = PLAN["quiz"]
@@ -186,23 +192,7 @@ class Candidate(FastHttpUser):
 
     @task
     def take_the_quiz(self) -> None:
-        record: dict[str, Any] = {"kind": "candidate", "attempt": None, "answers": {}}
-        try:
-            self._take(record)
-        except Exception as exc:  # a broken response: this taker stops, counted as an error
-            record["error"] = repr(exc)
-            self.environment.events.request.fire(
-                request_type="ERROR",
-                name="client error",
-                response_time=0,
-                response_length=0,
-                exception=exc,
-                context={},
-            )
-        finally:
-            RECORDS.append(record)
-            _finished(self.environment)
-        raise StopUser
+        _take_once(self, "candidate")
 
     def _post(self, url: str, data: dict[str, Any], name: str, **kwargs: Any) -> Any:
         return self.client.post(
