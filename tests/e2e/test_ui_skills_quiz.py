@@ -62,12 +62,23 @@ def test_a_learner_takes_a_module_quiz_with_a_multiple_answer_question(
     # every "choose all that apply" option is a full-width row, like the single-choice ones
     question = page.get_by_role("group", name="Question 1 of 8 choose all that apply")
     choices = question.locator(".choices")
-    list_width = choices.bounding_box()["width"]
     labels = choices.locator("label")
     expect(labels).to_have_count(3)
-    for i in range(3):
-        box = labels.nth(i).bounding_box()
-        assert box["width"] >= list_width - 1, (box, list_width)
+    # Measured in one pass, once the page has settled (the sticky bar and the timer start
+    # after load): a label narrower than its list for 5 s fails.
+    choices.evaluate(
+        """list => new Promise((resolve, reject) => {
+            const full = () => Array.from(list.querySelectorAll("label")).every(
+                label => label.getBoundingClientRect().width >=
+                    list.getBoundingClientRect().width - 1);
+            const started = performance.now();
+            const check = () => full() ? resolve(true)
+                : performance.now() - started > 5000
+                    ? reject(new Error("an option is narrower than the list"))
+                    : requestAnimationFrame(check);
+            check();
+        })"""
+    )
     boxes = [labels.nth(i).bounding_box() for i in range(3)]
     for upper, lower in itertools.pairwise(boxes):
         assert upper["y"] + upper["height"] <= lower["y"], "options overlap"
