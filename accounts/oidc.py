@@ -394,4 +394,14 @@ def sso_settings_check(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
         messages.append(
             checks.Warning("OIDC_ISSUER should be an https:// URL.", id="accounts.W014")
         )
+    if sso_enabled() and not settings.OIDC_EMAIL_VERIFIED_CLAIM:
+        messages.append(
+            checks.Warning(
+                "OIDC_EMAIL_VERIFIED_CLAIM is empty: a first sign-in links to the password "
+                "account with the same email even if the provider never verified it.",
+                hint="Name the provider's verified-email claim (email_verified; xms_edov for "
+                "Entra ID).",
+                id="accounts.W015",
+            )
+        )
     return messages

@@ -116,7 +116,9 @@ def question_update(
     question.weight = weight
     question.general_feedback = general_feedback
     services.question_save(question=question)
-    existing = {c.pk: c for c in question.choices.all()}
+    # Read after the lock, not from what the view prefetched: a choice another author deleted
+    # meanwhile is not saved back.
+    existing = {c.pk: c for c in Choice.objects.filter(question=question)}
     position = 0
     for row in choices:
         choice = existing.get(row.pk) if row.pk is not None else None

@@ -49,15 +49,18 @@ def insert_rows(
     unnest(…)``), which is many times faster than ``bulk_create`` for large batches (no SQL
     compiled per row) and one statement whatever the number of rows. Elsewhere (SQLite) it
     falls back to ``bulk_create(ignore_conflicts=True)``, so only ``DO NOTHING`` is supported
-    there. ``fields`` are model field names (``agent_id`` style for foreign keys works too);
-    every NOT NULL column without a database default must be among them. JSON fields take
-    Python values.
+    there, and the count returned there is the rows offered, not the rows written (conflicts
+    are skipped silently). ``fields`` are model field names (``agent_id`` style for foreign
+    keys works too); every NOT NULL column without a database default must be among them.
+    JSON fields take Python values.
     """
     if not rows:
         return 0
     meta = model._meta
     model_fields: list[Any] = [meta.get_field(name) for name in fields]
     if connection.vendor != "postgresql":
+        if on_conflict.strip().upper() != "DO NOTHING":
+            raise ValueError("insert_rows supports only ON CONFLICT DO NOTHING outside PostgreSQL")
         objects = [
             model(**{f.attname: value for f, value in zip(model_fields, row, strict=True)})
             for row in rows

@@ -178,6 +178,14 @@ def test_no_domain_list_is_a_warning(settings: Any) -> None:
     assert [m.id for m in oidc.sso_settings_check()] == ["accounts.W013"]
 
 
+def test_trusting_unverified_emails_is_a_warning(settings: Any) -> None:
+    settings.OIDC_ISSUER = "https://id.example.com"
+    settings.OIDC_ALLOWED_EMAIL_DOMAINS = ["example.com"]
+    assert oidc.sso_settings_check() == []
+    settings.OIDC_EMAIL_VERIFIED_CLAIM = ""
+    assert [m.id for m in oidc.sso_settings_check()] == ["accounts.W015"]
+
+
 # --- password login for the break-glass admins only -------------------------------------------
 
 
