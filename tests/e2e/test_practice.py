@@ -60,6 +60,7 @@ def test_practice_targets_a_fresh_finding_on_a_phone_and_the_lead_sees_it(
         group = page.get_by_role("group", name=f"Question {n} of 3")
         group.get_by_role("radio").first.focus()
         page.keyboard.press("Space")
+        expect(group.get_by_role("radio").first).to_be_checked()
         page.get_by_role("button", name="Check answer").press("Enter")
         feedback = page.locator("#feedback")
         expect(feedback.get_by_role("status")).to_be_visible()
@@ -67,7 +68,11 @@ def test_practice_targets_a_fresh_finding_on_a_phone_and_the_lead_sees_it(
         if n == 1:
             assert_accessible(page, "practice-feedback-phone")
             shot(page, "practice-feedback-phone")
+        # the feedback page already shows the next question's form: wait for the new page,
+        # or the keys above would tick a radio of the page being left
         page.locator("#next").click()
+        page.wait_for_url(lambda url: "answered=" not in url)
+        page.wait_for_load_state()
     expect(page.get_by_role("heading", name="Done for today")).to_be_visible()
     answers = PracticeAnswer.objects.filter(set__user=member).select_related("question")
     assert answers.count() == 3
