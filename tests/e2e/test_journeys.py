@@ -6,6 +6,7 @@ saved as a screenshot ``journey-<who>-<nn>-<page>.png`` under SCREENSHOT_DIR.
 
 import re
 from datetime import timedelta
+from urllib.parse import urlparse
 
 import pytest
 from django.utils import timezone
@@ -46,7 +47,7 @@ def log_in(page, journey, user, password):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/$"))
+    page.wait_for_url(lambda url: urlparse(url).path == "/")
     expect(page.get_by_role("heading", name=f"Welcome, {user.get_short_name()}")).to_be_visible()
 
 
@@ -288,6 +289,7 @@ def test_journey_candidate_invitation_quiz_result(page, new_page, lead, team, pa
     lead_journey = Journey(lead_page, "candidate-lead")
     log_in(lead_page, lead_journey, lead, password)
     lead_page.get_by_role("link", name="Candidates").click()
+    expect(lead_page.get_by_role("heading", name="Candidates", level=1)).to_be_visible()
     lead_journey.step("candidates")
     lead_page.get_by_role("link", name=re.compile("Casey")).click()
     expect(lead_page.get_by_role("heading", name="Ready to lead", exact=True)).to_be_visible()

@@ -1,4 +1,5 @@
 import re
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -20,7 +21,7 @@ def test_a_lead_logs_in_through_the_page_and_lands_on_their_team_home(page, lead
     page.get_by_role("button", name="Log in").click()
 
     # then they land on the lead home with their team
-    page.wait_for_url(re.compile(r"/$"))
+    page.wait_for_url(lambda url: urlparse(url).path == "/")
     expect(page.get_by_role("heading", name="Welcome, Lena")).to_be_visible()
     expect(page.get_by_role("heading", name="Support EMEA")).to_be_visible()
     assert_accessible(page, "lead-home")

@@ -5,6 +5,7 @@ artifacts; axe-core checks every page."""
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -58,6 +59,7 @@ def test_a_learner_takes_a_module_quiz_with_a_multiple_answer_question(
     expect(page.locator("#attempts-left")).to_have_text("You have 2 attempts left (of 2).")
     assert_accessible(page, f"quiz-intro-{size}")
     page.get_by_role("button", name="Start").click()
+    page.wait_for_url(re.compile(r"/attempts/[0-9a-f-]+/$"))  # htmx and app.js listen now
 
     # every "choose all that apply" option is a full-width row, like the single-choice ones
     question = page.get_by_role("group", name="Question 1 of 8 choose all that apply")
