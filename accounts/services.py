@@ -170,7 +170,7 @@ def user_locale_default(*, user: User, language: str | None, time_zone: str | No
         try:
             validate_time_zone(time_zone)
         except ValidationError:
-            pass
+            pass  # a zone we don't offer (an alias, a typo): keep the person's current one
         else:
             fields["time_zone"] = time_zone
     if len(fields) == 1:  # the browser told us nothing: wait for a login where it does

@@ -291,7 +291,7 @@ def wait_until_up(deadline: float) -> None:
                 if response.status == 200:
                     return
         except OSError:
-            pass
+            pass  # not listening yet: try again until the deadline
         time.sleep(1)
     raise SystemExit(f"the stack did not answer on {url}; see {OUT_DIR / 'stack.log'}")
 
