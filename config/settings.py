@@ -217,6 +217,9 @@ PRACTICE_SET_SIZE = env_int("PRACTICE_SET_SIZE", 5)
 PRACTICE_EVIDENCE_WEIGHT = float(os.environ.get("PRACTICE_EVIDENCE_WEIGHT", "0.25"))
 PRACTICE_FINDING_BOOST = float(os.environ.get("PRACTICE_FINDING_BOOST", "0.5"))
 PRACTICE_FINDING_WINDOW_DAYS = env_int("PRACTICE_FINDING_WINDOW_DAYS", 28)
+# Which QA findings raise a skill in practice: empty for all, else finding sources (page, api,
+# csv, review, webhook) and QA tool review source ids, e.g. "review,webhook" or "3".
+PRACTICE_FINDING_SOURCES = env_list("PRACTICE_FINDING_SOURCES", [])
 PRACTICE_NUDGE_HOUR = env_int("PRACTICE_NUDGE_HOUR", 9)
 PRACTICE_BUILD_BATCH = env_int("PRACTICE_BUILD_BATCH", 2000)
 PRACTICE_FSRS_RETENTION = float(os.environ.get("PRACTICE_FSRS_RETENTION", "0.9"))

@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -170,15 +170,26 @@ def beliefs_for(*, user_ids: list[int], now: datetime) -> dict[int, dict[int, tu
     return out
 
 
+def practice_findings() -> QuerySet[QAFinding]:
+    """The QA findings practice listens to: all of them, or only those of the sources named in
+    ``PRACTICE_FINDING_SOURCES`` (finding sources such as ``review`` or ``page``, and QA tool
+    review sources by id)."""
+    wanted = settings.PRACTICE_FINDING_SOURCES
+    if not wanted:
+        return QAFinding.objects.all()
+    ids = [int(w) for w in wanted if w.isdigit()]
+    kinds = [w for w in wanted if not w.isdigit()]
+    return QAFinding.objects.filter(Q(source__in=kinds) | Q(review_source_id__in=ids))
+
+
 def recent_findings(*, user_ids: list[int], now: datetime) -> dict[int, dict[int, int]]:
-    """Per person and skill, QA findings in the last ``PRACTICE_FINDING_WINDOW_DAYS`` (one
-    query)."""
+    """Per person and skill, QA findings (``practice_findings``) in the last
+    ``PRACTICE_FINDING_WINDOW_DAYS`` (one query)."""
     since = now - timedelta(days=settings.PRACTICE_FINDING_WINDOW_DAYS)
     out: dict[int, dict[int, int]] = defaultdict(dict)
     rows = (
-        QAFinding.objects.filter(
-            agent_id__in=user_ids, occurred_at__gte=since, occurred_at__lte=now
-        )
+        practice_findings()
+        .filter(agent_id__in=user_ids, occurred_at__gte=since, occurred_at__lte=now)
         .values("agent_id", "skill_id")
         .annotate(n=Count("pk"))
         .values_list("agent_id", "skill_id", "n")
@@ -461,11 +472,15 @@ def practice_effect(*, team: Team, now: datetime | None = None) -> list[Practice
     if not starts:
         return []
     counts: dict[tuple[int, int], list[int]] = {key: [0, 0] for key in starts}
-    for agent, skill, at in QAFinding.objects.filter(
-        agent_id__in={u for u, _s in starts},
-        skill_id__in={s for _u, s in starts},
-        occurred_at__gte=min(starts.values()) - window,
-    ).values_list("agent_id", "skill_id", "occurred_at"):
+    for agent, skill, at in (
+        practice_findings()
+        .filter(
+            agent_id__in={u for u, _s in starts},
+            skill_id__in={s for _u, s in starts},
+            occurred_at__gte=min(starts.values()) - window,
+        )
+        .values_list("agent_id", "skill_id", "occurred_at")
+    ):
         start = starts.get((agent, skill))
         if start is None:
             continue

@@ -105,6 +105,24 @@ def test_a_fresh_finding_brings_that_skills_questions(member, catalogue, practic
     assert sum(q in questions_of(met) for q in chosen) == 1
 
 
+def test_practice_can_listen_to_some_finding_sources_only(member, catalogue, settings):
+    escalations, metrics = catalogue["escalations"], catalogue["metrics"]
+    finding(member, escalations, 1)  # recorded on the page (source "page")
+    QAFinding.objects.filter(agent=member).update(source=QAFinding.Source.PAGE)
+    reviewed = finding(member, metrics, 2)
+    QAFinding.objects.filter(pk=reviewed.pk).update(source=QAFinding.Source.REVIEW)
+    now = timezone.now()
+
+    def counts():
+        return selectors.recent_findings(user_ids=[member.pk], now=now)[member.pk]
+
+    assert counts() == {escalations.pk: 1, metrics.pk: 1}  # by default: every source
+    settings.PRACTICE_FINDING_SOURCES = ["review", "webhook"]
+    assert counts() == {metrics.pk: 1}
+    settings.PRACTICE_FINDING_SOURCES = ["page"]
+    assert counts() == {escalations.pk: 1}
+
+
 # --- building ------------------------------------------------------------------------------------
 
 
