@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import polib  # type: ignore[import-untyped]
+import polib  # type: ignore[import-untyped,unused-ignore]
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import polib  # type: ignore[import-untyped]
+import polib  # type: ignore[import-untyped,unused-ignore]
 import pytest
 from django.template import Context, Template
 from django.test import Client, override_settings
