@@ -1,7 +1,9 @@
 """Events of the quiz engine, for the apps above it (subscribed in their ``AppConfig.ready``).
 
 Sent inside the scoring transaction, so a failing subscriber rolls the scoring back and the
-task retries it.
+task retries it. Scoring works in batches (``assessments.services.attempts_score``), so the
+scoring events carry every attempt of the batch: a subscriber answers them with a fixed
+number of statements, not a few per attempt.
 """
 
 from __future__ import annotations
@@ -26,8 +28,15 @@ class AttemptScored:
     """Skill id → the credit (0..1) earned on each question tagged with it."""
 
 
-attempt_scored: Hook[AttemptScored] = Hook(
-    "assessments.attempt_scored", doc="A learner's attempt was scored."
+@dataclass(frozen=True)
+class AttemptsScored:
+    """Learners' attempts scored in one batch (one transaction)."""
+
+    items: tuple[AttemptScored, ...]
+
+
+attempts_scored: Hook[AttemptsScored] = Hook(
+    "assessments.attempts_scored", doc="Learners' attempts were scored (a batch)."
 )
 
 
@@ -39,8 +48,15 @@ class CandidateAttemptScored:
     at: datetime
 
 
-candidate_attempt_scored: Hook[CandidateAttemptScored] = Hook(
-    "assessments.candidate_attempt_scored", doc="A candidate's attempt was scored."
+@dataclass(frozen=True)
+class CandidateAttemptsScored:
+    """Candidates' attempts scored in one batch."""
+
+    items: tuple[CandidateAttemptScored, ...]
+
+
+candidate_attempts_scored: Hook[CandidateAttemptsScored] = Hook(
+    "assessments.candidate_attempts_scored", doc="Candidates' attempts were scored (a batch)."
 )
 
 

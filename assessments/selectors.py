@@ -528,6 +528,22 @@ class Visibility:
 EVERYTHING = Visibility(score=True, correctness=True, explanations=True)
 
 
+def review_score_visible(attempt: Attempt) -> bool:
+    """Whether the taker may see the score of ``attempt`` now: ``review_visibility(attempt)
+    .score`` without the queries that deciding on correctness may cost."""
+    if attempt.status != Attempt.Status.SCORED:
+        return False
+    version = attempt.quiz_version
+    when = version.review_when
+    if when == QuizVersion.ReviewWhen.NEVER:
+        return False
+    if when == QuizVersion.ReviewWhen.AFTER_CLOSE and (
+        version.closes_at is None or timezone.now() < version.closes_at
+    ):
+        return False
+    return bool(version.review_score)
+
+
 def review_visibility(
     attempt: Attempt, *, reviewer: bool = False, progress: TakerProgress | None = None
 ) -> Visibility:

@@ -34,9 +34,11 @@ from accounts.services import email_normalize
 from assessments import scoring
 from assessments.hooks import (
     AttemptScored,
+    AttemptsScored,
     CandidateAttemptScored,
-    attempt_scored,
-    candidate_attempt_scored,
+    CandidateAttemptsScored,
+    attempts_scored,
+    candidate_attempts_scored,
 )
 from assessments.models import (
     Answer,
@@ -61,14 +63,15 @@ from assessments.selectors import (
     quiz_texts,
     quiz_version_language_for,
     quiz_version_languages,
-    review_visibility,
+    review_score_visible,
 )
 from core.email import email_send
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.ids import parse_uuid
 from core.markdown import render_markdown
+from core.sql import update_rows
 from core.tasks import enqueue_on_commit
-from notifications.services import notify
+from notifications.services import NotificationDraft, notify_many
 from skills import services as skills_services
 from skills.models import SkillEvidence
 
@@ -843,23 +846,76 @@ def attempt_submit(*, attempt: Attempt, auto: bool = False) -> Attempt:
 
 
 def attempt_score(*, attempt_id: Any) -> bool:
-    """Score a submitted attempt: credits, score, band, pass, skill evidence, follow-ups and
-    notifications, in one transaction. Returns False (changing nothing) unless the attempt is
-    ``submitted``: a second run, or a run after a worker died mid-way, is harmless.
+    """Score one submitted attempt (a batch of one): True if this call scored it, False
+    (changing nothing) unless it is ``submitted``."""
+    return attempts_score(attempt_id=attempt_id, batch=1) > 0
+
+
+class AttemptBusy(Exception):
+    """Another scoring batch holds the attempt right now (``attempts_score(wait=False)``)."""
+
+
+def attempts_score(*, attempt_id: Any, batch: int | None = None, wait: bool = True) -> int:
+    """Score the submitted attempt ``attempt_id`` and, in the same transaction, up to
+    ``batch - 1`` (``SCORING_BATCH``) other submitted attempts nobody else is scoring, oldest
+    first; returns how many were scored.
+
+    Credits, score, band, pass, skill evidence, the ``attempts_scored`` event (follow-up
+    training) and the result notifications are written for the whole batch with a fixed
+    number of statements, so on quiz day one task scores a hundred attempts and the tasks of
+    the other ninety-nine find theirs scored with one cheap query (and return 0).
+
+    Exactly once: an attempt is locked and must still be ``submitted``; a second run, or a run
+    after a worker died mid-way (its transaction rolled back), is harmless. The others are
+    taken with ``SKIP LOCKED``, so batches never wait on each other and can't deadlock. When
+    another batch holds the attempt itself, ``wait=True`` waits for that batch (which scores
+    it, or rolls back and then this call does); ``wait=False`` raises ``AttemptBusy`` at once,
+    for the task to look again a little later instead of idling its worker process.
     """
+    size = max(1, batch or settings.SCORING_BATCH)
+    still_submitted = Attempt.objects.filter(pk=attempt_id, status=Attempt.Status.SUBMITTED)
+    if not still_submitted.exists():
+        return 0
+    submitted = Attempt.objects.select_related("quiz_version", "quiz", "user", "invitation").filter(
+        status=Attempt.Status.SUBMITTED
+    )
     with transaction.atomic():
-        attempt = (
-            Attempt.objects.select_for_update(of=("self",))
-            .select_related("quiz_version", "quiz", "user", "invitation")
-            .filter(pk=attempt_id)
-            .first()
-        )
-        if attempt is None or attempt.status != Attempt.Status.SUBMITTED:
-            return False
+        lock = submitted.select_for_update(of=("self",), skip_locked=not wait)
+        own = list(lock.filter(pk=attempt_id)[:1])
+        if not own:
+            if not wait and still_submitted.exists():  # unscored, yet locked: a batch has it
+                raise AttemptBusy(str(attempt_id))
+            return 0  # scored by another batch meanwhile
+        others: list[Attempt] = []
+        if size > 1:
+            others = list(
+                submitted.select_for_update(of=("self",), skip_locked=True)
+                .exclude(pk=attempt_id)
+                .order_by("submitted_at")[: size - 1]
+            )
+        _attempts_score_locked([*own, *others])
+    return 1 + len(others)
+
+
+def _attempts_score_locked(attempts: list[Attempt]) -> None:
+    """Score locked, submitted attempts: about ten statements for the batch, whatever its
+    size (answers, credits, attempts, evidence, the events' subscribers, notifications)."""
+    now = timezone.now()
+    answers_of: dict[Any, dict[int, Answer]] = defaultdict(dict)
+    for row in Answer.objects.filter(attempt__in=attempts).only(
+        "pk", "attempt_id", "question_id", "choice_ids", "response_text"
+    ):
+        answers_of[row.attempt_id][row.question_id] = row
+    credited: list[Answer] = []
+    learners: list[AttemptScored] = []
+    candidates: list[CandidateAttemptScored] = []
+    evidence: list[skills_services.EvidenceValues] = []
+    for attempt in attempts:
         version = attempt.quiz_version
         # typed answers are matched against the accepted answers in the attempt's language
-        questions, bands = _scoring_material(version, attempt.language)
-        answers = {a.question_id: a for a in attempt.answers.all()}
+        material = _scoring_material(version, attempt.language)
+        questions = material.questions
+        answers = answers_of.get(attempt.pk, {})
         score = max_score = 0.0
         for question in questions:
             max_score += question.weight
@@ -868,142 +924,157 @@ def attempt_score(*, attempt_id: Any) -> bool:
                 continue
             answer.credit = scoring.question_credit(
                 kind=question.kind,
-                rules=[_rule(c) for c in question.choices.all()],
+                rules=material.rules[question.pk],
                 chosen=answer.choice_ids,
                 text=answer.response_text,
             )
             score += answer.credit * question.weight
-        _credits_save(list(answers.values()))
+            credited.append(answer)
         percent = 100 * score / max_score if max_score else 0.0
         attempt.score = round(score, 4)
         attempt.max_score = max_score
         attempt.percent = round(percent, 2)
         attempt.passed = percent + 1e-9 >= version.pass_percent
-        attempt.band = scoring.band_for(bands, score)
+        attempt.band = scoring.band_for(material.bands, score)
         attempt.status = Attempt.Status.SCORED
-        attempt.scored_at = timezone.now()
-        attempt.save(
-            update_fields=["score", "max_score", "percent", "passed", "band", "status", "scored_at"]
-        )
+        attempt.scored_at = now
         if attempt.user is not None:
-            _record_evidence(attempt, questions, answers)
-            attempt_scored.send(
+            evidence.extend(_evidence(attempt, material, answers))
+            learners.append(
                 AttemptScored(
                     attempt=attempt,
-                    at=attempt.scored_at,
-                    score_visible=review_visibility(attempt).score,
-                    skill_credits=_skill_credits(questions, answers),
+                    at=now,
+                    score_visible=review_score_visible(attempt),
+                    skill_credits=_skill_credits(material, answers),
                 )
             )
         else:
-            candidate_attempt_scored.send(
-                CandidateAttemptScored(attempt=attempt, at=attempt.scored_at)
+            candidates.append(CandidateAttemptScored(attempt=attempt, at=now))
+    update_rows(Answer, ["credit"], [(a.pk, a.credit) for a in credited])
+    update_rows(
+        Attempt,
+        ["score", "max_score", "percent", "passed", "band", "status", "scored_at"],
+        [
+            (
+                a.pk,
+                a.score,
+                a.max_score,
+                a.percent,
+                a.passed,
+                a.band.pk if a.band is not None else None,
+                a.status,
+                a.scored_at,
             )
-        _notify_result(attempt)
-        _schedule_item_analysis(version.pk)
-    return True
+            for a in attempts
+        ],
+    )
+    skills_services.evidence_add_many(evidence)
+    if learners:
+        attempts_scored.send(AttemptsScored(items=tuple(learners)))
+    if candidates:
+        candidate_attempts_scored.send(CandidateAttemptsScored(items=tuple(candidates)))
+    notify_many([draft for a in attempts if (draft := _result_notification(a)) is not None])
+    for version_id in sorted({a.quiz_version_id for a in attempts}):
+        _schedule_item_analysis(version_id)
 
 
 # Per process: a version's questions (with choices and skills) and bands, per language, read
 # once however many of its attempts are scored. A version with attempts never changes (editing
 # it makes a new version; the admin shows it read-only), so what was read stays true; the key
 # also holds its creation and publication times, so a reused id can't match.
-_SCORING_MATERIAL: dict[tuple[Any, ...], tuple[list[Question], list[Any]]] = {}
+@dataclass(frozen=True)
+class _ScoringMaterial:
+    questions: list[Question]
+    bands: list[Any]
+    rules: dict[int, list[scoring.Rule]]
+    """Question id → its choices' scoring rules."""
+    skills: dict[int, tuple[int, ...]]
+    """Question id → the ids of its skills."""
+
+
+_SCORING_MATERIAL: dict[tuple[Any, ...], _ScoringMaterial] = {}
 SCORING_MATERIAL_MAX = 32
 
 
-def _scoring_material(version: QuizVersion, language: str) -> tuple[list[Question], list[Any]]:
+def _scoring_material(version: QuizVersion, language: str) -> _ScoringMaterial:
+    """The version's questions, bands, scoring rules and skills, in ``language``."""
     key = (version.pk, version.created_at, version.published_at, language or version.language)
     found = _SCORING_MATERIAL.get(key)
     if found is None:
-        found = (questions_in_language(version, language), list(version.bands.all()))
+        questions = questions_in_language(version, language)
+        found = _ScoringMaterial(
+            questions=questions,
+            bands=list(version.bands.all()),
+            rules={q.pk: [_rule(c) for c in q.choices.all()] for q in questions},
+            skills={q.pk: tuple(skill.pk for skill in q.skills.all()) for q in questions},
+        )
         if len(_SCORING_MATERIAL) >= SCORING_MATERIAL_MAX:
             _SCORING_MATERIAL.clear()
         _SCORING_MATERIAL[key] = found
     return found
 
 
-def _credits_save(answers: list[Answer]) -> None:
-    """Store the answers' credits in one ``UPDATE … FROM (VALUES …)``: one statement for any
-    number of answers, without the per-row ``CASE WHEN`` that ``bulk_update`` compiles."""
-    if not answers:
-        return
-    connection = transaction.get_connection()
-    params = [value for answer in answers for value in (answer.pk, answer.credit)]
-    if connection.vendor == "postgresql":
-        rows = ", ".join(["(%s::bigint, %s::double precision)"] * len(answers))
-        sql = (
-            "UPDATE assessments_answer AS a SET credit = v.credit "  # noqa: S608 (placeholders)
-            f"FROM (VALUES {rows}) AS v (id, credit) WHERE a.id = v.id"
-        )
-    elif connection.vendor == "sqlite":
-        rows = ", ".join(["(%s, %s)"] * len(answers))
-        sql = (
-            "UPDATE assessments_answer SET credit = v.column2 "  # noqa: S608 (placeholders)
-            f"FROM (VALUES {rows}) AS v WHERE assessments_answer.id = v.column1"
-        )
-    else:
-        Answer.objects.bulk_update(answers, ["credit"])
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def _record_evidence(
-    attempt: Attempt, questions: list[Question], answers: dict[int, Answer]
-) -> None:
+def _evidence(
+    attempt: Attempt, material: _ScoringMaterial, answers: dict[int, Answer]
+) -> list[skills_services.EvidenceValues]:
     """One evidence row per scored answer and skill (credit as the outcome, weight as weight)."""
     occurred_at = attempt.submitted_at or attempt.scored_at or timezone.now()
-    skills_services.evidence_add(
-        [
-            skills_services.evidence_row(
-                user_id=attempt.user_id,  # type: ignore[arg-type]
-                skill_id=skill.pk,
-                outcome=answers[q.pk].credit or 0.0,
-                weight=q.weight,
-                at=occurred_at,
-                source=SkillEvidence.Source.ANSWER,
-                source_id=answers[q.pk].pk,
-                params={"quiz": attempt.quiz.title},
-            )
-            for q in questions
-            if q.pk in answers
-            for skill in q.skills.all()
-        ]
-    )
+    params = {"quiz": attempt.quiz.title}
+    return [
+        skills_services.EvidenceValues(
+            user_id=attempt.user_id,  # type: ignore[arg-type]
+            skill_id=skill_id,
+            outcome=answers[q.pk].credit or 0.0,
+            weight=q.weight,
+            source=SkillEvidence.Source.ANSWER,
+            source_id=answers[q.pk].pk,
+            params=params,
+            occurred_at=occurred_at,
+        )
+        for q in material.questions
+        if q.pk in answers
+        for skill_id in material.skills[q.pk]
+    ]
 
 
-def _skill_credits(questions: list[Question], answers: dict[int, Answer]) -> dict[int, list[float]]:
+def _skill_credits(
+    material: _ScoringMaterial, answers: dict[int, Answer]
+) -> dict[int, list[float]]:
     """Skill id → the credit earned on each question tagged with it (0 when unanswered)."""
     earned: dict[int, list[float]] = defaultdict(list)
-    for question in questions:
+    for question in material.questions:
         credit = answers[question.pk].credit if question.pk in answers else 0.0
-        for skill in question.skills.all():
-            earned[skill.pk].append(credit or 0.0)
+        for skill_id in material.skills[question.pk]:
+            earned[skill_id].append(credit or 0.0)
     return dict(earned)
 
 
-def _notify_result(attempt: Attempt) -> None:
+def _result_notification(attempt: Attempt) -> NotificationDraft | None:
+    """The learner's "your result is ready", or the inviting lead's "… finished"; stored
+    language-neutral (``params``), so each reader sees it in their own language."""
     quiz = attempt.quiz
     if attempt.user is not None:
-        notify(
-            user=attempt.user,
+        params = {"quiz": quiz.title}
+        return NotificationDraft(
+            user_id=attempt.user.pk,
             key=f"attempt-scored:{attempt.pk}",
             kind="quiz_result",
-            title=_("Your result for “%(quiz)s” is ready") % {"quiz": quiz.title},
+            title=_("Your result for “%(quiz)s” is ready") % params,
             url=f"/attempts/{attempt.pk}/result/",
+            params=params,
         )
-        return
     invitation = attempt.invitation
-    if invitation is not None and invitation.invited_by is not None:
-        notify(
-            user=invitation.invited_by,
-            key=f"candidate-finished:{attempt.pk}",
-            kind="candidate_result",
-            title=_("%(who)s finished “%(quiz)s”")
-            % {"who": invitation.name or invitation.email, "quiz": quiz.title},
-            url=f"/candidates/{invitation.pk}/",
-        )
+    if invitation is None or invitation.invited_by_id is None:
+        return None
+    params = {"who": invitation.name or invitation.email, "quiz": quiz.title}
+    return NotificationDraft(
+        user_id=invitation.invited_by_id,
+        key=f"candidate-finished:{attempt.pk}",
+        kind="candidate_result",
+        title=_("%(who)s finished “%(quiz)s”") % params,
+        url=f"/candidates/{invitation.pk}/",
+        params=params,
+    )
 
 
 def _schedule_item_analysis(version_id: int) -> None:

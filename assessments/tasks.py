@@ -1,19 +1,33 @@
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import DatabaseError
 
 from assessments import services
 
+# An attempt another batch is scoring is looked at again after this long, this many times at
+# most: by then that batch has committed (the attempt is scored), or rolled back because its
+# worker died (this task scores it). The sweep re-sends anything still unscored after that.
+BUSY_RETRY_SECONDS = 2
+BUSY_MAX_RETRIES = 30
+
 
 @shared_task(
+    bind=True,
     name="assessments.score_attempt",
     acks_late=True,
     autoretry_for=(DatabaseError,),
     retry_backoff=True,
     max_retries=5,
 )
-def score_attempt_task(attempt_id: str) -> bool:
-    """Score a submitted attempt once; later runs (retries, the sweep) change nothing."""
-    return services.attempt_score(attempt_id=attempt_id)
+def score_attempt_task(self: Task, attempt_id: str) -> int:
+    """Score a submitted attempt once, with up to ``SCORING_BATCH - 1`` others waiting; returns
+    how many it scored. Later runs (retries, the sweep, the tasks of attempts an earlier batch
+    took) change nothing and return 0. A worker doesn't wait for another batch holding the
+    attempt: it looks again later (run eagerly, in process, it waits)."""
+    try:
+        return services.attempts_score(attempt_id=attempt_id, wait=bool(self.request.is_eager))
+    except services.AttemptBusy as busy:
+        retry = self.retry(exc=busy, countdown=BUSY_RETRY_SECONDS, max_retries=BUSY_MAX_RETRIES)
+        raise retry from busy
 
 
 @shared_task(name="assessments.attempts_sweep", acks_late=True)

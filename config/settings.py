@@ -231,6 +231,9 @@ ITEM_ANALYSIS_ATTEMPTS = os.environ.get("ITEM_ANALYSIS_ATTEMPTS", "first")
 if ITEM_ANALYSIS_ATTEMPTS not in {"first", "all"}:
     raise ImproperlyConfigured("ITEM_ANALYSIS_ATTEMPTS must be 'first' or 'all'")
 MODULE_EVIDENCE_WEIGHT = 1.0
+# Scoring: a scoring task scores its own attempt and up to this many others waiting (oldest
+# first) in one transaction; their own tasks then find them scored (docs/operations.md).
+SCORING_BATCH = max(1, env_int("SCORING_BATCH", 100))
 
 # Question-bank imports (GIFT, Aiken; docs/moodle.md): larger files are refused as a whole.
 QUESTION_IMPORT_MAX_BYTES = env_int("QUESTION_IMPORT_MAX_BYTES", 10 * 1024 * 1024)

@@ -66,9 +66,73 @@ def insert_rows(
             for row in rows
         ]
         return len(model._default_manager.bulk_create(objects, ignore_conflicts=True))
-    columns, casts, arrays = [], [], []
+    columns = [connection.ops.quote_name(str(field.column)) for field in model_fields]
+    casts, arrays = _arrays(model_fields, rows)
+    table = connection.ops.quote_name(meta.db_table)
+    unnest = ", ".join(f"%s::{db_type}[]" for db_type, _values in arrays)
+    aliases = ", ".join(f"c{n}" for n in range(len(arrays)))
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (names from the model)
+        f"SELECT {', '.join(casts)} FROM unnest({unnest}) AS t({aliases}) "
+        f"ON CONFLICT {on_conflict}"
+    )
+    return _execute_arrays(sql, [values for _db_type, values in arrays])
+
+
+def update_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> int:
+    """Update many rows, each with its own values, in ONE statement; returns rows updated.
+
+    Each row is ``(primary key, value of fields[0], value of fields[1], …)``. On PostgreSQL
+    the values travel as one array per column (``UPDATE … FROM unnest(…)``), like
+    ``insert_rows``; on SQLite as ``UPDATE … FROM (VALUES …)``. ``bulk_update`` compiles a
+    ``CASE WHEN`` per row and field instead, which costs more than the update itself.
+    """
+    if not rows:
+        return 0
+    meta = model._meta
+    model_fields: list[Any] = [meta.pk, *(meta.get_field(name) for name in fields)]
+    table = connection.ops.quote_name(meta.db_table)
+    names = [connection.ops.quote_name(str(field.column)) for field in model_fields]
+    assignments = ", ".join(f"{name} = v.c{n}" for n, name in enumerate(names) if n)
+    if connection.vendor == "postgresql":
+        casts, arrays = _arrays(model_fields, rows)
+        unnest = ", ".join(f"%s::{db_type}[]" for db_type, _values in arrays)
+        aliases = ", ".join(f"c{n}" for n in range(len(arrays)))
+        sql = (
+            f"UPDATE {table} SET {assignments} "  # noqa: S608 (model names)
+            f"FROM (SELECT {', '.join(casts)} FROM unnest({unnest}) AS t({aliases})) "
+            f"AS v({aliases}) WHERE {table}.{names[0]} = v.c0"
+        )
+        return _execute_arrays(sql, [values for _db_type, values in arrays])
+    if connection.vendor == "sqlite":
+        values = ", ".join(["(" + ", ".join(["%s"] * len(model_fields)) + ")"] * len(rows))
+        assignments = ", ".join(f"{name} = v.column{n + 1}" for n, name in enumerate(names) if n)
+        sql = (
+            f"UPDATE {table} SET {assignments} "  # noqa: S608 (model names, placeholders)
+            f"FROM (VALUES {values}) AS v WHERE {table}.{names[0]} = v.column1"
+        )
+        params = [
+            field.get_db_prep_value(value, connection)
+            for row in rows
+            for field, value in zip(model_fields, row, strict=True)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return max(cursor.rowcount, 0)
+    objects = [
+        model(**{f.attname: v for f, v in zip(model_fields, row, strict=True)}) for row in rows
+    ]
+    return model._default_manager.bulk_update(objects, list(fields))
+
+
+def _arrays(
+    model_fields: Sequence[Any], rows: Sequence[Sequence[Any]]
+) -> tuple[list[str], list[tuple[str, list[Any]]]]:
+    """Per column: the cast that reads it back from ``unnest`` and its (type, values) array."""
+    casts, arrays = [], []
     for position, field in enumerate(model_fields):
-        column = connection.ops.quote_name(str(field.column))
         values = [row[position] for row in rows]
         if field.get_internal_type() == "JSONField":
             casts.append(f"c{position}::jsonb")
@@ -79,24 +143,20 @@ def insert_rows(
             )
             casts.append(f"c{position}")
             arrays.append((db_type.split("(")[0], values))
-        columns.append(column)
-    table = connection.ops.quote_name(meta.db_table)
-    unnest = ", ".join(f"%s::{db_type}[]" for db_type, _values in arrays)
-    aliases = ", ".join(f"c{n}" for n in range(len(arrays)))
-    sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (names from the model)
-        f"SELECT {', '.join(casts)} FROM unnest({unnest}) AS t({aliases}) "
-        f"ON CONFLICT {on_conflict}"
-    )
+    return casts, arrays
+
+
+def _execute_arrays(sql: str, arrays: list[list[Any]]) -> int:
+    """Run ``sql`` with one array parameter per column, bound on the server: the arrays
+    travel as parameters, not quoted into the SQL text (Django's cursors bind on the client,
+    which costs seconds for 100,000 values). The statement runs on Django's connection, in its
+    transaction, and is logged like others."""
     import psycopg  # the PostgreSQL driver
 
     connection.ensure_connection()
-    # Server-side binding: the arrays travel as parameters, not quoted into the SQL text
-    # (Django's cursors bind on the client, which costs seconds for 100,000 values). The
-    # statement runs on Django's connection, in its transaction, and is logged like others.
     started = time.monotonic()
     with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, [values for _db_type, values in arrays])
+        cursor.execute(sql, arrays)
         written = max(cursor.rowcount, 0)
     if connection.queries_logged:
         connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})

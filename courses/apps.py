@@ -9,13 +9,13 @@ class CoursesConfig(AppConfig):
     def ready(self) -> None:
         from assessments.hooks import (
             attempt_next_steps_collecting,
-            attempt_scored,
+            attempts_scored,
             quiz_list_annotating,
         )
         from courses import reminders, selectors, services
         from notifications.reminders import reminder_rules
 
-        attempt_scored.connect(services.quiz_follow_up)
+        attempts_scored.connect(services.quiz_follow_up)
         quiz_list_annotating.connect(selectors.quiz_list_completes_module)
         attempt_next_steps_collecting.connect(selectors.attempt_next_steps_module)
         reminder_rules.connect(reminders.assignment_reminder_rules)

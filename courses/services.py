@@ -4,6 +4,7 @@ and assignments. Completing work closes the matching open assignments here, in o
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from assessments.hooks import AttemptScored
+from assessments.hooks import AttemptScored, AttemptsScored
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.markdown import render_markdown
 from core.tasks import enqueue_on_commit
@@ -488,51 +489,99 @@ FOLLOW_UP_DUE = timedelta(days=7)
 WEAK_SKILL = 0.5
 
 
-def quiz_follow_up(event: AttemptScored) -> None:
-    """What training follows a scored quiz (subscribed to ``assessments.attempt_scored``).
+def quiz_follow_up(event: AttemptsScored) -> None:
+    """What training follows scored quizzes (subscribed to ``assessments.attempts_scored``),
+    for a whole scoring batch with a few statements, not a few per attempt.
 
     Passed: the user's open assignments for the quiz close, and a module's completion quiz
     completes the module. Failed: the module is assigned again, or for a quiz of its own, the
     modules teaching the skills where the attempt earned under half the credit (at most 3).
     """
-    attempt = event.attempt
-    user, quiz = attempt.user, attempt.quiz
-    if user is None:  # candidates get no assignments
+    items = [item for item in event.items if item.attempt.user is not None]
+    if not items:  # candidates get no assignments
         return
-    module = Module.objects.filter(completion_quiz=quiz, is_published=True).first()
-    if attempt.passed:
-        Assignment.objects.filter(user=user, quiz=quiz, status=Assignment.Status.OPEN).update(
-            status=Assignment.Status.COMPLETED, completed_at=event.at
+    module_of = {
+        module.completion_quiz_id: module
+        for module in Module.objects.filter(
+            completion_quiz_id__in={item.attempt.quiz_id for item in items}, is_published=True
         )
+    }
+    closing: dict[tuple[int, datetime], list[int]] = defaultdict(list)
+    for item in items:
+        if item.attempt.passed:
+            closing[(item.attempt.quiz_id, item.at)].append(item.attempt.user_id)  # type: ignore[arg-type]
+    for (quiz_id, at), user_ids in closing.items():
+        Assignment.objects.filter(
+            user_id__in=user_ids, quiz_id=quiz_id, status=Assignment.Status.OPEN
+        ).update(status=Assignment.Status.COMPLETED, completed_at=at)
+    for item in items:
+        module = module_of.get(item.attempt.quiz_id)
+        if item.attempt.passed and module is not None:  # a module's own quiz: rarer, per attempt
+            module_complete(user=item.attempt.user, module=module, via_quiz=True)  # type: ignore[arg-type]
+    failed = [item for item in items if not item.attempt.passed]
+    teaching = _modules_teaching(
+        {
+            skill_id
+            for item in failed
+            if item.attempt.quiz_id not in module_of
+            for skill_id in _weak_skills(item.skill_credits)
+        }
+    )
+    assign: dict[tuple[Module, str, date], list[int]] = defaultdict(list)
+    for item in failed:
+        attempt = item.attempt
+        module = module_of.get(attempt.quiz_id)
         if module is not None:
-            module_complete(user=user, module=module, via_quiz=True)
-        return
-    if event.score_visible:
-        reason = _("Your score on “%(quiz)s” was %(percent)d%%; the pass mark is %(pass)d%%.") % {
-            "quiz": quiz.title,
+            modules = [module]
+        else:
+            weak = _weak_skills(item.skill_credits)
+            modules = [m for m, skill_ids in teaching if skill_ids & weak]
+        reason = _follow_up_reason(item)
+        due_on = local_today(attempt.user) + FOLLOW_UP_DUE
+        for follow_up in modules[:3]:
+            assign[(follow_up, reason, due_on)].append(attempt.user_id)  # type: ignore[arg-type]
+    for (module, reason, due_on), user_ids in assign.items():
+        _assignments_bulk_ensure(
+            user_ids=user_ids,
+            kind=Assignment.Kind.MODULE,
+            module=module,
+            source=Assignment.Source.QUIZ_RESULT,
+            reason=reason,
+            due_on=due_on,
+            assigned_by=None,
+        )
+
+
+def _follow_up_reason(item: AttemptScored) -> str:
+    attempt = item.attempt
+    if item.score_visible:
+        return _("Your score on “%(quiz)s” was %(percent)d%%; the pass mark is %(pass)d%%.") % {
+            "quiz": attempt.quiz.title,
             "percent": round(attempt.percent or 0),
             "pass": attempt.quiz_version.pass_percent,
         }
-    else:  # the policy hides the score: say only what to do next
-        reason = _("Review this before trying “%(quiz)s” again.") % {"quiz": quiz.title}
-    modules = [module] if module is not None else _modules_for_weak_skills(event.skill_credits)
-    for follow_up in modules[:3]:
-        assignment_ensure(
-            user=user,
-            module=follow_up,
-            source=Assignment.Source.QUIZ_RESULT,
-            reason=reason,
-            due_on=local_today(user) + FOLLOW_UP_DUE,
-        )
+    # the policy hides the score: say only what to do next
+    return _("Review this before trying “%(quiz)s” again.") % {"quiz": attempt.quiz.title}
 
 
-def _modules_for_weak_skills(skill_credits: dict[int, list[float]]) -> list[Module]:
-    """Published modules teaching the skills where the attempt earned under half the credit."""
-    weak = [pk for pk, credits in skill_credits.items() if sum(credits) / len(credits) < WEAK_SKILL]
-    if not weak:
+def _weak_skills(skill_credits: dict[int, list[float]]) -> set[int]:
+    """The skills where the attempt earned under half the credit."""
+    return {pk for pk, credits in skill_credits.items() if sum(credits) / len(credits) < WEAK_SKILL}
+
+
+def _modules_teaching(skill_ids: set[int]) -> list[tuple[Module, set[int]]]:
+    """Published modules teaching any of ``skill_ids``, in catalogue order, each with the
+    skills of ``skill_ids`` it teaches (two queries, whatever the number of attempts)."""
+    if not skill_ids:
         return []
-    modules = Module.objects.filter(is_published=True, skills__in=weak).distinct()
-    return list(modules.order_by("position", "title"))
+    links = Module.skills.through.objects.filter(
+        skill_id__in=skill_ids, module__is_published=True
+    ).values_list("module_id", "skill_id")
+    taught: dict[int, set[int]] = defaultdict(set)
+    for module_id, skill_id in links:
+        taught[module_id].add(skill_id)
+    modules = Module.objects.filter(pk__in=taught).order_by("position", "title")
+    return [(module, taught[module.pk]) for module in modules]
 
 
 # --- skill evidence ---------------------------------------------------------------------------

@@ -17,15 +17,24 @@ REMINDER_TITLES = {
     "due_soon": gettext_lazy("Due soon: %(title)s"),
     "overdue": gettext_lazy("Overdue: %(title)s"),
     "escalation": gettext_lazy("%(person)s is overdue with “%(title)s”"),
+    # results (``assessments``): the params hold the quiz's title and the candidate's name
+    "quiz_result": gettext_lazy("Your result for “%(quiz)s” is ready"),
+    "candidate_result": gettext_lazy("%(who)s finished “%(quiz)s”"),
 }
 
 
 def notification_title(notification: Notification) -> str:
-    """The title in the active language (reminders are stored language-neutral)."""
+    """The title in the active language (reminders and results are stored language-neutral;
+    ``title`` keeps the text in the language it was made in, for older rows and the admin)."""
     template = REMINDER_TITLES.get(notification.kind)
     params = notification.params if isinstance(notification.params, dict) else {}
-    if template is not None and params.get("title"):
-        return str(template) % {"title": params.get("title"), "person": params.get("person") or ""}
+    if template is not None and (params.get("title") or params.get("quiz")):
+        return str(template) % {
+            "title": params.get("title") or "",
+            "person": params.get("person") or "",
+            "quiz": params.get("quiz") or "",
+            "who": params.get("who") or "",
+        }
     return notification.title
 
 

@@ -4,7 +4,10 @@ creates it twice (a retried task, two sweeps at once) still creates it once."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -46,6 +49,43 @@ def notify(
     except IntegrityError:  # created by a parallel sweep between our check and insert
         return Notification.objects.get(key=key), False
     return notification, True
+
+
+@dataclass(frozen=True)
+class NotificationDraft:
+    """What ``notify_many`` creates: ``notify``'s arguments, with the user as an id."""
+
+    user_id: int
+    key: str
+    kind: str
+    title: str
+    url: str = ""
+    body: str = ""
+    email: bool = False
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def notify_many(drafts: Sequence[NotificationDraft]) -> None:
+    """``notify`` for many notifications in one ``INSERT``: a key that exists is skipped (a
+    retried task or a second batch creates nothing twice)."""
+    if not drafts:
+        return
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user_id=draft.user_id,
+                key=draft.key[:200],
+                kind=draft.kind,
+                title=draft.title[:200],
+                body=draft.body,
+                url=draft.url,
+                email_wanted=draft.email,
+                params=draft.params,
+            )
+            for draft in drafts
+        ],
+        ignore_conflicts=True,
+    )
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from assessments.hooks import AttemptScored
+from assessments.hooks import AttemptsScored
 from assessments.models import Attempt
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.undo import undo_still_possible
@@ -107,11 +107,17 @@ def _assign_linked_training(plan: OnboardingPlan) -> None:
 def plan_items_complete_satisfied(*, user: User, at: datetime | None = None) -> int:
     """Tick every open automatic item of ``user`` whose event already happened: an
     acknowledged version of the SOP, a completed module, a passed quiz. Idempotent."""
+    return plan_items_complete_satisfied_for(user_ids=[user.pk], at=at)
+
+
+def plan_items_complete_satisfied_for(*, user_ids: list[int], at: datetime | None = None) -> int:
+    """``plan_items_complete_satisfied`` for many people in two statements."""
     at = at or timezone.now()
-    open_items = PlanItem.objects.filter(plan__user=user, status=PlanItem.Status.OPEN)
-    read = SOPAcknowledgement.objects.filter(user=user, sop_version__sop=OuterRef("sop_id"))
-    finished = ModuleCompletion.objects.filter(user=user, module=OuterRef("module_id"))
-    passed = Attempt.objects.filter(quiz_id=OuterRef("quiz_id"), user=user, passed=True)
+    open_items = PlanItem.objects.filter(plan__user_id__in=user_ids, status=PlanItem.Status.OPEN)
+    person = OuterRef("plan__user_id")
+    read = SOPAcknowledgement.objects.filter(user_id=person, sop_version__sop=OuterRef("sop_id"))
+    finished = ModuleCompletion.objects.filter(user_id=person, module=OuterRef("module_id"))
+    passed = Attempt.objects.filter(quiz_id=OuterRef("quiz_id"), user_id=person, passed=True)
     done = open_items.filter(
         Q(
             kind=ItemKind.READ_SOP,
@@ -131,7 +137,7 @@ def plan_items_complete_satisfied(*, user: User, at: datetime | None = None) -> 
     )
     count = done.update(status=PlanItem.Status.DONE, completed_at=at)
     if count:
-        _plans_check_completed(user=user, at=at)
+        _plans_check_completed(user_ids=user_ids, at=at)
     return count
 
 
@@ -146,13 +152,17 @@ def on_module_completed(event: ModuleCompleted) -> None:
     plan_items_complete_satisfied(user=event.user, at=event.at)
 
 
-def on_attempt_scored(event: AttemptScored) -> None:
-    if event.attempt.passed and event.attempt.user is not None:
-        plan_items_complete_satisfied(user=event.attempt.user, at=event.at)
+def on_attempts_scored(event: AttemptsScored) -> None:
+    passed = [item for item in event.items if item.attempt.passed and item.attempt.user_id]
+    if passed:
+        plan_items_complete_satisfied_for(
+            user_ids=[item.attempt.user_id for item in passed],  # type: ignore[misc]
+            at=passed[0].at,
+        )
 
 
-def _plans_check_completed(*, user: User, at: datetime) -> None:
-    OnboardingPlan.objects.filter(user=user, completed_at__isnull=True).exclude(
+def _plans_check_completed(*, user_ids: list[int], at: datetime) -> None:
+    OnboardingPlan.objects.filter(user_id__in=user_ids, completed_at__isnull=True).exclude(
         Exists(PlanItem.objects.filter(plan=OuterRef("pk"), status=PlanItem.Status.OPEN))
     ).update(completed_at=at)
 
@@ -210,6 +220,6 @@ def _complete(*, item: PlanItem, by: User, comment: str = "") -> PlanItem:
         PlanItem.objects.filter(pk=item.pk, status=PlanItem.Status.OPEN).update(
             status=PlanItem.Status.DONE, completed_at=now, completed_by=by, comment=comment
         )
-        _plans_check_completed(user=item.plan.user, at=now)
+        _plans_check_completed(user_ids=[item.plan.user_id], at=now)
     item.refresh_from_db()
     return item

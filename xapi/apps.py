@@ -7,7 +7,7 @@ class XapiConfig(AppConfig):
     verbose_name = _("xAPI")
 
     def ready(self) -> None:
-        from assessments.hooks import attempt_scored, candidate_attempt_scored
+        from assessments.hooks import attempts_scored, candidate_attempts_scored
         from courses.hooks import lesson_completed, module_completed, sop_acknowledged
         from qa.hooks import qa_assignment_made
         from xapi import services
@@ -15,6 +15,6 @@ class XapiConfig(AppConfig):
         sop_acknowledged.connect(services.on_sop_acknowledged)
         lesson_completed.connect(services.on_lesson_completed)
         module_completed.connect(services.on_module_completed)
-        attempt_scored.connect(services.on_attempt_scored)
-        candidate_attempt_scored.connect(services.on_candidate_attempt_scored)
+        attempts_scored.connect(services.on_attempts_scored)
+        candidate_attempts_scored.connect(services.on_candidate_attempts_scored)
         qa_assignment_made.connect(services.on_qa_assignment_made)

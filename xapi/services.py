@@ -20,13 +20,14 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from assessments.hooks import AttemptScored, CandidateAttemptScored
+from assessments.hooks import AttemptsScored, CandidateAttemptsScored
 from assessments.models import Answer, Attempt
 from core.tasks import enqueue_on_commit
 from courses.hooks import LessonCompleted, ModuleCompleted, SopAcknowledged
@@ -116,36 +117,57 @@ def on_module_completed(event: ModuleCompleted) -> None:
         )
 
 
-def _answers(attempt: Attempt) -> list[Answer]:
-    return list(
-        Answer.objects.filter(attempt=attempt)
+def _answers_of(attempts: list[Attempt]) -> dict[Any, list[Answer]]:
+    """Each attempt's answers with their questions and choices: three queries for a batch."""
+    answers: dict[Any, list[Answer]] = {attempt.pk: [] for attempt in attempts}
+    for answer in (
+        Answer.objects.filter(attempt__in=attempts)
         .select_related("question")
         .prefetch_related("question__choices")
         .order_by("question__position", "question_id")
-    )
+    ):
+        answers[answer.attempt_id].append(answer)
+    return answers
 
 
-def on_attempt_scored(event: AttemptScored) -> None:
-    attempt = event.attempt
-    if not xapi_enabled() or attempt.user is None:
+def on_attempts_scored(event: AttemptsScored) -> None:
+    attempts = [item.attempt for item in event.items if item.attempt.user is not None]
+    if not xapi_enabled() or not attempts:
         return
+    answers = _answers_of(attempts)
     statements_record(
-        build.attempt_statements(
-            attempt, actor=build.actor_for_user(attempt.user), answers=_answers(attempt)
-        )
+        [
+            statement
+            for attempt in attempts
+            for statement in build.attempt_statements(
+                attempt,
+                actor=build.actor_for_user(attempt.user),  # type: ignore[arg-type]
+                answers=answers[attempt.pk],
+            )
+        ]
     )
 
 
-def on_candidate_attempt_scored(event: CandidateAttemptScored) -> None:
+def on_candidate_attempts_scored(event: CandidateAttemptsScored) -> None:
     """Only when the invitation says the candidate agreed to their result being sent."""
-    attempt = event.attempt
-    invitation = attempt.invitation
-    if not xapi_enabled() or invitation is None or not invitation.share_results_xapi:
+    shared = [
+        item.attempt
+        for item in event.items
+        if item.attempt.invitation is not None and item.attempt.invitation.share_results_xapi
+    ]
+    if not xapi_enabled() or not shared:
         return
+    answers = _answers_of(shared)
     statements_record(
-        build.attempt_statements(
-            attempt, actor=build.actor_for_candidate(invitation), answers=_answers(attempt)
-        )
+        [
+            statement
+            for attempt in shared
+            for statement in build.attempt_statements(
+                attempt,
+                actor=build.actor_for_candidate(attempt.invitation),  # type: ignore[arg-type]
+                answers=answers[attempt.pk],
+            )
+        ]
     )
 
 

@@ -194,7 +194,7 @@ def test_running_the_scoring_task_again_changes_nothing(
     evidence = list(SkillEvidence.objects.values_list("pk", "outcome"))
     assert len(evidence) == 3
     with django_capture_on_commit_callbacks(execute=True):
-        assert score_attempt_task.apply(args=(attempt_id,)).get() is False
+        assert score_attempt_task.apply(args=(attempt_id,)).get() == 0
         assert assessments_services.attempt_score(attempt_id=attempt_id) is False
     assert (
         Attempt.objects.values("score", "scored_at", "band_id", "status").get(pk=attempt_id)
@@ -214,7 +214,7 @@ def test_a_worker_dying_mid_scoring_leaves_it_submitted_for_the_retry(
     def die(*args, **kwargs):
         raise SystemExit("worker killed")
 
-    monkeypatch.setattr(assessments_services, "_notify_result", die)  # the last step before commit
+    monkeypatch.setattr(assessments_services, "notify_many", die)  # the last write before commit
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         api.post(f"/api/v1/attempts/{attempt_id}/submit/")
     with pytest.raises(SystemExit):

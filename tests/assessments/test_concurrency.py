@@ -9,6 +9,7 @@ from threading import Barrier, Lock
 
 import pytest
 from celery.signals import task_postrun
+from django.utils import timezone
 
 from accounts.services import api_token_create
 from assessments.models import Attempt, Question
@@ -79,8 +80,43 @@ def test_parallel_submits_score_exactly_once(postgres, live_server, member, scor
     assert {status for status, _ in results} == {202}
     attempt = Attempt.objects.get(pk=attempt_id)
     assert (attempt.status, attempt.score) == ("scored", 3.0)
-    assert scoring_runs.count(True) == 1
+    assert sum(scoring_runs) == 1  # attempts scored by all runs together
     assert Notification.objects.filter(user=member, kind="quiz_result").count() == 1
+
+
+def test_two_workers_scoring_at_once_share_the_waiting_attempts(postgres):
+    """Batches take the waiting attempts ``FOR UPDATE SKIP LOCKED``: two workers scoring at
+    the same moment never wait on each other nor score an attempt twice."""
+    from django.db import connection
+
+    from assessments import services as assessments_services
+
+    quiz = factories.quiz_published()
+    ids = []
+    for user in factories.UserFactory.create_batch(30):
+        attempt = assessments_services.attempt_start(quiz=quiz, user=user)
+        for question in Question.objects.filter(version=attempt.quiz_version):
+            assessments_services.answer_save(
+                attempt=attempt,
+                question_id=question.pk,
+                choice_ids=factories.right_choice_ids(question),
+            )
+        ids.append(attempt.pk)
+    # submitted, with their scoring tasks still to come (here, eager tasks would score at once)
+    Attempt.objects.filter(pk__in=ids).update(status="submitted", submitted_at=timezone.now())
+
+    def worker(index):
+        try:  # each task of this worker's share, as its messages arrive
+            return [
+                assessments_services.attempts_score(attempt_id=pk, batch=7) for pk in ids[index::2]
+            ]
+        finally:
+            connection.close()
+
+    counts = in_parallel(2, worker)
+    assert sum(map(sum, counts)) == 30
+    assert set(Attempt.objects.values_list("status", "score")) == {("scored", 3.0)}
+    assert Notification.objects.filter(kind="quiz_result").count() == 30
 
 
 def test_parallel_starts_open_one_attempt(postgres, live_server, member):

@@ -202,21 +202,25 @@ def worker(broker: Redis, tmp_path: Path) -> Iterator[Worker]:
 
 
 class RowLock:
-    """Holds ``SELECT … FOR KEY SHARE`` on attempts from another connection: submitting (a
-    plain UPDATE) still works, but scoring, which first locks the attempt ``FOR UPDATE``,
-    waits inside the task until the lock is released."""
+    """Holds scoring inside its task from another connection: it inserts, without committing,
+    the result notices of some attempts, so a scoring batch that takes one of them has written
+    everything but waits at its last write (``INSERT … ON CONFLICT DO NOTHING`` on the same
+    unique key) until ``release`` rolls those notices back. Submitting still works."""
 
     def __init__(self) -> None:
         self.conn = psycopg.connect(_database_url().replace("postgres://", "postgresql://"))
 
     def hold(self, attempt_ids: list[str]) -> None:
         self.conn.execute(
-            "SELECT id FROM assessments_attempt WHERE id = ANY(%s::uuid[]) FOR KEY SHARE",
+            "INSERT INTO notifications_notification (user_id, kind, title, body, url, key,"
+            " created_at, email_wanted, subject_type, params)"
+            " SELECT user_id, 'quiz_result', 'held', '', '', 'attempt-scored:' || id::text,"
+            " now(), false, '', '{}' FROM assessments_attempt WHERE id = ANY(%s::uuid[])",
             [attempt_ids],
         )
 
     def release(self) -> None:
-        self.conn.commit()
+        self.conn.rollback()
 
     def waiting(self) -> int:
         """Database sessions waiting for a lock: tasks blocked inside scoring."""
@@ -370,6 +374,33 @@ def test_a_task_whose_pool_process_is_killed_runs_again(worker, broker, row_lock
     _wait("the attempt to be scored", lambda: _all_scored(ids), 30, worker.output)
     time.sleep(1)
     _scored_exactly_once(ids)
+    assert worker.alive()
+
+
+def test_a_worker_killed_in_the_middle_of_a_batch_loses_nothing(worker, broker, row_lock):
+    # given eight submitted attempts, waiting for a worker with one pool process: its first
+    # task takes all eight as one batch, and is held at the batch's last write
+    quiz = _quiz_with_skill()
+    users = factories.UserFactory.create_batch(8)
+    ids = _submitted_attempts(quiz, users)
+    _submit(ids)
+    row_lock.hold(ids[-1:])
+    worker.start(concurrency=1)
+    _wait("the batch to block at its end", lambda: row_lock.waiting() >= 1, 20, worker.output)
+    # (what the batch wrote is not visible: it is one transaction)
+    assert Attempt.objects.filter(pk__in=ids, status=Attempt.Status.SUBMITTED).count() == 8
+
+    # when that process is killed (kill -9) with the batch almost written
+    [child] = worker.children()
+    os.kill(child, signal.SIGKILL)
+    _wait("the worker to notice", lambda: "WorkerLostError" in worker.output(), 20, worker.output)
+    row_lock.release()
+
+    # then the batch rolls back as a whole, and the tasks score every attempt, once
+    _wait("every attempt to be scored", lambda: _all_scored(ids), 30, worker.output)
+    time.sleep(1)
+    _scored_exactly_once(ids)
+    assert Notification.objects.filter(title="held").count() == 0
     assert worker.alive()
 
 
