@@ -100,9 +100,7 @@ def test_one_task_scores_the_waiting_attempts_and_theirs_find_them_scored(world,
     assert SkillEvidence.objects.filter(source=SkillEvidence.Source.ANSWER).count() == 9
     # follow-up: the module teaching the skill where the attempt earned under half the credit
     follow_ups = Assignment.objects.filter(source=Assignment.Source.QUIZ_RESULT)
-    assert list(follow_ups.values_list("user_id", "module_id")) == [
-        (failer.pk, world["module"].pk)
-    ]
+    assert list(follow_ups.values_list("user_id", "module_id")) == [(failer.pk, world["module"].pk)]
     assert "0%" in follow_ups.get().reason
     # the passer's onboarding step ticked itself and the plan is complete
     plan.refresh_from_db()
