@@ -12,7 +12,8 @@
    submit, poll until scored; a floor user calls ``/healthz`` meanwhile.
 4. Prints per step p50/p95/p99 and errors, answers lost (what each client was told was saved
    against the database), attempts not scored exactly once, submit→scored latency,
-   requests/s, the peak RSS of each process, and the floor's figures from the same run.
+   requests/s, the peak RSS and CPU seconds of each kind of process (Locust, PostgreSQL and
+   Redis included), and the floor's figures from the same run.
 
 Exit status 1 if anything was lost, failed or not scored exactly once; time targets are
 printed against their aims (``LOADTEST_STRICT=1`` makes them fail the run too). Bounded in
@@ -24,6 +25,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -263,6 +265,37 @@ class Stack:
             return "celery pool process" if b"celery" in parent_cmd else "celery worker main"
         return ""
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds used so far by every process on the machine, by kind: the stack's
+        (as named for the RSS), PostgreSQL's, Redis's, Locust's and everything else's."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        stack = set(self._descendants())
+        used: dict[str, float] = defaultdict(float)
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                cmdline = (
+                    (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                )
+                pid = int(entry.name)
+                kind = self._name(pid, cmdline) if pid in stack else ""
+            except (OSError, ValueError, IndexError):
+                continue  # the process ended meanwhile
+            if not kind:
+                kind = (
+                    "postgresql"
+                    if cmdline.startswith("postgres")
+                    else "redis"
+                    if "redis-server" in cmdline
+                    else "locust (the load)"
+                    if "locust" in cmdline
+                    else "other processes"
+                )
+            used[kind] += (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+        return dict(used)
+
     def stop(self) -> None:
         self._stop.set()
         if self.process is None or self.process.poll() is not None:
@@ -410,6 +443,7 @@ def report(
     checks: dict[str, int],
     seconds: float,
     peaks: dict[int, tuple[str, int]],
+    cpu: dict[str, float],
 ) -> bool:
     print()
     print(
@@ -437,6 +471,16 @@ def report(
         by_kind[name].append(rss)
     for name, values in sorted(by_kind.items()):
         print(f"  {name:<22} {len(values)} × up to {max(values) / 1024:.0f}")
+    print()
+    cores = os.cpu_count() or 1
+    busy = sum(cpu.values())
+    print(
+        f"CPU during the run: {busy:.0f} s of the {cores * seconds:.0f} core-seconds there were "
+        f"({100 * busy / (cores * seconds):.0f}%); per HTTP request "
+        f"{1000 * busy / max(1, http):.1f} ms, of which:"
+    )
+    for name, used in sorted(cpu.items(), key=lambda item: -item[1]):
+        print(f"  {name:<22} {used:>7.1f} s  {1000 * used / max(1, http):>6.2f} ms per request")
     answer = stats.get("answer", {}).get("p95", 0.0)
     floor = stats.get("floor /healthz", {}).get("p95", 0.0) or 1.0
     figures = {
@@ -469,6 +513,7 @@ def report(
         "candidates": CANDIDATES,
         "think": THINK,
         "peak_rss_kib": {f"{n}:{p}": r for p, (n, r) in peaks.items()},
+        "cpu_seconds": cpu,
     }
     (OUT_DIR / "report.json").write_text(json.dumps(result, indent=2))
     print(f"\nreport: {OUT_DIR / 'report.json'}")
@@ -585,6 +630,8 @@ def main() -> int:
         prefix = OUT_DIR / "locust"
         run_time = max(30, int(deadline - time.monotonic() - 60))
         began = time.monotonic()
+        cpu_before = stack.cpu_seconds()
+        load_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run(
             [
                 str(VENV_BIN / "locust"),
@@ -617,6 +664,17 @@ def main() -> int:
             check=False,
         )
         seconds = time.monotonic() - began
+        cpu_after = stack.cpu_seconds()
+        load_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = {
+            kind: used - cpu_before.get(kind, 0.0)
+            for kind, used in cpu_after.items()
+            if used - cpu_before.get(kind, 0.0) > 0.05
+        }
+        # Locust has ended by now: its CPU is what the children waited for used meanwhile
+        cpu["locust (the load)"] = (load_after.ru_utime + load_after.ru_stime) - (
+            load_before.ru_utime + load_before.ru_stime
+        )
         wait_for_scoring(time.monotonic() + 60)
         records = json.loads(out.read_text()) if out.exists() else []
         checks = check_database(records)
@@ -624,7 +682,7 @@ def main() -> int:
         checks["takers that did not finish"] = missing
     finally:
         stack.stop()
-    ok = report(read_stats(prefix), checks, seconds, stack.peaks) and not missing
+    ok = report(read_stats(prefix), checks, seconds, stack.peaks, cpu) and not missing
     return 0 if ok else 1
 
 
