@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -879,21 +879,34 @@ def attempts_score(*, attempt_id: Any, batch: int | None = None, wait: bool = Tr
     submitted = Attempt.objects.select_related("quiz_version", "quiz", "user", "invitation").filter(
         status=Attempt.Status.SUBMITTED
     )
-    with transaction.atomic():
-        lock = submitted.select_for_update(of=("self",), skip_locked=not wait)
-        own = list(lock.filter(pk=attempt_id)[:1])
-        if not own:
-            if not wait and still_submitted.exists():  # unscored, yet locked: a batch has it
-                raise AttemptBusy(str(attempt_id))
-            return 0  # scored by another batch meanwhile
-        others: list[Attempt] = []
-        if size > 1:
-            others = list(
-                submitted.select_for_update(of=("self",), skip_locked=True)
-                .exclude(pk=attempt_id)
-                .order_by("submitted_at")[: size - 1]
-            )
-        _attempts_score_locked([*own, *others])
+    try:
+        with transaction.atomic():
+            lock = submitted.select_for_update(of=("self",), skip_locked=not wait)
+            own = list(lock.filter(pk=attempt_id)[:1])
+            if not own:
+                if not wait and still_submitted.exists():  # unscored, yet locked: a batch has it
+                    raise AttemptBusy(str(attempt_id))
+                return 0  # scored by another batch meanwhile
+            others: list[Attempt] = []
+            if size > 1:
+                # Not those waiting longer than a sweep's interval: one that can't be scored
+                # (its scoring fails every time) must not take every batch down with it.
+                others = list(
+                    submitted.select_for_update(of=("self",), skip_locked=True)
+                    .filter(submitted_at__gte=timezone.now() - STALE_SUBMISSION)
+                    .exclude(pk=attempt_id)
+                    .order_by("submitted_at")[: size - 1]
+                )
+            _attempts_score_locked([*own, *others])
+    except (AttemptBusy, OperationalError):
+        raise  # busy, or the database is unreachable: the task retries as it is
+    except Exception:
+        if size == 1:
+            raise
+        # Something in the batch failed and rolled it all back: score this attempt alone, so
+        # only the attempt at fault (if it is this one) is left for the retries and the sweep.
+        logger.exception("Scoring a batch with attempt %s failed; scoring it alone", attempt_id)
+        return attempts_score(attempt_id=attempt_id, batch=1, wait=wait)
     return 1 + len(others)
 
 

@@ -107,6 +107,12 @@ def update_rows(
         )
         return _execute_arrays(sql, [values for _db_type, values in arrays])
     if connection.vendor == "sqlite":
+        # in chunks: SQLite takes at most 32,766 parameters in a statement
+        chunk = max(1, 30_000 // len(model_fields))
+        if len(rows) > chunk:
+            return sum(
+                update_rows(model, fields, rows[n : n + chunk]) for n in range(0, len(rows), chunk)
+            )
         values = ", ".join(["(" + ", ".join(["%s"] * len(model_fields)) + ")"] * len(rows))
         assignments = ", ".join(f"{name} = v.column{n + 1}" for n, name in enumerate(names) if n)
         sql = (
@@ -155,8 +161,8 @@ def _execute_arrays(sql: str, arrays: list[list[Any]]) -> int:
 
     connection.ensure_connection()
     started = time.monotonic()
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, arrays)
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, arrays)  # its errors are Django's (DatabaseError …), as elsewhere
         written = max(cursor.rowcount, 0)
     if connection.queries_logged:
         connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})

@@ -43,7 +43,7 @@ def world(team, lead):
     return {"quiz": quiz, "module": module, "team": team, "lead": lead}
 
 
-def submitted(quiz, *, user=None, invitation=None, right=3, minutes_ago=10):
+def submitted(quiz, *, user=None, invitation=None, right=3, seconds_ago=10):
     """A submitted attempt with the first ``right`` questions answered right, the rest wrong."""
     attempt = services.attempt_start(quiz=quiz, user=user, invitation=invitation)
     for n, question in enumerate(Question.objects.filter(version=attempt.quiz_version)):
@@ -51,7 +51,7 @@ def submitted(quiz, *, user=None, invitation=None, right=3, minutes_ago=10):
         services.answer_save(attempt=attempt, question_id=question.pk, choice_ids=picks(question))
     services.attempt_submit(attempt=attempt)
     Attempt.objects.filter(pk=attempt.pk).update(
-        submitted_at=timezone.now() - timedelta(minutes=minutes_ago)
+        submitted_at=timezone.now() - timedelta(seconds=seconds_ago)
     )
     return attempt
 
@@ -80,10 +80,10 @@ def test_one_task_scores_the_waiting_attempts_and_theirs_find_them_scored(world,
     plan = onboarding_services.onboarding_plan_start(
         user=passer, template=template, start_date=timezone.localdate()
     )
-    first = submitted(quiz, user=passer, right=3, minutes_ago=30)
-    second = submitted(quiz, user=weak, right=1, minutes_ago=20)  # empathy 1 of 2: not weak
-    third = submitted(quiz, user=failer, right=0, minutes_ago=15)  # empathy 0 of 2: weak
-    candidate = submitted(quiz, invitation=invite(world), right=2, minutes_ago=5)
+    first = submitted(quiz, user=passer, right=3, seconds_ago=60)
+    second = submitted(quiz, user=weak, right=1, seconds_ago=50)  # empathy 1 of 2: not weak
+    third = submitted(quiz, user=failer, right=0, seconds_ago=40)  # empathy 0 of 2: weak
+    candidate = submitted(quiz, invitation=invite(world), right=2, seconds_ago=30)
 
     # the first attempt's task scores all four…
     assert score_attempt_task.run(str(first.pk)) == 4
@@ -123,9 +123,9 @@ def test_a_batch_of_one_scores_only_its_own_attempt(world, team):
 def test_the_batch_takes_the_oldest_submissions_and_leaves_attempts_in_progress(world, team):
     quiz = world["quiz"]
     people = learners(team, 4)
-    oldest = submitted(quiz, user=people[0], minutes_ago=40)
-    newest = submitted(quiz, user=people[1], minutes_ago=1)
-    own = submitted(quiz, user=people[2], minutes_ago=5)
+    oldest = submitted(quiz, user=people[0], seconds_ago=90)
+    newest = submitted(quiz, user=people[1], seconds_ago=5)
+    own = submitted(quiz, user=people[2], seconds_ago=30)
     open_attempt = services.attempt_start(quiz=quiz, user=people[3])
     assert services.attempts_score(attempt_id=own.pk, batch=2) == 2
     status = dict(Attempt.objects.values_list("pk", "status"))
@@ -163,3 +163,40 @@ def test_result_notices_read_in_the_readers_language(world, team):
         polish = notification_title(notice)
     assert polish != notice.title
     assert quiz in polish
+
+
+def test_attempts_waiting_longer_than_the_sweep_interval_are_left_to_their_own_tasks(world, team):
+    quiz = world["quiz"]
+    one, two = learners(team, 2)
+    waited = int(services.STALE_SUBMISSION.total_seconds()) + 5
+    stale = submitted(quiz, user=one, seconds_ago=waited)
+    own = submitted(quiz, user=two, seconds_ago=1)
+    assert services.attempts_score(attempt_id=own.pk, batch=10) == 1
+    assert Attempt.objects.get(pk=stale.pk).status == Attempt.Status.SUBMITTED
+    assert services.attempts_score(attempt_id=stale.pk, batch=10) == 1
+
+
+def test_an_attempt_whose_scoring_fails_does_not_stop_the_others(world, team, monkeypatch):
+    """The batch rolls back, and the task scores its own attempt alone; the attempt at fault
+    stays submitted, for the retries and the sweep (and the lead's eyes in the logs)."""
+    quiz = world["quiz"]
+    people = learners(team, 3)
+    broken = submitted(quiz, user=people[0], seconds_ago=60)  # the oldest: in every batch
+    first = submitted(quiz, user=people[1], seconds_ago=30)
+    second = submitted(quiz, user=people[2], seconds_ago=20)
+    real = services._result_notification
+
+    def fails_for_broken(attempt):
+        if attempt.pk == broken.pk:
+            raise ValueError("bad data")
+        return real(attempt)
+
+    monkeypatch.setattr(services, "_result_notification", fails_for_broken)
+    assert services.attempts_score(attempt_id=first.pk, batch=10) == 1
+    assert score_attempt_task.run(str(second.pk)) == 1
+    status = dict(Attempt.objects.values_list("pk", "status"))
+    assert status[first.pk] == status[second.pk] == Attempt.Status.SCORED
+    assert status[broken.pk] == Attempt.Status.SUBMITTED
+    assert Notification.objects.filter(kind="quiz_result").count() == 2
+    with pytest.raises(ValueError, match="bad data"):  # alone, it fails as itself
+        services.attempts_score(attempt_id=broken.pk, batch=10)
