@@ -39,13 +39,14 @@ def category_word(category: str, gap: float | None) -> str:
             return gettext("just below target, not sure")
         return gettext("gap %(g)s, not sure") % {"g": two_places(gap)}
     if category == "gap":
-        return gettext("gap %(g)s") % {"g": two_places(gap)}
+        return gettext("gap %(g)s") % {"g": "" if gap is None else two_places(gap)}
     return gettext("no target")
 
 
 @register.simple_tag
 def heat_cell(cell: Any, tone: str) -> SafeString:
     """``<td class="heat {tone}">`` with the level, the verdict in words and the likely range."""
+    likely: str = ""
     if cell.enough:
         level = two_places(cell.level)
         likely = format_html(
@@ -54,7 +55,7 @@ def heat_cell(cell: Any, tone: str) -> SafeString:
             % {"l": two_places(cell.likely_low), "h": two_places(cell.likely_high)},
         )
     else:
-        level, likely = "–", ""
+        level = "–"
     return format_html(
         '<td class="heat {}"><span class="level">{}</span><span class="heat-word">{}</span>{}</td>',
         tone,
