@@ -172,6 +172,22 @@ def right_choice_ids(question: Any) -> list[int]:
     return [c.pk for c in question.choices.all() if c.is_correct]
 
 
+def attempts_answered_right(quiz: Any, users: list[Any]) -> list[Any]:
+    """One started attempt per user with every question answered right (not submitted)."""
+    from assessments import services as assessments_services
+    from assessments.models import Question
+
+    attempts = []
+    for user in users:
+        attempt = assessments_services.attempt_start(quiz=quiz, user=user)
+        for question in Question.objects.filter(version=attempt.quiz_version):
+            assessments_services.answer_save(
+                attempt=attempt, question_id=question.pk, choice_ids=right_choice_ids(question)
+            )
+        attempts.append(attempt)
+    return attempts
+
+
 def wrong_choice_ids(question: Any) -> list[int]:
     return [c.pk for c in question.choices.all() if not c.is_correct][:1]
 

@@ -131,7 +131,26 @@ def _answers_of(attempts: list[Attempt]) -> dict[Any, list[Answer]]:
 
 
 def on_attempts_scored(event: AttemptsScored) -> None:
-    attempts = [item.attempt for item in event.items if item.attempt.user is not None]
+    _attempts_record(
+        [item.attempt for item in event.items if item.attempt.user is not None],
+        lambda attempt: build.actor_for_user(attempt.user),  # type: ignore[arg-type]
+    )
+
+
+def on_candidate_attempts_scored(event: CandidateAttemptsScored) -> None:
+    """Only when the invitation says the candidate agreed to their result being sent."""
+    _attempts_record(
+        [
+            item.attempt
+            for item in event.items
+            if item.attempt.invitation is not None and item.attempt.invitation.share_results_xapi
+        ],
+        lambda attempt: build.actor_for_candidate(attempt.invitation),  # type: ignore[arg-type]
+    )
+
+
+def _attempts_record(attempts: list[Attempt], actor: Callable[[Attempt], Any]) -> None:
+    """The statements of a scoring batch's attempts, each by its ``actor``, in one go."""
     if not xapi_enabled() or not attempts:
         return
     answers = _answers_of(attempts)
@@ -140,32 +159,7 @@ def on_attempts_scored(event: AttemptsScored) -> None:
             statement
             for attempt in attempts
             for statement in build.attempt_statements(
-                attempt,
-                actor=build.actor_for_user(attempt.user),  # type: ignore[arg-type]
-                answers=answers[attempt.pk],
-            )
-        ]
-    )
-
-
-def on_candidate_attempts_scored(event: CandidateAttemptsScored) -> None:
-    """Only when the invitation says the candidate agreed to their result being sent."""
-    shared = [
-        item.attempt
-        for item in event.items
-        if item.attempt.invitation is not None and item.attempt.invitation.share_results_xapi
-    ]
-    if not xapi_enabled() or not shared:
-        return
-    answers = _answers_of(shared)
-    statements_record(
-        [
-            statement
-            for attempt in shared
-            for statement in build.attempt_statements(
-                attempt,
-                actor=build.actor_for_candidate(attempt.invitation),  # type: ignore[arg-type]
-                answers=answers[attempt.pk],
+                attempt, actor=actor(attempt), answers=answers[attempt.pk]
             )
         ]
     )

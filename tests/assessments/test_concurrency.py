@@ -92,16 +92,8 @@ def test_two_workers_scoring_at_once_share_the_waiting_attempts(postgres):
     from assessments import services as assessments_services
 
     quiz = factories.quiz_published()
-    ids = []
-    for user in factories.UserFactory.create_batch(30):
-        attempt = assessments_services.attempt_start(quiz=quiz, user=user)
-        for question in Question.objects.filter(version=attempt.quiz_version):
-            assessments_services.answer_save(
-                attempt=attempt,
-                question_id=question.pk,
-                choice_ids=factories.right_choice_ids(question),
-            )
-        ids.append(attempt.pk)
+    users = factories.UserFactory.create_batch(30)
+    ids = [attempt.pk for attempt in factories.attempts_answered_right(quiz, users)]
     # submitted, with their scoring tasks still to come (here, eager tasks would score at once)
     Attempt.objects.filter(pk__in=ids).update(status="submitted", submitted_at=timezone.now())
 

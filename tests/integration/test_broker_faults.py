@@ -25,7 +25,7 @@ from django.utils import timezone
 from kombu import Connection, Exchange, Queue
 
 from assessments import services as assessments_services
-from assessments.models import Attempt, Question
+from assessments.models import Attempt
 from config.celery import app
 from notifications.models import Notification
 from skills.models import SkillEvidence
@@ -247,17 +247,7 @@ def row_lock() -> Iterator[RowLock]:
 
 def _submitted_attempts(quiz: Any, users: list[Any]) -> list[str]:
     """One started, fully answered attempt per user (not yet submitted)."""
-    ids = []
-    for user in users:
-        attempt = assessments_services.attempt_start(quiz=quiz, user=user)
-        for question in Question.objects.filter(version=attempt.quiz_version):
-            assessments_services.answer_save(
-                attempt=attempt,
-                question_id=question.pk,
-                choice_ids=factories.right_choice_ids(question),
-            )
-        ids.append(str(attempt.pk))
-    return ids
+    return [str(attempt.pk) for attempt in factories.attempts_answered_right(quiz, users)]
 
 
 def _quiz_with_skill() -> Any:
