@@ -88,8 +88,9 @@ _EVIDENCE_FIELDS = (*EvidenceValues._fields, "occurred_day", "created_at")
 
 
 def evidence_add_many(rows: list[EvidenceValues]) -> None:
-    """``evidence_add`` for large batches (QA review imports): plain values written with one
-    array ``INSERT`` (``core.sql.insert_rows``), no model instance or SQL compiled per row.
+    """``evidence_add`` for large batches (QA review imports, scoring batches): plain values
+    written with one array ``INSERT`` (``core.sql.insert_rows``), no model instance or SQL
+    compiled per row.
     Each source row at most once; the projection is refreshed after commit."""
     if not rows:
         return

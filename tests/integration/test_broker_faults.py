@@ -279,6 +279,14 @@ def _scored_exactly_once(ids: list[str]) -> None:
     assert notices.count() == len(ids)
 
 
+def _kill_the_pool_process(worker: Worker) -> None:
+    """``kill -9`` the worker's only pool process (as the OOM killer would) and wait until the
+    worker has noticed (it then sends the task back to the queue and forks a new process)."""
+    [child] = worker.children()
+    os.kill(child, signal.SIGKILL)
+    _wait("the worker to notice", lambda: "WorkerLostError" in worker.output(), 20, worker.output)
+
+
 def _sweep_two_minutes_later() -> None:
     """What beat does every minute: the sweep re-sends scoring of attempts left ``submitted``
     for two minutes (STALE_SUBMISSION), e.g. because Redis lost their message. Run here as if
@@ -355,9 +363,7 @@ def test_a_task_whose_pool_process_is_killed_runs_again(worker, broker, row_lock
     _wait("the task to block in scoring", lambda: row_lock.waiting() >= 1, 20, worker.output)
 
     # when that process is killed mid-task (kill -9, as the OOM killer would)
-    [child] = worker.children()
-    os.kill(child, signal.SIGKILL)
-    _wait("the worker to notice", lambda: "WorkerLostError" in worker.output(), 20, worker.output)
+    _kill_the_pool_process(worker)
     row_lock.release()
 
     # then the task goes back to the queue and a new pool process scores the attempt, once
@@ -381,9 +387,7 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_nothing(worker, broker, 
     assert Attempt.objects.filter(pk__in=ids, status=Attempt.Status.SUBMITTED).count() == 8
 
     # when that process is killed (kill -9) with the batch almost written
-    [child] = worker.children()
-    os.kill(child, signal.SIGKILL)
-    _wait("the worker to notice", lambda: "WorkerLostError" in worker.output(), 20, worker.output)
+    _kill_the_pool_process(worker)
     row_lock.release()
 
     # then the batch rolls back as a whole, and the tasks score every attempt, once
