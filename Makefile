@@ -78,13 +78,14 @@ bench: install-dev
 loadtest: install-dev
 	$(PY) scripts/loadtest.py
 
-## lint: ruff (lint + format check), mypy, the import contracts (app layers) and the migrations check
+## lint: ruff (lint + format check), mypy, the import contracts (app layers), the migrations check and the Celery task names
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) scripts/check_task_names.py
 
 format: install-dev
 	$(BIN)/ruff check --fix .

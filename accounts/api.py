@@ -133,7 +133,7 @@ class TeamListApi(ListAPIView):
     def get_queryset(self) -> Any:
         if schema_generation(self):
             return Team.objects.none()
-        return selectors.teams_visible_to(self.request.user)
+        return selectors.teams_visible_to(request_user(self.request))
 
 
 class TeamMembersApi(ListAPIView):
@@ -144,5 +144,7 @@ class TeamMembersApi(ListAPIView):
     def get_queryset(self) -> Any:
         if schema_generation(self):
             return Membership.objects.none()
-        team = selectors.team_get_visible(user=self.request.user, team_id=self.kwargs["team_id"])
+        team = selectors.team_get_visible(
+            user=request_user(self.request), team_id=self.kwargs["team_id"]
+        )
         return selectors.team_memberships(team=team)

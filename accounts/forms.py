@@ -11,7 +11,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors, services
-from accounts.models import EMAIL_MAX_LENGTH, EMAIL_TOO_LONG, Membership, User
+from accounts.fields import email_field
+from accounts.models import Membership, User
 from core.errors import DomainError
 from core.timezones import zone_choices
 
@@ -78,13 +79,6 @@ class ProfileForm(forms.Form):
         cast(forms.ChoiceField, self.fields["time_zone"]).choices = zone_choices(
             extra=current_time_zone
         )
-
-
-def email_field(**kwargs: Any) -> forms.EmailField:
-    """An address to store: at most ``EMAIL_MAX_LENGTH`` characters, the column's size."""
-    return forms.EmailField(
-        max_length=EMAIL_MAX_LENGTH, error_messages={"max_length": EMAIL_TOO_LONG}, **kwargs
-    )
 
 
 class InvitationForm(forms.Form):

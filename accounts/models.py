@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeAlias
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    AnonymousUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -86,6 +91,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["name"]
 
+    # Not a field: accounts.selectors.user_lead_team_ids caches the answer for the request here.
+    _lead_team_ids: set[int]
+
     class Meta:
         ordering = ("name", "email")
         verbose_name = _("user")
@@ -106,6 +114,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+
+Viewer: TypeAlias = User
+"""The person looking, as public services and selectors take them: a signed-in ``User``.
+Visibility follows from them (admin, lead of a team, member); anything they may not see is
+``NotFound``. Callers holding ``request.user`` pass ``accounts.http.request_user(request)``."""
+
+MaybeViewer: TypeAlias = User | AnonymousUser
+"""A viewer who may be anonymous: only the role checks (``user_is_admin``, ``user_is_lead``)
+take one, and answer False for anonymous."""
 
 
 class Team(models.Model):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import TypedDict
 
 from django.conf import settings
 from django.core import signing
@@ -17,19 +17,20 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ApiToken, Invitation, Membership, Team, User
+from accounts.models import ApiToken, Invitation, MaybeViewer, Membership, Team, User, Viewer
 from core.errors import NotFound
 from core.ids import parse_id, parse_uuid
 from core.links import link_token, link_value
+from core.types import RawId, RawUuid
 
 INVITATION_SALT = "accounts.invitation"
 
 
-def user_is_admin(user: Any) -> bool:
+def user_is_admin(user: MaybeViewer) -> bool:
     return bool(user.is_authenticated and (user.is_staff or user.is_superuser))
 
 
-def user_lead_team_ids(user: Any) -> set[int]:
+def user_lead_team_ids(user: MaybeViewer) -> set[int]:
     """Ids of the teams ``user`` leads (cached on the user object for the request)."""
     if not user.is_authenticated:
         return set()
@@ -44,11 +45,11 @@ def user_lead_team_ids(user: Any) -> set[int]:
     return cached
 
 
-def user_is_lead(user: Any) -> bool:
+def user_is_lead(user: MaybeViewer) -> bool:
     return bool(user_lead_team_ids(user))
 
 
-def teams_visible_to(user: Any) -> QuerySet[Team]:
+def teams_visible_to(user: Viewer) -> QuerySet[Team]:
     """Teams ``user`` may see, with ``member_count`` and the caller's ``my_role``."""
     my_role = Membership.objects.filter(team=OuterRef("pk"), user=user).values("role")[:1]
     teams = Team.objects.all()
@@ -59,7 +60,7 @@ def teams_visible_to(user: Any) -> QuerySet[Team]:
     )
 
 
-def teams_led_by(user: Any) -> QuerySet[Team]:
+def teams_led_by(user: Viewer) -> QuerySet[Team]:
     """Teams whose members ``user`` manages: all for an admin, else the teams they lead."""
     if user_is_admin(user):
         return Team.objects.order_by("name")
@@ -69,14 +70,14 @@ def teams_led_by(user: Any) -> QuerySet[Team]:
     ).order_by("name")
 
 
-def team_get_visible(*, user: Any, team_id: Any) -> Team:
+def team_get_visible(*, user: Viewer, team_id: RawId) -> Team:
     team = teams_visible_to(user).filter(pk=parse_id(team_id, _("Team not found."))).first()
     if team is None:
         raise NotFound(_("Team not found."))
     return team
 
 
-def team_get_led(*, user: Any, team_id: Any) -> Team:
+def team_get_led(*, user: Viewer, team_id: RawId) -> Team:
     team = teams_led_by(user).filter(pk=parse_id(team_id, _("Team not found."))).first()
     if team is None:
         raise NotFound(_("Team not found."))
@@ -91,20 +92,20 @@ def team_memberships(*, team: Team) -> QuerySet[Membership]:
     )
 
 
-def users_led_by(user: Any) -> QuerySet[User]:
+def users_led_by(user: Viewer) -> QuerySet[User]:
     """Users ``user`` may manage: members of teams they lead (everyone for an admin)."""
     if user_is_admin(user):
         return User.objects.all()
     return User.objects.filter(memberships__team__in=teams_led_by(user).values("pk")).distinct()
 
 
-def user_can_manage(*, lead: Any, user: User) -> bool:
-    if user_is_admin(lead):
-        return True
-    return Membership.objects.filter(user=user, team_id__in=user_lead_team_ids(lead)).exists()
+class UserTeam(TypedDict):
+    id: int
+    name: str
+    role: str
 
 
-def user_teams(*, user: User) -> list[dict[str, Any]]:
+def user_teams(*, user: User) -> list[UserTeam]:
     return [
         {"id": m.team_id, "name": m.team.name, "role": m.role}
         for m in Membership.objects.filter(user=user).select_related("team").order_by("team__name")
@@ -133,7 +134,7 @@ def invitation_from_token(token: str) -> Invitation:
         raise NotFound(_("This invitation link is not valid.")) from exc
 
 
-def invitation_get_managed(*, user: Any, invitation_id: Any) -> Invitation:
+def invitation_get_managed(*, user: Viewer, invitation_id: RawUuid) -> Invitation:
     invitation = (
         Invitation.objects.select_related("team")
         .filter(
@@ -159,7 +160,7 @@ def api_token_for_key(key: str) -> ApiToken | None:
     )
 
 
-def api_token_get_own(*, user: Any, token_id: Any) -> ApiToken:
+def api_token_get_own(*, user: Viewer, token_id: RawId) -> ApiToken:
     token = ApiToken.objects.filter(pk=parse_id(token_id, _("Token not found.")), user=user).first()
     if token is None:
         raise NotFound(_("Token not found."))
@@ -182,7 +183,7 @@ def user_exists_with_email(*, email: str) -> bool:
     return User.objects.filter(email__iexact=email).exists()
 
 
-def teams_led_by_with_counts(user: Any) -> QuerySet[Team]:
+def teams_led_by_with_counts(user: Viewer) -> QuerySet[Team]:
     """The caller's teams with ``member_count`` (everyone in the team, leads included: the
     same count as the team page) and pending invitations."""
     return teams_led_by(user).annotate(

@@ -1,15 +1,6 @@
-from typing import Any
-
 from rest_framework import serializers
 
-from accounts.models import EMAIL_MAX_LENGTH, EMAIL_TOO_LONG, Membership
-
-
-def email_input(**kwargs: Any) -> serializers.EmailField:
-    """An address to store: at most ``EMAIL_MAX_LENGTH`` characters, the column's size."""
-    return serializers.EmailField(
-        max_length=EMAIL_MAX_LENGTH, error_messages={"max_length": EMAIL_TOO_LONG}, **kwargs
-    )
+from accounts.models import Membership
 
 
 class TokenObtainInput(serializers.Serializer):

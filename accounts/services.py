@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -31,6 +31,7 @@ from accounts.models import (
     Membership,
     Team,
     User,
+    Viewer,
     validate_time_zone,
 )
 from accounts.selectors import (
@@ -44,6 +45,7 @@ from core.email import email_send
 from core.errors import Conflict, DomainError, NotFound, TooManyAttempts, ValidationFailed
 from core.tasks import enqueue_on_commit
 from core.timezones import zone_canonical
+from core.types import RawUuid
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +164,7 @@ def user_locale_default(*, user: User, language: str | None, time_zone: str | No
     """
     if user.locale_chosen:
         return False
-    fields: dict[str, Any] = {"locale_chosen": True}
+    fields: dict[str, bool | str] = {"locale_chosen": True}
     if language in dict(settings.LANGUAGES):
         fields["language"] = language
     if time_zone:
@@ -351,7 +353,7 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
     return invitation
 
 
-def invitation_send(*, invitation_id: Any) -> bool:
+def invitation_send(*, invitation_id: RawUuid) -> bool:
     """Email the invitation link once. Returns whether this call sent it.
 
     The send is claimed by a conditional update before mailing, so two workers never both send;
@@ -398,7 +400,7 @@ def invitation_check_usable(invitation: Invitation) -> None:
 
 @transaction.atomic
 def invitation_accept(
-    *, invitation: Invitation, name: str, password: str, acting_user: Any = None
+    *, invitation: Invitation, name: str, password: str, acting_user: Viewer | None = None
 ) -> tuple[User, bool]:
     """Use an invitation: create the account, or, for an existing account whose owner is
     logged in (``acting_user``), only join the team.
@@ -537,7 +539,7 @@ class SsoGroupRule:
     admin: bool
 
 
-def sso_group_rules(mapping: Any = None) -> list[SsoGroupRule]:
+def sso_group_rules(mapping: object = None) -> list[SsoGroupRule]:
     """``OIDC_GROUP_MAP`` (or ``mapping``) as rules; ``ValueError`` says what is wrong with it."""
     mapping = settings.OIDC_GROUP_MAP if mapping is None else mapping
     if not isinstance(mapping, dict):
@@ -565,11 +567,11 @@ def sso_group_rules(mapping: Any = None) -> list[SsoGroupRule]:
     return rules
 
 
-def _claim_true(value: Any) -> bool:
+def _claim_true(value: object) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
-def _claim_groups(claims: Mapping[str, Any]) -> list[str] | None:
+def _claim_groups(claims: Mapping[str, object]) -> list[str] | None:
     """The groups claim as a list; ``None`` when the provider sent none (memberships are then
     left as they are: a missing claim is no evidence that someone left a group)."""
     value = claims.get(settings.OIDC_GROUPS_CLAIM)
@@ -611,7 +613,7 @@ def _sso_access_sync(*, user: User, groups: list[str] | None) -> None:
             user.save(update_fields=["is_staff", "is_superuser"])
 
 
-def sso_sign_in(*, issuer: str, claims: Mapping[str, Any]) -> User:
+def sso_sign_in(*, issuer: str, claims: Mapping[str, object]) -> User:
     """The user for a person the provider vouched for (``claims``: the verified ID token's,
     with the userinfo endpoint's), creating or linking the account on the first login.
 
@@ -631,7 +633,7 @@ def sso_sign_in(*, issuer: str, claims: Mapping[str, Any]) -> User:
         raise SsoRefused("conflict", _("A parallel first sign-in made the link.")) from exc
 
 
-def _sso_sign_in(*, issuer: str, claims: Mapping[str, Any]) -> User:
+def _sso_sign_in(*, issuer: str, claims: Mapping[str, object]) -> User:
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject or len(subject) > 255:
         raise SsoRefused("invalid_token", _("The ID token has no usable subject (sub)."))

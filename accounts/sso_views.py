@@ -141,8 +141,7 @@ def sso_refused_response(request: HttpRequest, exc: SsoRefused) -> HttpResponse:
             "detail": exc.detail if exc.reason not in ("unavailable",) else "",
             "reason": exc.reason,
             "retry_url": retry,
-            "retry": exc.reason
-            in ("unavailable", "expired", "invalid_token", "cancelled", "conflict"),
+            "retry": exc.reason in RETRYABLE,
             "provider_name": settings.OIDC_PROVIDER_NAME,
         },
         status=status,

@@ -173,7 +173,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
-        token = selectors.api_token_get_own(user=request.user, token_id=token_id)
+        token = selectors.api_token_get_own(user=request_user(request), token_id=token_id)
     except NotFound as exc:
         raise Http404 from exc
     if request.method == "POST":
@@ -260,7 +260,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def team_list(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "accounts/team_list.html", {"teams": selectors.teams_visible_to(request.user)}
+        request,
+        "accounts/team_list.html",
+        {"teams": selectors.teams_visible_to(request_user(request))},
     )
 
 
@@ -268,7 +270,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     try:
-        team = selectors.team_get_visible(user=request.user, team_id=team_id)
+        team = selectors.team_get_visible(user=request_user(request), team_id=team_id)
     except NotFound as exc:
         raise Http404 from exc
     can_manage = selectors.user_is_admin(request.user) or team.pk in selectors.user_lead_team_ids(
@@ -308,7 +310,9 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
 
 def _managed_invitation(request: HttpRequest, invitation_id: Any) -> Any:
     try:
-        return selectors.invitation_get_managed(user=request.user, invitation_id=invitation_id)
+        return selectors.invitation_get_managed(
+            user=request_user(request), invitation_id=invitation_id
+        )
     except NotFound as exc:
         raise Http404 from exc
 

@@ -124,8 +124,8 @@ class QuizAttemptsApi(ListAPIView):
             201: AttemptStartedOutput,
             409: OpenApiResponse(
                 AttemptConflictOutput,
-                description="An attempt is in progress (its `id`), none are left, or the quiz "
-                "is closed.",
+                description="An attempt is in progress (code `attempt_in_progress`, its `id`), "
+                "none are left (`no_attempts_left`), or the quiz is closed (`closed`).",
             ),
         },
     )
@@ -177,11 +177,13 @@ class AnswerApi(APIView):
         responses={
             200: AnswerOutput,
             400: OpenApiResponse(
-                description="Not choice ids, choices of another question, several on a "
-                "single-choice one, `choices` for a typed question or `text` for a choice "
-                "question, or a numerical answer that is not a number."
+                description="Not choice ids, choices of another question (code `not_in_set`), "
+                "several on a single-choice one, `choices` for a typed question or `text` for a "
+                "choice question, or a numerical answer that is not a number."
             ),
-            409: OpenApiResponse(description="Submitted or time is up."),
+            409: OpenApiResponse(
+                description="Submitted (code `attempt_submitted`) or time is up (`time_up`)."
+            ),
         },
     )
     def put(self, request: Request, attempt_id: str, question_id: int) -> Response:
@@ -292,7 +294,7 @@ class SubmitApi(APIView):
         """Submit for scoring. Harmless to repeat: answers 202 with the current status."""
         attempt = selectors.attempt_get_own(user=request_user(request), attempt_id=attempt_id)
         attempt = services.attempt_submit(attempt=attempt)
-        return Response({"status": attempt.status}, status=status.HTTP_202_ACCEPTED)
+        return Response(StatusOutput(attempt).data, status=status.HTTP_202_ACCEPTED)
 
 
 def invitation_payload(invitation: CandidateInvitation) -> dict[str, Any]:

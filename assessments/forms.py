@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import email_field
+from accounts.fields import email_field
 from assessments.models import Quiz
 from assessments.selectors import quizzes_for_authoring, quizzes_for_invitations
 from core.dates import end_of_day

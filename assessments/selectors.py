@@ -5,12 +5,24 @@ candidate was invited for), and admins."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from django.core import signing
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    Manager,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,9 +51,11 @@ from assessments.models import (
     ResultBand,
     ResultBandTranslation,
 )
+from assessments.scoring import answer_credit as answer_credit
 from core.errors import NotFound, ValidationFailed
 from core.ids import parse_id, parse_uuid
 from core.links import link_token, link_value
+from core.types import RawId, RawUuid
 
 CANDIDATE_SALT = "assessments.candidate"
 
@@ -54,7 +68,7 @@ def quiz_current_version(quiz: Quiz) -> QuizVersion | None:
     return quiz.versions.filter(published_at__isnull=False).order_by("-number").first()
 
 
-def _current_version_subquery() -> Any:
+def _current_version_subquery() -> QuerySet[QuizVersion, Mapping[str, object]]:
     return (
         QuizVersion.objects.filter(quiz=OuterRef("pk"), published_at__isnull=False)
         .order_by("-number")
@@ -62,7 +76,7 @@ def _current_version_subquery() -> Any:
     )
 
 
-def _quiz_list_annotations() -> dict[str, Any]:
+def _quiz_list_annotations() -> dict[str, BaseExpression]:
     event = QuizListAnnotating()
     quiz_list_annotating.send(event)
     return event.annotations
@@ -131,8 +145,8 @@ def quizzes_list(*, user: User) -> QuerySet[Quiz]:
     )
 
 
-def quiz_get(*, user: User, slug: str | None = None, pk: Any = None) -> Quiz:
-    lookup: dict[str, Any] = (
+def quiz_get(*, user: User, slug: str | None = None, pk: RawId | None = None) -> Quiz:
+    lookup: dict[str, str | int] = (
         {"slug": slug} if slug is not None else {"pk": parse_id(pk, _("Quiz not found."))}
     )
     quiz = quizzes_list(user=user).filter(**lookup).first()
@@ -141,7 +155,7 @@ def quiz_get(*, user: User, slug: str | None = None, pk: Any = None) -> Quiz:
     return quiz
 
 
-def quiz_version_for_start(*, user: User, quiz_id: Any) -> QuizVersion:
+def quiz_version_for_start(*, user: User, quiz_id: RawId) -> QuizVersion:
     """The current version of a quiz ``user`` may start, with its quiz, in one query (the
     same quizzes as ``quiz_get``: published, with a published version)."""
     version = (
@@ -177,7 +191,7 @@ def quizzes_for_authoring(user: User) -> QuerySet[Quiz]:
     return Quiz.objects.order_by("title")
 
 
-def quiz_get_for_authoring(*, user: User, quiz_id: Any) -> Quiz:
+def quiz_get_for_authoring(*, user: User, quiz_id: RawId) -> Quiz:
     """A quiz ``user`` may import into; ``NotFound`` otherwise (also for a bad id)."""
     quiz = quizzes_for_authoring(user).filter(pk=parse_id(quiz_id, _("Quiz not found."))).first()
     if quiz is None:
@@ -185,7 +199,9 @@ def quiz_get_for_authoring(*, user: User, quiz_id: Any) -> Quiz:
     return quiz
 
 
-def quiz_version_for_export(*, user: User, quiz_id: Any, number: Any = None) -> QuizVersion:
+def quiz_version_for_export(
+    *, user: User, quiz_id: RawId, number: RawId | None = None
+) -> QuizVersion:
     """A version of a quiz for an admin's export: ``number``, or else the newest."""
     if not user_is_admin(user):
         raise NotFound(_("Quiz not found."))
@@ -200,7 +216,7 @@ def quiz_version_for_export(*, user: User, quiz_id: Any, number: Any = None) -> 
     return version
 
 
-def quiz_version_summary(version: QuizVersion) -> dict[str, Any]:
+def quiz_version_summary(version: QuizVersion) -> dict[str, object]:
     return {
         "question_count": version.questions.count(),
         "time_limit_minutes": version.time_limit_minutes,
@@ -248,7 +264,7 @@ def quiz_version_languages(version: QuizVersion) -> list[str]:
     )
     if not titled:
         return [version.language]
-    parts: list[tuple[Any, Any, str]] = [
+    parts: list[tuple[QuerySet[Model], Manager[Model], str]] = [
         (Question.objects.filter(version=version), QuestionTranslation.objects, "question"),
         (Choice.objects.filter(question__version=version), ChoiceTranslation.objects, "choice"),
         (ResultBand.objects.filter(version=version), ResultBandTranslation.objects, "band"),
@@ -407,7 +423,7 @@ def _attempts() -> QuerySet[Attempt]:
     )
 
 
-def attempt_get_own(*, user: User, attempt_id: Any) -> Attempt:
+def attempt_get_own(*, user: User, attempt_id: RawUuid) -> Attempt:
     """An attempt the caller is taking or took (for writes)."""
     attempt = (
         _attempts().filter(pk=parse_uuid(attempt_id, _("Attempt not found.")), user=user).first()
@@ -426,7 +442,7 @@ def attempts_visible_to(*, user: User) -> QuerySet[Attempt]:
     )
 
 
-def attempt_get_visible(*, user: User, attempt_id: Any) -> Attempt:
+def attempt_get_visible(*, user: User, attempt_id: RawUuid) -> Attempt:
     attempt = (
         attempts_visible_to(user=user)
         .filter(pk=parse_uuid(attempt_id, _("Attempt not found.")))
@@ -445,7 +461,7 @@ def attempts_of_quiz(*, user: User, quiz: Quiz) -> QuerySet[Attempt]:
     return _attempts().filter(user=user, quiz=quiz).order_by("-started_at")
 
 
-def team_attempts(*, lead: User, team_id: Any) -> QuerySet[Attempt]:
+def team_attempts(*, lead: User, team_id: RawId) -> QuerySet[Attempt]:
     team = team_get_led(user=lead, team_id=team_id)
     return (
         _attempts()
@@ -475,7 +491,7 @@ class TakerProgress:
 def taker_progress(
     *,
     quiz: Quiz,
-    user_id: Any = None,
+    user_id: int | None = None,
     invitation: CandidateInvitation | None = None,
     current: QuizVersion | None = None,
 ) -> TakerProgress:
@@ -631,18 +647,44 @@ def _scoring_rules(choices: list[Choice]) -> list[scoring.Rule]:
     ]
 
 
-def attempt_review(attempt: Attempt, visibility: Visibility) -> list[dict[str, Any]]:
+class ReviewChoice(TypedDict):
+    """A choice of a reviewed question; correctness and explanation as the policy allows."""
+
+    id: int
+    text: str
+    chosen: bool
+    is_correct: NotRequired[bool]
+    fraction: NotRequired[float]
+    explanation: NotRequired[str]
+
+
+class ReviewItem(TypedDict):
+    """A question of ``attempt_review``: the taker's answer, and what the policy shows."""
+
+    question: int
+    text: str
+    kind: str
+    your_choices: list[int]
+    your_text: str
+    choices: list[ReviewChoice]
+    correct: NotRequired[bool]
+    credit: NotRequired[float]
+    general_feedback: NotRequired[str]
+    feedback: NotRequired[str]
+
+
+def attempt_review(attempt: Attempt, visibility: Visibility) -> list[ReviewItem]:
     """Per question: the taker's answer and, as the policy allows, correctness (which choices
     were right and their weights; for typed answers, the accepted answers) and explanations
     (each choice's feedback, the feedback on the typed answer, the general feedback)."""
     if not visibility.any_review:
         return []
     answers = attempt_answers(attempt)
-    review = []
+    review: list[ReviewItem] = []
     for question in attempt_questions(attempt):
         answer = answers.get(question.pk)
         chosen = set(answer.choice_ids) if answer else set()
-        item: dict[str, Any] = {
+        item: ReviewItem = {
             "question": question.pk,
             "text": question.text_html,
             "kind": question.kind,
@@ -662,7 +704,7 @@ def attempt_review(attempt: Attempt, visibility: Visibility) -> list[dict[str, A
         choices = question.shuffled_choices  # type: ignore[attr-defined]
         fractions = scoring.choice_fractions(question.kind, _scoring_rules(choices))
         for choice, fraction in zip(choices, fractions, strict=True):
-            shown: dict[str, Any] = {
+            shown: ReviewChoice = {
                 "id": choice.pk,
                 "text": choice.text,
                 "chosen": choice.pk in chosen,
@@ -678,7 +720,7 @@ def attempt_review(attempt: Attempt, visibility: Visibility) -> list[dict[str, A
 
 
 def _review_typed(
-    item: dict[str, Any], question: Question, answer: Answer | None, visibility: Visibility
+    item: ReviewItem, question: Question, answer: Answer | None, visibility: Visibility
 ) -> None:
     """Typed answers: the accepted answers only with correctness (they are the answer key),
     and the feedback of the one the response matched with the explanations."""
@@ -749,9 +791,11 @@ def candidate_invitation_state(invitation: CandidateInvitation) -> str:
     return "pending"
 
 
-def candidate_invitations_for(*, user: User, team_id: Any = None) -> QuerySet[CandidateInvitation]:
+def candidate_invitations_for(
+    *, user: User, team_id: RawId | None = None
+) -> QuerySet[CandidateInvitation]:
     invitations = CandidateInvitation.objects.filter(team__in=teams_led_by(user).values("pk"))
-    if team_id not in (None, ""):
+    if team_id is not None and team_id != "":
         team = team_get_led(user=user, team_id=team_id)
         invitations = invitations.filter(team=team)
     latest = Attempt.objects.filter(invitation=OuterRef("pk")).order_by("-started_at")
@@ -773,7 +817,7 @@ def candidate_invitations_for(*, user: User, team_id: Any = None) -> QuerySet[Ca
     )
 
 
-def candidate_invitation_get_managed(*, user: User, invitation_id: Any) -> CandidateInvitation:
+def candidate_invitation_get_managed(*, user: User, invitation_id: RawUuid) -> CandidateInvitation:
     invitation = (
         candidate_invitations_for(user=user)
         .filter(pk=parse_uuid(invitation_id, _("Invitation not found.")))
@@ -800,7 +844,7 @@ def invitation_state_from_annotations(invitation: CandidateInvitation) -> str:
     return "pending"
 
 
-def quiz_for_invitation(quiz_id: Any) -> Quiz:
+def quiz_for_invitation(quiz_id: RawId) -> Quiz:
     """A published quiz to invite a candidate to, else ``ValidationFailed`` on ``quiz``."""
     quiz = quizzes_for_invitations().filter(pk=parse_id(quiz_id, _("Quiz not found."))).first()
     if quiz is None:

@@ -3,7 +3,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from accounts.serializers import email_input
+from accounts.fields import email_input
 from assessments.models import Attempt, Question
 from core.ids import IdField
 

@@ -4,6 +4,7 @@ from celery import Task, shared_task
 from django.db import DatabaseError
 
 from assessments import services
+from core.task_names import renamed_task
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,11 @@ def attempts_sweep_task() -> dict[str, int]:
     return services.attempts_sweep()
 
 
-@shared_task(name="assessments.item_analysis", acks_late=True)
+@renamed_task(
+    name="assessments.item_analysis_compute",
+    old_name="assessments.item_analysis",  # deprecated alias: remove in the next release
+    acks_late=True,
+)
 def item_analysis_task(version_id: int) -> int:
     return services.item_analysis_compute(version_id=version_id)
 

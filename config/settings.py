@@ -289,9 +289,9 @@ OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
 OIDC_TOKEN_USE_BASIC_AUTH = env_bool("OIDC_TOKEN_USE_BASIC_AUTH", True)
 OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
 
-# Health (/healthz/ready, core/health.py): the worker's heartbeat (core.heartbeat, sent by beat
-# every minute) is stale after this long; a submitted attempt still unscored after this long
-# means scoring has stopped. Either answers 503.
+# Health (/healthz/ready, core/health.py): the worker's heartbeat (core.heartbeat_record, sent
+# by beat every minute) is stale after this long; a submitted attempt still unscored after this
+# long means scoring has stopped. Either answers 503.
 HEALTH_HEARTBEAT_STALE = timedelta(seconds=env_int("HEALTH_HEARTBEAT_STALE_SECONDS", 5 * 60))
 HEALTH_SCORING_BACKLOG_MAX_AGE = timedelta(
     seconds=env_int("HEALTH_SCORING_BACKLOG_MAX_AGE_SECONDS", 10 * 60)
@@ -405,8 +405,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Proves beat and a worker are alive (/healthz/ready); one stuck in the queue for longer
     # than the stale limit is worthless, so it expires.
-    "core.heartbeat": {
-        "task": "core.heartbeat",
+    "core.heartbeat_record": {
+        "task": "core.heartbeat_record",
         "schedule": timedelta(minutes=1),
         "options": {"expire_seconds": int(HEALTH_HEARTBEAT_STALE.total_seconds())},
     },
@@ -422,21 +422,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "assessments.attempts_sweep",
         "schedule": timedelta(minutes=1),
     },
-    "courses.reminders_send_due": {
-        "task": "courses.reminders_send_due",
+    "notifications.reminders_send_due": {
+        "task": "notifications.reminders_send_due",
         "schedule": crontab(minute=5),
     },
-    "courses.notifications_send_emails": {
-        "task": "courses.notifications_send_emails",
+    "notifications.notifications_send_emails": {
+        "task": "notifications.notifications_send_emails",
         "schedule": timedelta(minutes=5),
     },
-    "courses.digests_send_weekly": {
-        "task": "courses.digests_send_weekly",
+    "onboarding.digests_send_weekly": {
+        "task": "onboarding.digests_send_weekly",
         "schedule": crontab(minute=0, hour=DIGEST_HOUR, day_of_week="mon"),
     },
     # Sends the xAPI outbox (does nothing unless XAPI_LRS_URL is set); events also kick it.
-    "xapi.deliver": {
-        "task": "xapi.deliver",
+    "xapi.statements_deliver": {
+        "task": "xapi.statements_deliver",
         "schedule": timedelta(minutes=1),
     },
     # Builds today's and tomorrow's practice sets in each person's zone (idempotent).

@@ -10,15 +10,22 @@ fields a 400 ``bad_request`` (Django would answer its HTML "Bad Request (400)" p
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.http import Http404
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -106,6 +113,32 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             "code": codes if isinstance(codes, str) else "error",
         }
     return response
+
+
+class DictOutput(serializers.Serializer):
+    """An output serializer for plain dicts keyed by its field names, for a shape an answer
+    repeats hundreds of times (a team's skill cells): every field renders with its own
+    ``to_representation``, as DRF's ``Serializer`` does, without DRF's per-field attribute
+    lookup, which is two thirds of the time. Its fields can't name another ``source``."""
+
+    def to_representation(self, instance: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            name: None if (value := instance[name]) is None else represent(value)
+            for name, represent in self._representers
+        }
+
+    @cached_property
+    def _representers(self) -> list[tuple[str, Callable[[Any], Any]]]:
+        representers: list[tuple[str, Callable[[Any], Any]]] = []
+        for field in self._readable_fields:
+            name = field.field_name
+            if name is None or field.source != name:
+                raise ImproperlyConfigured(
+                    f"{type(self).__name__}.{name}: a DictOutput reads its fields by name; "
+                    "source= is not supported."
+                )
+            representers.append((name, field.to_representation))
+        return representers
 
 
 def schema_generation(view: Any) -> bool:

@@ -10,7 +10,12 @@ from typing import Any
 
 
 class DomainError(Exception):
-    """Base class: a rule of the domain refused the operation."""
+    """Base class: a rule of the domain refused the operation.
+
+    ``code`` is the stable code the API answers with (docs/api.md lists every one): the
+    class's default, or one named where a status means several things
+    (``Conflict(message, code="time_up")``), so a client can branch on it, not on wording.
+    """
 
     status_code = 400
     code = "invalid"
@@ -19,13 +24,18 @@ class DomainError(Exception):
         self,
         message: str,
         *,
+        code: str | None = None,
         field_errors: dict[str, list[str]] | None = None,
         extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.field_errors = field_errors or {}
-        self.extra = extra or {}
+        self.extra = dict(extra or {})
+        # ``extra={"code": …}`` was the old way to name a code: still honoured, in one place
+        code = code or self.extra.pop("code", None)
+        if code is not None:
+            self.code = code
 
 
 class ValidationFailed(DomainError):

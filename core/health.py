@@ -2,8 +2,8 @@
 
 ``/healthz`` asks only what this web process needs to answer requests: the database and the
 broker. ``/healthz/ready`` also asks whether background work runs: the worker's heartbeat (the
-``core.heartbeat`` periodic task, so beat *and* a worker must be alive to keep it fresh) and
-the backlogs the apps register through the ``backlog_probing`` hook (assessments: submitted
+``core.heartbeat_record`` periodic task, so beat *and* a worker must be alive to keep it fresh)
+and the backlogs the apps register through the ``backlog_probing`` hook (assessments: submitted
 attempts not yet scored). Core imports no app, so it never names what a backlog is.
 """
 

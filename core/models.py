@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class Heartbeat(models.Model):
     """When periodic work last ran end to end (beat sent it, a worker ran it), by name.
 
-    ``core.heartbeat`` writes the ``worker`` row every minute; ``/healthz/ready`` reads it. It
-    lives in the database, not the cache, so it survives a Redis restart and every web process
-    sees the same value.
+    ``core.heartbeat_record`` writes the ``worker`` row every minute; ``/healthz/ready`` reads
+    it. It lives in the database, not the cache, so it survives a Redis restart and every web
+    process sees the same value.
     """
 
     name = models.CharField(_("name"), max_length=50, primary_key=True)

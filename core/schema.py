@@ -31,7 +31,11 @@ ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
         "object that is already there.",
         "properties": {
             "detail": {"type": "string", "description": "A message for people."},
-            "code": {"type": "string", "description": "A stable code for programs."},
+            "code": {
+                "type": "string",
+                "description": "A stable code for programs, e.g. `not_found`, `conflict`, "
+                "`time_up`; docs/api.md lists every one with its status.",
+            },
         },
         "required": ["detail", "code"],
     },
@@ -42,7 +46,11 @@ ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
         "be read at all.",
         "properties": {
             "detail": {"type": "string"},
-            "code": {"type": "string"},
+            "code": {
+                "type": "string",
+                "description": "`invalid`, or a more precise code such as `not_in_set`; "
+                "`parse_error` or `bad_request` when the body could not be read.",
+            },
             "errors": {
                 "type": "object",
                 "additionalProperties": {"type": "array", "items": {"type": "string"}},

@@ -6,11 +6,12 @@ import logging
 import threading
 from typing import Any
 
-from celery import Task, current_app, shared_task
+from celery import Task, current_app
 from celery.exceptions import NotRegistered
 from django.db import transaction
 
 from core.health import heartbeat_record
+from core.task_names import renamed_task
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +62,13 @@ def enqueue_on_commit(task: Task | str, *args: Any, **kwargs: Any) -> None:
     transaction.on_commit(send)
 
 
-@shared_task(name="core.heartbeat", ignore_result=True)
-def heartbeat_task() -> None:
+@renamed_task(
+    name="core.heartbeat_record",
+    old_name="core.heartbeat",  # deprecated alias: remove in the next release
+    bind=True,
+    ignore_result=True,
+)
+def heartbeat_task(self: Task) -> None:
     """Every minute from beat: record that periodic work reaches a worker (``/healthz/ready``
     reads it). Overwrites one row, so extra or repeated runs are harmless."""
-    heartbeat_record(hostname=heartbeat_task.request.hostname or "")
+    heartbeat_record(hostname=self.request.hostname or "")

@@ -52,7 +52,6 @@ REGIONS: dict[str, Promise] = {
 }
 
 ZoneChoices = list[tuple[str, str]]
-GroupedChoices = list[tuple[str, ZoneChoices]]
 
 
 def _zone_tab() -> str:
@@ -106,10 +105,6 @@ def zone_choices(extra: str | None = None) -> list[tuple[str, ZoneChoices]]:
     if extra and extra not in zones:
         groups.append((str(_("Other")), [(extra, extra.replace("_", " "))]))
     return groups
-
-
-def zone_is_offered(name: str) -> bool:
-    return name in curated_zones()
 
 
 @cache

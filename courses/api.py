@@ -224,10 +224,9 @@ class AssignmentListApi(ListAPIView):
             due_on=values.get("due_on"),
             reason=values.get("reason", ""),
         )
-        body = [
-            {**AssignmentOutput(_with_progress(a)).data, "created": created}
-            for a, created in results
-        ]
+        for assignment, created in results:
+            _with_progress(assignment).created = created  # type: ignore[attr-defined]
+        body = AssignResultOutput([a for a, _created in results], many=True).data
         any_created = any(created for _a, created in results)
         return Response(body, status=status.HTTP_201_CREATED if any_created else status.HTTP_200_OK)
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from courses import api, api_import
+from courses import api
+from courses.sop_import import api as api_import
 
 urlpatterns = [
     path("sops/", api.SOPListApi.as_view(), name="sop-list"),

@@ -13,7 +13,7 @@ class CoursesConfig(AppConfig):
             quiz_list_annotating,
         )
         from courses import reminders, selectors, services
-        from notifications.reminders import reminder_rules
+        from notifications.hooks import reminder_rules
 
         attempts_scored.connect(services.quiz_follow_up)
         quiz_list_annotating.connect(selectors.quiz_list_completes_module)

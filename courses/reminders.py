@@ -1,6 +1,6 @@
 """Reminders about open assignments: due soon, overdue (repeating), escalated to the leads.
 
-Subscribed to ``notifications.reminders.reminder_rules`` in ``CoursesConfig.ready``; each rule
+Subscribed to ``notifications.hooks.reminder_rules`` in ``CoursesConfig.ready``; each rule
 is one ``INSERT … SELECT`` run by the hourly sweep (see that module). The due day is a calendar
 day; each rule judges it on the recipient's own calendar (the assignee's zone, or for an
 escalation the lead's).
@@ -13,7 +13,7 @@ from django.db.models.functions import Cast, Coalesce
 
 from accounts.models import Membership
 from courses.models import Assignment
-from notifications.reminders import DUE_SOON, ESCALATION, OVERDUE, ReminderSweep, already, row
+from notifications.hooks import DUE_SOON, ESCALATION, OVERDUE, ReminderSweep, already, row
 
 
 def assignment_reminder_rules(sweep: ReminderSweep) -> None:

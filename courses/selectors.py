@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -16,6 +15,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Model,
     OuterRef,
     Prefetch,
     Q,
@@ -28,14 +28,15 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.calendar import local_today
 from accounts.models import User
 from accounts.selectors import team_get_led, user_is_admin, users_led_by
 from assessments.hooks import AttemptNextSteps, NextStep, QuizListAnnotating
 from assessments.models import Quiz
 from core.errors import NotFound, ValidationFailed
 from core.ids import parse_id
+from core.types import RawId
 from courses.diff import DiffLine, line_diff
-from courses.due import local_today
 from courses.models import (
     SOP,
     Assignment,
@@ -48,7 +49,7 @@ from courses.models import (
 )
 
 
-def _count(queryset: QuerySet[Any]) -> Coalesce:
+def _count(queryset: QuerySet[Model]) -> Coalesce:
     """A correlated ``COUNT(*)`` usable in ``annotate`` (0 when nothing matches)."""
     return Coalesce(
         Subquery(
@@ -102,9 +103,9 @@ def sops_list(*, user: User) -> QuerySet[SOP]:
     )
 
 
-def sop_get(*, slug: str | None = None, pk: Any = None) -> SOP:
+def sop_get(*, slug: str | None = None, pk: RawId | None = None) -> SOP:
     """A published SOP by slug or id; ``NotFound`` otherwise."""
-    lookup: dict[str, Any] = (
+    lookup: dict[str, str | int] = (
         {"slug": slug} if slug is not None else {"pk": as_int(pk, _("SOP not found."))}
     )
     sop = SOP.objects.filter(Exists(_published().filter(sop=OuterRef("pk"))), **lookup).first()
@@ -118,14 +119,14 @@ def sop_versions(*, sop: SOP) -> list[SOPVersion]:
     return list(_published().filter(sop=sop).order_by("-number"))
 
 
-def sop_version_get(*, sop: SOP, number: Any) -> SOPVersion:
+def sop_version_get(*, sop: SOP, number: RawId) -> SOPVersion:
     version = _published().filter(sop=sop, number=as_int(number, _("Version not found."))).first()
     if version is None:
         raise NotFound(_("Version not found."))
     return version
 
 
-def sop_version_by_id(*, sop: SOP, version_id: Any) -> SOPVersion:
+def sop_version_by_id(*, sop: SOP, version_id: RawId) -> SOPVersion:
     version = _published().filter(sop=sop, pk=as_int(version_id, _("Version not found."))).first()
     if version is None:
         raise NotFound(_("Version not found."))
@@ -171,8 +172,8 @@ def modules_list(*, user: User) -> QuerySet[Module]:
     )
 
 
-def module_get(*, user: User, slug: str | None = None, pk: Any = None) -> Module:
-    lookup: dict[str, Any] = (
+def module_get(*, user: User, slug: str | None = None, pk: RawId | None = None) -> Module:
+    lookup: dict[str, str | int] = (
         {"slug": slug} if slug is not None else {"pk": as_int(pk, _("Module not found."))}
     )
     module = modules_list(user=user).select_related("completion_quiz").filter(**lookup).first()
@@ -267,7 +268,7 @@ def assignments_visible_to(*, user: User) -> QuerySet[Assignment]:
     )
 
 
-def assignments_of_visible_user(*, viewer: User, user_id: Any) -> QuerySet[Assignment]:
+def assignments_of_visible_user(*, viewer: User, user_id: RawId) -> QuerySet[Assignment]:
     """One person's assignments: the viewer's own, or someone they lead; ``NotFound`` else."""
     target = as_int(user_id, _("User not found."))
     if target != viewer.pk and not users_led_by(viewer).filter(pk=target).exists():
@@ -275,7 +276,7 @@ def assignments_of_visible_user(*, viewer: User, user_id: Any) -> QuerySet[Assig
     return _with_progress(Assignment.objects.filter(user_id=target))
 
 
-def assignment_get_visible(*, user: User, assignment_id: Any) -> Assignment:
+def assignment_get_visible(*, user: User, assignment_id: RawId) -> Assignment:
     assignment = (
         assignments_visible_to(user=user)
         .filter(pk=as_int(assignment_id, _("Assignment not found.")))
@@ -286,7 +287,7 @@ def assignment_get_visible(*, user: User, assignment_id: Any) -> Assignment:
     return assignment
 
 
-def assignment_get_managed(*, user: User, assignment_id: Any) -> Assignment:
+def assignment_get_managed(*, user: User, assignment_id: RawId) -> Assignment:
     """An assignment of someone the caller leads (not their own, unless admin)."""
     managed = Assignment.objects.select_related("user", "module", "sop").filter(
         pk=as_int(assignment_id, _("Assignment not found.")),
@@ -301,7 +302,7 @@ def assignment_get_managed(*, user: User, assignment_id: Any) -> Assignment:
 
 
 def team_assignments(
-    *, lead: User, team_id: Any, user_id: Any = None, status: str | None = None
+    *, lead: User, team_id: RawId, user_id: RawId | None = None, status: str | None = None
 ) -> QuerySet[Assignment]:
     """Assignments of a team's members, for its lead; ``NotFound`` for other teams."""
     team = team_get_led(user=lead, team_id=team_id)
@@ -320,7 +321,7 @@ def team_assignments(
     return _with_progress(assignments).order_by(status_rank, DUE_FIRST, "user__name", "pk")
 
 
-def team_training_summary(*, lead: User, team_id: Any) -> QuerySet[User]:
+def team_training_summary(*, lead: User, team_id: RawId) -> QuerySet[User]:
     """Members of a led team with counts of open, overdue and done assignments (overdue: the
     due day is over on the lead's calendar)."""
     team = team_get_led(user=lead, team_id=team_id)
@@ -350,7 +351,7 @@ class AssignmentTarget:
 
 
 def assignment_target_get(
-    *, module_id: Any = None, sop_id: Any = None, quiz_id: Any = None
+    *, module_id: RawId | None = None, sop_id: RawId | None = None, quiz_id: RawId | None = None
 ) -> AssignmentTarget:
     """The one module, SOP or quiz named by id; ``ValidationFailed`` unless exactly one is
     given, ``NotFound`` for an unknown or unpublished one."""
@@ -376,7 +377,7 @@ def assignment_target_get(
     return AssignmentTarget(kind=Assignment.Kind.QUIZ, quiz=quiz)
 
 
-def assignees_get(*, lead: User, user_ids: Iterable[Any]) -> list[User]:
+def assignees_get(*, lead: User, user_ids: Iterable[RawId]) -> list[User]:
     """The active people with these ids, all managed by ``lead``; ``ValidationFailed`` for
     ids that are not ids, ``NotFound`` if anyone is outside the lead's teams."""
     try:
@@ -395,7 +396,7 @@ def assignable_modules() -> QuerySet[Module]:
     return Module.objects.filter(is_published=True).order_by("title")
 
 
-def assignable_quizzes() -> QuerySet[Any]:
+def assignable_quizzes() -> QuerySet[Quiz]:
     return Quiz.objects.filter(is_published=True).order_by("title")
 
 

@@ -5,8 +5,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from accounts.calendar import day_of
 from core.ids import IdField
-from courses.due import day_of
 from courses.models import Assignment
 
 

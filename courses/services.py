@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -16,13 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.calendar import local_today
 from accounts.models import User
 from assessments.hooks import AttemptScored, AttemptsScored
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.markdown import render_markdown
 from core.tasks import enqueue_on_commit
 from courses import hooks
-from courses.due import local_today
 from courses.models import (
     SOP,
     Assignment,
@@ -66,20 +65,6 @@ def sop_draft_save(
     draft.requires_reack = requires_reack
     draft.save()
     return draft
-
-
-def sop_version_update(
-    *, version: SOPVersion, body: str, change_summary: str, requires_reack: bool
-) -> SOPVersion:
-    """Edit a draft. A published version is immutable: ``Conflict``."""
-    if version.is_published:
-        raise Conflict(
-            _("Version %(number)s is published and can't be changed; write a new draft instead.")
-            % {"number": version.number}
-        )
-    return sop_draft_save(
-        sop=version.sop, body=body, change_summary=change_summary, requires_reack=requires_reack
-    )
 
 
 @transaction.atomic
@@ -291,7 +276,7 @@ def module_complete(*, user: User, module: Module, via_quiz: bool = False) -> Mo
 
 def _target_filter(
     *, module: Module | None, sop: SOP | None, quiz_id: int | None = None
-) -> dict[str, Any]:
+) -> dict[str, Module | SOP | int | None]:
     if module is not None:
         return {"module": module}
     if sop is not None:

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from courses import views, views_import
+from courses import views
+from courses.sop_import import views as views_import
 
 app_name = "courses"
 

@@ -56,6 +56,5 @@ class NotificationReadApi(APIView):
 class NotificationReadAllApi(APIView):
     @extend_schema(request=None, responses=MarkedOutput)
     def post(self, request: Request) -> Response:
-        return Response(
-            {"marked": services.notifications_mark_all_read(user=request_user(request))}
-        )
+        marked = services.notifications_mark_all_read(user=request_user(request))
+        return Response(MarkedOutput({"marked": marked}).data)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from core.errors import NotFound
 from core.ids import parse_id
+from core.types import RawId
 from notifications.models import Notification
 
 REMINDER_TITLES = {
@@ -46,7 +45,7 @@ def notifications_unread_count(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def notification_get_own(*, user: User, notification_id: Any) -> Notification:
+def notification_get_own(*, user: User, notification_id: RawId) -> Notification:
     notification = Notification.objects.filter(
         user=user, pk=parse_id(notification_id, _("Notification not found."))
     ).first()

@@ -4,10 +4,9 @@ creates it twice (a retried task, two sweeps at once) still creates it once."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -62,7 +61,7 @@ class NotificationDraft:
     url: str = ""
     body: str = ""
     email: bool = False
-    params: dict[str, Any] = field(default_factory=dict)
+    params: Mapping[str, object] = field(default_factory=dict)
 
 
 def notify_many(drafts: Sequence[NotificationDraft]) -> None:

@@ -13,11 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.calendar import local_today
 from accounts.http import request_user
 from core.api import schema_generation
 from core.errors import Conflict, NotFound
 from core.ids import parse_id
-from courses.due import local_today
 from onboarding import selectors, services
 from onboarding.models import ItemKind, OnboardingPlan, PlanItem
 from onboarding.serializers import (
@@ -93,8 +93,8 @@ def _refuse_with_open_steps(item: PlanItem, lead: Any) -> None:
             still_open.count,
         )
         % {"n": still_open.count},
+        code="open_steps",
         extra={
-            "code": "open_steps",
             "open_count": still_open.count,
             "overdue_count": still_open.overdue,
             "open_steps": [

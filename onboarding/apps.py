@@ -9,7 +9,7 @@ class OnboardingConfig(AppConfig):
     def ready(self) -> None:
         from assessments.hooks import attempt_next_steps_collecting, attempts_scored
         from courses.hooks import module_completed, sop_acknowledged
-        from notifications.reminders import reminder_rules
+        from notifications.hooks import reminder_rules
         from onboarding import next_steps, reminders, services
 
         sop_acknowledged.connect(services.on_sop_acknowledged)

@@ -11,8 +11,8 @@ from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.calendar import local_today
 from accounts.models import Membership, User
-from courses.due import local_today
 from courses.models import Assignment
 from notifications.services import notify
 from onboarding.models import ItemKind, PlanItem

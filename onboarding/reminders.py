@@ -1,7 +1,7 @@
 """Reminders about open onboarding tasks (to the new hire) and sign-offs (to their leads).
 
 SOP, module and quiz steps have an assignment, which carries their reminders. Subscribed to
-``notifications.reminders.reminder_rules`` in ``OnboardingConfig.ready``. A step's due day is
+``notifications.hooks.reminder_rules`` in ``OnboardingConfig.ready``. A step's due day is
 a calendar day, judged on each recipient's own calendar (the new hire's zone for a task, the
 lead's for a sign-off or an escalation).
 """
@@ -12,7 +12,7 @@ from django.db.models import BooleanField, CharField, F, Value
 from django.db.models.functions import Cast, Concat
 
 from accounts.models import Membership
-from notifications.reminders import DUE_SOON, ESCALATION, OVERDUE, ReminderSweep, already, row
+from notifications.hooks import DUE_SOON, ESCALATION, OVERDUE, ReminderSweep, already, row
 from onboarding.models import ItemKind, PlanItem
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from django.db.models import (
     Count,
@@ -13,11 +12,12 @@ from django.db.models import (
 )
 from django.utils.translation import gettext_lazy as _
 
+from accounts.calendar import local_today
 from accounts.models import User
 from accounts.selectors import user_is_admin, users_led_by
 from core.errors import NotFound
 from core.ids import parse_id
-from courses.due import local_today
+from core.types import RawId
 from courses.selectors import DUE_ORDER
 from onboarding.models import ItemKind, OnboardingPlan, PlanItem
 
@@ -104,7 +104,7 @@ def onboarding_plans_visible_to(*, user: User) -> QuerySet[OnboardingPlan]:
     )
 
 
-def onboarding_plan_get_visible(*, user: User, plan_id: Any) -> OnboardingPlan:
+def onboarding_plan_get_visible(*, user: User, plan_id: RawId) -> OnboardingPlan:
     plan = (
         onboarding_plans_visible_to(user=user)
         .filter(pk=parse_id(plan_id, str(_("Plan not found."))))
@@ -179,7 +179,7 @@ def plan_item_sign_off_allowed(*, item: PlanItem, lead: User) -> bool:
     return users_led_by(lead).filter(pk=item.plan.user_id).exists()
 
 
-def plan_item_get(*, item_id: Any) -> PlanItem:
+def plan_item_get(*, item_id: RawId) -> PlanItem:
 
     item = (
         PlanItem.objects.select_related("plan", "plan__user")

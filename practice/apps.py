@@ -7,7 +7,7 @@ class PracticeConfig(AppConfig):
     verbose_name = _("Practice")
 
     def ready(self) -> None:
-        from notifications.reminders import reminder_rules
+        from notifications.hooks import reminder_rules
         from practice.nudges import practice_nudge_rule
         from practice.panels import add_effect_panel
         from qa.hooks import effect_panels_collecting

@@ -24,7 +24,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from accounts.models import Membership
-from notifications.reminders import ReminderSweep, already
+from notifications.hooks import ReminderSweep, already
 from practice.models import PracticeAnswer, PracticeSet
 from practice.selectors import zone_of
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Mapping, Sequence
 
-from skills import skill_model
+from skills import selectors as skills_selectors
 
 
 def skill_priorities(
@@ -31,7 +31,7 @@ def skill_priorities(
 ) -> dict[int, float]:
     """Priority per skill from the decayed (Σa, Σb) (missing: no evidence) and recent findings."""
     ids = sorted(set(skill_ids))
-    lows = skill_model.credible_intervals([beliefs.get(s, (0.0, 0.0)) for s in ids])
+    lows = skills_selectors.credible_intervals([beliefs.get(s, (0.0, 0.0)) for s in ids])
     return {
         skill: (1.0 - low) * (1.0 + boost * findings.get(skill, 0))
         for skill, (low, _high) in zip(ids, lows, strict=True)

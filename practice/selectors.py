@@ -16,7 +16,6 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
@@ -28,12 +27,12 @@ from accounts.selectors import team_get_led
 from assessments.models import Attempt, Choice, Question, QuizVersion
 from core.errors import NotFound
 from core.ids import parse_id
+from core.types import RawId
 from courses.models import Assignment
 from practice.models import PracticeAnswer, PracticeCard, PracticePreference, PracticeSet
 from qa.models import QAFinding
-from skills import skill_model
 from skills.models import Skill, SkillEvidence, SkillProficiency
-from skills.selectors import decayed
+from skills.selectors import belief, contribution, decayed
 
 # --- days --------------------------------------------------------------------------------------
 
@@ -258,7 +257,7 @@ def practice_today(*, user: User, practice_set: PracticeSet) -> Today:
 
 def answer_as_dict(
     question: Question, answer: PracticeAnswer, next_due_at: datetime | None = None
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """The feedback on an answer: right or not, the right choices, every explanation."""
     chosen = set(answer.choice_ids)
     choices = list(question.choices.all())
@@ -284,7 +283,7 @@ def answer_as_dict(
     }
 
 
-def today_as_dict(today: Today) -> dict[str, Any]:
+def today_as_dict(today: Today) -> dict[str, object]:
     return {
         "day": today.day,
         "total": len(today.questions),
@@ -343,7 +342,7 @@ class MemberAdherence:
 
 
 def team_adherence(
-    *, lead: User, team_id: Any, now: datetime | None = None
+    *, lead: User, team_id: RawId, now: datetime | None = None
 ) -> tuple[Team, list[MemberAdherence]]:
     """Per member of a team the caller leads: days practised (a day of theirs with at least
     one answer) in the last 28 days. One query after the team."""
@@ -380,7 +379,7 @@ def team_adherence(
     ]
 
 
-def member_get_led(*, lead: User, team: Team, user_id: Any) -> User:
+def member_get_led(*, lead: User, team: Team, user_id: RawId) -> User:
     pk = parse_id(user_id, _("User not found."))
     user = User.objects.filter(
         pk=pk, memberships__team=team, memberships__role=Membership.Role.MEMBER
@@ -432,9 +431,9 @@ def skill_trajectories(*, user: User, now: datetime | None = None) -> list[Traje
             for outcome, weight, at in items:
                 if at > end:
                     break
-                a, b = skill_model.contribution(outcome=outcome, weight=weight, at=at, now=end)
+                a, b = contribution(outcome=outcome, weight=weight, at=at, now=end)
                 alpha, beta = alpha + a, beta + b
-            points.append((end.date(), skill_model.belief(alpha, beta).level))
+            points.append((end.date(), belief(alpha, beta).level))
         out.append(Trajectory(skill=skill, points=points))
     return out
 

@@ -14,10 +14,11 @@ and every explanation), the FSRS card moved (``practice.scheduling``), and skill
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
-from typing import Any
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -26,17 +27,20 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from assessments.models import Question
-from assessments.scoring import answer_credit
+from assessments.selectors import answer_credit
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.ids import parse_id
+from core.types import RawId
 from practice import selection, selectors
 from practice.models import PracticeAnswer, PracticeCard, PracticePreference, PracticeSet
 from practice.scheduling import card_review
 from skills.models import SkillEvidence
 from skills.services import evidence_add, evidence_row
 
+_T = TypeVar("_T")
 
-def _batches(items: list[Any], size: int) -> Any:
+
+def _batches(items: list[_T], size: int) -> Iterator[list[_T]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
@@ -150,7 +154,7 @@ class Feedback:
 
 @transaction.atomic
 def practice_answer(
-    *, user: User, question_id: Any, choice_ids: list[Any], now: datetime | None = None
+    *, user: User, question_id: RawId, choice_ids: Sequence[RawId], now: datetime | None = None
 ) -> Feedback:
     """Answer a question of today's set, once. ``NotFound`` when it is not in today's set (or
     its quiz is being taken now), ``Conflict`` when already answered, ``ValidationFailed`` for
@@ -178,6 +182,7 @@ def practice_answer(
     if not chosen or not chosen <= own:
         raise ValidationFailed(
             _("Choose among the question's choices."),
+            code="not_in_set",
             field_errors={"choices": [_("Choose among the question's choices.")]},
         )
     if question.kind != Question.Kind.MULTIPLE and len(chosen) != 1:

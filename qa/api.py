@@ -21,6 +21,7 @@ from core.ids import parse_id
 from core.parsers import JSONParser
 from qa import selectors, services
 from qa.models import QAFinding, TrainingSuggestion
+from qa.reviews import findings_csv
 from qa.serializers import (
     FindingConflictOutput,
     FindingInput,
@@ -107,7 +108,7 @@ class FindingImportApi(APIView):
         data.is_valid(raise_exception=True)
         upload = data.validated_data.get("file")
         content: str | bytes = (
-            upload.read(services.CSV_MAX_BYTES + 1)
+            upload.read(findings_csv.MAX_BYTES + 1)
             if upload
             else data.validated_data.get("csv", "")
         )
@@ -116,7 +117,7 @@ class FindingImportApi(APIView):
                 _("Send a CSV file or text."), field_errors={"file": [_("Send a CSV file.")]}
             )
         dry_run = data.validated_data["dry_run"]
-        report = services.findings_import(
+        report = findings_csv.findings_import(
             reviewer=request_user(request), content=content, commit=not dry_run
         )
         body = ImportOutput(
@@ -127,6 +128,7 @@ class FindingImportApi(APIView):
                 "invalid": report.invalid,
                 "created": report.created,
                 "problems": report.problems,
+                "notes": report.notes,
                 "rows": [
                     {"line": r.line, "ok": r.ok, "duplicate": r.duplicate, "errors": r.errors}
                     for r in report.rows
@@ -134,7 +136,7 @@ class FindingImportApi(APIView):
             }
         ).data
         if report.problems:
-            return Response({"detail": report.problems[0], "code": "invalid", **body}, status=400)
+            raise ValidationFailed(report.problems[0], extra=body)
         return Response(
             body, status=status.HTTP_201_CREATED if report.created else status.HTTP_200_OK
         )

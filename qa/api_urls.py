@@ -1,6 +1,7 @@
 from django.urls import path
 
-from qa import api, review_api
+from qa import api
+from qa.reviews import api as review_api
 
 urlpatterns = [
     path("qa-findings/", api.FindingListApi.as_view(), name="finding-list"),

@@ -11,17 +11,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.calendar import local_today
 from accounts.models import User
 from accounts.selectors import team_get_led, user_is_admin, users_led_by
 from core.errors import NotFound
 from core.ids import parse_id
-from courses.due import local_today
+from core.types import RawId
 from courses.models import Assignment
 from qa.models import QAFinding, RuleFiring, TrainingSuggestion
 from skills.models import Skill
@@ -36,7 +37,7 @@ def agents_for(reviewer: User) -> QuerySet[User]:
     return agents if user_is_admin(reviewer) else agents.exclude(pk=reviewer.pk)
 
 
-def agent_get(*, reviewer: User, agent_id: Any) -> User:
+def agent_get(*, reviewer: User, agent_id: RawId) -> User:
     """An agent the reviewer may record findings on, else ``NotFound``."""
     agent = agents_for(reviewer).filter(pk=parse_id(agent_id, _("Agent not found."))).first()
     if agent is None:
@@ -52,9 +53,9 @@ def skill_from_ref(ref: str) -> Skill | None:
     return Skill.objects.filter(slug=ref).first()
 
 
-def suggestions_for(*, lead: User, team_id: Any = None) -> QuerySet[TrainingSuggestion]:
+def suggestions_for(*, lead: User, team_id: RawId | None = None) -> QuerySet[TrainingSuggestion]:
     agents = users_led_by(lead).exclude(pk=lead.pk)
-    if team_id not in (None, ""):
+    if team_id is not None and team_id != "":
         team = team_get_led(user=lead, team_id=team_id)
         agents = agents.filter(memberships__team=team)
     return (
@@ -66,7 +67,7 @@ def suggestions_for(*, lead: User, team_id: Any = None) -> QuerySet[TrainingSugg
     )
 
 
-def suggestion_get(*, lead: User, suggestion_id: Any) -> TrainingSuggestion:
+def suggestion_get(*, lead: User, suggestion_id: RawId) -> TrainingSuggestion:
     suggestion = (
         TrainingSuggestion.objects.select_related("agent", "module", "rule")
         .filter(
@@ -88,7 +89,7 @@ def findings_visible_to(*, user: User) -> QuerySet[QAFinding]:
     return findings.select_related("agent", "reviewer", "skill").order_by("-occurred_at", "-pk")
 
 
-def overdue_qa_assignments(*, lead: User, team_id: Any) -> QuerySet[Assignment]:
+def overdue_qa_assignments(*, lead: User, team_id: RawId) -> QuerySet[Assignment]:
     """Open QA-driven assignments in a led team whose due day is over on the lead's calendar."""
     team = team_get_led(user=lead, team_id=team_id)
     return (
@@ -392,7 +393,11 @@ class EffectReport:
 
 
 def training_effect(
-    *, lead: User, team_id: Any, now: datetime | None = None, review_source_id: int | None = None
+    *,
+    lead: User,
+    team_id: RawId,
+    now: datetime | None = None,
+    review_source_id: int | None = None,
 ) -> EffectReport:
     """ "Is it working?" per skill for the team (see ``effects_from_episodes``), and the
     agents held out from training right now. Three queries whatever the data: the team, its

@@ -67,6 +67,10 @@ class ImportOutput(serializers.Serializer):
     invalid = serializers.IntegerField()
     created = serializers.IntegerField()
     problems = serializers.ListField(child=serializers.CharField())
+    notes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What the reader noticed, e.g. the code page a non-UTF-8 file was read in.",
+    )
     rows = ImportRowOutput(many=True)
 
 
@@ -84,6 +88,7 @@ class ImportProblemOutput(serializers.Serializer):
     invalid = serializers.IntegerField(required=False)
     created = serializers.IntegerField(required=False)
     problems = serializers.ListField(child=serializers.CharField(), required=False)
+    notes = serializers.ListField(child=serializers.CharField(), required=False)
     rows = ImportRowOutput(many=True, required=False)
 
 

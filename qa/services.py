@@ -1,5 +1,6 @@
-"""Writes of the QA loop: recording findings (page, API, CSV), the training rules that turn
-repeated findings into assignments or suggestions, and the lead's decisions on suggestions.
+"""Writes of the QA loop: recording findings (page and API; files go through ``qa.reviews``),
+the training rules that turn repeated findings into assignments or suggestions, and the
+lead's decisions on suggestions.
 
 A finding is unique per (agent, interaction, criterion), so re-importing a QA tool's export
 creates nothing twice. Rules run in Celery after the finding commits.
@@ -7,55 +8,50 @@ creates nothing twice. Rules run in Celery after the finding commits.
 
 from __future__ import annotations
 
-import csv
-import io
-import itertools
 import secrets
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TypedDict, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.calendar import local_today
 from accounts.models import Membership, User
 from core.errors import Conflict, ValidationFailed
 from core.tasks import enqueue_on_commit
 from core.undo import undo_still_possible
 from courses import services as courses_services
-from courses.due import local_today
 from courses.models import Assignment
 from notifications.services import notify
 from qa import hooks
 from qa.models import QAFinding, RuleFiring, TrainingRule, TrainingSuggestion
-from qa.selectors import agents_for
 from skills import services as skills_services
 from skills.models import Skill, SkillEvidence
 
-CSV_COLUMNS = (
-    "agent_email",
-    "interaction_ref",
-    "criterion",
-    "skill",
-    "severity",
-    "note",
-    "occurred_at",
-)
-CSV_REQUIRED = ("agent_email", "interaction_ref", "criterion", "skill", "severity")
-CSV_MAX_ROWS = 5000
-CSV_MAX_BYTES = 2 * 1024 * 1024
 FUTURE_SLACK = timedelta(minutes=5)
+
+
+class FindingValues(TypedDict):
+    """``finding_clean``'s values, to use only when it found no field error (with one,
+    ``agent`` or ``skill`` may be None)."""
+
+    agent: User
+    interaction_ref: str
+    criterion: str
+    skill: Skill
+    severity: str
+    note: str
+    occurred_at: datetime
 
 
 # --- recording --------------------------------------------------------------------------------
 
 
-def _clean(
+def finding_clean(
     *,
     agent: User | None,
     interaction_ref: str,
@@ -64,7 +60,7 @@ def _clean(
     severity: str,
     note: str,
     occurred_at: datetime | None,
-) -> tuple[dict[str, Any], dict[str, list[str]]]:
+) -> tuple[FindingValues, dict[str, list[str]]]:
     """Validate one finding's fields; returns (clean values, field errors)."""
     errors: dict[str, list[str]] = {}
     if agent is None:
@@ -90,15 +86,19 @@ def _clean(
     occurred_at = occurred_at or timezone.now()
     if occurred_at > timezone.now() + FUTURE_SLACK:
         errors["occurred_at"] = [_("This date is in the future.")]
-    values = {
-        "agent": agent,
-        "interaction_ref": interaction_ref,
-        "criterion": criterion,
-        "skill": skill,
-        "severity": severity,
-        "note": (note or "").strip()[:5000],
-        "occurred_at": occurred_at,
-    }
+    # Typed for the valid case, the only one in which callers read them (see FindingValues).
+    values = cast(
+        FindingValues,
+        {
+            "agent": agent,
+            "interaction_ref": interaction_ref,
+            "criterion": criterion,
+            "skill": skill,
+            "severity": severity,
+            "note": (note or "").strip()[:5000],
+            "occurred_at": occurred_at,
+        },
+    )
     return values, errors
 
 
@@ -120,7 +120,7 @@ def evidence_for_finding(finding: QAFinding) -> SkillEvidence:
     )
 
 
-def _skills_by_slug_or_name() -> dict[str, Skill]:
+def skills_by_slug_or_name() -> dict[str, Skill]:
     """Skills by slug and by name, case-insensitively: a QA tool's export may use either
     ("kpi-literacy" or "KPI literacy"). A slug wins over another skill's identical name."""
     skills = list(Skill.objects.all())
@@ -144,7 +144,7 @@ def finding_record(
     """Record a finding on ``agent``, who comes from ``selectors.agent_get`` (an agent of the
     reviewer's teams). The same (agent, interaction, criterion) again is ``Conflict`` with the
     existing ``id``; invalid values are ``ValidationFailed`` with field errors."""
-    values, errors = _clean(
+    values, errors = finding_clean(
         agent=agent,
         interaction_ref=interaction_ref,
         criterion=criterion,
@@ -174,179 +174,7 @@ def finding_record(
 def _after_findings(findings: list[QAFinding]) -> None:
     """Evidence now; the rules and the projection in Celery after commit."""
     skills_services.evidence_add([evidence_for_finding(f) for f in findings])
-    for agent_id in sorted({f.agent_id for f in findings}):
-        enqueue_on_commit("assessments.qa_rules_evaluate", agent_id)
-
-
-@dataclass
-class ImportRow:
-    line: int
-    values: dict[str, str]
-    errors: dict[str, list[str]] = field(default_factory=dict)
-    duplicate: bool = False
-    clean: dict[str, Any] | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def key(self) -> tuple[int, str, str] | None:
-        """(agent, interaction, criterion): what makes a finding unique."""
-        if self.clean is None:
-            return None
-        return (self.clean["agent"].pk, self.clean["interaction_ref"], self.clean["criterion"])
-
-
-@dataclass
-class ImportReport:
-    rows: list[ImportRow]
-    problems: list[str]
-    created: int = 0
-
-    @property
-    def valid(self) -> int:
-        return sum(1 for r in self.rows if r.ok and not r.duplicate)
-
-    @property
-    def invalid(self) -> int:
-        return sum(1 for r in self.rows if not r.ok)
-
-    @property
-    def duplicates(self) -> int:
-        return sum(1 for r in self.rows if r.ok and r.duplicate)
-
-
-def _parse_when(text: str) -> datetime | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    moment = parse_datetime(text)
-    if moment is None:
-        day = parse_date(text)
-        if day is None:
-            raise ValueError(text)
-        moment = datetime(
-            day.year, day.month, day.day, 12, 0, tzinfo=timezone.get_current_timezone()
-        )
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
-
-
-def findings_import(*, reviewer: User, content: str | bytes, commit: bool) -> ImportReport:
-    """Check a QA tool's CSV export row by row; with ``commit``, save the valid new rows.
-
-    Columns: ``agent_email, interaction_ref, criterion, skill, severity, note, occurred_at``
-    (the last two optional). Rows already in Readiness (same agent, interaction and
-    criterion) are reported as duplicates and skipped, so importing a file twice is harmless.
-    Three steps: parse the file, validate each row, write the valid new ones.
-    """
-    records, problems = _csv_parse(content)
-    if problems:
-        return ImportReport(rows=[], problems=problems)
-    rows = _rows_validate(reviewer=reviewer, records=records)
-    report = ImportReport(rows=rows, problems=[] if rows else [_("The file has no rows.")])
-    if commit and report.valid:
-        report.created = len(_rows_write(reviewer=reviewer, rows=rows))
-    return report
-
-
-def _csv_parse(content: str | bytes) -> tuple[list[dict[str, str]], list[str]]:
-    """The file's records, or the problems that stop it being read at all."""
-    if isinstance(content, bytes):
-        if len(content) > CSV_MAX_BYTES:
-            return [], [_("The file is larger than 2 MB.")]
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return [], [_("The file is not UTF-8 text.")]
-    if "\x00" in content:
-        # The csv module accepts NUL, PostgreSQL refuses it in text.
-        return [], [_("The file is not CSV text: it contains NUL.")]
-    reader = csv.DictReader(io.StringIO(content))
-    try:
-        # One row past the limit tells that there are too many. csv.Error: e.g. a field over
-        # the csv module's 128 KiB limit.
-        records = list(itertools.islice(reader, CSV_MAX_ROWS + 1))
-    except csv.Error as exc:
-        return [], [_("The file is not valid CSV: %(error)s.") % {"error": exc}]
-    if len(records) > CSV_MAX_ROWS:
-        return [], [
-            ngettext("At most %(n)d row per file.", "At most %(n)d rows per file.", CSV_MAX_ROWS)
-            % {"n": CSV_MAX_ROWS}
-        ]
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in CSV_REQUIRED if c not in header]
-    if missing:
-        return [], [_("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)}]
-    return [{k.strip().lower(): (v or "").strip() for k, v in r.items() if k} for r in records], []
-
-
-def _rows_validate(*, reviewer: User, records: list[dict[str, str]]) -> list[ImportRow]:
-    """Each record checked like a finding entered on the page, then marked duplicate if the
-    file repeats it or Readiness already has it."""
-    skills = _skills_by_slug_or_name()
-    agents = {u.email.lower(): u for u in agents_for(reviewer)}
-    rows: list[ImportRow] = []
-    seen: set[tuple[int, str, str]] = set()
-    for number, values in enumerate(records, start=2):
-        row = ImportRow(line=number, values=values)
-        try:
-            when = _parse_when(values.get("occurred_at", ""))
-        except ValueError:
-            when = None
-            row.errors["occurred_at"] = [_("Use a date like 2026-03-31 or 2026-03-31T14:05.")]
-        clean, errors = _clean(
-            agent=agents.get(values.get("agent_email", "").lower()),
-            interaction_ref=values.get("interaction_ref", ""),
-            criterion=values.get("criterion", ""),
-            skill=skills.get(values.get("skill", "").strip().casefold()),
-            severity=values.get("severity", ""),
-            note=values.get("note", ""),
-            occurred_at=when,
-        )
-        row.errors.update({("agent_email" if k == "agent" else k): v for k, v in errors.items()})
-        if row.ok:
-            key = (clean["agent"].pk, clean["interaction_ref"], clean["criterion"])
-            row.duplicate = key in seen
-            seen.add(key)
-            row.clean = clean
-        rows.append(row)
-    if seen:
-        existing = set(
-            QAFinding.objects.filter(agent_id__in={k[0] for k in seen}).values_list(
-                "agent_id", "interaction_ref", "criterion"
-            )
-        )
-        for row in rows:
-            if row.clean and row.key in existing:
-                row.duplicate = True
-    return rows
-
-
-def _rows_write(*, reviewer: User, rows: list[ImportRow]) -> list[QAFinding]:
-    """Save the valid new rows with their evidence; a row saved meanwhile is skipped."""
-    new = [
-        QAFinding(reviewer=reviewer, source=QAFinding.Source.CSV, **row.clean)
-        for row in rows
-        if row.clean and not row.duplicate
-    ]
-    with transaction.atomic():
-        QAFinding.objects.bulk_create(new, ignore_conflicts=True)
-        keys = {(f.agent_id, f.interaction_ref, f.criterion) for f in new}
-        created = [
-            f
-            for f in QAFinding.objects.filter(
-                agent_id__in={k[0] for k in keys},
-                interaction_ref__in={k[1] for k in keys},
-                source=QAFinding.Source.CSV,
-                reviewer=reviewer,
-            )
-            if (f.agent_id, f.interaction_ref, f.criterion) in keys
-        ]
-        _after_findings(created)
-    return created
+    enqueue_on_commit("qa.rules_evaluate_agents", sorted({f.agent_id for f in findings}))
 
 
 @transaction.atomic

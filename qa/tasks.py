@@ -3,11 +3,13 @@
 from celery import shared_task
 from django.db import DatabaseError
 
+from core.task_names import renamed_task
 from qa.services import rules_evaluate
 
 
-@shared_task(
-    name="assessments.qa_rules_evaluate",
+@renamed_task(
+    name="qa.rules_evaluate",
+    old_name="assessments.qa_rules_evaluate",  # deprecated alias: remove next release
     acks_late=True,
     autoretry_for=(DatabaseError,),
     max_retries=5,

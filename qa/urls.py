@@ -1,12 +1,11 @@
 from django.urls import path
 
-from qa import review_views, views
+from qa import views
+from qa.reviews import views as review_views
 
 app_name = "qa"
 
 urlpatterns = [
-    path("skills/", views.skills_home, name="skills"),
-    path("teams/<int:team_id>/skills/", views.team_skills, name="team_skills"),
     path("teams/<int:team_id>/findings/", views.team_findings, name="team_findings"),
     path(
         "teams/<int:team_id>/findings/import/",

@@ -10,7 +10,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import request_user
 from accounts.models import User
-from accounts.selectors import team_get_led, teams_led_by
+from accounts.selectors import team_get_led
 from core.csv_export import csv_response
 from core.errors import Conflict, DomainError
 from core.forms import form_add_domain_error
@@ -27,21 +29,15 @@ from core.listing import Filter, render_listing
 from core.listing import listing as listing_for
 from core.shortcuts import or_404
 from core.undo import success_with_undo
-from qa import review_selectors, selectors, services
+from qa import selectors, services
 from qa.hooks import EffectPanelsCollecting, effect_panels_collecting
 from qa.models import QAFinding
+from qa.reviews import findings_csv
+from qa.reviews import selectors as review_selectors
+from qa.reviews.files import decode_text
 from skills import selectors as skills_selectors
+from skills.hooks import TeamSkillsPageDrawing
 from skills.models import Skill
-
-
-@login_required
-def skills_home(request: HttpRequest) -> HttpResponse:
-    """Leads land on their first team's dashboard; everyone else on their own profile."""
-    user = request_user(request)
-    team = teams_led_by(user).first()
-    if team is not None:
-        return redirect("qa:team_skills", team_id=team.pk)
-    return redirect("skills:skill_profile", user_id=user.pk)
 
 
 def _source_filter(request: HttpRequest, team: Any) -> int | None:
@@ -49,58 +45,38 @@ def _source_filter(request: HttpRequest, team: Any) -> int | None:
     return review_selectors.review_source_id_in_team(team=team, value=request.GET.get("source"))
 
 
-def _gap_order(cells: list[Any]) -> tuple[int, float]:
-    """Sort key, biggest gaps first: sure gaps (red) before all else, then the largest gap."""
-    sure = sum(1 for cell in cells if cell.category == "gap")
-    gaps = [cell.gap for cell in cells if cell.gap is not None]
-    return (-sure, -max(gaps) if gaps else float("inf"))
-
-
-@login_required
-def team_skills(request: HttpRequest, team_id: int) -> HttpResponse:
-    """The heatmap, its columns and rows sorted biggest gaps first (the sure ones before the
-    unsure), narrowed by ``?skill=<slug>`` and ``?member=<name or email>``."""
-    lead = request_user(request)
-    skill = request.GET.get("skill") or None
-    member = request.GET.get("member", "").strip()[:100]
-    gaps = or_404(
-        skills_selectors.team_skill_gaps,
-        lead=lead,
-        team_id=team_id,
-        skill=skill,
-        member=member or None,
-    )
-    columns = sorted(
-        range(len(gaps.skills)),
-        key=lambda i: (*_gap_order([cells[i] for _u, _p, cells in gaps.rows]), i),
-    )
-    ordered = sorted(gaps.rows, key=lambda row: (*_gap_order(row[2]), row[0].name))
-    rows = [
-        (user, profile, [(cells[i], cells[i].category) for i in columns])
-        for user, profile, cells in ordered
+def team_skills_sections(page: TeamSkillsPageDrawing) -> None:
+    """Subscriber of ``skills.team_skills_page_drawing``: the QA loop's links (findings, import)
+    and sections (suggestions, overdue QA-driven training, "is it working?") on the lead's
+    team skills page. Rendered with the CSRF token but not the request's context processors,
+    which the page itself runs (no query twice)."""
+    request, lead, team = page.request, page.lead, page.team
+    page.links += [
+        (_("QA findings"), reverse("qa:team_findings", args=[team.pk])),
+        (_("Import CSV"), reverse("qa:team_findings_import", args=[team.pk])),
     ]
-    effect_panels = EffectPanelsCollecting(team=gaps.team)
+    effect_panels = EffectPanelsCollecting(team=team)
     effect_panels_collecting.send(effect_panels)
-    return render(
-        request,
-        "qa/team_skills.html",
-        {
-            "team": gaps.team,
-            "skills": [gaps.skills[i] for i in columns],
-            "all_skills": Skill.objects.order_by("position", "name"),
-            "skill_filter": skill or "",
-            "member_filter": member,
-            "rows": rows,
-            "suggestions": selectors.suggestions_for(lead=lead, team_id=gaps.team.pk)[:50],
-            "overdue": selectors.overdue_qa_assignments(lead=lead, team_id=gaps.team.pk)[:50],
-            "effects": selectors.training_effect(
-                lead=lead, team_id=gaps.team.pk, review_source_id=_source_filter(request, gaps.team)
-            ),
-            "review_sources": review_selectors.review_sources_for(user=lead, team=gaps.team),
-            "source_filter": request.GET.get("source", ""),
-            "effect_panels": effect_panels.panels,
-            "teams": teams_led_by(lead),
-        },
+    page.sections.append(
+        render_to_string(
+            "qa/_team_skills_sections.html",
+            {
+                "team": team,
+                "skill_filter": request.GET.get("skill") or "",
+                "member_filter": request.GET.get("member", "").strip()[:100],
+                "suggestions": selectors.suggestions_for(lead=lead, team_id=team.pk)[:50],
+                "overdue": selectors.overdue_qa_assignments(lead=lead, team_id=team.pk)[:50],
+                "effects": selectors.training_effect(
+                    lead=lead, team_id=team.pk, review_source_id=_source_filter(request, team)
+                ),
+                "review_sources": review_selectors.review_sources_for(user=lead, team=team),
+                "source_filter": request.GET.get("source", ""),
+                "effect_panels": effect_panels.panels,
+                # Without ``request=``: the page's context processors ran once already.
+                "csrf_token": get_token(request),
+                "request": request,
+            },
+        )
     )
 
 
@@ -133,8 +109,8 @@ def suggestion_decide(request: HttpRequest, suggestion_id: int, decision: str) -
 
 def _back_to_skills(team_id: str) -> HttpResponse:
     if team_id.isascii() and team_id.isdigit() and len(team_id) < 19:
-        return redirect("qa:team_skills", team_id=int(team_id))
-    return redirect("qa:skills")
+        return redirect("skills:team_skills", team_id=int(team_id))
+    return redirect("skills:skills")
 
 
 @login_required
@@ -259,7 +235,7 @@ def team_findings_import(request: HttpRequest, team_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("file")
         raw: str | bytes = (
-            upload.read(services.CSV_MAX_BYTES + 1)
+            upload.read(findings_csv.MAX_BYTES + 1)
             if upload
             else form.cleaned_data.get("content", "")
         )
@@ -267,7 +243,7 @@ def team_findings_import(request: HttpRequest, team_id: int) -> HttpResponse:
         if not raw:
             form.add_error("file", _("Choose a CSV file."))
         else:
-            report = services.findings_import(reviewer=lead, content=raw, commit=confirm)
+            report = findings_csv.findings_import(reviewer=lead, content=raw, commit=confirm)
             if confirm and not report.problems:
                 messages.success(
                     request,
@@ -278,7 +254,8 @@ def team_findings_import(request: HttpRequest, team_id: int) -> HttpResponse:
                     % {"n": report.created, "d": report.duplicates, "i": report.invalid},
                 )
                 return redirect("qa:team_findings", team_id=team.pk)
-            content = raw.decode("utf-8-sig", "replace") if isinstance(raw, bytes) else raw
+            # The text as the reader decoded it (any code page), posted back to confirm.
+            content = decode_text(raw)[0] if isinstance(raw, bytes) else raw
     return render(
         request,
         "qa/findings_import.html",
@@ -288,7 +265,7 @@ def team_findings_import(request: HttpRequest, team_id: int) -> HttpResponse:
             "form": form,
             "report": report,
             "content": content,
-            "columns": services.CSV_COLUMNS,
+            "columns": findings_csv.COLUMNS,
         },
     )
 

@@ -5,7 +5,7 @@ Builds, in a fresh PostgreSQL database (BENCH_DATABASE_URL): one team of 1,000 a
 skills, a source with 10 rating categories (4-point, one critical) and a long-form CSV export
 of 100,000 review rows (10,000 reviews × 10 categories, some N/A). Then checks:
 - parsing and importing the file takes under 60 s (checked at full size only);
-- the statements are 2 + 6 per batch of ``reviews.BATCH`` lines, whatever the data;
+- the statements are 2 + 6 per batch of ``review_importer.BATCH`` lines, whatever the data;
 - every failed rating is a finding, every passed one positive evidence;
 - importing the same file again creates nothing;
 - the webhook takes at least 50 signed reviews per second (one review of 10 categories per
@@ -68,9 +68,10 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import Membership, Team, User
-    from qa import reviews
     from qa.models import QAFinding, ReviewRating
-    from qa.review_files import read_table
+    from qa.reviews import importer as review_importer
+    from qa.reviews import sources as review_sources
+    from qa.reviews.files import read_table
     from skills.models import Skill, SkillEvidence
 
     print(f"Database: {BENCH_URL}")
@@ -91,13 +92,13 @@ def main() -> int:
         + [Membership(user=a, team=team, role="member") for a in agents],
         batch_size=5000,
     )
-    source, secret = reviews.review_source_create(
+    source, secret = review_sources.review_source_create(
         team=team, created_by=lead, name="Bench QA tool", columns=MAPPING, webhook_enabled=True
     )
-    reviews.review_categories_save(
+    review_sources.review_categories_save(
         source=source,
         categories=[
-            reviews.CategoryInput(
+            review_sources.CategoryInput(
                 name=f"Category {c}", skill=skills[c], scale="4", pass_mark=3, critical=c == 0
             )
             for c in range(CATEGORIES)
@@ -113,14 +114,16 @@ def main() -> int:
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as ctx:
         table = read_table(data, filename="export.csv")
-        report = reviews.reviews_import(source=source, table=table, importer=lead, commit=True)
+        report = review_importer.reviews_import(
+            source=source, table=table, importer=lead, commit=True
+        )
     took = time.perf_counter() - started
     statements = sum(
         q["sql"] not in {"BEGIN", "COMMIT"} and not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
         for q in ctx.captured_queries
     )
     lines = len(report.lines)
-    batches = -(-lines // reviews.BATCH)
+    batches = -(-lines // review_importer.BATCH)
     expected = 2 + 6 * batches
     print(
         f"Imported {lines:,} lines in {took:.1f} s ({lines / took:,.0f} lines/s): "
@@ -132,7 +135,7 @@ def main() -> int:
             print("   ", query["sql"][:110])
 
     started = time.perf_counter()
-    again = reviews.reviews_import(
+    again = review_importer.reviews_import(
         source=source, table=read_table(data), importer=lead, commit=True
     )
     print(f"Second import: {again.created} new lines in {time.perf_counter() - started:.1f} s")
@@ -207,7 +210,7 @@ def _push(url: str, secret: str, bodies: list[bytes]) -> int:
     """Send signed webhook requests one after another; returns how many were accepted."""
     from django.test import Client
 
-    from qa.reviews import webhook_signature
+    from qa.reviews.webhook import webhook_signature
 
     client, accepted = Client(), 0
     for body in bodies:

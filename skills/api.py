@@ -59,7 +59,7 @@ class TeamSkillGapsApi(APIView):
             skill=request.query_params.get("skill") or None,
             min_gap=min_gap_value,
         )
-        return Response(gaps.as_dict())
+        return Response(TeamSkillGapsOutput(gaps.as_dict()).data)
 
 
 class SkillProfileApi(APIView):
@@ -67,7 +67,7 @@ class SkillProfileApi(APIView):
     def get(self, request: Request, user_id: int) -> Response:
         """Each skill's level, confidence, target and gap, and the evidence behind them."""
         user = selectors.user_get_profile_visible(viewer=request_user(request), user_id=user_id)
-        return Response(selectors.user_skill_profile(user=user))
+        return Response(SkillProfileOutput(selectors.user_skill_profile(user=user)).data)
 
 
 class OrgSkillReportApi(APIView):
@@ -85,24 +85,18 @@ class OrgSkillReportApi(APIView):
         paginator = Pagination()
         people = paginator.paginate_queryset(selectors.org_people(), request, view=self) or []
         report = selectors.org_skill_report(people=list(people))
-        response = paginator.get_paginated_response(
-            [
-                {
-                    "user": user.pk,
-                    "name": user.name,
-                    "role_profile": profile,
-                    "skills": [c.as_dict() for c in cells],
-                }
-                for user, profile, cells in report.rows
-            ]
-        )
-        response.data["skills"] = [
-            {
-                "skill": row["skill"].slug,
-                "people": row["people"],
-                "mean_level": row["mean_level"],
-                "below_target": row["below_target"],
-            }
-            for row in report.skills
-        ]
-        return response
+        body = OrgSkillReportOutput(
+            paginator.page_envelope(
+                [
+                    {
+                        "user": user.pk,
+                        "name": user.name,
+                        "role_profile": profile,
+                        "skills": [c.as_dict() for c in cells],
+                    }
+                    for user, profile, cells in report.rows
+                ],
+                skills=[{**row, "skill": row["skill"].slug} for row in report.skills],
+            )
+        ).data
+        return Response(body)

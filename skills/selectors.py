@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 
 from django.conf import settings
 from django.db.models import (
@@ -17,7 +17,6 @@ from django.db.models import (
     F,
     FilteredRelation,
     FloatField,
-    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -32,29 +31,41 @@ from accounts.models import Membership, Team, User
 from accounts.selectors import team_get_led, user_is_admin, users_led_by
 from core.errors import NotFound
 from core.ids import parse_id
+from core.types import RawId
 from skills import skill_model
 from skills.models import (
     LearnerProfile,
-    RoleProfile,
     Skill,
     SkillEvidence,
     SkillProficiency,
     SkillTarget,
 )
+from skills.skill_model import belief as belief
+from skills.skill_model import contribution as contribution
+from skills.skill_model import credible_intervals as credible_intervals
 
 
 def skills_list() -> QuerySet[Skill]:
     return Skill.objects.order_by("position", "name")
 
 
-def role_profiles_with_targets() -> QuerySet[RoleProfile]:
-    return RoleProfile.objects.prefetch_related(
-        Prefetch("targets", queryset=SkillTarget.objects.select_related("skill"))
-    ).order_by("position")
-
-
 def _round(value: float | None, places: int = 3) -> float | None:
     return None if value is None else round(value, places)
+
+
+class SkillCellData(TypedDict):
+    """A ``SkillCell`` as the API sends it (``SkillCell.as_dict``)."""
+
+    skill: str
+    level: float | None
+    confidence: float | None
+    evidence: float | None
+    enough_evidence: bool
+    likely_low: float | None
+    likely_high: float | None
+    target: float | None
+    gap: float | None
+    category: str
 
 
 @dataclass(frozen=True)
@@ -104,7 +115,7 @@ class SkillCell:
             ),
         )
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> SkillCellData:
         return {
             "skill": self.skill.slug,
             "level": _round(self.level),
@@ -216,13 +227,27 @@ def _largest_gap(cells: list[SkillCell]) -> float:
     return max(gaps) if gaps else float("-inf")
 
 
+class TeamGapsMember(TypedDict):
+    user: int
+    name: str
+    role_profile: str | None
+    skills: list[SkillCellData]
+
+
+class TeamGapsData(TypedDict):
+    team: int
+    team_name: str
+    skills: list[str]
+    members: list[TeamGapsMember]
+
+
 @dataclass
 class TeamGaps:
     team: Team
     skills: list[Skill]
     rows: list[tuple[User, str | None, list[SkillCell]]]
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> TeamGapsData:
         return {
             "team": self.team.pk,
             "team_name": self.team.name,
@@ -242,7 +267,7 @@ class TeamGaps:
 def team_skill_gaps(
     *,
     lead: User,
-    team_id: Any,
+    team_id: RawId,
     skill: str | None = None,
     member: str | None = None,
     min_gap: float | None = None,
@@ -273,7 +298,7 @@ def team_skill_gaps(
     return TeamGaps(team=team, skills=skills, rows=rows)
 
 
-def user_get_profile_visible(*, viewer: User, user_id: Any) -> User:
+def user_get_profile_visible(*, viewer: User, user_id: RawId) -> User:
     """Yourself, someone in a team you lead, or anyone for an admin; else ``NotFound``."""
     pk = parse_id(user_id, _("User not found."))
     if pk == viewer.pk:
@@ -288,7 +313,40 @@ def user_get_profile_visible(*, viewer: User, user_id: Any) -> User:
 EVIDENCE_PER_SKILL = 20
 
 
-def user_skill_profile(*, user: User, now: datetime | None = None) -> dict[str, Any]:
+class EvidenceItem(TypedDict):
+    source: str
+    about: str
+    occurred_at: datetime
+    outcome: float
+    weight: float
+    alpha_now: float | None
+    beta_now: float | None
+
+
+class ProfileSkill(SkillCellData):
+    name: str
+    evidence_count: int
+    evidence_items: list[EvidenceItem]
+
+
+class SkillModelSettings(TypedDict):
+    prior_alpha: float
+    prior_beta: float
+    half_life_days: float
+    min_evidence: float
+
+
+class SkillProfile(TypedDict):
+    """``user_skill_profile``: a person's skills with the evidence behind each number."""
+
+    user: int
+    name: str
+    role_profile: str | None
+    model: SkillModelSettings
+    skills: list[ProfileSkill]
+
+
+def user_skill_profile(*, user: User, now: datetime | None = None) -> SkillProfile:
     """Every skill's level, confidence, target and gap, with the evidence behind each, so every
     number can be recomputed by hand: level = (1 + Σ alpha_now) / (2 + Σ alpha_now + Σ beta_now)."""
     now = now or timezone.now()
@@ -302,7 +360,7 @@ def user_skill_profile(*, user: User, now: datetime | None = None) -> dict[str, 
         .filter(rank__lte=EVIDENCE_PER_SKILL)
         .order_by("skill_id", "-occurred_at")
     )
-    by_skill: dict[int, list[dict[str, Any]]] = {}
+    by_skill: dict[int, list[EvidenceItem]] = {}
     for item in ranked:
         alpha_now, beta_now = skill_model.contribution(
             outcome=item.outcome, weight=item.weight, at=item.occurred_at, now=now
@@ -366,9 +424,18 @@ def evidence_label(item: SkillEvidence) -> str:
         return str(item.get_source_display())
 
 
+class OrgSkillRow(TypedDict):
+    """One skill of the org report, over the people with enough evidence."""
+
+    skill: Skill
+    people: int
+    mean_level: float | None
+    below_target: int
+
+
 @dataclass
 class OrgReport:
-    skills: list[dict[str, Any]]
+    skills: list[OrgSkillRow]
     rows: list[tuple[User, str | None, list[SkillCell]]]
 
 

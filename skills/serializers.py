@@ -1,6 +1,10 @@
-"""Input and output shapes of the skills API."""
+"""Input and output shapes of the skills API: the views render their answers with these."""
+
+from datetime import UTC
 
 from rest_framework import serializers
+
+from core.api import DictOutput
 
 
 class SkillOutput(serializers.Serializer):
@@ -10,7 +14,7 @@ class SkillOutput(serializers.Serializer):
     description = serializers.CharField()
 
 
-class SkillCellOutput(serializers.Serializer):
+class SkillCellOutput(DictOutput):  # a team's answer has hundreds of cells
     skill = serializers.CharField()
     level = serializers.FloatField(help_text="0..1; 0.5 with no evidence.")
     confidence = serializers.FloatField()
@@ -49,7 +53,7 @@ class TeamSkillGapsOutput(serializers.Serializer):
 class EvidenceItemOutput(serializers.Serializer):
     source = serializers.CharField()  # type: ignore[assignment]
     about = serializers.CharField()
-    occurred_at = serializers.DateTimeField()
+    occurred_at = serializers.DateTimeField(default_timezone=UTC)  # as stored, not the reader's
     outcome = serializers.FloatField()
     weight = serializers.FloatField()
     alpha_now = serializers.FloatField(help_text="What it adds to α today (after decay).")
@@ -91,5 +95,5 @@ class OrgSkillReportOutput(serializers.Serializer):
     count = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
-    skills = OrgSkillSummaryOutput(many=True)
     results = SkillGapMemberOutput(many=True)
+    skills = OrgSkillSummaryOutput(many=True)

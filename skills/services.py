@@ -9,9 +9,9 @@ parts (see ``skill_model``), each source at most once per person and skill. The 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import (
@@ -46,7 +46,7 @@ def evidence_row(
     at: datetime,
     source: SkillEvidence.Source,
     source_id: int,
-    params: dict[str, Any] | None = None,
+    params: Mapping[str, object] | None = None,
 ) -> SkillEvidence:
     """One unsaved evidence row. ``params`` is what the evidence list shows about the source
     (see ``selectors.evidence_label``)."""
@@ -80,7 +80,7 @@ class EvidenceValues(NamedTuple):
     weight: float
     source: str
     source_id: int
-    params: dict[str, Any]
+    params: Mapping[str, object]
     occurred_at: datetime
 
 
@@ -117,7 +117,9 @@ PROJECTION_COLUMNS = (
 )
 
 
-def _projection_rows(evidence: QuerySet[SkillEvidence], *, now: datetime) -> QuerySet[Any]:
+def _projection_rows(
+    evidence: QuerySet[SkillEvidence], *, now: datetime
+) -> QuerySet[SkillEvidence, tuple[object, ...]]:
     """Per (user, skill): Σa and Σb decayed to ``now``, computed by the database from the raw
     evidence: a = w·o·½^(min((now − t)/H, MAX_HALF_LIVES)), b likewise with 1 − o."""
     anchor = skill_model.day_number(now)
@@ -191,7 +193,7 @@ def evidence_delete(*, source: SkillEvidence.Source, source_ids: Iterable[int]) 
 def profiles_refresh_later(*, user_ids: Iterable[int]) -> None:
     ids = sorted(set(user_ids))
     if ids:
-        enqueue_on_commit("assessments.skill_profiles_refresh", ids)
+        enqueue_on_commit("skills.profiles_refresh", ids)
 
 
 def profiles_rebuild(*, now: datetime | None = None) -> int:

@@ -106,12 +106,6 @@ def belief(alpha: float, beta: float) -> Belief:
     )
 
 
-def belief_at(alpha: float, beta: float, *, anchor_day: float, now: datetime) -> Belief:
-    """The belief at ``now`` of sums stored as of ``anchor_day``."""
-    factor = decay(day_number(now) - anchor_day)
-    return belief(float(alpha) * factor, float(beta) * factor)
-
-
 def credible_intervals(decayed: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """The central ``CREDIBLE_MASS`` interval of Beta(1 + Σa, 1 + Σb) for each (Σa, Σb) pair,
     decayed to now: the levels the person likely has ("0.62, likely 0.48–0.75"). One call

@@ -1,13 +1,14 @@
 """Celery tasks of the skills app: thin, idempotent calls of its services."""
 
-from celery import shared_task
 from django.db import DatabaseError
 
+from core.task_names import renamed_task
 from skills.services import profiles_refresh
 
 
-@shared_task(
-    name="assessments.skill_profiles_refresh",
+@renamed_task(
+    name="skills.profiles_refresh",
+    old_name="assessments.skill_profiles_refresh",  # deprecated alias: remove next release
     acks_late=True,
     autoretry_for=(DatabaseError,),
     max_retries=5,

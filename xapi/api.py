@@ -17,7 +17,7 @@ from core.errors import NotFound, ValidationFailed
 from core.pagination import Pagination
 from xapi import selectors, services
 from xapi.models import Statement
-from xapi.serializers import RetryOutput, StatementListOutput, StatementOutput
+from xapi.serializers import RetryOutput, StatementListOutput
 
 
 def _admin_only(request: Request) -> None:
@@ -59,10 +59,12 @@ class StatementListApi(APIView):
             paginator.paginate_queryset(selectors.statements_list(state=state), request, view=self)
             or []
         )
-        response = paginator.get_paginated_response(StatementOutput(page, many=True).data)
-        response.data["counts"] = selectors.statement_counts()
-        response.data["enabled"] = services.xapi_enabled()
-        return response
+        body = StatementListOutput(
+            paginator.page_envelope(
+                page, counts=selectors.statement_counts(), enabled=services.xapi_enabled()
+            )
+        ).data
+        return Response(body)
 
 
 class StatementRetryFailedApi(APIView):
@@ -76,4 +78,4 @@ class StatementRetryFailedApi(APIView):
         retried = services.statements_retry(
             statements=Statement.objects.filter(state=Statement.State.FAILED)
         )
-        return Response({"retried": retried})
+        return Response(RetryOutput({"retried": retried}).data)

@@ -1,5 +1,5 @@
 """The xAPI outbox: one row per statement, written in the transaction of the event it records
-and delivered to the LRS by ``xapi.deliver``."""
+and delivered to the LRS by ``xapi.statements_deliver``."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
@@ -92,7 +92,7 @@ def statements_record(built: Iterable[build.Built], *, kick: bool = True) -> int
         # ignore_conflicts: a parallel transaction recording the same event wins quietly.
         Statement.objects.bulk_create(new, ignore_conflicts=True)
         if kick:
-            enqueue_on_commit("xapi.deliver")
+            enqueue_on_commit("xapi.statements_deliver")
     return len(new)
 
 
@@ -117,9 +117,9 @@ def on_module_completed(event: ModuleCompleted) -> None:
         )
 
 
-def _answers_of(attempts: list[Attempt]) -> dict[Any, list[Answer]]:
+def _answers_of(attempts: list[Attempt]) -> dict[UUID, list[Answer]]:
     """Each attempt's answers with their questions and choices: three queries for a batch."""
-    answers: dict[Any, list[Answer]] = {attempt.pk: [] for attempt in attempts}
+    answers: dict[UUID, list[Answer]] = {attempt.pk: [] for attempt in attempts}
     for answer in (
         Answer.objects.filter(attempt__in=attempts)
         .select_related("question")
@@ -149,7 +149,9 @@ def on_candidate_attempts_scored(event: CandidateAttemptsScored) -> None:
     )
 
 
-def _attempts_record(attempts: list[Attempt], actor: Callable[[Attempt], Any]) -> None:
+def _attempts_record(
+    attempts: list[Attempt], actor: Callable[[Attempt], dict[str, object]]
+) -> None:
     """The statements of a scoring batch's attempts, each by its ``actor``, in one go."""
     if not xapi_enabled() or not attempts:
         return
@@ -283,7 +285,7 @@ def statements_retry(*, statements: QuerySet[Statement]) -> int:
             state=Statement.State.PENDING, attempts=0, next_try_at=timezone.now()
         )
         if count:
-            enqueue_on_commit("xapi.deliver")
+            enqueue_on_commit("xapi.statements_deliver")
     return count
 
 
@@ -370,7 +372,7 @@ def statements_backfill(*, since: datetime | None = None) -> dict[str, int]:
         record("attempts", built)
     _backfill_qa(since_filter, record)
     if any(counts.values()):
-        enqueue_on_commit("xapi.deliver")
+        enqueue_on_commit("xapi.statements_deliver")
     return counts
 
 

@@ -1,9 +1,14 @@
-from celery import shared_task
-
+from core.task_names import renamed_task
 from xapi.services import statements_deliver
 
 
-@shared_task(name="xapi.deliver", ignore_result=True, soft_time_limit=240, time_limit=300)
+@renamed_task(
+    name="xapi.statements_deliver",
+    old_name="xapi.deliver",  # deprecated alias: remove in the next release
+    ignore_result=True,
+    soft_time_limit=240,
+    time_limit=300,
+)
 def deliver_task() -> dict[str, int]:
     """Send the xAPI outbox (every minute, and after events commit). Parallel runs take
     different rows (``SKIP LOCKED``); a second run finds nothing to send."""

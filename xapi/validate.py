@@ -88,19 +88,6 @@ _DURATION = re.compile(
 )
 
 
-class InvalidStatement(ValueError):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
-
-
-def statement_validate(statement: Any) -> None:
-    """Raise ``InvalidStatement`` listing every problem, or return if the statement is valid."""
-    problems = statement_problems(statement)
-    if problems:
-        raise InvalidStatement(problems)
-
-
 def statement_problems(statement: Any) -> list[str]:
     problems: list[str] = []
     if not isinstance(statement, dict):

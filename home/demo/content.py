@@ -559,16 +559,6 @@ def demo_candidate() -> str:
 
 
 @_fresh
-def demo_candidate_invitation() -> dict[str, Any]:
-    """``{email, name, quiz, invited_by, expires_in_days}`` (and ``more``: the other
-    candidates, see ``demo_candidate_invitations``).
-
-    From ``content/candidate.yaml``.
-    """
-    return _load_mapping("candidate.yaml")
-
-
-@_fresh
 def demo_candidate_invitations() -> list[dict[str, Any]]:
     """Every demo candidate's invitation, ``{email, name, quiz, invited_by,
     expires_in_days, language}`` (``language`` empty: the quiz's own): the outside

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from accounts.calendar import local_today
 from accounts.models import User
 from assessments.models import Quiz
 from courses import services as courses_services
-from courses.due import local_today
 from courses.models import (
     SOP,
     Assignment,

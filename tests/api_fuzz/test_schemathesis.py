@@ -60,10 +60,10 @@ from notifications.models import Notification
 from notifications.services import notify
 from onboarding import services as onboarding_services
 from onboarding.models import OnboardingPlan, PlanItem
-from qa import reviews as qa_reviews
 from qa import selectors as qa_selectors
 from qa import services as qa_services
 from qa.models import TrainingRule, TrainingSuggestion
+from qa.reviews import sources as review_sources
 from skills.models import Skill
 from tests import factories
 
@@ -217,7 +217,7 @@ def world(
                 user=person, template=checklist, start_date=timezone.localdate(), started_by=lead
             )
         notify(user=lead, key="fuzz-hello", kind="info", title="Welcome", url="/")
-        review_source, _secret = qa_reviews.review_source_create(
+        review_source, _secret = review_sources.review_source_create(
             team=team,
             created_by=lead,
             name="QA tool",
@@ -225,9 +225,9 @@ def world(
             columns={"agent": "Agent", "conversation": "Ticket", "category": "Category",
                      "rating": "Rating"},
         )  # fmt: skip
-        qa_reviews.review_categories_save(
+        review_sources.review_categories_save(
             source=review_source,
-            categories=[qa_reviews.CategoryInput(name="Empathy", skill=catalogue["metrics"])],
+            categories=[review_sources.CategoryInput(name="Empathy", skill=catalogue["metrics"])],
         )
     KNOWN.clear()
     KNOWN.update(

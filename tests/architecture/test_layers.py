@@ -70,6 +70,10 @@ def broken_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f.write("\nimport home  # noqa\n")
     (copy / "core" / "zz_cycle_a.py").write_text("import core.zz_cycle_b  # noqa\n")
     (copy / "core" / "zz_cycle_b.py").write_text("import core.zz_cycle_a  # noqa\n")
+    charts = copy / "practice" / "charts.py"
+    assert charts.exists(), "practice/charts.py moved: plant the private import somewhere else"
+    with charts.open("a", encoding="utf-8") as f:  # allowed by the layers, not by the surfaces
+        f.write("\nimport qa.reviews.files  # noqa\nimport accounts.http  # noqa\n")
     return copy
 
 
@@ -91,3 +95,14 @@ def test_a_cycle_inside_an_app_breaks_the_acyclic_contract(broken_copy: Path):
     assert f"{name} BROKEN" in output, output
     assert "No cycles are allowed in core." in output, output
     assert ".zz_cycle_a" in output or ".zz_cycle_b" in output, output
+
+
+def test_a_private_module_of_another_app_breaks_the_public_surface_contract(broken_copy: Path):
+    name = contract_names()["public-surfaces"]
+    result = lint_imports(broken_copy, "public-surfaces")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert f"{name} BROKEN" in output, output
+    assert "practice.charts -> qa.reviews.files" in output, output
+    # A module on the named list stays allowed.
+    assert "accounts.http" not in output.split("BROKEN", 1)[1], output

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Answer, Attempt, Question
+from core.errors import Conflict
 from tests import factories
 from tests.assessments.test_typed_answers import typed_quiz
 
@@ -179,7 +180,7 @@ def test_a_closed_quiz_or_withdrawn_invitation_takes_no_answer(lead, team):
     assert services.answer_save(attempt=attempt, question_id=question.pk, choice_ids=right)
     services.candidate_invitation_revoke(invitation=invitation)
     attempt.refresh_from_db()
-    with pytest.raises(services.Conflict):
+    with pytest.raises(Conflict):
         services.answer_save(attempt=attempt, question_id=question.pk, choice_ids=[])
     assert Answer.objects.get(attempt=attempt).choice_ids == right
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from assessments import services as assessments_services
 from assessments.models import Answer, Attempt
+from assessments.services import grading
 from assessments.tasks import score_attempt_task
 from notifications.models import Notification
 from skills.models import SkillEvidence
@@ -214,7 +215,7 @@ def test_a_worker_dying_mid_scoring_leaves_it_submitted_for_the_retry(
     def die(*args, **kwargs):
         raise SystemExit("worker killed")
 
-    monkeypatch.setattr(assessments_services, "notify_many", die)  # the last write before commit
+    monkeypatch.setattr(grading, "notify_many", die)  # the last write before commit
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         api.post(f"/api/v1/attempts/{attempt_id}/submit/")
     with pytest.raises(SystemExit):

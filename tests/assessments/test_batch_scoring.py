@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from assessments import services
 from assessments.models import Answer, Attempt, Question
+from assessments.services import grading
 from assessments.tasks import score_attempt_task
 from courses.models import Assignment
 from notifications.models import Notification
@@ -184,14 +185,14 @@ def test_an_attempt_whose_scoring_fails_does_not_stop_the_others(world, team, mo
     broken = submitted(quiz, user=people[0], seconds_ago=60)  # the oldest: in every batch
     first = submitted(quiz, user=people[1], seconds_ago=30)
     second = submitted(quiz, user=people[2], seconds_ago=20)
-    real = services._result_notification
+    real = grading._result_notification
 
     def fails_for_broken(attempt):
         if attempt.pk == broken.pk:
             raise ValueError("bad data")
         return real(attempt)
 
-    monkeypatch.setattr(services, "_result_notification", fails_for_broken)
+    monkeypatch.setattr(grading, "_result_notification", fails_for_broken)
     assert services.attempts_score(attempt_id=first.pk, batch=10) == 1
     assert score_attempt_task.run(str(second.pk)) == 1
     status = dict(Attempt.objects.values_list("pk", "status"))

@@ -6,6 +6,7 @@ from unittest import mock
 
 from assessments import services
 from assessments.models import Attempt
+from assessments.services import grading
 
 
 def test_an_attempt_is_scored_while_the_cache_is_down(
@@ -16,7 +17,7 @@ def test_an_attempt_is_scored_while_the_cache_is_down(
     right = question.choices.get(is_correct=True)
     services.answer_save(attempt=attempt, question_id=question.pk, choice_ids=[right.pk])
     with (
-        mock.patch.object(services.logger, "warning") as warning,
+        mock.patch.object(grading.logger, "warning") as warning,
         django_capture_on_commit_callbacks(execute=True),
     ):
         services.attempt_submit(attempt=attempt)  # tasks run inline in tests

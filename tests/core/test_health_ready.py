@@ -226,7 +226,7 @@ def test_assessments_registers_the_scoring_backlog():
 
 
 def test_the_heartbeat_is_scheduled_every_minute_and_expires(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["core.heartbeat"]
-    assert entry["task"] == "core.heartbeat"
+    entry = settings.CELERY_BEAT_SCHEDULE["core.heartbeat_record"]
+    assert entry["task"] == "core.heartbeat_record"
     assert entry["schedule"] == timedelta(minutes=1)
     assert entry["options"] == {"expire_seconds": 300}

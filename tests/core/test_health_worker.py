@@ -1,4 +1,4 @@
-"""A real Celery worker runs ``core.heartbeat`` and ``/healthz/ready`` turns ready.
+"""A real Celery worker runs ``core.heartbeat_record`` and ``/healthz/ready`` turns ready.
 
 The broker is kombu's filesystem transport in a temporary folder, as in the embedded demo
 (`make run`), so the test needs no Redis and shares no queue with other tests.

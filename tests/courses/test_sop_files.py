@@ -9,8 +9,8 @@ import zipfile
 import pytest
 
 from core.markdown import render_markdown
-from courses import sop_files
-from courses.sop_files import SopFile, SopFileProblem, read_sop_upload
+from courses.sop_import import files as sop_files
+from courses.sop_import.files import SopFile, SopFileProblem, read_sop_upload
 from tests.docx_builder import DocxBuilder, image, link, run
 
 FRONT_MATTER_MD = """---

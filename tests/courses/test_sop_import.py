@@ -14,9 +14,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from courses import services as courses_services
-from courses import sop_import
 from courses.models import SOP, Assignment, SOPVersion
-from courses.sop_files import MAX_UPLOAD_BYTES, read_sop_upload
+from courses.sop_import import services as sop_import
+from courses.sop_import.files import MAX_UPLOAD_BYTES, read_sop_upload
 from tests import factories
 from tests.docx_builder import DocxBuilder, image, run
 

@@ -117,9 +117,9 @@ def stack(redis_url: str, tmp_path: Path) -> Iterator[Stack]:
     # beat installs the schedules; pretend the one-minute sweep and heartbeat last ran an hour
     # ago so beat sends them as soon as it starts (instead of a minute later).
     call_command("sync_schedules", verbosity=0)
-    PeriodicTask.objects.filter(name__in=["assessments.attempts_sweep", "core.heartbeat"]).update(
-        last_run_at=timezone.now() - timedelta(hours=1)
-    )
+    PeriodicTask.objects.filter(
+        name__in=["assessments.attempts_sweep", "core.heartbeat_record"]
+    ).update(last_run_at=timezone.now() - timedelta(hours=1))
     port = _free_port()
     path = os.pathsep.join(
         p for p in os.environ.get("PATH", "").split(os.pathsep) if Path(p) != VENV_BIN

@@ -30,9 +30,9 @@ from assessments.selectors import candidate_invitation_token
 from courses import services as courses_services
 from notifications.services import notify
 from onboarding import services as onboarding_services
-from qa import reviews as qa_reviews
 from qa import services as qa_services
 from qa.models import TrainingRule, TrainingSuggestion
+from qa.reviews import sources as review_sources
 from tests import factories
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "api.md"
@@ -89,7 +89,7 @@ def world(db, admin_user, lead, member, team, other_team, outsider, catalogue):
     qa_services.finding_record(
         reviewer=lead, agent=member, interaction_ref="T-1", criterion="C", skill=skill
     )
-    review_source, _secret = qa_reviews.review_source_create(
+    review_source, _secret = review_sources.review_source_create(
         team=team, created_by=lead, name="QA tool", webhook_enabled=True
     )
     newhire = invitation_create(invited_by=lead, team=team, email="new.hire@example.test")

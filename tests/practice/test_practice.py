@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Membership
+from core.errors import DomainError
 from courses.models import Assignment
 from notifications.models import Notification
 from notifications.reminders import reminders_send_due
@@ -211,8 +212,9 @@ def test_answer_once_and_only_own_choices(member, catalogue):
     taken(member, quiz)
     (qid,) = today_ids(member)
     foreign = other.versions.first().questions.get().choices.first()
-    with pytest.raises(Exception, match="Choose among"):
+    with pytest.raises(DomainError, match="Choose among") as refused:
         services.practice_answer(user=member, question_id=qid, choice_ids=[foreign.pk])
+    assert refused.value.code == "not_in_set"
     wrong = quiz.versions.first().questions.get().choices.get(is_correct=False)
     services.practice_answer(user=member, question_id=qid, choice_ids=[wrong.pk])
     with pytest.raises(Exception, match="already been answered"):

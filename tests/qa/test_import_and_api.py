@@ -9,6 +9,7 @@ from django.utils import timezone
 from courses.models import Assignment
 from qa import services as qa_services
 from qa.models import QAFinding, TrainingRule, TrainingSuggestion
+from qa.reviews import findings_csv
 from skills.models import Skill, SkillEvidence, SkillProficiency
 from tests import factories
 
@@ -36,7 +37,7 @@ class TestImport:
             f"{member.email},,X,escalations,low,,\n"
             f"{member.email},TCK-7,X,escalations,low,,2099-01-01\n"
         )
-        report = qa_services.findings_import(
+        report = findings_csv.findings_import(
             reviewer=lead, content=csv_for(member, bad), commit=False
         )
         assert (report.valid, report.invalid, report.created) == (2, 6, 0)
@@ -55,7 +56,7 @@ class TestImport:
         self, lead, member, catalogue, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            first = qa_services.findings_import(
+            first = findings_csv.findings_import(
                 reviewer=lead, content=csv_for(member).encode(), commit=True
             )
         assert first.created == 2
@@ -67,7 +68,7 @@ class TestImport:
             lead,
         )
         assert SkillEvidence.objects.filter(source="qa_finding", source_id=finding.pk).count() == 1
-        second = qa_services.findings_import(
+        second = findings_csv.findings_import(
             reviewer=lead, content=csv_for(member).encode(), commit=True
         )
         assert (second.created, second.duplicates) == (0, 2)
@@ -75,7 +76,7 @@ class TestImport:
 
     def test_a_file_with_duplicate_rows_imports_each_once(self, lead, member, catalogue):
         line = f"{member.email},TCK-9,Escalated in time,escalations,low,,2026-01-10\n"
-        report = qa_services.findings_import(
+        report = findings_csv.findings_import(
             reviewer=lead, content=HEADER + line + line, commit=True
         )
         assert (report.created, report.duplicates) == (1, 1)
@@ -85,23 +86,35 @@ class TestImport:
         [
             ("agent_email,criterion\nx,y\n", "Missing columns: interaction_ref, skill, severity."),
             (HEADER, "The file has no rows."),
-            (b"\xff\xfe\x00bad", "The file is not UTF-8 text."),
+            (b"\xff\xfe\x00bad", "Missing columns: " + ", ".join(findings_csv.REQUIRED) + "."),
             (
-                HEADER + "a@x,T-1,C,s,low,,\n" * (qa_services.CSV_MAX_ROWS + 1),
+                HEADER + "a@x,T-1,C,s,low,,\n" * (findings_csv.MAX_ROWS + 1),
                 "At most 5000 rows per file.",
             ),
-            (HEADER + "a@x,T\x001,C,s,low,,\n", "The file is not CSV text: it contains NUL."),
+            (HEADER + "a@x,T\x001,C,s,low,,\n", "The file is not text (it holds binary data)."),
             (
                 HEADER + "a@x," + "x" * 140_000 + ",C,s,low,,\n",
                 "The file is not valid CSV: field larger than field limit (131072).",
             ),
         ],
-        ids=["missing-columns", "empty", "not-utf8", "too-many-rows", "nul", "huge-field"],
+        ids=["missing-columns", "empty", "utf16-garbage", "too-many-rows", "nul", "huge-field"],
     )
     def test_unusable_files_say_why(self, lead, catalogue, content, problem):
-        assert qa_services.findings_import(
+        assert findings_csv.findings_import(
             reviewer=lead, content=content, commit=True
         ).problems == [problem]
+
+    def test_a_windows_code_page_file_is_read_like_a_review_export(self, lead, member, catalogue):
+        """The findings CSV goes through the review import's reader: a file saved by Excel
+        in a Windows code page is read, and the preview says which."""
+        line = f"{member.email},T-9,Empathy,escalations,high,Kunde verärgert – café,\n"
+        report = findings_csv.findings_import(
+            reviewer=lead, content=(HEADER + line).encode("cp1252"), commit=True
+        )
+        assert report.problems == [], report.problems
+        assert any("Windows" in note for note in report.notes), report.notes
+        assert report.created == 1
+        assert QAFinding.objects.get(interaction_ref="T-9").note == "Kunde verärgert – café"
 
     def test_the_import_page_previews_then_imports(self, client, lead, member, team, catalogue):
         client.force_login(lead)

@@ -10,9 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from qa import reviews
 from qa.models import QAFinding, ReviewRating, ReviewSource, WebhookDelivery
-from qa.reviews import CategoryInput, webhook_signature
+from qa.reviews import sources as review_sources
+from qa.reviews.sources import CategoryInput
+from qa.reviews.webhook import webhook_signature
 from tests import factories
 from tests.qa import review_exports as exports
 
@@ -21,14 +22,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def source(team, lead, catalogue):
-    source, _secret = reviews.review_source_create(
+    source, _secret = review_sources.review_source_create(
         team=team,
         created_by=lead,
         name="Zendesk QA export",
         columns=exports.LONG_MAPPING,
         webhook_enabled=True,
     )
-    reviews.review_categories_save(
+    review_sources.review_categories_save(
         source=source,
         categories=[
             CategoryInput(name="Empathy", skill=catalogue["metrics"], scale="4", pass_mark=3),
@@ -90,7 +91,7 @@ class TestSources:
         self, api_as, lead, team, assert_queries, count
     ):
         for n in range(count):
-            reviews.review_source_create(team=team, created_by=lead, name=f"Source {n}")
+            review_sources.review_source_create(team=team, created_by=lead, name=f"Source {n}")
         client = api_as(lead)
         # token, lead's teams (for the filter), count, page
         with assert_queries(4):
@@ -170,7 +171,7 @@ class TestImportApi:
 def signed(source, payload, *, at=None, secret=None):
     body = json.dumps(payload).encode()
     timestamp = str(int(at if at is not None else time.time()))
-    signature = webhook_signature(secret or reviews.webhook_secret(source), timestamp, body)
+    signature = webhook_signature(secret or review_sources.webhook_secret(source), timestamp, body)
     return body, {"HTTP_X_READINESS_TIMESTAMP": timestamp, "HTTP_X_READINESS_SIGNATURE": signature}
 
 
@@ -262,7 +263,7 @@ class TestWebhook:
         headers = {
             "HTTP_X_READINESS_TIMESTAMP": timestamp,
             "HTTP_X_READINESS_SIGNATURE": webhook_signature(
-                reviews.webhook_secret(source), timestamp, payload
+                review_sources.webhook_secret(source), timestamp, payload
             ),
         }
         answer = self.post(source, payload, headers)
@@ -272,9 +273,11 @@ class TestWebhook:
     def test_unknown_source_off_webhook_and_rotated_secret(self, source, member, lead):
         body, headers = signed(source, rows_for(member))
         old = dict(headers)
-        reviews.review_source_secret_rotate(source=source)
+        review_sources.review_source_secret_rotate(source=source)
         assert self.post(source, body, old).json()["code"] == "signature_invalid"
-        off, _secret = reviews.review_source_create(team=source.team, created_by=lead, name="off")
+        off, _secret = review_sources.review_source_create(
+            team=source.team, created_by=lead, name="off"
+        )
         body, headers = signed(off, rows_for(member))
         assert self.post(off, body, headers).status_code == 404
         answer = APIClient().post(
@@ -305,7 +308,7 @@ class TestWebhook:
         assert answer.json()["lines"][0]["errors"] == {"agent": ["No such agent in your teams."]}
 
     def test_the_secret_is_never_logged_or_stored(self, source, member, caplog):
-        secret = reviews.webhook_secret(source)
+        secret = review_sources.webhook_secret(source)
         body, headers = signed(source, rows_for(member))
         with caplog.at_level("DEBUG"):
             self.post(source, body, headers)

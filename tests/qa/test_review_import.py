@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from qa import reviews
 from qa.models import QAFinding, ReviewCategory, ReviewRating, TrainingRule
-from qa.review_files import read_table
-from qa.review_scales import RatingError, rating_judge, rating_read, scale_guess
-from qa.reviews import CategoryInput
+from qa.reviews import importer as review_importer
+from qa.reviews import sources as review_sources
+from qa.reviews.files import read_table
+from qa.reviews.scales import RatingError, rating_judge, rating_read, scale_guess
+from qa.reviews.sources import CategoryInput
 from skills.models import SkillEvidence
 from tests.qa import review_exports as exports
 
@@ -19,11 +20,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def long_source(team, lead, catalogue):
-    source, _secret = reviews.review_source_create(
+    source, _secret = review_sources.review_source_create(
         team=team, created_by=lead, name="Zendesk QA export", columns=exports.LONG_MAPPING
     )
     esc, met = catalogue["escalations"], catalogue["metrics"]
-    reviews.review_categories_save(
+    review_sources.review_categories_save(
         source=source,
         categories=[
             CategoryInput(name="Empathy", skill=met, scale="4", pass_mark=3),
@@ -104,7 +105,7 @@ def test_scale_is_guessed_from_the_ratings():
 class TestLongForm:
     def test_preview_shows_every_line_and_saves_nothing(self, long_source, member):
         table = read_table(exports.long_csv(member.email), filename="export.csv")
-        report = reviews.reviews_import(
+        report = review_importer.reviews_import(
             source=long_source, table=table, importer=long_source.created_by, commit=False
         )
         assert outcomes(report) == [
@@ -122,10 +123,10 @@ class TestLongForm:
 
     def test_unknown_categories_get_a_suggested_skill(self, long_source, member, catalogue):
         table = read_table(exports.long_csv(member.email))
-        report = reviews.reviews_import(
+        report = review_importer.reviews_import(
             source=long_source, table=table, importer=long_source.created_by, commit=False
         )
-        [row] = reviews.category_suggestions(
+        [row] = review_importer.category_suggestions(
             source=long_source,
             report=report,
             skills=[catalogue["escalations"], catalogue["metrics"]],
@@ -142,7 +143,7 @@ class TestLongForm:
     ):
         table = read_table(exports.long_csv(member.email))
         with django_capture_on_commit_callbacks(execute=True):
-            report = reviews.reviews_import(
+            report = review_importer.reviews_import(
                 source=long_source, table=table, importer=lead, commit=True
             )
         assert (report.created_findings, report.created_passes) == (2, 2)
@@ -164,14 +165,16 @@ class TestLongForm:
             ("qa_pass", "escalations", 1.0, 1.0),
             ("qa_pass", "kpi-literacy", 1.0, 1.0),
         ]
-        again = reviews.reviews_import(source=long_source, table=table, importer=lead, commit=True)
+        again = review_importer.reviews_import(
+            source=long_source, table=table, importer=lead, commit=True
+        )
         assert again.created == 0
         assert again.counts["duplicate"] == 4
         assert (QAFinding.objects.count(), ReviewRating.objects.count()) == (2, 4)
         assert SkillEvidence.objects.filter(user=member).count() == 4
 
     def test_the_evidence_list_names_a_pass(self, long_source, lead, member, api_as):
-        reviews.reviews_import(
+        review_importer.reviews_import(
             source=long_source,
             table=read_table(exports.long_csv(member.email)),
             importer=lead,
@@ -191,7 +194,7 @@ class TestLongForm:
                 "R-4,CONV-4,ghost@example.test,X,2026-01-12,Escalation,1,,\r\n"
             ).encode()
         )
-        report = reviews.reviews_import(
+        report = review_importer.reviews_import(
             source=long_source, table=read_table(data), importer=lead, commit=True
         )
         assert dict(report.unknown_agents) == {outsider.email: 1, "ghost@example.test": 1}
@@ -208,7 +211,7 @@ class TestLongForm:
             f"R-7,,{member.email},X,2026-01-12,Escalation,2,,\n"
             f"R-8,CONV-8,{member.email},X,2099-01-12,Escalation,2,,\n"
         ).encode()
-        report = reviews.reviews_import(
+        report = review_importer.reviews_import(
             source=long_source, table=read_table(data), importer=lead, commit=False
         )
         assert [sorted(ln.errors) for ln in report.lines] == [
@@ -221,10 +224,10 @@ class TestLongForm:
         assert report.lines[2].interaction_ref == "R-7"
 
     def test_a_mapping_that_does_not_fit_the_file_is_a_problem(self, long_source, lead, member):
-        reviews.review_source_update(
+        review_sources.review_source_update(
             source=long_source, columns={**exports.LONG_MAPPING, "agent": "Agent"}
         )
-        report = reviews.reviews_import(
+        report = review_importer.reviews_import(
             source=long_source,
             table=read_table(exports.long_csv(member.email)),
             importer=lead,
@@ -258,7 +261,7 @@ class TestLongForm:
             severity="high",
         )
         with django_capture_on_commit_callbacks(execute=True):
-            reviews.reviews_import(
+            review_importer.reviews_import(
                 source=long_source,
                 table=read_table(exports.long_csv(member.email)),
                 importer=lead,
@@ -271,7 +274,7 @@ class TestLongForm:
 
 class TestOtherShapesAndFiles:
     def test_wide_form_with_binary_scale_by_agent_name(self, team, lead, member, catalogue):
-        source, _ = reviews.review_source_create(
+        source, _ = review_sources.review_source_create(
             team=team,
             created_by=lead,
             name="our QA sheet",
@@ -281,7 +284,7 @@ class TestOtherShapesAndFiles:
             default_scale="binary",
         )
         esc = catalogue["escalations"]
-        reviews.review_categories_save(
+        review_sources.review_categories_save(
             source=source,
             categories=[
                 CategoryInput(name="Greeting", skill=catalogue["metrics"], scale="binary"),
@@ -290,7 +293,7 @@ class TestOtherShapesAndFiles:
                 CategoryInput(name="Total", ignored=True),
             ],
         )
-        report = reviews.reviews_import(
+        report = review_importer.reviews_import(
             source=source,
             table=read_table(exports.wide_csv(member.name)),
             importer=lead,
@@ -313,19 +316,23 @@ class TestOtherShapesAndFiles:
     def test_a_latin1_file_is_read_with_a_note(self, long_source, lead, member):
         table = read_table(exports.latin1_csv(member.email), filename="export.csv")
         assert "Windows-1252" in table.notes[0]
-        report = reviews.reviews_import(source=long_source, table=table, importer=lead, commit=True)
+        report = review_importer.reviews_import(
+            source=long_source, table=table, importer=lead, commit=True
+        )
         assert outcomes(report) == [("R-9", "Escalation", "fail", "high")]
         rating = ReviewRating.objects.get()
         assert (rating.reviewer_name, rating.comment) == ("José Müller", "Très lent")
 
     def test_an_xlsx_file_imports_like_the_csv(self, long_source, lead, member):
         table = read_table(exports.xlsx_bytes(member.email), filename="export.xlsx")
-        report = reviews.reviews_import(source=long_source, table=table, importer=lead, commit=True)
+        report = review_importer.reviews_import(
+            source=long_source, table=table, importer=lead, commit=True
+        )
         assert [o[2] for o in outcomes(report)] == ["pass", "fail", "fail", "na", "pass", "unknown"]
         assert ReviewRating.objects.get(category="Empathy").occurred_at.date().isoformat() == (
             "2026-01-10"
         )
-        csv_again = reviews.reviews_import(
+        csv_again = review_importer.reviews_import(
             source=long_source,
             table=read_table(exports.long_csv(member.email)),
             importer=lead,
@@ -345,7 +352,7 @@ class TestCategories:
         from core.errors import ValidationFailed
 
         with pytest.raises(ValidationFailed) as caught:
-            reviews.review_categories_save(
+            review_sources.review_categories_save(
                 source=long_source,
                 categories=[
                     CategoryInput(name="New"),
@@ -356,7 +363,7 @@ class TestCategories:
         assert not ReviewCategory.objects.filter(name__in=["New", "Odd"]).exists()
 
     def test_saving_again_changes_the_mapping(self, long_source, catalogue):
-        reviews.review_categories_save(
+        review_sources.review_categories_save(
             source=long_source, categories=[CategoryInput(name="empathy", ignored=True)]
         )
         cat = ReviewCategory.objects.get(source=long_source, key="empathy")
@@ -370,7 +377,7 @@ class TestStatements:
     ):
         """Two batches of lines whatever their size: 2 reads, then per batch one duplicate
         check and five writes."""
-        monkeypatch.setattr(reviews, "BATCH", reviews_count * 2)
+        monkeypatch.setattr(review_importer, "BATCH", reviews_count * 2)
         rows = []
         for n in range(reviews_count * 2):
             rows.append([f"R{n}", f"C{n}", member.email, "", "2026-01-10", "Empathy", "4", "", ""])
@@ -379,7 +386,7 @@ class TestStatements:
             )
         table = read_table(exports._csv(exports.LONG_HEADER, rows).encode())
         with assert_queries(2 + 2 * (1 + 5)):
-            report = reviews.reviews_import(
+            report = review_importer.reviews_import(
                 source=long_source, table=table, importer=lead, commit=True
             )
         assert report.created == reviews_count * 4

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from qa import reviews
 from qa.models import QAFinding, ReviewCategory, ReviewRating, ReviewSource
+from qa.reviews import sources as review_sources
 from tests.qa import review_exports as exports
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +107,7 @@ def test_a_lead_maps_an_export_once_and_imports_it(lead, member, team, catalogue
 
 
 def test_an_expired_preview_and_a_bad_file_are_form_errors(lead, team):
-    source, _ = reviews.review_source_create(team=team, created_by=lead, name="S")
+    source, _ = review_sources.review_source_create(team=team, created_by=lead, name="S")
     url = f"/teams/{team.pk}/qa-sources/{source.pk}/import/"
     client = as_user(lead)
     expired = client.post(url, {"token": "gone", "step": "confirm"})
@@ -118,7 +118,7 @@ def test_an_expired_preview_and_a_bad_file_are_form_errors(lead, team):
 
 
 def test_the_source_page_saves_settings_and_shows_a_new_secret_once(lead, team):
-    source, first = reviews.review_source_create(team=team, created_by=lead, name="S")
+    source, first = review_sources.review_source_create(team=team, created_by=lead, name="S")
     client = as_user(lead)
     url = f"/teams/{team.pk}/qa-sources/{source.pk}/"
     page = client.get(url)
@@ -146,7 +146,7 @@ def test_the_source_page_saves_settings_and_shows_a_new_secret_once(lead, team):
 
 @pytest.mark.parametrize("path", ["", "{source}/", "{source}/import/"])
 def test_another_teams_lead_and_a_member_get_404(lead, outsider, member, team, other_team, path):
-    source, _ = reviews.review_source_create(team=team, created_by=lead, name="S")
+    source, _ = review_sources.review_source_create(team=team, created_by=lead, name="S")
     url = f"/teams/{team.pk}/qa-sources/" + path.format(source=source.pk)
     for user in (outsider, member):
         assert as_user(user).get(url).status_code == 404
@@ -161,7 +161,7 @@ def test_the_sources_page_takes_the_same_queries_at_any_size(
     lead, team, assert_queries, count, django_user_model
 ):
     for n in range(count):
-        reviews.review_source_create(team=team, created_by=lead, name=f"S{n}")
+        review_sources.review_source_create(team=team, created_by=lead, name=f"S{n}")
     client = as_user(lead)
     client.get("/")  # warm the session
     # session, user, team, navigation, unread notices, sources (with their category counts)
@@ -171,10 +171,10 @@ def test_the_sources_page_takes_the_same_queries_at_any_size(
 
 
 def test_the_source_page_edits_the_category_mapping(lead, team, catalogue):
-    source, _ = reviews.review_source_create(team=team, created_by=lead, name="S")
-    reviews.review_categories_save(
+    source, _ = review_sources.review_source_create(team=team, created_by=lead, name="S")
+    review_sources.review_categories_save(
         source=source,
-        categories=[reviews.CategoryInput(name="Empathy", skill=catalogue["metrics"])],
+        categories=[review_sources.CategoryInput(name="Empathy", skill=catalogue["metrics"])],
     )
     url = f"/teams/{team.pk}/qa-sources/{source.pk}/"
     form = {

@@ -11,6 +11,7 @@ import pytest
 
 from qa import services as qa_services
 from qa.models import QAFinding
+from qa.reviews import findings_csv
 from skills import services as skills_services
 from skills.models import LearnerProfile
 from tests import factories
@@ -127,7 +128,7 @@ def test_the_import_accepts_skill_names_or_slugs_in_any_case(lead, member, catal
         + f"{member.email},T-3,C,KPI-Literacy,low,,2026-01-10\n"
         + f"{member.email},T-4,C,Metrics,low,,2026-01-10\n"
     )
-    report = qa_services.findings_import(reviewer=lead, content=content, commit=True)
+    report = findings_csv.findings_import(reviewer=lead, content=content, commit=True)
 
     assert [row.errors for row in report.rows][3] == {
         "skill": ["Unknown skill; use a skill's name or slug, as listed on the import page."]

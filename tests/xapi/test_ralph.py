@@ -1,8 +1,8 @@
 """Against a real LRS: Ralph with its file-system backend, started by the ``ralph`` fixture.
 
-Every kind of statement goes through the real ``xapi.deliver`` task; each is then read back
-from the LRS and compared with what was stored in the outbox. Runs in CI (CI=true fails if
-Ralph can't start).
+Every kind of statement goes through the real ``xapi.statements_deliver`` task; each is then
+read back from the LRS and compared with what was stored in the outbox. Runs in CI (CI=true
+fails if Ralph can't start).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def test_ralph_accepts_every_statement_and_gives_it_back(on_ralph, member, lead,
     outbox = {str(s.statement_id): s.payload for s in Statement.objects.all()}
     assert len(outbox) == 23
 
-    result = task_named("xapi.deliver").apply().get()
+    result = task_named("xapi.statements_deliver").apply().get()
 
     assert result == {"sent": 23, "failed": 0, "deferred": 0}, list(
         Statement.objects.filter(attempts__gt=0).values_list("last_error", "payload")
@@ -56,10 +56,10 @@ def test_ralph_accepts_every_statement_and_gives_it_back(on_ralph, member, lead,
 def test_sending_again_stores_nothing_twice(on_ralph, member, lead, team):
     every_kind(member=member, lead=lead, team=team, candidate_email=CANDIDATE)
     mbox = f"mailto:{member.email}"
-    task_named("xapi.deliver").apply()
+    task_named("xapi.statements_deliver").apply()
     # a resend (e.g. the admin's retry after a lost answer) keeps one copy of each
     Statement.objects.update(state="pending")
-    assert task_named("xapi.deliver").apply().get()["sent"] == 23
+    assert task_named("xapi.statements_deliver").apply().get()["sent"] == 23
     query = urllib.parse.urlencode({"agent": json.dumps({"mbox": mbox}), "limit": 100})
     found = on_ralph.get(f"/statements?{query}")
     ids = [s["id"] for s in found["statements"]]

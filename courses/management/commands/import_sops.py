@@ -12,8 +12,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.errors import DomainError
-from courses import sop_import
-from courses.sop_files import MAX_UPLOAD_BYTES, read_sop_upload
+from courses.sop_import import services as sop_import
+from courses.sop_import.files import MAX_UPLOAD_BYTES, read_sop_upload
 
 
 class Command(BaseCommand):

@@ -14,8 +14,8 @@ from rest_framework.views import APIView
 
 from accounts.http import request_user
 from core.errors import NotFound, ValidationFailed
-from courses import sop_import
-from courses.sop_files import MAX_UPLOAD_BYTES, read_sop_upload
+from courses.sop_import import services as sop_import
+from courses.sop_import.files import MAX_UPLOAD_BYTES, read_sop_upload
 
 
 class SopImportInput(serializers.Serializer):

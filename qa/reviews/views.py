@@ -24,10 +24,14 @@ from core.errors import DomainError
 from core.forms import form_add_domain_error
 from core.shortcuts import or_404
 from core.upload_stash import upload_stash, upload_stash_drop, upload_unstash
-from qa import review_selectors, reviews
 from qa.models import ReviewSource
-from qa.review_files import MAX_BYTES, Table, read_table
-from qa.review_forms import (
+from qa.reviews import importer as review_importer
+from qa.reviews import lines as review_lines
+from qa.reviews import mapping as review_mapping
+from qa.reviews import selectors as review_selectors
+from qa.reviews import sources as source_services
+from qa.reviews.files import MAX_BYTES, Table, read_table
+from qa.reviews.forms import (
     CategoryFormSet,
     MappingForm,
     SourceCreateForm,
@@ -52,7 +56,7 @@ def review_sources(request: HttpRequest, team_id: int) -> HttpResponse:
     form = SourceCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            source, _secret = reviews.review_source_create(
+            source, _secret = source_services.review_source_create(
                 team=team, created_by=lead, **form.cleaned_data
             )
         except DomainError as exc:
@@ -76,7 +80,7 @@ def _save_categories(
     if not formset.is_valid():
         return False
     try:
-        reviews.review_categories_save(
+        source_services.review_categories_save(
             source=source, categories=[f.as_input(skills) for f in formset.forms]
         )
     except DomainError as exc:
@@ -119,7 +123,7 @@ def review_source(request: HttpRequest, team_id: int, source_id: int) -> HttpRes
     secret = None
     if action == "settings" and settings_form.is_valid():
         try:
-            reviews.review_source_update(source=source, **settings_form.cleaned_data)
+            source_services.review_source_update(source=source, **settings_form.cleaned_data)
         except DomainError as exc:
             form_add_domain_error(settings_form, exc)
         else:
@@ -129,7 +133,7 @@ def review_source(request: HttpRequest, team_id: int, source_id: int) -> HttpRes
         messages.success(request, _("Categories saved."))
         return redirect("qa:review_source", team_id=source.team_id, source_id=source.pk)
     elif action == "rotate":
-        secret = reviews.review_source_secret_rotate(source=source)
+        secret = source_services.review_source_secret_rotate(source=source)
     webhook_url = request.build_absolute_uri(reverse("review-source-webhook", args=[source.pk]))
     return render(
         request,
@@ -210,7 +214,7 @@ def review_import(request: HttpRequest, team_id: int, source_id: int) -> HttpRes
         mapping = MappingForm(request.POST, header=header_table.header)
         if mapping.is_valid():
             try:
-                reviews.review_source_update(
+                source_services.review_source_update(
                     source=source,
                     shape=mapping.cleaned_data["shape"],
                     agent_match=mapping.cleaned_data["agent_match"],
@@ -219,7 +223,9 @@ def review_import(request: HttpRequest, team_id: int, source_id: int) -> HttpRes
                 )
             except DomainError as exc:
                 form_add_domain_error(mapping, exc)
-        if mapping.errors or reviews.mapping_problems(source=source, header=header_table.header):
+        if mapping.errors or review_mapping.mapping_problems(
+            source=source, header=header_table.header
+        ):
             return _mapping_page(request, context, source, header_table, mapping)
     elif step == "categories":
         formset = CategoryFormSet(
@@ -231,11 +237,13 @@ def review_import(request: HttpRequest, team_id: int, source_id: int) -> HttpRes
     table = _table(data, name, source.encoding, upload_form)
     if table is None:
         return render(request, "qa/review_import.html", {**context, "upload_form": upload_form})
-    if step == "remap" or reviews.mapping_problems(source=source, header=table.header):
+    if step == "remap" or review_mapping.mapping_problems(source=source, header=table.header):
         return _mapping_page(request, context, source, table, None)
 
     if step == "confirm":
-        report = reviews.reviews_import(source=source, table=table, importer=lead, commit=True)
+        report = review_importer.reviews_import(
+            source=source, table=table, importer=lead, commit=True
+        )
         upload_stash_drop(namespace=STASH, user_id=lead.pk, token=token)
         messages.success(
             request,
@@ -252,9 +260,9 @@ def review_import(request: HttpRequest, team_id: int, source_id: int) -> HttpRes
         )
         return redirect("qa:review_source", team_id=source.team_id, source_id=source.pk)
 
-    report = reviews.reviews_import(source=source, table=table, importer=lead, commit=False)
+    report = review_importer.reviews_import(source=source, table=table, importer=lead, commit=False)
     if "category_formset" not in context:
-        suggestions = reviews.category_suggestions(
+        suggestions = review_importer.category_suggestions(
             source=source, report=report, skills=list(Skill.objects.order_by("position", "name"))
         )
         context["category_formset"] = CategoryFormSet(
@@ -281,8 +289,8 @@ def review_import(request: HttpRequest, team_id: int, source_id: int) -> HttpRes
         hidden_lines=max(len(problems) - PREVIEW_PROBLEMS, 0)
         + max(len(others) - PREVIEW_OTHERS, 0),
         outcome_counts=[
-            (reviews.OUTCOME_LABELS[key], report.counts[key])
-            for key in reviews.OUTCOME_LABELS
+            (review_lines.OUTCOME_LABELS[key], report.counts[key])
+            for key in review_lines.OUTCOME_LABELS
             if report.counts[key]
         ],
     )
@@ -297,14 +305,14 @@ def _mapping_page(
     mapping: MappingForm | None,
 ) -> HttpResponse:
     if mapping is None:
-        guess = source.columns or reviews.mapping_guess(table.header)
+        guess = source.columns or review_mapping.mapping_guess(table.header)
         mapping = MappingForm(
             header=table.header,
             initial={
                 "shape": source.shape,
                 "agent_match": source.agent_match,
                 "encoding": source.encoding,
-                **{f"col_{key}": guess.get(key, "") for key in reviews.ROLE_KEYS},
+                **{f"col_{key}": guess.get(key, "") for key in review_mapping.ROLE_KEYS},
             },
         )
     return render(
@@ -313,7 +321,7 @@ def _mapping_page(
         {
             **context,
             "mapping": mapping,
-            "problems": reviews.mapping_problems(source=source, header=table.header)
+            "problems": review_mapping.mapping_problems(source=source, header=table.header)
             if source.columns
             else [],
             "header": table.header,

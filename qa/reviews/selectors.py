@@ -4,8 +4,6 @@ anyone else gets ``NotFound``."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
@@ -13,6 +11,7 @@ from accounts.models import Team, User
 from accounts.selectors import teams_led_by, user_is_admin
 from core.errors import NotFound
 from core.ids import parse_id
+from core.types import RawId
 from qa.models import ReviewCategory, ReviewRating, ReviewSource
 
 
@@ -30,7 +29,9 @@ def review_sources_for(*, user: User, team: Team | None = None) -> QuerySet[Revi
     )
 
 
-def review_source_get(*, user: User, source_id: Any, team_id: Any = None) -> ReviewSource:
+def review_source_get(
+    *, user: User, source_id: RawId, team_id: RawId | None = None
+) -> ReviewSource:
     """A source the user may see and edit (a lead of its team, or an admin), else ``NotFound``."""
     pk = parse_id(source_id, _("Source not found."))
     sources = ReviewSource.objects.select_related("team")
@@ -44,7 +45,7 @@ def review_source_get(*, user: User, source_id: Any, team_id: Any = None) -> Rev
     return source
 
 
-def review_source_for_webhook(*, source_id: Any) -> ReviewSource:
+def review_source_for_webhook(*, source_id: RawId) -> ReviewSource:
     """The source a webhook call names, if its webhook is on; else ``NotFound``."""
     source = (
         ReviewSource.objects.select_related("team")

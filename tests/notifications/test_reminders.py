@@ -213,8 +213,8 @@ def test_the_weekly_digest_goes_once_per_lead_and_week(member, lead, team, modul
 
 
 def test_the_sweep_is_installed_hourly(settings):
-    schedule = settings.CELERY_BEAT_SCHEDULE["courses.reminders_send_due"]
+    schedule = settings.CELERY_BEAT_SCHEDULE["notifications.reminders_send_due"]
     assert (schedule["task"], str(schedule["schedule"])) == (
-        "courses.reminders_send_due",
+        "notifications.reminders_send_due",
         "<crontab: 5 * * * * (m/h/dM/MY/d)>",
     )

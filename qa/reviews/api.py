@@ -22,10 +22,14 @@ from accounts.http import request_user
 from accounts.selectors import team_get_led
 from core.api import schema_generation
 from core.errors import ValidationFailed
-from qa import review_selectors, reviews
 from qa.models import ReviewSource
-from qa.review_files import MAX_BYTES, read_table
-from qa.review_serializers import (
+from qa.reviews import importer as review_importer
+from qa.reviews import lines as review_lines
+from qa.reviews import selectors as review_selectors
+from qa.reviews import sources as review_sources
+from qa.reviews import webhook as review_webhook
+from qa.reviews.files import MAX_BYTES, read_table
+from qa.reviews.serializers import (
     CategoriesInput,
     CategoryOutput,
     ReviewImportInput,
@@ -41,9 +45,14 @@ from qa.review_serializers import (
 from skills.models import Skill
 
 
-def _source_data(source: ReviewSource, **extra: Any) -> dict[str, Any]:
+def _source_data(source: ReviewSource, *, webhook_secret: str | None = None) -> dict[str, Any]:
+    """The source as ``SourceOutput`` renders it; with the secret just made, as
+    ``SourceCreatedOutput``."""
     source.webhook_url = reverse("review-source-webhook", args=[source.pk])  # type: ignore[attr-defined]
-    return {**SourceOutput(source).data, **extra}
+    if webhook_secret is None:
+        return SourceOutput(source).data
+    source.webhook_secret = webhook_secret  # type: ignore[attr-defined]
+    return SourceCreatedOutput(source).data
 
 
 class ReviewSourceListApi(ListAPIView):
@@ -81,7 +90,7 @@ class ReviewSourceListApi(ListAPIView):
             )
         user = request_user(request)
         team = team_get_led(user=user, team_id=values.pop("team"))
-        source, secret = reviews.review_source_create(
+        source, secret = review_sources.review_source_create(
             team=team, created_by=user, name=values.pop("name"), **values
         )
         return Response(_source_data(source, webhook_secret=secret), status=201)
@@ -100,7 +109,7 @@ class ReviewSourceDetailApi(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values.pop("team", None)  # a source stays with its team
-        source = reviews.review_source_update(source=source, **values)
+        source = review_sources.review_source_update(source=source, **values)
         return Response(_source_data(source))
 
 
@@ -110,7 +119,8 @@ class ReviewSourceSecretApi(APIView):
     @extend_schema(request=None, responses={200: SecretOutput})
     def post(self, request: Request, source_id: int) -> Response:
         source = review_selectors.review_source_get(user=request_user(request), source_id=source_id)
-        return Response({"webhook_secret": reviews.review_source_secret_rotate(source=source)})
+        secret = review_sources.review_source_secret_rotate(source=source)
+        return Response(SecretOutput({"webhook_secret": secret}).data)
 
 
 class ReviewCategoriesApi(APIView):
@@ -128,17 +138,17 @@ class ReviewCategoriesApi(APIView):
         source = review_selectors.review_source_get(user=request_user(request), source_id=source_id)
         data = CategoriesInput(data=request.data)
         data.is_valid(raise_exception=True)
-        saved = reviews.review_categories_save(
+        saved = review_sources.review_categories_save(
             source=source,
             categories=[
-                reviews.CategoryInput(**item) for item in data.validated_data["categories"]
+                review_sources.CategoryInput(**item) for item in data.validated_data["categories"]
             ],
         )
         return Response(CategoryOutput(saved, many=True).data)
 
 
-def _report_data(source: ReviewSource, report: reviews.ReviewReport, **extra: Any) -> Any:
-    suggestions = reviews.category_suggestions(
+def _report_data(source: ReviewSource, report: review_lines.ReviewReport, **extra: Any) -> Any:
+    suggestions = review_importer.category_suggestions(
         source=source, report=report, skills=list(Skill.objects.order_by("position", "name"))
     )
     return {
@@ -184,14 +194,11 @@ class ReviewImportApi(APIView):
             )
         table = read_table(upload.read(), filename=upload.name, encoding=source.encoding)
         dry_run = data.validated_data["dry_run"]
-        report = reviews.reviews_import(
+        report = review_importer.reviews_import(
             source=source, table=table, importer=user, commit=not dry_run
         )
         if report.problems:
-            return Response(
-                {"detail": report.problems[0], "code": "invalid", "problems": report.problems},
-                status=400,
-            )
+            raise ValidationFailed(report.problems[0], extra={"problems": report.problems})
         body = ReviewReportOutput(_report_data(source, report, dry_run=dry_run)).data
         return Response(body, status=201 if report.created else 200)
 
@@ -231,11 +238,11 @@ class ReviewWebhookApi(APIView):
     def post(self, request: Request, source_id: int) -> Response:
         source = review_selectors.review_source_for_webhook(source_id=source_id)
         length = request.META.get("CONTENT_LENGTH") or "0"
-        if length.isdigit() and int(length) > reviews.WEBHOOK_MAX_BYTES:
-            raise reviews.WebhookRefused(
+        if length.isdigit() and int(length) > review_webhook.WEBHOOK_MAX_BYTES:
+            raise review_webhook.WebhookRefused(
                 _("The body is larger than 2 MB."), status=413, code="too_large"
             )
-        report = reviews.webhook_receive(
+        report = review_webhook.webhook_receive(
             source=source,
             body=request.body,
             timestamp=request.headers.get("X-Readiness-Timestamp", "").strip(),

@@ -1,7 +1,7 @@
 """The "Import SOPs" page (admins): upload → preview → save as drafts or publish.
 
 Nothing is saved before the confirmation. The upload is kept on the server for an hour
-(``courses.sop_import.sop_upload_stash``) and read again when the person confirms, so the
+(``courses.sop_import.services.sop_upload_stash``) and read again when the person confirms, so the
 file is uploaded once and the saved SOPs are exactly the ones previewed.
 """
 
@@ -23,8 +23,8 @@ from django.views.decorators.http import require_http_methods
 from accounts.http import request_user
 from core.errors import DomainError
 from core.forms import form_add_domain_error
-from courses import sop_import
-from courses.sop_files import MAX_UPLOAD_BYTES, read_sop_upload
+from courses.sop_import import services as sop_import
+from courses.sop_import.files import MAX_UPLOAD_BYTES, read_sop_upload
 
 
 class SopUploadForm(forms.Form):

@@ -9,7 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qa.models import RATING_SCALES, ReviewCategory, ReviewSource
-from qa.reviews import ROLES, CategoryInput
+from qa.reviews.mapping import ROLES
+from qa.reviews.sources import CategoryInput
 from skills.models import Skill
 
 IGNORE = "__ignore__"

@@ -1,6 +1,6 @@
 """Import SOPs from Word and Markdown files (issue 13): plan (the preview), then save.
 
-``courses.sop_files.read_sop_upload`` reads the upload into ``SopFile`` objects without the
+``courses.sop_import.files.read_sop_upload`` reads the upload into ``SopFile`` objects without the
 database. This module matches them against the SOPs already here and saves them:
 
 - **Plan** (``sop_import_plan``, read-only, three queries whatever the number of files): each
@@ -39,7 +39,7 @@ from core.upload_stash import upload_stash, upload_stash_drop, upload_unstash
 from courses import services
 from courses.diff import DiffLine, line_diff
 from courses.models import SOP, SOPVersion
-from courses.sop_files import MAX_UPLOAD_BYTES, SopFile, SopFileProblem
+from courses.sop_import.files import MAX_UPLOAD_BYTES, SopFile, SopFileProblem
 from skills.models import Skill
 
 Action = Literal["draft", "publish"]

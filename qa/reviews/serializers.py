@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from core.ids import IdField
 from qa.models import RATING_SCALES, ReviewSource
-from qa.reviews import ROLE_KEYS
+from qa.reviews.mapping import ROLE_KEYS
 from qa.selectors import skill_from_ref
 from skills.models import Skill
 

@@ -1,0 +1,85 @@
+"""A review export's lines as the import reads them, what became of each (the outcome), and the
+report a preview or an import answers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy
+
+from qa.models import QAFinding, ReviewCategory
+
+FAIL, PASS, NA, IGNORED, UNKNOWN, DUPLICATE, ERROR = (
+    "fail",
+    "pass",
+    "na",
+    "ignored",
+    "unknown",
+    "duplicate",
+    "error",
+)
+OUTCOME_LABELS = {
+    FAIL: gettext_lazy("finding"),
+    PASS: gettext_lazy("passed"),
+    NA: gettext_lazy("N/A"),
+    IGNORED: gettext_lazy("ignored category"),
+    UNKNOWN: gettext_lazy("category not mapped yet"),
+    DUPLICATE: gettext_lazy("already imported"),
+    ERROR: gettext_lazy("error"),
+}
+
+
+@dataclass(slots=True)
+class ReviewLine:
+    line: int
+    review_ref: str
+    interaction_ref: str
+    agent_text: str
+    category: str
+    rating: str
+    reviewer: str = ""
+    date_text: str = ""
+    comment: str = ""
+    root_cause: str = ""
+    outcome: str = ""
+    severity: str = ""
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    agent_id: int | None = None
+    category_obj: ReviewCategory | None = None
+    occurred_at: datetime | None = None
+
+    @property
+    def outcome_label(self) -> str:
+        return str(OUTCOME_LABELS.get(self.outcome, self.outcome))
+
+    @property
+    def severity_label(self) -> str:
+        return str(QAFinding.Severity(self.severity).label) if self.severity else ""
+
+    @property
+    def problem(self) -> bool:
+        return self.outcome in (ERROR, UNKNOWN)
+
+
+@dataclass
+class ReviewReport:
+    lines: list[ReviewLine] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+    unknown_categories: dict[str, list[str]] = field(default_factory=dict)
+    """Name as written → the ratings seen (to guess the scale)."""
+    unknown_agents: Counter[str] = field(default_factory=Counter)
+    created_findings: int = 0
+    created_passes: int = 0
+
+    @property
+    def importable(self) -> int:
+        return self.counts[FAIL] + self.counts[PASS]
+
+    @property
+    def created(self) -> int:
+        return self.created_findings + self.created_passes
