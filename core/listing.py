@@ -139,7 +139,12 @@ def listing(
     exists shows the whole list. ``keep`` names other parameters the view reads itself that
     the pager must carry along.
     """
-    q = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH] if search_fields else ""
+    # NUL can't be stored or compared in PostgreSQL text: dropped, like surrounding space.
+    q = (
+        request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+        if search_fields
+        else ""
+    )
     if q:
         queryset = queryset.filter(search_query(q, search_fields))
     bound = []

@@ -77,6 +77,13 @@ class ReviewReport:
     created_passes: int = 0
 
     @property
+    def unknown_agent_lines(self) -> list[tuple[str, int]]:
+        """(name as written, lines) of agents not found, most lines first. For templates: a
+        ``Counter`` can't be iterated there (``.items`` is looked up as a key, and a Counter
+        answers 0 for any key)."""
+        return self.unknown_agents.most_common()
+
+    @property
     def importable(self) -> int:
         return self.counts[FAIL] + self.counts[PASS]
 
