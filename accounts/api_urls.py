@@ -6,5 +6,5 @@ urlpatterns = [
     path("auth/token/", api.TokenApi.as_view(), name="auth-token"),
     path("me/", api.MeApi.as_view(), name="me"),
     path("teams/", api.TeamListApi.as_view(), name="team-list"),
-    path("teams/<int:team_id>/members/", api.TeamMembersApi.as_view(), name="team-members"),
+    path("teams/<id:team_id>/members/", api.TeamMembersApi.as_view(), name="team-members"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import secrets
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import lockout
+from accounts.hooks import AccountAction, AccountChanged, account_changed
 from accounts.models import (
     EMAIL_MAX_LENGTH,
     EMAIL_TOO_LONG,
@@ -203,24 +205,61 @@ def user_password_set(*, user: User, password: str | None, reason: TokensRevoked
     return user
 
 
+def _announce(
+    action: AccountAction,
+    obj: Team | Membership | User | ApiToken | ExternalIdentity,
+    *,
+    label: str = "",
+    changes: Mapping[str, object] | None = None,
+    actor: User | None = None,
+) -> None:
+    """Tell the apps above (the audit trail) about a change, in its transaction."""
+    account_changed.send(
+        AccountChanged(action=action, obj=obj, label=label, changes=changes or {}, actor=actor)
+    )
+
+
 def team_create(*, name: str) -> Team:
     name = name.strip()
     if not name:
         raise ValidationFailed(
             _("Enter a team name."), field_errors={"name": [_("Enter a team name.")]}
         )
-    team, _created = Team.objects.get_or_create(name=name)
+    with transaction.atomic(savepoint=False):
+        team, created = Team.objects.get_or_create(name=name)
+        if created:
+            _announce("team.created", team, changes={"name": [None, name]})
     return team
 
 
-def membership_set(*, team: Team, user: User, role: str = Membership.Role.MEMBER) -> Membership:
-    """Put ``user`` in ``team`` with ``role`` (idempotent; changes the role if it differs)."""
-    membership, created = Membership.objects.get_or_create(
-        team=team, user=user, defaults={"role": role}
-    )
-    if not created and membership.role != role:
-        membership.role = role
-        membership.save(update_fields=["role"])
+def membership_set(
+    *, team: Team, user: User, role: str = Membership.Role.MEMBER, by: User | None = None
+) -> Membership:
+    """Put ``user`` in ``team`` with ``role`` (idempotent; changes the role if it differs).
+    ``by``: who did it, for the audit trail (default: whoever is signed in on the request)."""
+    label = f"{user.email} · {team.name}"
+    with transaction.atomic(savepoint=False):
+        membership, created = Membership.objects.get_or_create(
+            team=team, user=user, defaults={"role": role}
+        )
+        if created:
+            _announce(
+                "membership.added",
+                membership,
+                label=label,
+                changes={"role": [None, role]},
+                actor=by,
+            )
+        elif membership.role != role:
+            before, membership.role = membership.role, role
+            membership.save(update_fields=["role"])
+            _announce(
+                "membership.role_changed",
+                membership,
+                label=label,
+                changes={"role": [before, role]},
+                actor=by,
+            )
     return membership
 
 
@@ -435,7 +474,7 @@ def invitation_accept(
         if errors:
             raise ValidationFailed(_("Some fields need attention."), field_errors=errors)
         user = user_create(email=invitation.email, name=name, password=password)
-    membership_set(team=invitation.team, user=user, role=invitation.role)
+    membership_set(team=invitation.team, user=user, role=invitation.role, by=user)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -448,17 +487,24 @@ def invitation_accept(
 def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """Create a token and return it with its key. The key is shown once and never stored."""
     key = "rdy_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user,
-        name=(name or "").strip()[:100] or _("API token"),
-        key_hash=api_token_hash(key),
-        prefix=key[:12],
-    )
+    with transaction.atomic(savepoint=False):
+        token = ApiToken.objects.create(
+            user=user,
+            name=(name or "").strip()[:100] or _("API token"),
+            key_hash=api_token_hash(key),
+            prefix=key[:12],
+        )
+        _announce("token.created", token, changes={"user": user.email}, actor=user)
     return token, key
 
 
 def api_token_revoke(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    with transaction.atomic(savepoint=False):
+        revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if revoked:
+            _announce("token.revoked", token, changes={"user_id": token.user_id})
 
 
 def api_tokens_revoke_all(*, user: User, reason: TokensRevokedBecause) -> int:
@@ -468,9 +514,12 @@ def api_tokens_revoke_all(*, user: User, reason: TokensRevokedBecause) -> int:
     or a deactivated account, which would otherwise bring its tokens back when reactivated.
     Tokens revoked earlier keep their date.
     """
-    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    with transaction.atomic(savepoint=False):
+        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if revoked:
+            _announce("token.revoked_all", user, changes={"tokens": revoked, "reason": reason})
     logger.info("Revoked %d API token(s) of user %s: %s", revoked, user.pk, reason)
     return revoked
 
@@ -540,8 +589,17 @@ class SsoGroupRule:
 
 
 def sso_group_rules(mapping: object = None) -> list[SsoGroupRule]:
-    """``OIDC_GROUP_MAP`` (or ``mapping``) as rules; ``ValueError`` says what is wrong with it."""
+    """``OIDC_GROUP_MAP`` (or ``mapping``) as rules; ``ValueError`` says what is wrong with it.
+    Settings keep a map that is not JSON as its text, read (and refused) here."""
     mapping = settings.OIDC_GROUP_MAP if mapping is None else mapping
+    if isinstance(mapping, str):
+        try:
+            mapping = json.loads(mapping)
+        except (ValueError, RecursionError) as exc:
+            raise ValueError(
+                f"OIDC_GROUP_MAP is not valid JSON ({exc}); write a JSON object of "
+                'group → team or rule, e.g. {"support-emea": "Support EMEA"}'
+            ) from None
     if not isinstance(mapping, dict):
         raise ValueError("OIDC_GROUP_MAP must be a JSON object of group → team or rule")
     rules = []
@@ -603,14 +661,29 @@ def _sso_access_sync(*, user: User, groups: list[str] | None) -> None:
     teams = {team.name: team for team in Team.objects.filter(name__in=wanted)}
     for name, role in wanted.items():
         membership_set(team=teams.get(name) or team_create(name=name), user=user, role=role)
-    Membership.objects.filter(user=user, team__name__in=managed - set(wanted)).delete()
+    gone = list(
+        Membership.objects.filter(user=user, team__name__in=managed - set(wanted)).select_related(
+            "team"
+        )
+    )
+    if gone:
+        Membership.objects.filter(pk__in=[m.pk for m in gone]).delete()
+    for membership in gone:
+        _announce(
+            "membership.removed",
+            membership,
+            label=f"{user.email} · {membership.team.name}",
+            changes={"role": [membership.role, None]},
+        )
     if any(rule.admin for rule in rules):
         admin = any(rule.admin and rule.group in granted for rule in rules)
         if not admin and user.email.lower() in settings.BREAK_GLASS_USERS:
             return
         if user.is_staff != admin or user.is_superuser != admin:
+            before = user.is_staff
             user.is_staff = user.is_superuser = admin
             user.save(update_fields=["is_staff", "is_superuser"])
+            _announce("user.admin_changed", user, changes={"is_staff": [before, admin]})
 
 
 def sso_sign_in(*, issuer: str, claims: Mapping[str, object]) -> User:
@@ -680,6 +753,13 @@ def _sso_sign_in(*, issuer: str, claims: Mapping[str, object]) -> User:
             logger.info("Single sign-on linked user %s to %s at %s", user.pk, subject, issuer)
         identity = ExternalIdentity.objects.create(
             user=user, issuer=issuer, subject=subject, email=email
+        )
+        _announce(
+            "sso.linked",
+            identity,
+            label=f"{subject} at {issuer}",
+            changes={"issuer": issuer, "subject": subject, "account_created": existing is None},
+            actor=user,
         )
     _sso_access_sync(user=user, groups=_claim_groups(claims))
     identity.email = email

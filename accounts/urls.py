@@ -52,10 +52,10 @@ urlpatterns = [
     path("accounts/language/", views.language_set, name="language_set"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/tokens/", views.tokens, name="tokens"),
-    path("accounts/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("accounts/tokens/<id:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("teams/", views.team_list, name="team_list"),
-    path("teams/<int:team_id>/", views.team_detail, name="team_detail"),
+    path("teams/<id:team_id>/", views.team_detail, name="team_detail"),
     path(
         "invitations/<uuid:invitation_id>/revoke/",
         views.invitation_revoke,

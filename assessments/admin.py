@@ -23,6 +23,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from assessments import question_bank, selectors, services
+from assessments.api import export_response
 from assessments.models import (
     Attempt,
     CandidateInvitation,
@@ -38,6 +39,7 @@ from assessments.models import (
 )
 from core.admin import MarkdownPreviewMixin
 from core.errors import DomainError, ValidationFailed
+from core.markdown import MARKDOWN_MAX_CHARS
 from core.shortcuts import or_404
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # options beyond Z are not labelled
@@ -75,12 +77,12 @@ class QuizAdmin(admin.ModelAdmin):
     def get_urls(self) -> list[Any]:
         return [
             path(
-                "<int:quiz_id>/edit-questions/",
+                "<id:quiz_id>/edit-questions/",
                 self.admin_site.admin_view(self.edit_questions),
                 name="assessments_quiz_edit_questions",
             ),
             path(
-                "<int:quiz_id>/export-gift/",
+                "<id:quiz_id>/export-gift/",
                 self.admin_site.admin_view(self.export_gift),
                 name="assessments_quiz_export_gift",
             ),
@@ -121,7 +123,8 @@ class QuizAdmin(admin.ModelAdmin):
         )
 
     def export_gift(self, request: HttpRequest, quiz_id: int) -> HttpResponse:
-        """The newest version's questions as a GIFT file (``?version=N`` for another)."""
+        """The newest version's questions as a GIFT file (``?format=aiken`` for Aiken,
+        ``?version=N`` for another version)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         version = or_404(
@@ -130,23 +133,26 @@ class QuizAdmin(admin.ModelAdmin):
             quiz_id=quiz_id,
             number=request.GET.get("version"),
         )
-        response = HttpResponse(
-            question_bank.question_bank_export(version=version),
-            content_type="text/plain; charset=utf-8",
-        )
-        filename = f"{version.quiz.slug}-v{version.number}.gift.txt"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        try:
+            export = question_bank.question_bank_export_file(
+                version=version, file_format=request.GET.get("format", "gift")
+            )
+        except ValidationFailed as exc:
+            self.message_user(request, exc.message, level=messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:assessments_quiz_changelist"))
+        return export_response(export)
 
     @admin.display(description=_("question bank"))
     def question_bank_links(self, obj: Quiz) -> str:
         return format_html(
-            '<a href="{}?quiz={}">{}</a> · <a href="{}">{}</a>',
+            '<a href="{}?quiz={}">{}</a> · <a href="{}">{}</a> · <a href="{}?format=aiken">{}</a>',
             reverse("assessments:question_import"),
             obj.pk,
             _("Import questions (GIFT or Aiken)"),
             reverse("admin:assessments_quiz_export_gift", args=[obj.pk]),
             _("Export (GIFT)"),
+            reverse("admin:assessments_quiz_export_gift", args=[obj.pk]),
+            _("Export (Aiken)"),
         )
 
     @admin.display(description=_("questions"))
@@ -170,7 +176,7 @@ class QuestionInline(LockedVersionMixin, MarkdownPreviewMixin, admin.StackedInli
             kwargs["widget"] = forms.Textarea(
                 attrs={"rows": 5, "data-markdown-preview": "1", "class": "vLargeTextField"}
             )
-            return db_field.formfield(**kwargs)
+            return db_field.formfield(max_length=MARKDOWN_MAX_CHARS, **kwargs)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
@@ -382,7 +388,7 @@ class QuizVersionAdmin(LockedVersionMixin, admin.ModelAdmin):
     def get_urls(self) -> list[Any]:
         return [
             path(
-                "<int:version_id>/translate/<str:language>/",
+                "<id:version_id>/translate/<str:language>/",
                 self.admin_site.admin_view(self.translate),
                 name="assessments_quizversion_translate",
             ),

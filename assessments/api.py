@@ -41,7 +41,7 @@ from assessments.serializers import (
     StatusOutput,
 )
 from core.api import schema_generation
-from core.errors import NotFound, ValidationFailed
+from core.errors import NotFound
 from core.pagination import Pagination
 
 ATTEMPT_ID = OpenApiParameter("attempt_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
@@ -262,30 +262,36 @@ class QuizExportApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("format", str, enum=["gift"], description="Only GIFT."),
+            OpenApiParameter(
+                "format",
+                str,
+                enum=["gift", "aiken"],
+                description="GIFT (every kind) or Aiken (single-answer questions only; the "
+                "`X-Questions-Left-Out` header says how many it could not hold).",
+            ),
             OpenApiParameter("version", int, description="A version number; default newest."),
         ],
         responses={(200, "text/plain"): OpenApiTypes.STR},
     )
     def get(self, request: Request, quiz_id: int) -> HttpResponse:
-        """A quiz version as a GIFT file (admins)."""
+        """A quiz version as a GIFT or Aiken file (admins)."""
         version = selectors.quiz_version_for_export(
             user=request_user(request),
             quiz_id=quiz_id,
             number=request.query_params.get("version"),
         )
-        if request.query_params.get("format", "gift") != "gift":
-            raise ValidationFailed(
-                "Only format=gift can be exported.",
-                field_errors={"format": ["Only “gift” can be exported."]},
-            )
-        response = HttpResponse(
-            question_bank.question_bank_export(version=version),
-            content_type="text/plain; charset=utf-8",
+        export = question_bank.question_bank_export_file(
+            version=version, file_format=request.query_params.get("format", "gift")
         )
-        filename = f"{version.quiz.slug}-v{version.number}.gift.txt"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return export_response(export)
+
+
+def export_response(export: question_bank.ExportFile) -> HttpResponse:
+    """An export as a download (the API's and the admin's)."""
+    response = HttpResponse(export.text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    response["X-Questions-Left-Out"] = str(export.left_out)
+    return response
 
 
 class SubmitApi(APIView):

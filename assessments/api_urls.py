@@ -5,13 +5,13 @@ from assessments import api
 urlpatterns = [
     path("quizzes/", api.QuizListApi.as_view(), name="quiz-list"),
     path("quizzes/import/", api.QuestionImportApi.as_view(), name="quiz-import"),
-    path("quizzes/<int:quiz_id>/", api.QuizDetailApi.as_view(), name="quiz-detail"),
-    path("quizzes/<int:quiz_id>/export/", api.QuizExportApi.as_view(), name="quiz-export"),
-    path("quizzes/<int:quiz_id>/attempts/", api.QuizAttemptsApi.as_view(), name="quiz-attempts"),
+    path("quizzes/<id:quiz_id>/", api.QuizDetailApi.as_view(), name="quiz-detail"),
+    path("quizzes/<id:quiz_id>/export/", api.QuizExportApi.as_view(), name="quiz-export"),
+    path("quizzes/<id:quiz_id>/attempts/", api.QuizAttemptsApi.as_view(), name="quiz-attempts"),
     path("attempts/", api.AttemptListApi.as_view(), name="attempt-list"),
     path("attempts/<str:attempt_id>/", api.AttemptDetailApi.as_view(), name="attempt-detail"),
     path(
-        "attempts/<str:attempt_id>/answers/<int:question_id>/",
+        "attempts/<str:attempt_id>/answers/<id:question_id>/",
         api.AnswerApi.as_view(),
         name="attempt-answer",
     ),

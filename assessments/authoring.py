@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from assessments import services
 from assessments.models import Choice, Question, QuizVersion
 from core.errors import Conflict, ValidationFailed
+from core.markdown import MARKDOWN_MAX_CHARS
 
 # Kinds the page edits fully; the typed kinds (short answer, numerical) are shown read-only
 # with a link to the admin, which has their value and tolerance fields.
@@ -101,6 +103,11 @@ def question_update(
     errors: dict[str, list[str]] = {}
     if not text.strip():
         errors["text"] = [_("Write the question.")]
+    elif len(text) > MARKDOWN_MAX_CHARS:
+        errors["text"] = [
+            _("The question can be at most %(limit)s characters long.")
+            % {"limit": number_format(MARKDOWN_MAX_CHARS, force_grouping=True)}
+        ]
     if question.kind not in EDITABLE_KINDS or kind not in EDITABLE_KINDS:
         errors["kind"] = [_("Edit this kind of question in the admin.")]
     if weight < 0 or weight > 1000:

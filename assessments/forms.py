@@ -12,6 +12,7 @@ from accounts.fields import email_field
 from assessments.models import Quiz
 from assessments.selectors import quizzes_for_authoring, quizzes_for_invitations
 from core.dates import end_of_day
+from core.forms import IsoDateInput
 
 
 class CandidateInvitationForm(forms.Form):
@@ -22,7 +23,7 @@ class CandidateInvitationForm(forms.Form):
     )
     expires = forms.DateField(
         label=_("Link works until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
         help_text=_("The end of that day, in your time zone."),
     )
     language = forms.ChoiceField(

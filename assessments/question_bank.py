@@ -44,6 +44,7 @@ from assessments.formats import aiken, gift
 from assessments.formats.bank import ParsedAnswer, ParsedQuestion, ParseResult, Problem
 from assessments.models import Choice, Question, Quiz, QuizVersion
 from assessments.services import quiz_version_for_editing
+from core import limits
 from core.errors import ValidationFailed
 from core.markdown import render_markdown
 from core.upload_stash import upload_stash, upload_stash_drop, upload_unstash
@@ -51,8 +52,9 @@ from core.uploads import text_of_upload
 from skills.models import Skill
 
 FORMATS = {"gift": gift.parse, "aiken": aiken.parse}
-MAX_BYTES_DEFAULT = 10 * 1024 * 1024
-MAX_QUESTIONS_DEFAULT = 5000
+# The settings' defaults: core.limits.GIFT (Aiken's are the same).
+MAX_BYTES_DEFAULT = limits.GIFT.bytes or 0
+MAX_QUESTIONS_DEFAULT = limits.GIFT.items or 0
 STASH_NAMESPACE = "question-import"
 ANY_OTHER_ANSWER = "*"  # a numerical question's feedback for answers outside every range
 
@@ -511,6 +513,37 @@ def question_bank_unstash_done(*, user: User, token: str) -> None:
 def question_bank_export(*, version: QuizVersion) -> str:
     """The version's questions as GIFT (see the module's docstring)."""
     return gift.dump(_parsed_from_model(q) for q in _questions_with_answers(version))
+
+
+EXPORT_FORMATS = ("gift", "aiken")
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    text: str
+    filename: str
+    left_out: int
+    """Questions the format can't hold (Aiken: one right answer among plain options only)."""
+
+
+def question_bank_export_file(*, version: QuizVersion, file_format: str = "gift") -> ExportFile:
+    """The version as a file in ``file_format`` (``EXPORT_FORMATS``): GIFT keeps every kind;
+    Aiken only single-answer questions, and says how many it left out."""
+    if file_format not in EXPORT_FORMATS:
+        raise ValidationFailed(
+            _("Export as GIFT or Aiken."),
+            field_errors={"format": [_("Choose “gift” or “aiken”.")]},
+        )
+    parsed = [_parsed_from_model(q) for q in _questions_with_answers(version)]
+    if file_format == "aiken":
+        text, left_out = aiken.dump(parsed), sum(1 for q in parsed if not aiken.writable(q))
+    else:
+        text, left_out = gift.dump(parsed), 0
+    return ExportFile(
+        text=text,
+        filename=f"{version.quiz.slug}-v{version.number}.{file_format}.txt",
+        left_out=left_out,
+    )
 
 
 def _true_first(choices: list[PlannedChoice]) -> list[PlannedChoice]:

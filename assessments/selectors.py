@@ -87,9 +87,12 @@ def quizzes_list(*, user: User) -> QuerySet[Quiz]:
     ``translated_title`` / ``translated_description`` in the caller's language when the
     current version has them (else null: show ``title``)."""
     current = _current_version_subquery()
+    # ``order_by()``: the model's default ordering (by the quiz's title) joins the quiz table
+    # inside the subquery, whose name then shadows the outer quiz: every row got the first
+    # quiz's translation.
     translation = QuizVersionTranslation.objects.filter(
         version_id=OuterRef("current_version_id"), language=getattr(user, "language", "")
-    )
+    ).order_by()
     return (
         Quiz.objects.filter(is_published=True)
         .annotate(current_version_id=Subquery(current))

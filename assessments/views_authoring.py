@@ -216,7 +216,7 @@ def question_save(request: HttpRequest, question_id: int) -> HttpResponse:
     try:
         authoring.question_update(
             question=question,
-            text=request.POST.get("text", "")[:50_000],
+            text=request.POST.get("text", ""),  # too long: a form error, not cut short
             kind=request.POST.get("kind", question.kind),
             weight=weight,
             general_feedback=request.POST.get("general_feedback", "")[:20_000],

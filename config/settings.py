@@ -16,6 +16,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core import limits as input_limits
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -68,7 +70,9 @@ INSTALLED_APPS = [
     # from the first app that has it: accounts' `changepassword` revokes API tokens.
     "core",
     "accounts",
-    "django.contrib.admin",
+    "audit",  # just above accounts: every app below the top writes its audit trail here
+    # Django's admin, on a site that writes every admin change to the audit trail.
+    "audit.admin_config.AuditedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -103,10 +107,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store on every answer to a logged-in person or a token.
+    "core.security.PrivateCacheMiddleware",
+    "audit.middleware.AuditContextMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # The database, broker or cache away while a view runs: 503, not 500 (core/outage.py).
+    # Only views' errors reach a process_exception (the last middleware's is asked first), so
+    # one raised in a middleware (loading the session, saving it) is answered by handler500.
+    "core.outage.OutageMiddleware",
     # Last, as django-axes asks: marks the answer to a locked-out login 429 (accounts/lockout.py).
     "axes.middleware.AxesMiddleware",
 ]
@@ -188,6 +199,10 @@ AXES_DISABLE_ACCESS_LOG = True  # no row per successful login: only failures are
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 INVITATION_EXPIRY = timedelta(days=env_int("INVITATION_EXPIRY_DAYS", 7))
 
+# The audit trail (audit/, docs/operations.md): events older than this many days are deleted
+# by the daily audit.events_purge task; 0 keeps them forever.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
+
 # Training: "due soon" starts this many days before the due date; re-acknowledging a changed
 # SOP is due this many days after the new version is published.
 TRAINING_DUE_SOON_DAYS = env_int("TRAINING_DUE_SOON_DAYS", 3)
@@ -236,8 +251,14 @@ MODULE_EVIDENCE_WEIGHT = 1.0
 SCORING_BATCH = max(1, env_int("SCORING_BATCH", 100))
 
 # Question-bank imports (GIFT, Aiken; docs/moodle.md): larger files are refused as a whole.
-QUESTION_IMPORT_MAX_BYTES = env_int("QUESTION_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
-QUESTION_IMPORT_MAX_QUESTIONS = env_int("QUESTION_IMPORT_MAX_QUESTIONS", 5000)
+# Every input's limits, these defaults included: core/limits.py (docs/limits.md).
+QUESTION_IMPORT_MAX_BYTES = env_int("QUESTION_IMPORT_MAX_BYTES", input_limits.GIFT.bytes or 0)
+QUESTION_IMPORT_MAX_QUESTIONS = env_int(
+    "QUESTION_IMPORT_MAX_QUESTIONS", input_limits.GIFT.items or 0
+)
+# Request bodies (JSON, forms) and the number of query-string or form fields.
+DATA_UPLOAD_MAX_MEMORY_SIZE = input_limits.JSON_BODY.bytes or 0  # never None: "no limit"
+DATA_UPLOAD_MAX_NUMBER_FIELDS = input_limits.QUERY_STRING.fields or 0
 
 # xAPI (docs/xapi.md): off unless XAPI_LRS_URL is set (the LRS's xAPI base, e.g.
 # https://lrs.example.com/xAPI; statements go to {XAPI_LRS_URL}/statements). While off, no
@@ -263,10 +284,12 @@ OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
 OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "") or "single sign-on"
 OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "") or "openid email profile"
 OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+_oidc_group_map = os.environ.get("OIDC_GROUP_MAP", "") or "{}"
 try:
-    OIDC_GROUP_MAP = json.loads(os.environ.get("OIDC_GROUP_MAP", "") or "{}")
-except ValueError as exc:
-    raise ImproperlyConfigured(f"OIDC_GROUP_MAP is not valid JSON: {exc}") from exc
+    OIDC_GROUP_MAP: object = json.loads(_oidc_group_map)
+except (ValueError, RecursionError):
+    # kept as text: `manage.py check` reports it (accounts.E010), not a traceback here
+    OIDC_GROUP_MAP = _oidc_group_map
 OIDC_ALLOWED_EMAIL_DOMAINS = [d.lower() for d in env_list("OIDC_ALLOWED_EMAIL_DOMAINS", [])]
 OIDC_EMAIL_VERIFIED_CLAIM = os.environ.get("OIDC_EMAIL_VERIFIED_CLAIM", "email_verified")
 OIDC_SIGN_ALGORITHMS = env_list("OIDC_SIGN_ALGORITHMS", ["RS256"])
@@ -444,6 +467,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "practice.build_sets",
         "schedule": crontab(minute=35),
     },
+    # Deletes audit events older than AUDIT_RETENTION_DAYS, in batches (idempotent).
+    "audit.events_purge": {
+        "task": "audit.events_purge",
+        "schedule": crontab(minute=50, hour=3),
+    },
 }
 
 # Email: the console backend when DEBUG is on, SMTP otherwise, unless EMAIL_BACKEND says.
@@ -495,6 +523,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # <id:…> in URLs (core.ids.IdConverter): a positive signed 64-bit integer.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "format": "int64", "minimum": 1}},
     # Swagger UI is served from our own static files (drf-spectacular-sidecar), never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

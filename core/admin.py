@@ -8,11 +8,14 @@ from django import forms
 from django.db import models
 from django.http import HttpRequest
 
+from core.markdown import MARKDOWN_MAX_CHARS
+
 MARKDOWN_FIELDS = {"body"}
 
 
 class MarkdownPreviewMixin:
-    """Give Markdown text areas a live, sanitized preview (static/js/markdown_preview.js)."""
+    """Give Markdown text areas a live, sanitized preview (static/js/markdown_preview.js) and
+    refuse a text longer than the renderer renders (``MARKDOWN_MAX_CHARS``)."""
 
     class Media:
         js = ("js/markdown_preview.js",)
@@ -25,4 +28,5 @@ class MarkdownPreviewMixin:
             kwargs["widget"] = forms.Textarea(
                 attrs={"rows": 16, "data-markdown-preview": "1", "class": "vLargeTextField"}
             )
+            kwargs["max_length"] = MARKDOWN_MAX_CHARS
         return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]

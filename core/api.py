@@ -4,7 +4,9 @@ Every error answers ``{"detail": str, "code": str}``; validation errors add
 ``"errors": {field: [messages]}`` (``non_field_errors`` for the object as a whole). Bodies that
 cannot be read answer in the same format: JSON nested too deeply is a 400 ``parse_error``
 (core/parsers.py), a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` a 413 ``too_large``, too many form
-fields a 400 ``bad_request`` (Django would answer its HTML "Bad Request (400)" page).
+fields a 400 ``bad_request`` (Django would answer its HTML "Bad Request (400)" page). The
+database, broker or cache away is a 503 ``unavailable`` with ``Retry-After`` (core/outage.py),
+as is every other 503.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from core.errors import DomainError
+from core.outage import outage_cause, outage_log, retry_later, unavailable_body
 
 
 def _messages(detail: Any, path: tuple[str, ...] = ()) -> list[str]:
@@ -82,14 +86,30 @@ def _unreadable_request(
     return PayloadTooLarge() if isinstance(exc, RequestDataTooBig) else BadRequest()
 
 
+def _outage(cause: BaseException, context: dict[str, Any]) -> Response:
+    """The database, broker or cache is away (core/outage.py): 503 ``unavailable`` with
+    ``Retry-After``, logged as pages' are."""
+    set_rollback()
+    request = context.get("request")
+    outage_log(getattr(request, "_request", request), cause)
+    response = Response(unavailable_body(), status=503)
+    retry_later(response)
+    return response
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if (cause := outage_cause(exc)) is not None:
+        return _outage(cause, context)
     if isinstance(exc, SuspiciousOperation):
         exc = _unreadable_request(exc, context)
     if isinstance(exc, DomainError):
         body: dict[str, Any] = {"detail": exc.message, "code": exc.code, **exc.extra}
         if exc.field_errors:
             body["errors"] = exc.field_errors
-        return Response(body, status=exc.status_code)
+        refused = Response(body, status=exc.status_code)
+        if exc.status_code == 503:
+            retry_later(refused)
+        return refused
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -1,24 +1,28 @@
 """CSV downloads that are safe to open in a spreadsheet.
 
 A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read as a
-formula by Excel, LibreOffice and Google Sheets ("CSV injection"); such cells get a leading
-apostrophe, which spreadsheets show as plain text.
+formula by Excel, LibreOffice and Google Sheets ("CSV injection"), also after leading spaces,
+other whitespace or invisible characters (a byte-order mark, a zero-width space) that a
+spreadsheet skips; such cells get a leading apostrophe, which spreadsheets show as plain text.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import StreamingHttpResponse
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Whitespace and invisible characters, then ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+# return (OWASP, "CSV Injection").
+_FORMULA = re.compile(r"[\s\ufeff\u200b-\u200d\u2060]*[=+\-@\t\r]")
 
 
 def csv_safe(value: Any) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if _FORMULA.match(text) else text
 
 
 class _Echo:

@@ -1,6 +1,11 @@
 """Parsing ids from URLs, query strings and JSON. Anything that is not a valid id of ours is
 "not found" (never a 500): non-numbers, Unicode digits, zero, negatives, or numbers that
-don't fit a database bigint."""
+don't fit a database bigint (``core.limits.ID``).
+
+In URLs, ``<id:name>`` (``IdConverter``, registered by ``CoreConfig.ready``) matches only such
+numbers, so ``/answers/99999999999999999999999/`` is a 404 before any view or query runs;
+Django's ``<int:…>`` would hand the view a number no column can hold (an ``OverflowError``
+on SQLite, a ``DataError`` on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -10,9 +15,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from core import limits
 from core.errors import NotFound
 
-MAX_ID = 2**63 - 1
+MAX_ID = limits.ID.max_value or 0
 
 
 def parse_id(value: Any, message: str | None = None) -> int:
@@ -37,6 +43,22 @@ def parse_uuid(value: Any, message: str | None = None) -> uuid.UUID:
         return uuid.UUID(str(value))
     except (TypeError, ValueError, AttributeError) as exc:
         raise NotFound(message) from exc
+
+
+class IdConverter:
+    """``<id:…>`` in a URL: a positive number that fits a signed 64-bit column (ids, and the
+    version and lesson numbers of a URL). Anything else does not match: a 404."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not 1 <= number <= MAX_ID:
+            raise ValueError(value)  # Django: the pattern does not match
+        return number
+
+    def to_url(self, value: Any) -> str:
+        return str(value)
 
 
 class IdField(serializers.IntegerField):

@@ -27,8 +27,10 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 
+from core import limits
+
 PAGE_SIZE = 25
-MAX_QUERY_LENGTH = 100
+MAX_QUERY_LENGTH = limits.QUERY_STRING.chars or 0  # an alias of core.limits.QUERY_STRING
 PAGER_WINDOW = 2  # pages shown either side of the current one
 
 

@@ -5,6 +5,10 @@ without a mark (Windows "Unicode" text) is recognised by its zero bytes. Anythin
 as Latin-1 or Windows-1250 text, is refused with the line of the first byte that is not UTF-8:
 guessing a legacy code page silently garbles Polish or German letters, and a person can always
 save the file again as UTF-8.
+
+NUL is refused wherever it is (``core.limits.TEXT_UPLOAD``): no text file needs it, and
+PostgreSQL can't store it in text, so a NUL past the first 4 KB would otherwise reach the
+database as a 500.
 """
 
 from __future__ import annotations
@@ -47,6 +51,13 @@ def text_of_upload(data: bytes, *, field: str = "file") -> str:
 
 
 def _decode(data: bytes, encoding: str, field: str) -> str:
+    text = _decode_text(data, encoding, field)
+    if "\x00" in text:
+        raise _refused(_("The file is not text (it holds binary data)."), field)
+    return text
+
+
+def _decode_text(data: bytes, encoding: str, field: str) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:

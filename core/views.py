@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sys
+
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.health import broker_status, database_status, readiness
 from core.markdown import render_markdown
+from core.outage import outage_cause, outage_response, retry_later
 
 
 @never_cache
@@ -19,9 +22,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """``{"status", "database", "broker"}``: 200 when both answer, 503 when either is down."""
     checks = {"database": database_status(), "broker": broker_status()}
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(
+    response = JsonResponse(
         {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
     )
+    if not healthy:
+        retry_later(response)
+    return response
 
 
 @never_cache
@@ -58,6 +64,11 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 (``handler500``, with ``DEBUG`` off), called while the exception is being
+    handled. An outage raised in a middleware (which no middleware can catch) is a 503 here
+    (core/outage.py)."""
+    if (cause := outage_cause(sys.exception())) is not None:
+        return outage_response(request, cause)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Server error.", "code": "server_error"}, status=500)
     return render(request, "500.html", status=500)

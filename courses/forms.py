@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.forms import IsoDateInput
 from courses.selectors import (
     assignable_modules,
     assignable_quizzes,
@@ -24,9 +25,7 @@ class AssignForm(forms.Form):
     users = forms.MultipleChoiceField(
         label=_("People"), widget=forms.CheckboxSelectMultiple, required=True
     )
-    due = forms.DateField(
-        label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}), required=False
-    )
+    due = forms.DateField(label=_("Due on"), widget=IsoDateInput(), required=False)
     reason = forms.CharField(
         label=_("Reason"),
         max_length=300,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.calendar import local_today
 from accounts.models import User
 from assessments.hooks import AttemptScored, AttemptsScored
+from audit import services as audit_services
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.markdown import render_markdown
 from core.tasks import enqueue_on_commit
@@ -81,6 +82,12 @@ def sop_version_publish(*, version: SOPVersion) -> SOPVersion:
     version.published_at = timezone.now()
     version.body_html = render_markdown(version.body)
     version.save(update_fields=["number", "status", "published_at", "body_html"])
+    audit_services.record(
+        actor=None,
+        action="sop.published",
+        obj=version,
+        changes={"number": [None, version.number], "requires_reack": version.requires_reack},
+    )
     if version.requires_reack and version.number > 1:
         enqueue_on_commit("courses.sop_reack_assign", version.pk)
     return version
@@ -96,14 +103,13 @@ def sop_acknowledge(*, user: User, version: SOPVersion) -> tuple[SOPAcknowledgem
         raise NotFound(_("SOP version not found."))
     with transaction.atomic():
         ack, created = SOPAcknowledgement.objects.get_or_create(user=user, sop_version=version)
+        at = ack.acknowledged_at if created else timezone.now()  # read again: now
         Assignment.objects.filter(
             user=user, sop_id=version.sop_id, status=Assignment.Status.OPEN
         ).filter(Q(sop_version__isnull=True) | Q(sop_version__number__lte=version.number)).update(
-            status=Assignment.Status.COMPLETED, completed_at=ack.acknowledged_at
+            status=Assignment.Status.COMPLETED, completed_at=at
         )
-        hooks.sop_acknowledged.send(
-            hooks.SopAcknowledged(user=user, version=version, at=ack.acknowledged_at)
-        )
+        hooks.sop_acknowledged.send(hooks.SopAcknowledged(user=user, version=version, at=at))
     return ack, created
 
 
@@ -260,14 +266,15 @@ def module_complete(*, user: User, module: Module, via_quiz: bool = False) -> Mo
             )
     with transaction.atomic():
         completion, created = ModuleCompletion.objects.get_or_create(user=user, module=module)
+        # Done again (a module assigned again after the first completion): this completion
+        # happened now, not when the module was first done, so its assignments say now.
+        at = completion.completed_at if created else timezone.now()
         Assignment.objects.filter(user=user, module=module, status=Assignment.Status.OPEN).update(
-            status=Assignment.Status.COMPLETED, completed_at=completion.completed_at
+            status=Assignment.Status.COMPLETED, completed_at=at
         )
         if created:
-            _module_evidence(user=user, module=module, at=completion.completed_at)
-        hooks.module_completed.send(
-            hooks.ModuleCompleted(user=user, module=module, at=completion.completed_at)
-        )
+            _module_evidence(user=user, module=module, at=at)
+        hooks.module_completed.send(hooks.ModuleCompleted(user=user, module=module, at=at))
     return completion
 
 
@@ -424,6 +431,7 @@ def assignments_assign(
             due_on=due_on,
             assigned_by=assigned_by,
         )
+        _assignments_audit(assigned_by=assigned_by, users=users, target=target, created=created)
     created_ids = {a.pk for a in created}
     everyone = Assignment.objects.filter(
         user_id__in=user_ids,
@@ -433,11 +441,64 @@ def assignments_assign(
     return [(a, a.pk in created_ids) for a in sorted(everyone, key=lambda a: a.user_id)]
 
 
+def _assignments_audit(
+    *,
+    assigned_by: User,
+    users: Sequence[User],
+    target: AssignmentTarget,
+    created: list[Assignment],
+) -> None:
+    """One audit event per new assignment, all in one INSERT."""
+    target_obj = target.module or target.sop or target.quiz
+    title = str(getattr(target_obj, "title", "") or "")
+    emails = {user.pk: user.email for user in users}
+    audit_services.record_many(
+        actor=assigned_by,
+        entries=[
+            audit_services.Entry(
+                action="assignment.created",
+                obj=assignment,
+                label=f"{title} → {emails.get(assignment.user_id, assignment.user_id)}",
+                changes={
+                    "user_id": assignment.user_id,
+                    "kind": assignment.kind,
+                    "target_id": target_obj.pk if target_obj is not None else None,
+                    "due_on": assignment.due_on,
+                },
+            )
+            for assignment in created
+        ],
+    )
+
+
+def _assignment_label(assignment: Assignment) -> str:
+    """The label "title → person", from what is loaded already (the audit trail reads nothing)."""
+    title = next(
+        (
+            str(getattr(assignment, name).title)
+            for name in ("module", "sop", "quiz")
+            if getattr(assignment, f"{name}_id") and getattr(Assignment, name).is_cached(assignment)
+        ),
+        f"#{assignment.pk}",
+    )
+    person = assignment.user.email if Assignment.user.is_cached(assignment) else assignment.user_id
+    return f"{title} → {person}"
+
+
 def assignment_cancel(*, assignment: Assignment) -> Assignment:
     """Cancel an open assignment (idempotent; finished ones stay as they are)."""
-    Assignment.objects.filter(pk=assignment.pk, status=Assignment.Status.OPEN).update(
-        status=Assignment.Status.CANCELLED, cancelled_at=timezone.now()
-    )
+    with transaction.atomic(savepoint=False):
+        cancelled = Assignment.objects.filter(
+            pk=assignment.pk, status=Assignment.Status.OPEN
+        ).update(status=Assignment.Status.CANCELLED, cancelled_at=timezone.now())
+        if cancelled:
+            audit_services.record(
+                actor=None,
+                action="assignment.cancelled",
+                obj=assignment,
+                label=_assignment_label(assignment),
+                changes={"status": [Assignment.Status.OPEN, Assignment.Status.CANCELLED]},
+            )
     assignment.refresh_from_db()
     return assignment
 

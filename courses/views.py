@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import request_user
@@ -295,11 +296,15 @@ def team_training(request: HttpRequest, team_id: int) -> HttpResponse:
         else:
             created = sum(1 for _a, was_created in results if was_created)
             kept = len(results) - created
-            text = _("Assigned to %(n)d people.") % {"n": created}
+            text = ngettext("Assigned to %(n)d person.", "Assigned to %(n)d people.", created) % {
+                "n": created
+            }
             if kept:
-                text += " " + _("%(n)d already had it open; their assignment was kept.") % {
-                    "n": kept
-                }
+                text += " " + ngettext(
+                    "%(n)d person already had it open; their assignment was kept.",
+                    "%(n)d people already had it open; their assignments were kept.",
+                    kept,
+                ) % {"n": kept}
             messages.success(request, text)
             return redirect("courses:team_training", team_id=team.pk)
     assignments = or_404(selectors.team_assignments, lead=lead, team_id=team.pk)

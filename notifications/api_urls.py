@@ -10,7 +10,7 @@ urlpatterns = [
         name="notification-read-all",
     ),
     path(
-        "notifications/<int:notification_id>/read/",
+        "notifications/<id:notification_id>/read/",
         api.NotificationReadApi.as_view(),
         name="notification-read",
     ),

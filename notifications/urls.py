@@ -7,7 +7,7 @@ app_name = "notifications"
 urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path(
-        "notifications/<int:notification_id>/read/",
+        "notifications/<id:notification_id>/read/",
         views.notification_read,
         name="notification_read",
     ),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from assessments.hooks import AttemptsScored
 from assessments.models import Attempt
+from audit import services as audit_services
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.undo import undo_still_possible
 from courses import services as courses_services
@@ -211,15 +212,26 @@ def plan_item_sign_off(*, item: PlanItem, lead: User, comment: str = "") -> Plan
         raise NotFound(_("Item not found."))
     if item.kind != ItemKind.LEAD_SIGNOFF:
         raise Conflict(_("Only sign-off steps are signed off."))
-    return _complete(item=item, by=lead, comment=comment.strip()[:2000])
+    return _complete(item=item, by=lead, comment=comment.strip()[:2000], signed_off=True)
 
 
-def _complete(*, item: PlanItem, by: User, comment: str = "") -> PlanItem:
+def _complete(*, item: PlanItem, by: User, comment: str = "", signed_off: bool = False) -> PlanItem:
     now = timezone.now()
     with transaction.atomic():
-        PlanItem.objects.filter(pk=item.pk, status=PlanItem.Status.OPEN).update(
+        done = PlanItem.objects.filter(pk=item.pk, status=PlanItem.Status.OPEN).update(
             status=PlanItem.Status.DONE, completed_at=now, completed_by=by, comment=comment
         )
+        if done and signed_off:
+            audit_services.record(
+                actor=by,
+                action="plan_item.signed_off",
+                obj=item,
+                changes={
+                    "status": [PlanItem.Status.OPEN, PlanItem.Status.DONE],
+                    "person_id": item.plan.user_id,
+                    "comment": comment,
+                },
+            )
         _plans_check_completed(user_ids=[item.plan.user_id], at=now)
     item.refresh_from_db()
     return item

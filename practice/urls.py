@@ -8,6 +8,6 @@ urlpatterns = [
     path("practice/", views.today, name="today"),
     path("practice/answer/", views.answer, name="answer"),
     path("practice/settings/", views.preference, name="preference"),
-    path("practice/teams/<int:team_id>/", views.team, name="team"),
-    path("practice/teams/<int:team_id>/members/<int:user_id>/", views.member, name="member"),
+    path("practice/teams/<id:team_id>/", views.team, name="team"),
+    path("practice/teams/<id:team_id>/members/<id:user_id>/", views.member, name="member"),
 ]

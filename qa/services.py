@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from accounts.calendar import local_today
 from accounts.models import Membership, User
+from audit import services as audit_services
 from core.errors import Conflict, ValidationFailed
 from core.tasks import enqueue_on_commit
 from core.undo import undo_still_possible
@@ -166,6 +167,18 @@ def finding_record(
         with transaction.atomic():
             finding = QAFinding.objects.create(reviewer=reviewer, source=source, **values)
             _after_findings([finding])
+            audit_services.record(
+                actor=reviewer,
+                action="qa_finding.created",
+                obj=finding,
+                label=f"{finding.criterion} · {finding.interaction_ref} · {agent.email}",
+                changes={
+                    "agent_id": agent.pk,
+                    "skill_id": skill.pk,
+                    "severity": finding.severity,
+                    "source": source,
+                },
+            )
     except IntegrityError as exc:
         raise Conflict(_("This finding is already recorded for this interaction.")) from exc
     return finding
@@ -340,6 +353,19 @@ def suggestion_accept(*, suggestion: TrainingSuggestion, lead: User) -> Training
         if created:
             hooks.qa_assignment_made.send(
                 hooks.QaAssignmentMade(assignment=assignment, rule=suggestion.rule, at=now)
+            )
+            audit_services.record(
+                actor=lead,
+                action="assignment.created",
+                obj=assignment,
+                label=f"{suggestion.module.title} → {suggestion.agent.email}",
+                changes={
+                    "user_id": assignment.user_id,
+                    "kind": assignment.kind,
+                    "target_id": assignment.module_id,
+                    "due_on": assignment.due_on,
+                    "suggestion_id": suggestion.pk,
+                },
             )
         TrainingSuggestion.objects.filter(pk=suggestion.pk).update(
             status=TrainingSuggestion.Status.ACCEPTED,

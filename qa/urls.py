@@ -6,38 +6,38 @@ from qa.reviews import views as review_views
 app_name = "qa"
 
 urlpatterns = [
-    path("teams/<int:team_id>/findings/", views.team_findings, name="team_findings"),
+    path("teams/<id:team_id>/findings/", views.team_findings, name="team_findings"),
     path(
-        "teams/<int:team_id>/findings/import/",
+        "teams/<id:team_id>/findings/import/",
         views.team_findings_import,
         name="team_findings_import",
     ),
-    path("teams/<int:team_id>/findings.csv", views.team_findings_csv, name="team_findings_csv"),
-    path("teams/<int:team_id>/qa-sources/", review_views.review_sources, name="review_sources"),
+    path("teams/<id:team_id>/findings.csv", views.team_findings_csv, name="team_findings_csv"),
+    path("teams/<id:team_id>/qa-sources/", review_views.review_sources, name="review_sources"),
     path(
-        "teams/<int:team_id>/qa-sources/<int:source_id>/",
+        "teams/<id:team_id>/qa-sources/<id:source_id>/",
         review_views.review_source,
         name="review_source",
     ),
     path(
-        "teams/<int:team_id>/qa-sources/<int:source_id>/import/",
+        "teams/<id:team_id>/qa-sources/<id:source_id>/import/",
         review_views.review_import,
         name="review_import",
     ),
     path(
-        "suggestions/<int:suggestion_id>/accept/",
+        "suggestions/<id:suggestion_id>/accept/",
         views.suggestion_decide,
         {"decision": "accept"},
         name="suggestion_accept",
     ),
     path(
-        "suggestions/<int:suggestion_id>/dismiss/",
+        "suggestions/<id:suggestion_id>/dismiss/",
         views.suggestion_decide,
         {"decision": "dismiss"},
         name="suggestion_dismiss",
     ),
     path(
-        "suggestions/<int:suggestion_id>/undo-dismiss/",
+        "suggestions/<id:suggestion_id>/undo-dismiss/",
         views.suggestion_undo_dismiss,
         name="suggestion_undo_dismiss",
     ),

@@ -24,7 +24,7 @@ from accounts.models import User
 from accounts.selectors import team_get_led
 from core.csv_export import csv_response
 from core.errors import Conflict, DomainError
-from core.forms import form_add_domain_error
+from core.forms import IsoDateTimeInput, form_add_domain_error
 from core.listing import Filter, render_listing
 from core.listing import listing as listing_for
 from core.shortcuts import or_404
@@ -34,7 +34,6 @@ from qa.hooks import EffectPanelsCollecting, effect_panels_collecting
 from qa.models import QAFinding
 from qa.reviews import findings_csv
 from qa.reviews import selectors as review_selectors
-from qa.reviews.files import decode_text
 from skills import selectors as skills_selectors
 from skills.hooks import TeamSkillsPageDrawing
 from skills.models import Skill
@@ -151,7 +150,7 @@ class FindingForm(forms.Form):
     occurred_at = forms.DateTimeField(
         label=gettext_lazy("When"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=IsoDateTimeInput(),
         help_text=gettext_lazy("Leave empty for now."),
     )
     note = forms.CharField(
@@ -254,8 +253,9 @@ def team_findings_import(request: HttpRequest, team_id: int) -> HttpResponse:
                     % {"n": report.created, "d": report.duplicates, "i": report.invalid},
                 )
                 return redirect("qa:team_findings", team_id=team.pk)
-            # The text as the reader decoded it (any code page), posted back to confirm.
-            content = decode_text(raw)[0] if isinstance(raw, bytes) else raw
+            # The text as the reader decoded it (any code page; a workbook as CSV), posted
+            # back to confirm.
+            content = findings_csv.findings_text(raw) if report.valid else ""
     return render(
         request,
         "qa/findings_import.html",

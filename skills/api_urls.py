@@ -4,7 +4,7 @@ from skills import api
 
 urlpatterns = [
     path("skills/", api.SkillListApi.as_view(), name="skill-list"),
-    path("teams/<int:team_id>/skill-gaps/", api.TeamSkillGapsApi.as_view(), name="team-skill-gaps"),
-    path("users/<int:user_id>/skill-profile/", api.SkillProfileApi.as_view(), name="skill-profile"),
+    path("teams/<id:team_id>/skill-gaps/", api.TeamSkillGapsApi.as_view(), name="team-skill-gaps"),
+    path("users/<id:user_id>/skill-profile/", api.SkillProfileApi.as_view(), name="skill-profile"),
     path("skill-gaps/", api.OrgSkillReportApi.as_view(), name="org-skill-gaps"),
 ]

@@ -22,7 +22,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Least, Power, RowNumber
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +33,7 @@ from core.errors import NotFound
 from core.ids import parse_id
 from core.types import RawId
 from skills import skill_model
+from skills.decay_sql import decayed_value
 from skills.models import (
     LearnerProfile,
     Skill,
@@ -115,17 +116,21 @@ class SkillCell:
             ),
         )
 
-    def as_dict(self) -> SkillCellData:
+    def as_dict(self, *, exact: bool = False) -> SkillCellData:
+        """The API's figures, rounded to 3 places; ``exact`` for a page, which rounds once,
+        for display (rounding twice showed 0.62451 as 0.63, and evidence 1.9945 as "2.00"
+        beside "not enough evidence")."""
+        r = (lambda value: value) if exact else _round
         return {
             "skill": self.skill.slug,
-            "level": _round(self.level),
-            "confidence": _round(self.confidence),
-            "evidence": _round(self.evidence),
+            "level": r(self.level),
+            "confidence": r(self.confidence),
+            "evidence": r(self.evidence),
             "enough_evidence": self.enough,
-            "likely_low": _round(self.likely_low),
-            "likely_high": _round(self.likely_high),
+            "likely_low": r(self.likely_low),
+            "likely_high": r(self.likely_high),
             "target": self.target,
-            "gap": _round(self.gap),
+            "gap": r(self.gap),
             "category": self.category,
         }
 
@@ -133,19 +138,14 @@ class SkillCell:
 def decayed(projections: QuerySet[SkillProficiency], now: datetime) -> QuerySet[SkillProficiency]:
     """Annotate projection rows with Σa and Σb decayed to ``now`` (``alpha_now``,
     ``beta_now``), their sum (``evidence_now``) and the level (``level_now``), computed by the
-    database, so every page and report compares the very same numbers."""
-    factor = Power(
-        Value(0.5),
-        Least(
-            (Value(skill_model.day_number(now)) - F("anchor_day"))
-            / Value(skill_model.half_life_days()),
-            Value(skill_model.MAX_HALF_LIVES),
-        ),
-        output_field=FloatField(),
+    database, so every page and report compares the very same numbers. The decay is taken in
+    log space (``decay_sql``): no underflow on PostgreSQL, whatever the half-life or date."""
+    halves = (Value(skill_model.day_number(now)) - F("anchor_day")) / Value(
+        skill_model.half_life_days()
     )
     return projections.annotate(
-        alpha_now=ExpressionWrapper(F("alpha") * factor, output_field=FloatField()),
-        beta_now=ExpressionWrapper(F("beta") * factor, output_field=FloatField()),
+        alpha_now=decayed_value(F("alpha"), halves),
+        beta_now=decayed_value(F("beta"), halves),
     ).annotate(
         evidence_now=ExpressionWrapper(F("alpha_now") + F("beta_now"), output_field=FloatField()),
         level_now=ExpressionWrapper(
@@ -346,9 +346,12 @@ class SkillProfile(TypedDict):
     skills: list[ProfileSkill]
 
 
-def user_skill_profile(*, user: User, now: datetime | None = None) -> SkillProfile:
+def user_skill_profile(
+    *, user: User, now: datetime | None = None, exact: bool = False
+) -> SkillProfile:
     """Every skill's level, confidence, target and gap, with the evidence behind each, so every
-    number can be recomputed by hand: level = (1 + Σ alpha_now) / (2 + Σ alpha_now + Σ beta_now)."""
+    number can be recomputed by hand: level = (1 + Σ alpha_now) / (2 + Σ alpha_now + Σ beta_now).
+    The API's figures are rounded to 3 places; ``exact`` keeps them whole for a page."""
     now = now or timezone.now()
     skills = list(Skill.objects.order_by("position", "name"))
     cells = _cells(users=[user], skills=skills, now=now)[user.pk]
@@ -391,7 +394,7 @@ def user_skill_profile(*, user: User, now: datetime | None = None) -> SkillProfi
         },
         "skills": [
             {
-                **cell.as_dict(),
+                **cell.as_dict(exact=exact),
                 "name": cell.skill.name,
                 "evidence_count": counts.get(cell.skill.pk, 0),
                 "evidence_items": by_skill.get(cell.skill.pk, []),

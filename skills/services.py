@@ -25,13 +25,14 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Least, Now, Power
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from accounts.models import User
 from core.sql import insert_rows, insert_select
 from core.tasks import enqueue_on_commit
 from skills import skill_model
+from skills.decay_sql import decayed_value
 from skills.models import LearnerProfile, RoleProfile, SkillEvidence, SkillProficiency
 
 # --- writing evidence -------------------------------------------------------------------------
@@ -121,22 +122,18 @@ def _projection_rows(
     evidence: QuerySet[SkillEvidence], *, now: datetime
 ) -> QuerySet[SkillEvidence, tuple[object, ...]]:
     """Per (user, skill): Σa and Σb decayed to ``now``, computed by the database from the raw
-    evidence: a = w·o·½^(min((now − t)/H, MAX_HALF_LIVES)), b likewise with 1 − o."""
+    evidence: a = w·o·½^((now − t)/H), b likewise with 1 − o, in log space (``decay_sql``)."""
     anchor = skill_model.day_number(now)
-    factor = Power(
-        Value(0.5),
-        Least(
-            (Value(anchor) - F("occurred_day")) / Value(skill_model.half_life_days()),
-            Value(skill_model.MAX_HALF_LIVES),
-        ),
-        output_field=FloatField(),
-    )
+    halves = (Value(anchor) - F("occurred_day")) / Value(skill_model.half_life_days())
     return (
         evidence.values("user_id", "skill_id")
         .annotate(
-            p_alpha=Sum(F("weight") * F("outcome") * factor, output_field=FloatField()),
+            p_alpha=Sum(
+                decayed_value(F("weight") * F("outcome"), halves), output_field=FloatField()
+            ),
             p_beta=Sum(
-                F("weight") * (Value(1.0) - F("outcome")) * factor, output_field=FloatField()
+                decayed_value(F("weight") * (Value(1.0) - F("outcome")), halves),
+                output_field=FloatField(),
             ),
             p_anchor=Value(anchor, output_field=FloatField()),
             p_count=Count("pk"),

@@ -26,7 +26,8 @@ person and skill, Σa and Σb *as of its ``anchor_day``* (the moment it was comp
 raw rows, by one ``INSERT … SELECT … SUM``); a read at ``T`` multiplies both by
 ½^((T − anchor)/H). Every factor is at most 1 (evidence is never in the future by more than a
 few minutes), so nothing can overflow whatever the half-life or the date, and an exponent over
-``MAX_HALF_LIVES`` counts as nothing (PostgreSQL's ``power()`` would underflow). A rebuild
+``MAX_HALF_LIVES`` counts as nothing; the SQL takes the decay in log space (``decay_sql``),
+so PostgreSQL never underflows whatever the half-life or the date. A rebuild
 recomputes every row from the raw evidence, so changing the half-life and rebuilding gives the
 right levels.
 """

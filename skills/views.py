@@ -81,7 +81,7 @@ def team_skills(request: HttpRequest, team_id: int) -> HttpResponse:
 @login_required
 def skill_profile(request: HttpRequest, user_id: int) -> HttpResponse:
     user = or_404(selectors.user_get_profile_visible, viewer=request_user(request), user_id=user_id)
-    profile = selectors.user_skill_profile(user=user)
+    profile = selectors.user_skill_profile(user=user, exact=True)  # rounded once, in the page
     return render(request, "skills/skill_profile.html", {"person": user, "profile": profile})
 
 

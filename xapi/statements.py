@@ -12,6 +12,7 @@ sent and why is documented in docs/xapi.md.
 
 from __future__ import annotations
 
+import html
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.duration import duration_iso_string
+from django.utils.html import strip_tags
 
 from accounts.models import User
 from assessments.models import Answer, Attempt, CandidateInvitation, Question
@@ -78,7 +80,16 @@ def extension(name: str) -> str:
 
 
 def timestamp(at: datetime) -> str:
-    return at.isoformat()
+    """ISO 8601 to the millisecond: xAPI 1.0.3 requires at most millisecond precision and
+    ADL's validator rejects six-digit microseconds."""
+    return at.isoformat(timespec="milliseconds")
+
+
+def plain_text(html_text: str, *, limit: int = 200) -> str:
+    """A display name from rendered Markdown: the text people read, without tags, entities
+    or Markdown syntax (an LRS shows names as plain text)."""
+    text = " ".join(html.unescape(strip_tags(html_text)).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _language_map(text: str) -> dict[str, str]:
@@ -246,7 +257,7 @@ _TYPED_INTERACTIONS = {"short_answer": "fill-in", "numerical": "numeric"}
 
 def _question_activity(attempt: Attempt, question: Question) -> dict[str, Any]:
     activity = activity_id("quiz", attempt.quiz.slug, "question", question.pk)
-    name = question.text[:200]
+    name = plain_text(question.text_html or question.text)
     typed = _TYPED_INTERACTIONS.get(question.kind)
     if typed is not None:
         return _activity(activity, kind="question", name=name, extra={"interactionType": typed})

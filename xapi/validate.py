@@ -317,3 +317,7 @@ def _timestamp(value: Any, path: str, problems: list[str]) -> None:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
         problems.append(f"{path}: must be an ISO 8601 time with a time zone, got {value!r}")
+        return
+    fraction = re.search(r"T\d\d:\d\d:\d\d\.(\d+)", value)
+    if fraction and len(fraction.group(1)) > 3:  # as ADL's validator: milliseconds at most
+        problems.append(f"{path}: at most millisecond precision, got {value!r}")

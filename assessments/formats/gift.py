@@ -35,9 +35,11 @@ from assessments.formats.bank import (
     Problem,
     TextFormat,
 )
+from core import limits
 
 FORMATS: tuple[TextFormat, ...] = ("moodle", "html", "markdown", "plain")
 BLANK = "_____"
+MAX_ANSWERS = limits.GIFT.choices or 0  # an alias of core.limits.GIFT
 
 # Escaped characters become private-use code points while the structure is parsed.
 _ESCAPED = {"\\": "\ue000", ":": "\ue001", "#": "\ue002", "=": "\ue003", "{": "\ue004"}
@@ -168,6 +170,14 @@ def _question(body: str, *, name: str, category: str, line: int) -> ParsedQuesti
 
     if not answers_text:
         raise _Skip(_("An essay question can't be scored automatically; it was skipped."))
+    # Counted before the answers are split: a question of a million "~a" cost a minute.
+    answers_count = answers_text.count("~") + answers_text.count("=")
+    if answers_count > MAX_ANSWERS:
+        raise _Skip(
+            _("A question may have at most {limit} answers; this one has {count}.").format(
+                limit=MAX_ANSWERS, count=answers_count
+            )
+        )
     if answers_text.startswith("#"):
         answers, wrong = _numerical(answers_text[1:], text_format)
         return build("numerical", answers, wrong)

@@ -18,6 +18,7 @@ from assessments.models import (
     Quiz,
     QuizVersion,
 )
+from audit import services as audit_services
 from core.errors import ValidationFailed
 from core.markdown import render_markdown
 
@@ -211,6 +212,17 @@ def quiz_version_publish(*, version: QuizVersion) -> QuizVersion:
     if problems:
         raise ValidationFailed(" ".join(problems), field_errors={"non_field_errors": problems})
     if version.published_at is None:
-        version.published_at = timezone.now()
-        version.save(update_fields=["published_at"])
+        with transaction.atomic(savepoint=False):
+            version.published_at = timezone.now()
+            version.save(update_fields=["published_at"])
+            audit_services.record(
+                actor=None,
+                action="quiz_version.published",
+                obj=version,
+                # The quiz's title when it is loaded; the audit trail reads nothing.
+                label=str(version)
+                if QuizVersion.quiz.is_cached(version)
+                else f"#{version.quiz_id} v{version.number}",
+                changes={"published_at": [None, version.published_at]},
+            )
     return version

@@ -8,7 +8,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.formats import percent_format
+from core.formats import percent_against, percent_format
 
 register = template.Library()
 
@@ -60,6 +60,13 @@ def as_percent(value: float | int | None, decimals: int = 0) -> str:
     (core.formats.percent_format). ``{{ attempt.percent|as_percent }}``,
     ``{{ row.facility|as_percent:1 }}``."""
     return percent_format(value, int(decimals))
+
+
+@register.filter
+def as_percent_against(value: float | int | None, threshold: float | int | None) -> str:
+    """A percentage beside a pass/fail verdict: never shown on the other side of the mark
+    (core.formats.percent_against). ``{{ attempt.percent|as_percent_against:pass_mark }}``."""
+    return percent_against(value, threshold)
 
 
 @register.inclusion_tag("includes/progress.html")

@@ -62,21 +62,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from markdownify import ATX, MarkdownConverter
 
+from core import limits
 from core.errors import ValidationFailed
 from core.uploads import text_of_upload
 
 logger = logging.getLogger(__name__)
 
+# Aliases of core.limits (ZIP, DOCX, MARKDOWN), read at call time so tests can narrow them.
 #: Largest upload accepted (a .md, a .docx or a whole .zip), in bytes.
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_BYTES = limits.ZIP.bytes or 0
 #: Most entries a .zip may list (folders included).
-MAX_ZIP_ENTRIES = 200
+MAX_ZIP_ENTRIES = limits.ZIP.entries or 0
 #: Most bytes one upload may expand to: every zip entry and every .docx part, added up.
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = limits.ZIP.decompressed_bytes or 0
 #: Most parts a .docx may hold (a real document has a few dozen, plus one per image).
-MAX_DOCX_PARTS = 2000
+MAX_DOCX_PARTS = limits.DOCX.entries or 0
 #: Longest YAML front matter read, in characters.
-MAX_FRONT_MATTER_CHARS = 10_000
+MAX_FRONT_MATTER_CHARS = limits.MARKDOWN.chars or 0
 
 TITLE_MAX_LENGTH = 200  # courses.models.SOP.title
 SLUG_MAX_LENGTH = 50  # courses.models.SOP.slug (SlugField's default)
@@ -592,7 +594,25 @@ def _front_matter(text: str) -> tuple[_Meta, str]:
         raise _Refused(
             _("The front matter must be a list of “key: value” lines, such as “title: Refunds”.")
         )
+    if _holds_nul(loaded):
+        # YAML's "\0" escape: PostgreSQL can't store NUL in text, and no title needs one.
+        raise _Refused(_("The front matter holds a NUL character (\\0); remove it."))
     return _meta_of(loaded), body
+
+
+def _holds_nul(value: Any) -> bool:
+    """Whether a loaded YAML value holds NUL in any key or text, however deep (iteratively:
+    anchors can make a deep or shared structure)."""
+    pending, seen = [value], set()
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict | list) and id(item) not in seen:
+            seen.add(id(item))
+            pending.extend([*item.keys(), *item.values()] if isinstance(item, dict) else item)
+    return False
 
 
 def _meta_of(values: dict[Any, Any]) -> _Meta:

@@ -203,12 +203,45 @@ class ReviewImportApi(APIView):
         return Response(body, status=201 if report.created else 200)
 
 
+READ_SIZE = 64 * 1024
+
+
+def _webhook_body(request: Request) -> bytes:
+    """The raw body, at most ``WEBHOOK_MAX_BYTES`` (more: 413 ``too_large``, having read one
+    byte past the limit). With a Content-Length, Django reads that many bytes; without one
+    (``Transfer-Encoding: chunked``) Django reads nothing, so the body comes from the WSGI
+    input itself, which the server de-chunks and ends after the last chunk (gunicorn does;
+    with no body at all it is empty at once)."""
+    limit = review_webhook.WEBHOOK_MAX_BYTES
+    too_large = review_webhook.WebhookRefused(
+        _("The body is larger than 2 MB."), status=413, code="too_large"
+    )
+    length = request.META.get("CONTENT_LENGTH") or ""
+    if length:
+        if length.isdigit() and int(length) > limit:
+            raise too_large
+        return request.body
+    stream = request.META.get("wsgi.input")
+    chunks: list[bytes] = []
+    size = 0
+    while stream is not None and size <= limit:
+        chunk = stream.read(min(READ_SIZE, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise too_large
+    return b"".join(chunks)
+
+
 class ReviewWebhookApi(APIView):
     """Reviews pushed by a QA tool or a script, signed with the source's secret: the header
     ``X-Readiness-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`` and
     ``X-Readiness-Timestamp: <Unix seconds>`` (at most 5 minutes off). The body is
     ``{"rows": [{column: value, …}]}`` with the columns of the source's mapping. A request is
-    accepted once: the same signature again is a replay (409)."""
+    accepted once: the same signature again is a replay (409). The body may be sent with a
+    Content-Length or chunked; over 2 MB it is refused (413) before any check."""
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
@@ -232,19 +265,15 @@ class ReviewWebhookApi(APIView):
             ),
             404: OpenApiResponse(description="No such source, or its webhook is off."),
             409: OpenApiResponse(description="A replay of a request already accepted."),
+            413: OpenApiResponse(description="A body over 2 MB (`code`: too_large)."),
         },
         auth=[],
     )
     def post(self, request: Request, source_id: int) -> Response:
         source = review_selectors.review_source_for_webhook(source_id=source_id)
-        length = request.META.get("CONTENT_LENGTH") or "0"
-        if length.isdigit() and int(length) > review_webhook.WEBHOOK_MAX_BYTES:
-            raise review_webhook.WebhookRefused(
-                _("The body is larger than 2 MB."), status=413, code="too_large"
-            )
         report = review_webhook.webhook_receive(
             source=source,
-            body=request.body,
+            body=_webhook_body(request),
             timestamp=request.headers.get("X-Readiness-Timestamp", "").strip(),
             signature=request.headers.get("X-Readiness-Signature", "").strip(),
         )

@@ -3,23 +3,35 @@ or a Windows code page) or XLSX (the first sheet), into a header and rows of tex
 
 A CSV that is not UTF-8 is read as Windows-1252 (a superset of Latin-1's printable letters)
 when the source says "detect", and the preview says so; a source can also name its encoding.
+
+Limits (``core.limits.CSV`` and ``XLSX``) are checked before the expensive step: the size
+first; a CSV record's length while it is read (before ``csv`` splits it into cells) and the
+header's width before any row is built; then rows and cells as they come. An XLSX workbook is
+read by ``qa.reviews.xlsx`` (defusedxml, decompressed bytes counted).
 """
 
 from __future__ import annotations
 
 import csv
-import io
-import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from core import limits
 from core.errors import ValidationFailed
 from core.uploads import text_of_upload
+from qa.reviews import xlsx
 
-MAX_BYTES = 50 * 1024 * 1024
-MAX_ROWS = 200_000
+# Aliases of core.limits, read when a file is read (tests narrow them with monkeypatch).
+MAX_BYTES = limits.CSV.bytes or 0
+MAX_ROWS = limits.CSV.rows or 0
+MAX_COLUMNS = limits.CSV.columns or 0
+MAX_CELLS = limits.CSV.cells or 0
+MAX_LINE_LENGTH = limits.CSV.line_length or 0
+MAX_LINES = limits.CSV.lines or 0
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -57,15 +69,43 @@ def decode_text(data: bytes, *, encoding: str = "auto") -> tuple[str, list[str]]
     except ValidationFailed:
         if encoding == "utf-8" or b"\x00" in data[:4096]:
             raise
-    # Not UTF-8: a spreadsheet saved it in the Windows code page of Western Europe. Bytes
-    # that code page leaves undefined are read as Latin-1, so every byte means something.
-    text = data.decode("cp1252", errors="strict") if _cp1252_ok(data) else data.decode("latin-1")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), [
-        _(
+    # Not UTF-8: a spreadsheet saved it in a Windows code page, Central European (Polish,
+    # Czech … Excel) or Western European. The letters decide (``code_page_guess``).
+    if code_page_guess(data) == "cp1250":
+        text = data.decode("cp1250", errors="replace")
+        note = _(
+            "The file is not UTF-8: it was read as Windows-1250 (Central Europe). If letters "
+            "look wrong, choose the file's encoding in the mapping."
+        )
+    else:
+        # Bytes Windows-1252 leaves undefined are read as Latin-1: every byte means something.
+        text = (
+            data.decode("cp1252", errors="strict") if _cp1252_ok(data) else data.decode("latin-1")
+        )
+        note = _(
             "The file is not UTF-8: it was read as Windows-1252 (Latin-1). If letters look "
             "wrong, choose the file's encoding in the mapping."
         )
-    ]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), [note]
+
+
+# Letters only one of the two code pages writes (as each decodes the same bytes): Polish,
+# Czech, Slovak, Hungarian … against French, Spanish, Portuguese, Nordic. Letters both share
+# (ä, ö, ü, ß, é, ó …) decide nothing.
+CENTRAL_LETTERS = frozenset("ąćęłńśźżĄĆĘŁŃŚŹŻčďěňřťůČĎĚŇŘŤŮőűŐŰĺľŕĹĽŔăşţĂŞŢ")
+WESTERN_LETTERS = frozenset("àâãåæèêìîïðñòõøùûÿþÀÂÃÅÆÈÊÌÎÏÐÑÒÕØÙÛŸÞœŒ")
+
+
+def code_page_guess(data: bytes) -> str:
+    """ "cp1250" or "cp1252" for non-UTF-8 text: the code page in which the bytes read as more
+    letters of its own (a tie, or nothing to tell them apart, is Western European). Polish
+    Excel's "Łukasz" is 0xA3: "Ł" in Windows-1250, "£" in Windows-1252."""
+    high = bytes(b for b in data if b >= 0x80)
+    if not high:
+        return "cp1252"
+    central = sum(ch in CENTRAL_LETTERS for ch in high.decode("cp1250", errors="replace"))
+    western = sum(ch in WESTERN_LETTERS for ch in high.decode("cp1252", errors="replace"))
+    return "cp1250" if central > western else "cp1252"
 
 
 def _cp1252_ok(data: bytes) -> bool:
@@ -79,7 +119,9 @@ def _cp1252_ok(data: bytes) -> bool:
 def read_table(data: bytes, *, filename: str = "", encoding: str = "auto") -> Table:
     """The header and rows of an export, or ``ValidationFailed`` saying why it can't be read."""
     if len(data) > MAX_BYTES:
-        raise _refuse(_("The file is larger than 50 MB."))
+        raise _refuse(
+            _("The file is larger than %(limit)s.") % {"limit": filesizeformat(MAX_BYTES)}
+        )
     if not data.strip():
         raise _refuse(_("The file is empty."))
     if data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
@@ -98,31 +140,88 @@ def read_table(data: bytes, *, filename: str = "", encoding: str = "auto") -> Ta
 def _read_csv(text: str) -> Table:
     if "\x00" in text:
         raise _refuse(_("The file is not CSV text: it contains NUL."))
+    if text.count("\n") > MAX_LINES:  # counted in C: every line costs a step below
+        raise _refuse(_("The file has more than %(n)s lines; split it.") % {"n": f"{MAX_LINES:,}"})
     sample = text[:8192]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    lines = _Lines(text)
+    reader = csv.reader(lines, dialect)
     try:
         header = [h.strip() for h in next(reader, [])]
+        while header and not header[-1]:
+            header.pop()  # trailing empty columns: nothing can be mapped to them
         width = len(header)
+        if width > MAX_COLUMNS:
+            raise _refuse(_too_wide(width, MAX_COLUMNS))
         rows: list[list[str]] = []
-        lines: list[int] = []
-        for record in reader:
+        numbers: list[int] = []
+        for record in _records(reader, lines):
             if not any(cell.strip() for cell in record):
                 continue
             if len(rows) > MAX_ROWS:
                 break
+            if (len(rows) + 1) * width > MAX_CELLS:
+                raise _refuse(_too_many_cells(MAX_CELLS))
             cells = [cell.strip() for cell in record[:width]]
             cells.extend([""] * (width - len(cells)))
             rows.append(cells)
-            lines.append(reader.line_num)
+            numbers.append(reader.line_num)
     except csv.Error as exc:
         raise _refuse(_("The file is not valid CSV: %(error)s.") % {"error": exc}) from None
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
-    return Table(header=header, rows=rows, lines=lines)
+    return Table(header=header, rows=rows, lines=numbers)
+
+
+class _Lines:
+    """The lines of a CSV text for ``csv.reader``, refusing a record (one line, or several
+    joined by quoted line breaks) longer than ``MAX_LINE_LENGTH`` before ``csv`` splits it
+    into cells: a million-column line costs a counter, not a million strings."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._start = 0
+        self.record_length = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        start, text = self._start, self._text
+        if start >= len(text):
+            raise StopIteration
+        end = text.find("\n", start) + 1 or len(text)
+        self.record_length += end - start
+        if self.record_length > MAX_LINE_LENGTH:  # refused before the line is even copied
+            raise _refuse(
+                _("A line of the file is longer than %(n)s characters; is it really CSV?")
+                % {"n": f"{MAX_LINE_LENGTH:,}"}
+            )
+        self._start = end
+        return text[start:end]
+
+
+def _records(reader: Iterator[list[str]], lines: _Lines) -> Iterator[list[str]]:
+    lines.record_length = 0
+    for record in reader:
+        yield record
+        lines.record_length = 0
+
+
+def _too_wide(width: int, limit: int) -> str:
+    return _(
+        "The first row has %(width)s columns; at most %(limit)s are read. Delete the columns "
+        "you don't need and upload the file again."
+    ) % {"width": f"{width:,}", "limit": f"{limit:,}"}
+
+
+def _too_many_cells(limit: int) -> str:
+    return _("The file holds more than %(n)s cells (rows × columns); split it.") % {
+        "n": f"{limit:,}"
+    }
 
 
 def _cell(value: object) -> str:
@@ -142,32 +241,19 @@ def _cell(value: object) -> str:
 
 
 def _read_xlsx(data: bytes) -> Table:
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise _refuse(_("The file is not a readable XLSX workbook.")) from None
-    try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            raise _refuse(_("The workbook has no sheet."))
-        rows_iter = sheet.iter_rows(values_only=True)
-        header = [_cell(v) for v in next(rows_iter, ())]
-        while header and not header[-1]:
-            header.pop()
-        width = len(header)
-        rows: list[list[str]] = []
-        lines: list[int] = []
-        for number, values in enumerate(rows_iter, start=2):
-            cells = [_cell(v) for v in values[:width]]
-            if not any(cells):
-                continue
-            if len(rows) > MAX_ROWS:
-                break
-            cells.extend([""] * (width - len(cells)))
+        sheet = xlsx.read_first_sheet(data, max_rows=MAX_ROWS)
+    except xlsx.Unreadable as unreadable:
+        raise _refuse(unreadable.message) from None
+    header = [_cell(v) for v in sheet.header]
+    while header and not header[-1]:
+        header.pop()
+    width = len(header)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    for number, values in zip(sheet.lines, sheet.rows, strict=True):
+        cells = [_cell(v) for v in values[:width]]
+        if any(cells):  # a row of spaces is empty too
             rows.append(cells)
             lines.append(number)
-    finally:
-        workbook.close()
     return Table(header=header, rows=rows, kind="xlsx", lines=lines)

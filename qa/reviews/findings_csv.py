@@ -13,18 +13,23 @@ interaction and criterion) are duplicates and skipped, so importing a file twice
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from audit import services as audit_services
+from core import limits
 from core.errors import ValidationFailed
 from core.tasks import enqueue_on_commit
 from qa.models import QAFinding, ReviewCategory
-from qa.reviews.files import Table, read_table
-from qa.reviews.importer import BATCH, RULES_CHUNK, parse_when
+from qa.reviews.files import Table, decode_text, read_table
+from qa.reviews.importer import BATCH, RULES_CHUNK, date_order, parse_when
 from qa.reviews.lines import FAIL, ReviewLine
 from qa.reviews.writer import lines_write
 from qa.selectors import agents_for
@@ -40,9 +45,9 @@ COLUMNS = (
     "occurred_at",
 )
 REQUIRED = ("agent_email", "interaction_ref", "criterion", "skill", "severity")
-MAX_ROWS = 5000
-"""Rows per file: every row is shown in the preview."""
-MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = limits.FINDINGS.rows or 0
+"""Rows per file: every row is shown in the preview (an alias of ``core.limits.FINDINGS``)."""
+MAX_BYTES = limits.FINDINGS.bytes or 0
 
 
 @dataclass
@@ -86,12 +91,31 @@ class ImportReport:
         return sum(1 for r in self.rows if r.ok and r.duplicate)
 
 
+def findings_text(content: str | bytes) -> str:
+    """The file as text, for a preview's confirmation to post back: a CSV as it was decoded, a
+    workbook's first sheet written as CSV (a workbook's bytes can't travel in a form field).
+    Only for a file ``findings_import`` has read."""
+    if isinstance(content, str):
+        return content
+    table = read_table(content, filename="findings.csv")
+    if table.kind != "xlsx":
+        return decode_text(content)[0]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.header)
+    writer.writerows(table.rows)
+    return out.getvalue()
+
+
 def findings_import(*, reviewer: User, content: str | bytes, commit: bool) -> ImportReport:
     """Check a findings CSV row by row; with ``commit``, save the valid new rows. Three steps:
     read the file (``read_table``), check each row, write the new ones (``lines_write``)."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     if len(data) > MAX_BYTES:
-        return ImportReport(rows=[], problems=[_("The file is larger than 2 MB.")])
+        limit = filesizeformat(MAX_BYTES)
+        return ImportReport(
+            rows=[], problems=[_("The file is larger than %(limit)s.") % {"limit": limit}]
+        )
     try:
         table = read_table(data, filename="findings.csv")
     except ValidationFailed as exc:
@@ -139,13 +163,17 @@ def _rows_check(*, reviewer: User, table: Table) -> list[ImportRow]:
     agents = {u.email.lower(): u for u in agents_for(reviewer)}
     rows: list[ImportRow] = []
     seen: set[tuple[int, str, str]] = set()
-    for number, values in _records(table):
+    records = _records(table)
+    order, _note = date_order(values.get("occurred_at", "") for _n, values in records)
+    for number, values in records:
         row = ImportRow(line=number, values=values)
         try:
-            when = parse_when(values.get("occurred_at", ""))
+            when = parse_when(values.get("occurred_at", ""), order)
         except ValueError:
             when = None
-            row.errors["occurred_at"] = [_("Use a date like 2026-03-31 or 2026-03-31T14:05.")]
+            row.errors["occurred_at"] = [
+                _("Use a date like 2026-03-31, 2026-03-31T14:05 or 31.03.2026.")
+            ]
         clean, errors = finding_clean(
             agent=agents.get(values.get("agent_email", "").lower()),
             interaction_ref=values.get("interaction_ref", ""),
@@ -212,6 +240,17 @@ def _rows_write(*, reviewer: User, rows: list[ImportRow]) -> int:
             )
             created += findings
             agent_ids |= agents_hit
+        audit_services.record(
+            actor=reviewer,
+            action="qa.import",
+            label="findings CSV",
+            changes={
+                "via": QAFinding.Source.CSV,
+                "rows": len(rows),
+                "new": len(lines),
+                "findings": created,
+            },
+        )
     ordered = sorted(agent_ids)
     for start in range(0, len(ordered), RULES_CHUNK):
         enqueue_on_commit("qa.rules_evaluate_agents", ordered[start : start + RULES_CHUNK])

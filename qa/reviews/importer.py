@@ -15,7 +15,9 @@ overlapping export again (or a webhook retrying) adds nothing. The work is done 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TypedDict
 
@@ -27,6 +29,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit import services as audit_services
 from core.tasks import enqueue_on_commit
 from qa.models import QAFinding, ReviewCategory, ReviewRating, ReviewSource
 from qa.reviews.files import Table
@@ -120,19 +123,59 @@ def _lines_of(source: ReviewSource, table: Table) -> list[ReviewLine]:
     return lines
 
 
-def parse_when(text: str) -> datetime | None:
+_NUMERIC_DATE = re.compile(
+    r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
+)
+DAY_FIRST, MONTH_FIRST = "dmy", "mdy"
+
+
+def date_order(texts: Iterable[str]) -> tuple[str, str | None]:
+    """How a column writes numeric dates (``31.03.2026``, ``03/31/2026``): day first unless a
+    value can only be month first, e.g. ``03/31/2026``. Returns the order and, when the
+    column is not ISO 8601, a note for the preview saying how it was read."""
+    day_first = month_first = numeric = False
+    for text in texts:
+        match = _NUMERIC_DATE.match(text.strip())
+        if match is None:
+            continue
+        numeric = True
+        first, second = int(match.group(1)), int(match.group(3))
+        day_first |= first > 12
+        month_first |= second > 12
+    if not numeric:
+        return DAY_FIRST, None
+    if month_first and not day_first:
+        return MONTH_FIRST, _("Dates were read month first (MM/DD/YYYY), as the file writes them.")
+    return DAY_FIRST, _("Dates were read day first (DD.MM.YYYY), as the file writes them.")
+
+
+def parse_when(text: str, order: str = DAY_FIRST) -> datetime | None:
+    """ISO 8601 (``2026-03-31``, ``2026-03-31T14:05``, ``…Z``) or a numeric date as a
+    spreadsheet in Europe or the US writes it (``31.03.2026``, ``31/03/2026 14:05``), in the
+    column's ``order``. A date without a time is noon in the active zone."""
     text = text.strip()
     if not text:
         return None
+    numeric = _NUMERIC_DATE.match(text)
+    if numeric is not None:
+        first, second, year = int(numeric.group(1)), int(numeric.group(3)), int(numeric.group(4))
+        day, month = (first, second) if order == DAY_FIRST else (second, first)
+        hour, minute = int(numeric.group(5) or 12), int(numeric.group(6) or 0)
+        second_of = int(numeric.group(7) or 0)
+        try:
+            local = datetime(year, month, day, hour, minute, second_of)  # noqa: DTZ001
+        except ValueError:
+            raise ValueError(text) from None
+        return timezone.make_aware(local)
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
     moment = parse_datetime(text)
     if moment is None:
-        day = parse_date(text[:10]) if len(text) >= 10 else None
-        if day is None:
+        day_of = parse_date(text[:10]) if len(text) >= 10 else None
+        if day_of is None:
             raise ValueError(text)
         moment = datetime(
-            day.year, day.month, day.day, 12, 0, tzinfo=timezone.get_current_timezone()
+            day_of.year, day_of.month, day_of.day, 12, 0, tzinfo=timezone.get_current_timezone()
         )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
@@ -150,10 +193,12 @@ class _Context:
         self.source = source
         self.by_email: dict[str, int] = {}
         self.by_name: dict[str, int | None] = {}
-        named = {" ".join(ln.agent_text.split()).casefold() for ln in lines}
-        named.discard("")
+        written = {" ".join(ln.agent_text.split()) for ln in lines}
+        written.discard("")
+        named = {text.casefold() for text in written}
+        # Names as written too: SQLite's LOWER() folds ASCII only ("Łukasz" stays "Łukasz").
         wanted = agents.annotate(name_lower=Lower("name")).filter(
-            Q(email__in=named) | Q(name_lower__in=named)
+            Q(email__in=named) | Q(name_lower__in=named) | Q(name__in=written)
         )
         for pk, email, name in wanted.values_list("pk", "email", "name"):
             self.by_email[email.casefold()] = pk
@@ -166,6 +211,7 @@ class _Context:
         self.seen: set[tuple[str, int]] = set()
         self.agents: dict[str, tuple[int | None, str | None]] = {}
         self.dates: dict[str, tuple[datetime | None, str | None]] = {}
+        self.date_order, self.date_note = date_order({ln.date_text for ln in lines})
         self.ratings: dict[tuple[str, int], tuple[str, str, str | None]] = {}
 
     def agent(self, text: str) -> tuple[int | None, str | None]:
@@ -192,9 +238,12 @@ class _Context:
         cached = self.dates.get(text)
         if cached is None:
             try:
-                moment = parse_when(text) or self.now
+                moment = parse_when(text, self.date_order) or self.now
             except ValueError:
-                cached = (None, _("Use a date like 2026-03-31 or 2026-03-31T14:05."))
+                cached = (
+                    None,
+                    _("Use a date like 2026-03-31, 2026-03-31T14:05 or 31.03.2026."),
+                )
             else:
                 problem = (
                     _("This date is in the future.") if moment > self.now + FUTURE_SLACK else None
@@ -315,6 +364,8 @@ def reviews_import(
         else User.objects.filter(is_active=True, memberships__team_id=source.team_id)
     )
     ctx = _Context(source=source, agents=agents, lines=lines)
+    if ctx.date_note:
+        report.notes.append(ctx.date_note)
     agent_ids: set[int] = set()
     for start in range(0, len(lines), BATCH):
         batch = lines[start : start + BATCH]
@@ -326,6 +377,20 @@ def reviews_import(
             with transaction.atomic(savepoint=False):
                 findings, passes, agents_hit = lines_write(
                     source=source, batch=batch, importer=importer, via=via
+                )
+                # One event per batch, in the batch's transaction, with its figures.
+                audit_services.record(
+                    actor=importer,
+                    action="qa.import",
+                    obj=source,
+                    changes={
+                        "via": via,
+                        "lines": len(batch),
+                        "first_line": batch[0].line,
+                        "findings": findings,
+                        "passes": passes,
+                        "outcomes": dict(Counter(line.outcome for line in batch)),
+                    },
                 )
             report.created_findings += findings
             report.created_passes += passes

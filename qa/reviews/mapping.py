@@ -87,17 +87,36 @@ def category_key(name: str) -> str:
     return " ".join((name or "").split()).casefold()
 
 
+SUGGEST_MIN_RATIO = 0.85
+"""How alike two whole names must read (``SequenceMatcher``) to count without a shared word."""
+
+
+def _words_match(a: str, b: str) -> bool:
+    """The same word, or one a form of the other ("escalation", "escalations", "escalated"):
+    a common start of at least five letters covering most of the shorter word."""
+    if a == b:
+        return True
+    shorter = min(len(a), len(b))
+    common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), shorter)
+    return common >= 5 and common >= 0.75 * shorter
+
+
 def skill_suggest(name: str, skills: list[Skill]) -> Skill | None:
-    """The skill whose name (or code) reads most like a category's name, if any is close."""
+    """The skill whose name (or code) matches a category's name, if any does: a word in
+    common (or a form of it), or the whole names nearly alike. A name that merely reads a bit
+    like another ("Greeting" and "Reporting", "Empathy" and "Team morale") suggests nothing:
+    a wrong suggestion is worse than none, since a lead may accept it unread."""
     target = category_key(name)
-    words = set(target.replace("-", " ").split())
+    words = set(target.replace("-", " ").replace("/", " ").split())
     best, best_score = None, 0.0
     for skill in skills:
         for label in (skill.name.casefold(), skill.slug.replace("-", " ").casefold()):
+            label_words = set(label.split())
+            shared = sum(1 for w in words if any(_words_match(w, lw) for lw in label_words))
+            score = shared / max(len(words | label_words), 1) + 1.0 if shared else 0.0
             ratio = SequenceMatcher(None, target, label).ratio()
-            shared = words & set(label.split())
-            overlap = len(shared) / max(len(words | set(label.split())), 1)
-            score = max(ratio, overlap + 0.2 if shared else 0.0)
+            if ratio >= SUGGEST_MIN_RATIO:
+                score = max(score, ratio)
             if score > best_score:
                 best, best_score = skill, score
-    return best if best_score >= 0.5 else None
+    return best

@@ -87,7 +87,8 @@ def rating_judge(value: float, *, scale: str, pass_mark: float, critical: bool) 
 
 def scale_guess(ratings: Iterable[str], *, default: str, na: Iterable[str] = ()) -> str:
     """The scale a new category's ratings suggest: words or only 0/1 → binary, a number over
-    5 → percent, else the source's usual scale."""
+    5 or a "%" → percent, "n/5" → that scale, else the source's usual point scale when every
+    value fits it, otherwise the smallest point scale that holds them."""
     na = frozenset(na)
     seen = [r.strip().casefold() for r in ratings if r.strip() and r.strip().casefold() not in na]
     if not seen:
@@ -95,13 +96,25 @@ def scale_guess(ratings: Iterable[str], *, default: str, na: Iterable[str] = ())
     if all(r in PASS_WORDS or r in FAIL_WORDS or r in {"0", "1"} for r in seen):
         return "binary" if any(r not in {"1"} for r in seen) or default == "binary" else default
     numbers = []
+    out_of: set[str] = set()
     for r in seen:
         match = _NUMBER.match(r)
         if match:
             numbers.append(float(match.group(1).replace(",", ".")))
+            if match.group(2) and match.group(2).startswith("/"):
+                out_of.add(match.group(2)[1:].strip())
     if any(n > 5 for n in numbers) or any(r.endswith("%") for r in seen):
         return "percent"
-    return default
+    if len(out_of) == 1 and (written := out_of.pop()) in {"3", "4", "5"}:
+        return written  # "3/5": the export says the scale
+    if not numbers:
+        return default
+    # The values seen decide: the source's usual point scale if they fit it, else the smallest
+    # point scale that holds them all (a 5 is never read on a 4-point scale).
+    highest = max(numbers)
+    if default in {"3", "4", "5"} and highest <= SCALE_RANGE[default][1]:
+        return default
+    return next(scale for scale in ("3", "4", "5") if highest <= SCALE_RANGE[scale][1])
 
 
 def pass_mark_valid(scale: str, pass_mark: float) -> bool:

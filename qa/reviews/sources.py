@@ -13,6 +13,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
+from audit import services as audit_services
 from core.errors import ValidationFailed
 from qa.models import ReviewCategory, ReviewSource
 from qa.reviews.mapping import ROLE_KEYS, category_key
@@ -130,6 +131,12 @@ def review_source_create(
             source = ReviewSource.objects.create(
                 team=team, created_by=created_by, secret_salt=secrets.token_hex(16), **values
             )
+            audit_services.record(
+                actor=created_by,
+                action="qa.review_source.created",
+                obj=source,
+                changes={"team_id": team.pk, **{key: [None, v] for key, v in values.items()}},
+            )
     except IntegrityError as exc:
         raise ValidationFailed(
             _("This team already has a source with that name."),
@@ -153,17 +160,29 @@ def review_source_update(*, source: ReviewSource, **fields: Unpack[SourceFields]
             _("This team already has a source with that name."),
             field_errors={"name": [_("This team already has a source with that name.")]},
         )
+    changes = {
+        key: [getattr(source, key), value]
+        for key, value in values.items()
+        if getattr(source, key) != value
+    }
     for key, value in values.items():
         setattr(source, key, value)
     if values:
-        source.save(update_fields=list(values))
+        with transaction.atomic(savepoint=False):
+            source.save(update_fields=list(values))
+            if changes:
+                audit_services.record(
+                    actor=None, action="qa.review_source.changed", obj=source, changes=changes
+                )
     return source
 
 
 def review_source_secret_rotate(*, source: ReviewSource) -> str:
     """A new webhook secret (the old one stops working at once); returns it, shown once."""
     source.secret_salt = secrets.token_hex(16)
-    source.save(update_fields=["secret_salt"])
+    with transaction.atomic(savepoint=False):
+        source.save(update_fields=["secret_salt"])
+        audit_services.record(actor=None, action="qa.review_source.secret_rotated", obj=source)
     return webhook_secret(source)
 
 
@@ -230,5 +249,21 @@ def review_categories_save(
             update_conflicts=True,
             unique_fields=["source", "key"],
             update_fields=["skill", "ignored", "scale", "pass_mark", "critical", "weight"],
+        )
+        audit_services.record(
+            actor=None,
+            action="qa.review_source.categories_changed",
+            obj=source,
+            changes={
+                row.name: {
+                    "skill_id": row.skill_id,
+                    "ignored": row.ignored,
+                    "scale": row.scale,
+                    "pass_mark": row.pass_mark,
+                    "critical": row.critical,
+                    "weight": row.weight,
+                }
+                for row in rows.values()
+            },
         )
     return list(ReviewCategory.objects.filter(source=source, key__in=list(rows)).order_by("name"))

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -156,7 +157,8 @@ def _stashed(request: HttpRequest, lead: User, form: UploadForm) -> tuple[str, b
     try:
         if upload is not None:
             if upload.size is not None and upload.size > MAX_BYTES:
-                form.add_error("file", _("The file is larger than 50 MB."))
+                limit = filesizeformat(MAX_BYTES)
+                form.add_error("file", _("The file is larger than %(limit)s.") % {"limit": limit})
                 return None
             data = upload.read()
             name = upload.name or ""

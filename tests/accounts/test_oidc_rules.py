@@ -4,6 +4,10 @@ provider's checked ID token would give them."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +24,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 ISSUER = "https://id.example.com"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -162,6 +167,44 @@ def test_a_wrong_group_map_stops_the_checks(settings: Any, mapping: Any) -> None
     with pytest.raises(ValueError, match="OIDC_GROUP_MAP"):
         sso_group_rules()
     assert [m.id for m in oidc.sso_settings_check()] == ["accounts.E010"]
+
+
+def test_a_group_map_that_is_not_json_is_a_check_error_not_a_traceback() -> None:
+    # given the environment variable as an operator mistyped it
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test"}
+    env["OIDC_GROUP_MAP"] = "{emea: 1"
+    # when the settings load and the checks run
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    # then the check names the setting and what is wrong with it, and nothing crashed
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "accounts.E010" in result.stderr
+    assert "OIDC_GROUP_MAP is not valid JSON (Expecting property name enclosed in double " in (
+        result.stderr
+    )
+
+
+@pytest.mark.parametrize("text", ["{emea: 1", '{"emea": ', "[" * 100_000])
+def test_a_group_map_kept_as_text_is_refused_by_the_rules_and_the_checks(
+    settings: Any, text: str
+) -> None:
+    settings.OIDC_GROUP_MAP = text
+    with pytest.raises(ValueError, match=r"^OIDC_GROUP_MAP is not valid JSON \("):
+        sso_group_rules()
+    assert [m.id for m in oidc.sso_settings_check()] == ["accounts.E010"]
+
+
+def test_a_group_map_given_as_json_text_still_works(settings: Any) -> None:
+    settings.OIDC_GROUP_MAP = '{"emea": "Support EMEA"}'
+    assert [rule.team for rule in sso_group_rules()] == ["Support EMEA"]
 
 
 def test_break_glass_only_without_single_sign_on_stops_the_checks(settings: Any) -> None:

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Permission
 
 from assessments import services as assessments_services
 from assessments.models import Choice, Question, QuizVersion
+from core.markdown import MARKDOWN_MAX_CHARS
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +121,24 @@ def test_bad_input_is_a_form_error_on_the_question_and_saves_nothing(editor, ver
     question.refresh_from_db()
     assert question.text == "Scenario **2**"
     assert [c.is_correct for c in question.choices.all()] == [True, False, False]
+
+
+def test_a_text_longer_than_the_renderer_renders_is_a_form_error(editor, version):
+    question = version.questions.get(position=2)
+    choices = list(question.choices.all())
+    data = {
+        "text": "a" * (MARKDOWN_MAX_CHARS + 1),
+        "kind": "single",
+        "weight": "1",
+        **{f"choice-{n}-id": c.pk for n, c in enumerate(choices)},
+        **{f"choice-{n}-text": c.text for n, c in enumerate(choices)},
+        "choice-0-correct": "on",
+    }
+    response = editor.post(f"/authoring/questions/{question.pk}/", data, **HTMX)
+    assert response.status_code == 400
+    assert "The question can be at most 200,000 characters long." in response.content.decode()
+    question.refresh_from_db()
+    assert question.text == "Scenario **2**"
 
 
 def test_moving_reorders_and_the_ends_do_nothing(editor, version):

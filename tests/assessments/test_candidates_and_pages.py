@@ -40,6 +40,23 @@ def test_a_lead_invites_a_candidate_through_the_api(
     assert body["url"] in mail.outbox[0].body
 
 
+def test_the_invitation_email_names_the_zone_of_its_expiry(
+    api_as, lead, team, quiz, django_capture_on_commit_callbacks
+):
+    lead.time_zone = "Europe/Warsaw"
+    lead.save(update_fields=["time_zone"])
+    with django_capture_on_commit_callbacks(execute=True):
+        api_as(lead).post(
+            "/api/v1/invitations/",
+            {"email": "cand@example.test", "quiz": quiz.pk, "expires_at": SOON.isoformat()},
+            format="json",
+        )
+    (message,) = mail.outbox
+    # the lead's zone, in which "the end of that day" was meant: CET in winter, CEST in summer
+    assert re.search(r"Link valid until: .+ \(CES?T\)", message.body), message.body
+    assert re.search(r"Link valid until: .+ \(CES?T\)", str(message.alternatives[0][0]))
+
+
 @pytest.mark.parametrize(
     ("payload", "field"),
     [

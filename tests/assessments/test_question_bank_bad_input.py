@@ -46,6 +46,18 @@ CASES = {
     "only-problems": (b"Essay?{}\n", "An essay question can't be scored automatically", 0),
     "no-questions": (b"// only a comment\n", "The file holds no questions.", 0),
     "too-big": (b"x" * (10 * MB + 1), "The file is 10.1 MB; files of up to 10 MB can be", 0),
+    # NUL past the first 4 KB reached PostgreSQL (a 500) when the question was saved.
+    "nul-late": (
+        (GOOD + "\n" + "// a comment\n" * 400 + "Nul?{=a\x00 ~b}\n").encode(),
+        "not text",
+        0,
+    ),
+    # A million "~a" took a minute to split; more than 100 answers is refused at once.
+    "too-many-answers": (
+        (GOOD + "\nMany?{=a " + "~b " * 101 + "}\n").encode(),
+        "A question may have at most 100 answers; this one has 102.",
+        1,
+    ),
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assessments import question_bank, scoring, services
-from assessments.formats import gift
+from assessments.formats import aiken, gift
 from assessments.models import Quiz
 from home.demo import content
 from home.demo.assessments import demo_quizzes_load
@@ -115,3 +115,30 @@ def test_the_admin_lists_import_and_export_links_and_exports(client, admin_user,
     assert response.status_code == 200
     assert "Scenario **1**" in response.content.decode()
     assert client.get("/admin/assessments/quiz/99999/export-gift/").status_code == 404
+
+
+def test_aiken_is_exported_and_says_what_it_left_out(api_as, admin_user, client):
+    """``?format=aiken`` answered 400 though the Aiken writer existed; a multiple-answer
+    question can't be written in Aiken, and the answer says how many were left out."""
+    quiz = factories.quiz_published(
+        questions=[
+            {"kind": "single", "choices": [("Right", True, ""), ("Wrong", False, "")]},
+            {
+                "kind": "multiple",
+                "choices": [("A", True, ""), ("B", True, ""), ("C", False, "")],
+            },
+        ]
+    )
+    response = api_as(admin_user).get(f"/api/v1/quizzes/{quiz.pk}/export/?format=aiken")
+    assert response.status_code == 200
+    assert f'filename="{quiz.slug}-v1.aiken.txt"' in response["Content-Disposition"]
+    assert response["X-Questions-Left-Out"] == "1"
+    text = response.content.decode()
+    assert "A. Right\nB. Wrong\nANSWER: A\n" in text
+    # and what was written reads back as the same question
+    parsed = aiken.parse(text)
+    assert [q.kind for q in parsed.questions] == ["single"]
+    client.force_login(admin_user)
+    admin = client.get(f"/admin/assessments/quiz/{quiz.pk}/export-gift/?format=aiken")
+    assert admin.status_code == 200
+    assert admin.content.decode() == text

@@ -15,6 +15,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from core import limits
 
 pytestmark = pytest.mark.django_db
 
@@ -83,13 +84,22 @@ def test_json_nested_deeply_inside_an_object_is_a_400_too(endpoints, name):
     assert_api_error(endpoints[name].send(body), 400, "parse_error")
 
 
-def test_deep_but_parsable_json_is_still_ordinary_invalid_input(endpoints):
-    shallow = "[" * 200 + "]" * 200
+def test_json_as_deep_as_the_limit_is_still_ordinary_invalid_input(endpoints):
+    depth = limits.JSON_BODY.nesting or 0  # the object is one level, its arrays the rest
+    shallow = "[" * (depth - 1) + "]" * (depth - 1)
     response = endpoints["anonymous POST auth/token/"].send(
         f'{{"email": {shallow}, "password": "x"}}'
     )
     body = assert_api_error(response, 400, "invalid")
     assert body["errors"] == {"email": ["Not a valid string."]}
+
+
+def test_json_one_level_deeper_than_the_limit_is_a_400_parse_error(endpoints):
+    deeper = "[" * (limits.JSON_BODY.nesting or 0) + "]" * (limits.JSON_BODY.nesting or 0)
+    response = endpoints["anonymous POST auth/token/"].send(
+        f'{{"email": {deeper}, "password": "x"}}'
+    )
+    assert_api_error(response, 400, "parse_error")
 
 
 def three_mb_of_json(name: str) -> str:

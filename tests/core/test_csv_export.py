@@ -20,7 +20,26 @@ def test_dangerous_cells_get_an_apostrophe(payload):
     assert csv_safe(payload) == "'" + payload
 
 
-@pytest.mark.parametrize("value", ["Plain", "3.5", "", None, "a=b", "user@example.test"])
+HIDDEN_STARTS = {
+    "bom-equals": '\ufeff=HYPERLINK("http://evil.test")',
+    "space-equals": "  =1+1",
+    "nbsp-plus": "\u00a0+1+1",
+    "newline-minus": "\n-2+3",
+    "bom-space-at": "\ufeff @SUM(A1)",
+    "zero-width-equals": "\u200b=cmd",
+    "space-tab": " \tcmd",
+    "bom-cr": "\ufeff\rcmd",
+}
+
+
+@pytest.mark.parametrize("payload", HIDDEN_STARTS.values(), ids=HIDDEN_STARTS.keys())
+def test_a_formula_after_a_bom_or_whitespace_gets_an_apostrophe_too(payload):
+    assert csv_safe(payload) == "'" + payload
+
+
+@pytest.mark.parametrize(
+    "value", ["Plain", "3.5", "", None, "a=b", "user@example.test", " a = b", "\ufeffPlain"]
+)
 def test_other_cells_are_unchanged(value):
     assert csv_safe(value) == ("" if value is None else str(value))
 
@@ -56,6 +75,22 @@ def test_the_findings_export_escapes_what_a_qa_tool_sent(client, lead, member, t
     assert criteria == sorted(csv_safe(p.strip()) for p in PAYLOADS)
     assert '\'=HYPERLINK("http://evil.test")' in criteria
     assert all(not row[7].startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows[1:])
+
+
+def test_the_findings_export_escapes_a_formula_behind_a_bom(client, lead, member, team, catalogue):
+    payload = HIDDEN_STARTS["bom-equals"]  # trimming keeps the BOM: it is not whitespace
+    qa_services.finding_record(
+        reviewer=lead,
+        agent=member,
+        interaction_ref="T1",
+        criterion=payload,
+        skill=Skill.objects.get(slug="escalations"),
+        note=payload,
+    )
+    client.force_login(lead)
+    text = b"".join(client.get(f"/teams/{team.pk}/findings.csv").streaming_content).decode()
+    row = next(csv.reader(io.StringIO(text.removeprefix("\ufeff").splitlines()[1])))
+    assert (row[4], row[7]) == ("'" + payload, "'" + payload)
 
 
 def test_the_results_export_escapes_candidate_names(

@@ -50,3 +50,17 @@ def test_empty_and_binary_files_are_refused(data, message):
 def test_broken_utf16_is_refused_naming_the_encoding():
     with pytest.raises(ValidationFailed, match="UTF-16-LE"):
         text_of_upload(codecs.BOM_UTF16_LE + b"a\x00\x00\xd8")  # a lone surrogate
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"a line of text\n" * 400 + b"then a NUL\x00 past the first 4 KB\n",
+        codecs.BOM_UTF16_LE + ("text\n" * 1000 + "NUL\x00\n").encode("utf-16-le"),
+    ],
+    ids=["utf8-past-4kb", "utf16-bom"],
+)
+def test_a_nul_anywhere_is_refused(data):
+    """PostgreSQL can't store NUL in text: one past the sniffed sample was saved as a 500."""
+    with pytest.raises(ValidationFailed, match="binary"):
+        text_of_upload(data)

@@ -124,7 +124,7 @@ def test_a_converted_word_document_renders_as_learners_will_see_it():
     assert "<strong>before</strong>" in html
     assert "<em>refund</em>" in html
     # The bulleted list is nested inside the first numbered item, not flattened.
-    assert "<ol>\n<li>Check the order<ul>\n<li>Receipt</li>\n<li>Card &lt;last 4&gt;</li>" in html
+    assert "<ol>\n<li>Check the order\n<ul>\n<li>Receipt</li>\n<li>Card &lt;last 4&gt;</li>" in html
     assert "<th>Amount</th>" in html
     assert "<td>Agent | lead</td>" in html
     assert '<h2 id="sec-steps">Steps</h2>' in html
@@ -483,3 +483,21 @@ def test_an_unreadable_upload_is_one_clear_problem(filename, data, message):
     problem = _problem(filename, data)
 
     assert problem == SopFileProblem(filename.rsplit("\\", 1)[-1], message)
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    [
+        'title: "Refunds\\0"',
+        'change_summary: "a\\0b"',
+        'skills: ["refunds\\0"]',
+        '"\\0key": 1',
+        'extra: {nested: ["\\0"]}',
+    ],
+    ids=["title", "change-summary", "skill", "key", "nested"],
+)
+def test_a_nul_escape_in_the_front_matter_is_a_clear_problem(front_matter):
+    """YAML's "\\0" escape gave a title with NUL, which PostgreSQL refused with a 500."""
+    data = f"---\n{front_matter}\n---\n# Refunds\n\nCheck the receipt.\n".encode()
+    problem = _problem("refunds.md", data)
+    assert problem.message == "The front matter holds a NUL character (\\0); remove it."

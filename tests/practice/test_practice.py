@@ -3,6 +3,7 @@ pages."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -411,6 +412,17 @@ def test_lead_pages_adherence_trajectory_and_scope(client, lead, member, outside
     assert trajectory.status_code == 200
     assert b"<svg" in trajectory.content
     assert b'role="img"' in trajectory.content
+    # Numbers in the drawing are never localized: a Polish lead's chart ("122,0" drew nothing).
+    lead.language = "pl"
+    lead.save(update_fields=["language"])
+    polish = client.get(f"/practice/teams/{team.pk}/members/{member.pk}/").content.decode()
+    start = polish.index('<svg class="trajectory-chart"')
+    svg = polish[start : polish.index("</svg>", start)]
+    numbers = re.findall(r'\s(?:x|y|x1|x2|y1|y2|cx|cy|r)="([^"]*)"', svg)
+    assert numbers
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", n) for n in numbers), numbers
+    path = re.search(r'<path d="([^"]*)"', svg).group(1)
+    assert re.fullmatch(r"(?:[ML]-?\d+(?:\.\d+)?,-?\d+(?:\.\d+)?\s?)+", path), path
     client.force_login(outsider)
     assert client.get(f"/practice/teams/{team.pk}/").status_code == 404
     assert client.get(f"/practice/teams/{team.pk}/members/{member.pk}/").status_code == 404

@@ -19,11 +19,11 @@ def test_the_preview_lists_agents_outside_the_leads_teams(lead, member, outsider
     created = client.post(f"/teams/{team.pk}/qa-sources/", {"name": "Zendesk QA", "shape": "long"})
     assert ReviewSource.objects.filter(team=team).exists()
     upload = SimpleUploadedFile("export.csv", exports.long_csv(outsider.email))
-    page = client.post(created.url, {"file": upload})
+    page = client.post(created["Location"], {"file": upload})
     token = page.context["token"]
     data = {"token": token, "step": "map", "shape": "long", "agent_match": "email"}
     data |= {"encoding": "auto"} | {f"col_{k}": v for k, v in exports.LONG_MAPPING.items()}
-    preview = client.post(created.url, data)
+    preview = client.post(created["Location"], data)
     assert preview.status_code == 200
     assert preview.templates[0].name == "qa/review_preview.html"
     html = preview.content.decode()

@@ -145,7 +145,7 @@ def test_a_spike_that_falls_back_on_its_own_shows_no_clear_difference(
 
     # then the trained agents' drop from 0.70 to 0.23 is no better than the others'
     assert "6 trained agents 6 trainings 0.70 0.23" in page
-    assert "6 agents not trained 0 held out, 6 dismissed 0.70 0.23" in page
+    assert "6 agents not trained 0 episodes held out, 6 episodes dismissed 0.70 0.23" in page
     assert "Difference: 0.00 findings per agent-week (95% interval 0.00 to 0.00)" in page
     assert "no clear difference" in page
     assert "fewer" not in page

@@ -11,7 +11,7 @@ from qa import services as qa_services
 from qa.models import QAFinding, TrainingRule, TrainingSuggestion
 from qa.reviews import findings_csv
 from skills.models import Skill, SkillEvidence, SkillProficiency
-from tests import factories
+from tests import bad_inputs, factories
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ class TestImport:
             f"{outsider.email},TCK-3,X,escalations,high,,2026-01-10\n"
             f"{member.email},TCK-4,X,no-such-skill,high,,2026-01-10\n"
             f"{member.email},TCK-5,X,escalations,urgent,,2026-01-10\n"
-            f"{member.email},TCK-6,X,escalations,low,,31/01/2026\n"
+            f"{member.email},TCK-6,X,escalations,low,,31/13/2026\n"
             f"{member.email},,X,escalations,low,,\n"
             f"{member.email},TCK-7,X,escalations,low,,2099-01-01\n"
         )
@@ -116,6 +116,13 @@ class TestImport:
         assert report.created == 1
         assert QAFinding.objects.get(interaction_ref="T-9").note == "Kunde verärgert – café"
 
+    def test_day_first_dates_are_read_as_the_file_writes_them(self, lead, member, catalogue):
+        line = f"{member.email},T-31,Empathy,escalations,low,,31.03.2026\n"
+        report = findings_csv.findings_import(reviewer=lead, content=HEADER + line, commit=True)
+        assert [r.errors for r in report.rows] == [{}]
+        finding = QAFinding.objects.get(interaction_ref="T-31")
+        assert timezone.localtime(finding.occurred_at).date().isoformat() == "2026-03-31"
+
     def test_the_import_page_previews_then_imports(self, client, lead, member, team, catalogue):
         client.force_login(lead)
         url = f"/teams/{team.pk}/findings/import/"
@@ -131,6 +138,24 @@ class TestImport:
         done = client.post(url, {"content": content, "confirm": "1"})
         assert done.status_code == 302
         assert QAFinding.objects.count() == 2
+
+    def test_the_import_page_previews_then_imports_a_workbook(
+        self, client, lead, member, team, catalogue
+    ):
+        """A workbook's bytes can't be decoded as text to post back: the preview was a 500."""
+        client.force_login(lead)
+        url = f"/teams/{team.pk}/findings/import/"
+        rows = [line.split(",") for line in csv_for(member).splitlines()]
+        upload = SimpleUploadedFile("qa.xlsx", bad_inputs.xlsx(rows))
+        preview = client.post(url, {"file": upload})
+        assert preview.status_code == 200
+        assert "2 new rows can be imported." in preview.content.decode()
+        done = client.post(url, {"content": preview.context["content"], "confirm": "1"})
+        assert done.status_code == 302
+        assert sorted(QAFinding.objects.values_list("interaction_ref", flat=True)) == [
+            "TCK-1",
+            "TCK-2",
+        ]
 
     def test_the_import_api_dry_run_and_commit(self, api_as, lead, member, catalogue):
         api = api_as(lead)

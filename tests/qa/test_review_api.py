@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from qa.models import QAFinding, ReviewRating, ReviewSource, WebhookDelivery
 from qa.reviews import sources as review_sources
 from qa.reviews.sources import CategoryInput
-from qa.reviews.webhook import webhook_signature
+from qa.reviews.webhook import WEBHOOK_MAX_BYTES, webhook_signature
 from tests import factories
 from tests.qa import review_exports as exports
 
@@ -315,3 +315,78 @@ class TestWebhook:
         assert secret not in caplog.text
         stored = ReviewSource.objects.filter(pk=source.pk).values()[0]
         assert secret not in json.dumps(stored, default=str)
+
+
+class _ChunkedInput:
+    """A de-chunked WSGI input as gunicorn hands it over for ``Transfer-Encoding: chunked``:
+    no Content-Length, and ``read`` returns what is left of ``size`` bytes, then ``b""``."""
+
+    def __init__(self, body: bytes = b"", *, size: int | None = None) -> None:
+        self.body = body
+        self.size = len(body) if size is None else size
+        self.read_bytes = 0
+
+    def read(self, n: int = -1) -> bytes:
+        left = self.size - self.read_bytes
+        n = left if n < 0 else min(n, left)
+        part = self.body[self.read_bytes : self.read_bytes + n] if self.body else b"x" * n
+        self.read_bytes += n
+        return part
+
+    readline = read  # Django wraps the input in a LimitedStream, which needs it
+
+
+class TestChunkedWebhook:
+    """A body sent with ``Transfer-Encoding: chunked`` has no Content-Length: Django reads it
+    as empty, so the view reads the WSGI input itself, up to the limit."""
+
+    def post(self, source, stream, headers):
+        return APIClient().generic(
+            "POST",
+            f"/api/v1/qa-review-sources/{source.pk}/webhook/",
+            CONTENT_TYPE="application/json",
+            HTTP_TRANSFER_ENCODING="chunked",
+            **{"wsgi.input": stream},
+            **headers,
+        )
+
+    def test_a_signed_chunked_body_is_read_whole_and_imported(self, source, member):
+        body, headers = signed(source, rows_for(member))
+        answer = self.post(source, _ChunkedInput(body), headers)
+        assert answer.status_code == 201, answer.json()
+        assert (answer.json()["created_findings"], answer.json()["created_passes"]) == (1, 1)
+
+    def test_a_chunked_body_over_the_limit_is_a_413_read_one_byte_past_it(self, source, member):
+        # 22 MB, as in the probe: signed or not, the answer is 413, not 401
+        stream = _ChunkedInput(size=22 * 1024 * 1024)
+        _body, headers = signed(source, rows_for(member))
+        answer = self.post(source, stream, headers)
+        assert (answer.status_code, answer.json()["code"]) == (413, "too_large")
+        assert stream.read_bytes == WEBHOOK_MAX_BYTES + 1
+        assert not WebhookDelivery.objects.exists()
+
+    def test_a_chunked_body_of_exactly_the_limit_is_read_and_verified(self, source):
+        stream = _ChunkedInput(size=WEBHOOK_MAX_BYTES)
+        timestamp = str(int(time.time()))
+        headers = {
+            "HTTP_X_READINESS_TIMESTAMP": timestamp,
+            "HTTP_X_READINESS_SIGNATURE": webhook_signature(
+                review_sources.webhook_secret(source), timestamp, b"x" * WEBHOOK_MAX_BYTES
+            ),
+        }
+        answer = self.post(source, stream, headers)
+        # the signature matched the 2 MB body read in full; it is not JSON, hence a 400
+        assert (answer.status_code, answer.json()["code"]) == (400, "invalid")
+        assert stream.read_bytes == WEBHOOK_MAX_BYTES
+
+    def test_a_declared_length_over_the_limit_is_a_413_before_reading(self, source, member):
+        body, headers = signed(source, rows_for(member))
+        answer = APIClient().generic(
+            "POST",
+            f"/api/v1/qa-review-sources/{source.pk}/webhook/",
+            body,
+            content_type="application/json",
+            CONTENT_LENGTH=str(WEBHOOK_MAX_BYTES + 1),
+            **headers,
+        )
+        assert (answer.status_code, answer.json()["code"]) == (413, "too_large")

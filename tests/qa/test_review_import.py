@@ -5,6 +5,7 @@ findings and the positive evidence they give, and re-importing changing nothing.
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from qa.models import QAFinding, ReviewCategory, ReviewRating, TrainingRule
 from qa.reviews import importer as review_importer
@@ -206,7 +207,7 @@ class TestLongForm:
     def test_bad_ratings_and_dates_are_row_errors(self, long_source, lead, member):
         data = (
             ",".join(exports.LONG_HEADER) + "\n"
-            f"R-5,CONV-5,{member.email},X,31/01/2026,Escalation,3,,\n"
+            f"R-5,CONV-5,{member.email},X,31/13/2026,Escalation,3,,\n"
             f"R-6,CONV-6,{member.email},X,2026-01-12,Escalation,7,,\n"
             f"R-7,,{member.email},X,2026-01-12,Escalation,2,,\n"
             f"R-8,CONV-8,{member.email},X,2099-01-12,Escalation,2,,\n"
@@ -323,6 +324,43 @@ class TestOtherShapesAndFiles:
         rating = ReviewRating.objects.get()
         assert (rating.reviewer_name, rating.comment) == ("José Müller", "Très lent")
 
+    def test_a_polish_excel_file_is_read_as_windows_1250_and_finds_the_agent_by_name(
+        self, team, lead, catalogue
+    ):
+        """Polish Excel saves CSV in Windows-1250: read as 1252, "Łukasz Wróbel" became
+        "£ukasz Wróbel" and the agent matched by name was not found."""
+        from accounts.models import Membership
+        from tests import factories
+
+        agent = factories.UserFactory.create(name="Łukasz Wróbel", email="lukasz@example.test")
+        factories.MembershipFactory.create(user=agent, team=team, role=Membership.Role.MEMBER)
+        source, _ = review_sources.review_source_create(
+            team=team,
+            created_by=lead,
+            name="arkusz QA",
+            shape="wide",
+            columns=exports.WIDE_MAPPING,
+            agent_match="name",
+            default_scale="binary",
+        )
+        review_sources.review_categories_save(
+            source=source,
+            categories=[
+                CategoryInput(name="Greeting", skill=catalogue["metrics"], scale="binary"),
+                CategoryInput(name="Escalation", skill=catalogue["escalations"], scale="binary"),
+                CategoryInput(name="Data protection", ignored=True),
+                CategoryInput(name="Total", ignored=True),
+            ],
+        )
+        data = exports.wide_csv("Łukasz Wróbel").decode().encode("cp1250")
+        table = read_table(data, filename="eksport.csv")
+        assert "Windows-1250" in table.notes[0]
+        report = review_importer.reviews_import(
+            source=source, table=table, importer=lead, commit=True
+        )
+        assert not report.unknown_agents
+        assert QAFinding.objects.get().agent == agent
+
     def test_an_xlsx_file_imports_like_the_csv(self, long_source, lead, member):
         table = read_table(exports.xlsx_bytes(member.email), filename="export.xlsx")
         report = review_importer.reviews_import(
@@ -376,7 +414,7 @@ class TestStatements:
         self, long_source, lead, member, assert_queries, monkeypatch, reviews_count
     ):
         """Two batches of lines whatever their size: 2 reads, then per batch one duplicate
-        check and five writes."""
+        check, five writes and its audit event."""
         monkeypatch.setattr(review_importer, "BATCH", reviews_count * 2)
         rows = []
         for n in range(reviews_count * 2):
@@ -385,7 +423,7 @@ class TestStatements:
                 [f"R{n}", f"C{n}", member.email, "", "2026-01-10", "Escalation", "1", "", ""]
             )
         table = read_table(exports._csv(exports.LONG_HEADER, rows).encode())
-        with assert_queries(2 + 2 * (1 + 5)):
+        with assert_queries(2 + 2 * (1 + 5 + 1)):
             report = review_importer.reviews_import(
                 source=long_source, table=table, importer=lead, commit=True
             )
@@ -431,3 +469,100 @@ def test_is_it_working_can_count_only_one_sources_findings(
     page = client.get(f"/teams/{team.pk}/skills/?source={long_source.pk}")
     assert page.status_code == 200
     assert f'<option value="{long_source.pk}" selected>' in page.content.decode()
+
+
+class TestGuesses:
+    """What the preview suggests for an unknown category: only names that match, and the
+    scale the ratings seen need."""
+
+    @pytest.mark.parametrize(
+        ("category", "expected"),
+        [
+            ("Escalation", "escalations"),
+            ("Escalations", "escalations"),
+            ("escalation handling", "escalations"),
+            ("Metrics", "kpi-literacy"),
+            ("KPI literacy", "kpi-literacy"),
+            ("Empathy", None),
+            ("Greeting", None),
+            ("Tone", None),
+        ],
+    )
+    def test_a_suggestion_only_from_a_name_that_matches(self, category, expected):
+        from qa.reviews.mapping import skill_suggest
+        from skills.models import Skill
+
+        skills = [
+            Skill(slug="escalations", name="Escalation handling"),
+            Skill(slug="kpi-literacy", name="Service metrics"),
+            Skill(slug="team-morale", name="Team morale"),
+            Skill(slug="reporting", name="Reporting"),
+        ]
+        found = skill_suggest(category, skills)
+        assert (found.slug if found else None) == expected
+
+    @pytest.mark.parametrize(
+        ("ratings", "default", "expected"),
+        [
+            (["1", "4", "5"], "4", "5"),
+            (["1", "2", "4"], "3", "4"),
+            (["2", "3"], "5", "5"),
+            (["3/5", "4/5"], "4", "5"),
+            (["2/3"], "5", "3"),
+            (["1", "2", "3"], "percent", "3"),
+        ],
+    )
+    def test_the_scale_holds_every_rating_seen(self, ratings, default, expected):
+        assert scale_guess(ratings, default=default) == expected
+
+
+class TestDateFormats:
+    """A wide export with dd.mm.yyyy dates failed every line ("Use a date like 2026-03-31")."""
+
+    @pytest.mark.parametrize(
+        ("dates", "expected", "note"),
+        [
+            (["01.02.2026", "02.02.2026"], ["2026-02-01", "2026-02-02"], "day first"),
+            (["13/02/2026", "02/03/2026"], ["2026-02-13", "2026-03-02"], "day first"),
+            (["02/13/2026 14:05", "03/02/2026"], ["2026-02-13", "2026-03-02"], "month first"),
+            (["2026-02-01", "2026-02-02"], ["2026-02-01", "2026-02-02"], None),
+        ],
+    )
+    def test_the_column_decides_how_numeric_dates_read(
+        self, team, lead, member, catalogue, dates, expected, note
+    ):
+        source, _ = review_sources.review_source_create(
+            team=team,
+            created_by=lead,
+            name="our QA sheet",
+            shape="wide",
+            columns=exports.WIDE_MAPPING,
+            agent_match="name",
+            default_scale="binary",
+        )
+        review_sources.review_categories_save(
+            source=source,
+            categories=[
+                CategoryInput(name="Greeting", skill=catalogue["metrics"], scale="binary"),
+                CategoryInput(name="Escalation", ignored=True),
+                CategoryInput(name="Data protection", ignored=True),
+                CategoryInput(name="Total", ignored=True),
+            ],
+        )
+        text = exports.wide_csv(member.name).decode()
+        text = text.replace("2026-02-01", dates[0]).replace("2026-02-02", dates[1])
+        report = review_importer.reviews_import(
+            source=source, table=read_table(text.encode()), importer=lead, commit=True
+        )
+        assert not [ln.errors for ln in report.lines if ln.errors]
+        days = sorted(
+            r.occurred_at.astimezone(timezone.get_current_timezone()).date().isoformat()
+            for r in ReviewRating.objects.filter(category="Greeting")
+        )
+        assert days == expected
+        notes = " ".join(report.notes)
+        assert (note in notes) if note else ("first" not in notes)
+
+    def test_a_date_that_is_no_day_is_an_error_on_its_line(self):
+        with pytest.raises(ValueError, match=r"31\.02\.2026"):
+            review_importer.parse_when("31.02.2026")

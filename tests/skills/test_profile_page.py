@@ -72,3 +72,56 @@ def test_a_level_just_below_the_target_does_not_read_gap_zero(client):
     assert html == "just below target, not sure"
     html = render_to_string("skills/_category_word.html", {"category": "near", "gap": 0.38})
     assert html == "gap 0.38, not sure"
+
+
+def _evidence(user, skill, pieces):
+    from django.utils import timezone
+
+    from skills.models import SkillEvidence
+
+    now = timezone.now()
+    SkillEvidence.objects.bulk_create(
+        [
+            skills_services.evidence_row(
+                user_id=user.pk,
+                skill_id=skill.pk,
+                outcome=outcome,
+                weight=weight,
+                at=now,
+                source=SkillEvidence.Source.ANSWER,
+                source_id=n,
+            )
+            for n, (outcome, weight) in enumerate(pieces, start=1)
+        ]
+    )
+    skills_services.profiles_rebuild()
+
+
+def summary_of(page: str, skill_name: str) -> str:
+    start = page.index(f"<strong>{skill_name}</strong>")
+    return page[start : page.index("</summary>", start)]
+
+
+def test_figures_are_rounded_once_so_the_page_agrees_with_the_heatmap(
+    client, lead, member, team, catalogue
+):
+    """Level 0.62451 showed 0.63 on the profile (3 places, then 2) and 0.62 on the heatmap."""
+    _evidence(member, catalogue["escalations"], [(1.0, 2.326373538), (0.0, 1.0)])
+    client.force_login(lead)
+    profile = summary_of(
+        client.get(f"/skills/people/{member.pk}/").content.decode(), "Escalation handling"
+    )
+    assert "level 0.62," in profile, profile
+    heatmap = client.get(f"/teams/{team.pk}/skills/").content.decode()
+    assert "0.62" in heatmap
+
+
+def test_the_evidence_shown_never_contradicts_its_verdict(client, member, catalogue):
+    """Evidence 1.99451 showed "2.00 · not enough evidence"."""
+    _evidence(member, catalogue["escalations"], [(1.0, 1.99451)])
+    client.force_login(member)
+    profile = summary_of(
+        client.get(f"/skills/people/{member.pk}/").content.decode(), "Escalation handling"
+    )
+    assert "no level yet" in profile
+    assert "evidence 1.99" in profile, profile

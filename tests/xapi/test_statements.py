@@ -204,6 +204,11 @@ _DELETE = object()
         ("context.extensions", {"version": 2}, "statement.context.extensions key: must be"),
         ("timestamp", "yesterday", "statement.timestamp: must be an ISO 8601 time"),
         ("timestamp", "2025-01-02T03:04:05", "statement.timestamp: must be an ISO 8601 time"),
+        (
+            "timestamp",
+            "2025-01-02T03:04:05.123456+00:00",
+            "statement.timestamp: at most millisecond precision",
+        ),
         ("grade", "A", "statement.grade: not an xAPI property"),
     ],
     ids=lambda v: v if isinstance(v, str) and len(v) < 30 else None,
@@ -239,3 +244,16 @@ def test_a_typed_answer_is_a_fill_in_interaction_without_the_accepted_answers(xa
     assert answered["result"]["response"] == "refund"
     assert answered["result"]["success"] is True
     assert statement_problems(answered) == []
+
+
+def test_timestamps_are_milliseconds_and_names_plain_text(xapi_on, member):
+    """ADL's validator rejects six-digit microseconds; an LRS shows names as plain text."""
+    from datetime import UTC, datetime
+
+    assert build.timestamp(datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)) == (
+        "2026-01-02T03:04:05.678+00:00"
+    )
+    assert build.plain_text("<p><strong>Refund</strong> &amp; <a href='x'>policy</a></p>") == (
+        "Refund & policy"
+    )
+    assert len(build.plain_text("<p>" + "word " * 100 + "</p>")) == 200

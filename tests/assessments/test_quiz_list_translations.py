@@ -1,0 +1,41 @@
+"""The quiz list in Polish shows each quiz's own translated title and description (it showed
+one quiz's Polish title on every row)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assessments import selectors
+from assessments.models import QuizVersionTranslation
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_quiz_keeps_its_own_translation(member, client):
+    member.language = "pl"
+    member.save(update_fields=["language"])
+    quizzes = [factories.quiz_published() for _n in range(3)]
+    for n, quiz in enumerate(quizzes):
+        quiz.title = f"Quiz {n}"
+        quiz.save(update_fields=["title"])
+    for n, quiz in enumerate(quizzes[:2]):
+        QuizVersionTranslation.objects.create(
+            version=quiz.versions.get(),
+            language="pl",
+            title=f"Sprawdzian {n}",
+            description=f"Opis {n}",
+        )
+    rows = {
+        q.title: (getattr(q, "translated_title"), getattr(q, "translated_description"))  # noqa: B009
+        for q in selectors.quizzes_list(user=member)
+    }
+    assert rows == {
+        "Quiz 0": ("Sprawdzian 0", "Opis 0"),
+        "Quiz 1": ("Sprawdzian 1", "Opis 1"),
+        "Quiz 2": (None, None),
+    }
+    client.force_login(member)
+    page = client.get("/quizzes/").content.decode()
+    for shown in ("Sprawdzian 0", "Sprawdzian 1", "Quiz 2"):
+        assert shown in page
