@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import limits as input_limits
 from core.errors import DomainError, ValidationFailed
 from core.sql import insert_rows
 from qa.models import QAFinding, ReviewSource, WebhookDelivery
@@ -23,8 +24,9 @@ from qa.reviews.lines import ReviewReport
 from qa.reviews.sources import webhook_secret
 
 WEBHOOK_TOLERANCE = timedelta(minutes=5)
-WEBHOOK_MAX_BYTES = 2 * 1024 * 1024
-WEBHOOK_MAX_ROWS = 5000
+WEBHOOK_MAX_BYTES = input_limits.WEBHOOK.bytes or 0
+WEBHOOK_MAX_ROWS = input_limits.WEBHOOK.rows or 0
+WEBHOOK_MAX_COLUMNS = input_limits.WEBHOOK.columns or 0
 
 
 class WebhookRefused(DomainError):
@@ -108,6 +110,17 @@ def _webhook_table(source: ReviewSource, body: bytes) -> Table:
             if key not in seen:
                 seen.add(key)
                 header.append(key)
+        # Every row is built as wide as all keys together: bounded before a row is built.
+        if len(header) > WEBHOOK_MAX_COLUMNS:
+            raise ValidationFailed(
+                ngettext(
+                    "At most %(n)d column (keys of all rows together).",
+                    "At most %(n)d columns (keys of all rows together).",
+                    WEBHOOK_MAX_COLUMNS,
+                )
+                % {"n": WEBHOOK_MAX_COLUMNS},
+                field_errors={"rows": [_("Too many columns.")]},
+            )
 
     def text(value: object) -> str:
         if value is None:

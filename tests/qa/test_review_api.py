@@ -206,6 +206,19 @@ class TestWebhook:
             **headers,
         )
 
+    def test_rows_with_too_many_keys_together_are_refused_before_they_are_built(
+        self, source, member
+    ):
+        """One row of 600 keys and many empty rows: every row would be built 600 wide."""
+        payload = rows_for(member)
+        payload["rows"].append({f"k{n}": "" for n in range(600)})
+        payload["rows"] += [{} for _ in range(3000)]
+        body, headers = signed(source, payload)
+        response = self.post(source, body, headers)
+        assert response.status_code == 400
+        assert response.json()["errors"] == {"rows": ["Too many columns."]}
+        assert not QAFinding.objects.exists()
+
     def test_a_signed_request_is_imported_once_and_a_replay_refused(self, source, member):
         body, headers = signed(source, rows_for(member))
         answer = self.post(source, body, headers)
