@@ -80,9 +80,10 @@ def _billion_laughs_docx() -> bytes:
         b'<!ENTITY l%d "%s">' % (n, b"".join(b"&l%d;" % (n - 1) for _ in range(10)))
         for n in range(1, 10)
     )
-    doc = DocxBuilder().heading("Refunds").paragraph(run("Check the receipt. XXX"))
+    # A marker in the text, then replaced by a reference to the top entity.
+    doc = DocxBuilder().heading("Refunds").paragraph(run("Check the receipt. ENTITY-HERE"))
     parts = doc.parts()
-    body = parts["word/document.xml"].replace(b"XXX", b"&l9;")
+    body = parts["word/document.xml"].replace(b"ENTITY-HERE", b"&l9;")
     start = body.index(b"<w:document")
     parts["word/document.xml"] = (
         body[:start] + b"<!DOCTYPE w:document [" + entities + b"]>" + body[start:]
