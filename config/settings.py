@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "audit",  # just above accounts: every app below the top writes its audit trail here
+    # Content in several languages (skills, role profiles, modules): before the admin, as
+    # django-modeltranslation asks.
+    "modeltranslation",
     # Django's admin, on a site that writes every admin change to the audit trail.
     "audit.admin_config.AuditedAdminConfig",
     "django.contrib.auth",
@@ -327,6 +330,12 @@ HEALTH_SCORING_BACKLOG_MAX_AGE = timedelta(
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("pl", _("Polish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Content translations (skills/translation.py, courses/translation.py): an empty Polish text
+# falls back to the English one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# A row created in Polish gets the same text in English until someone translates it.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"

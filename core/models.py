@@ -1,4 +1,8 @@
+from typing import Any
+
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,3 +24,21 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class TranslatedContent(models.Model):
+    """A model whose texts have a column per language (django-modeltranslation; the fields are
+    listed in the app's ``translation.py``). Reading ``name`` gives the active language's text,
+    else English; the original ``name`` column always holds the English text, whatever the
+    language of the request that saves the row, so raw SQL and lookups across relations
+    (``skill__name``) read one language. ``core.content.localized`` reads the active language
+    across a relation."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The original columns are written from the attributes, which read the active
+        # language: save in the default language so they hold the English text.
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            super().save(*args, **kwargs)

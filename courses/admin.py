@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from core.admin import MarkdownPreviewMixin
 from courses import services
@@ -146,7 +147,7 @@ class LessonInline(MarkdownPreviewMixin, admin.StackedInline):
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):
+class ModuleAdmin(TranslationAdmin):  # a title and summary per language
     list_display = (
         "title",
         "slug",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Quiz
+from core.models import TranslatedContent
 from skills.models import Skill
 
 
@@ -142,9 +145,12 @@ class SOPAcknowledgement(models.Model):
         }
 
 
-class Module(models.Model):
+class Module(TranslatedContent):
     """A training module: ordered lessons, linked to skills and to the SOP versions it teaches."""
 
+    # django-modeltranslation swaps the manager at start-up for one that reads the active
+    # language; declared here so type checkers know it.
+    objects: models.Manager[Module] = models.Manager()
     slug = models.SlugField(_("slug"), unique=True)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
@@ -152,7 +158,7 @@ class Module(models.Model):
         Skill, blank=True, related_name="modules", verbose_name=_("skills")
     )
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=15)
-    sop_versions = models.ManyToManyField(
+    sop_versions: models.ManyToManyField[SOPVersion, Any] = models.ManyToManyField(
         SOPVersion,
         blank=True,
         related_name="modules",
@@ -384,5 +390,6 @@ class Assignment(models.Model):
         if self.sop_id and self.sop:
             return self.sop.title
         if self.quiz_id and self.quiz:
-            return str(self.quiz)
+            # the reader's language where the list annotated it (``quiz_title``)
+            return getattr(self, "quiz_title", None) or str(self.quiz)
         return ""

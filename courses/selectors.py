@@ -31,8 +31,10 @@ from django.utils.translation import gettext as _
 from accounts.calendar import local_today
 from accounts.models import User
 from accounts.selectors import team_get_led, user_is_admin, users_led_by
+from assessments import selectors as assessments_selectors
 from assessments.hooks import AttemptNextSteps, NextStep, QuizListAnnotating
 from assessments.models import Quiz
+from core.content import language_columns, localized
 from core.errors import NotFound, ValidationFailed
 from core.ids import parse_id
 from core.types import RawId
@@ -196,8 +198,10 @@ def module_lessons(*, user: User, module: Module) -> list[Lesson]:
 
 def _with_progress(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
     return assignments.select_related(
-        "user", "module", "sop", "sop_version", "assigned_by"
+        "user", "module", "sop", "sop_version", "quiz", "assigned_by"
     ).annotate(
+        # a quiz's title in the reader's language (null for modules and SOPs)
+        quiz_title=assessments_selectors.quiz_title_shown("quiz"),
         lesson_total=_count(Lesson.objects.filter(module=OuterRef("module"))),
         lesson_done=_count(
             LessonProgress.objects.filter(user=OuterRef("user"), lesson__module=OuterRef("module"))
@@ -410,7 +414,9 @@ def assignable_sops() -> QuerySet[SOP]:
 def quiz_list_completes_module(event: QuizListAnnotating) -> None:
     """The quiz list shows the module a quiz completes (subscribed in ``CoursesConfig.ready``)."""
     event.annotations["completes_module"] = Subquery(
-        Module.objects.filter(completion_quiz=OuterRef("pk")).values("title")[:1]
+        Module.objects.filter(completion_quiz=OuterRef("pk"))
+        .annotate(shown_title=localized("title"))
+        .values("shown_title")[:1]
     )
 
 
@@ -419,7 +425,7 @@ def attempt_next_steps_module(event: AttemptNextSteps) -> None:
     training (subscribed in ``CoursesConfig.ready``; one query)."""
     module = (
         Module.objects.filter(completion_quiz_id=event.attempt.quiz_id)
-        .only("slug", "title")
+        .only("slug", *language_columns("title"))
         .first()
     )
     if module is None:

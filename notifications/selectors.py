@@ -19,6 +19,8 @@ REMINDER_TITLES = {
     # results (``assessments``): the params hold the quiz's title and the candidate's name
     "quiz_result": gettext_lazy("Your result for “%(quiz)s” is ready"),
     "candidate_result": gettext_lazy("%(who)s finished “%(quiz)s”"),
+    # training a lead gave (``courses.services.assignments_notify``): title, person, due day
+    "training_assigned": gettext_lazy("New training: “%(title)s” (assigned by %(person)s)"),
 }
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.calendar import local_today
 from accounts.models import User
 from accounts.selectors import team_get_led, user_is_admin, users_led_by
+from core.content import language_columns
 from core.errors import NotFound
 from core.ids import parse_id
 from core.types import RawId
@@ -416,7 +417,7 @@ def training_effect(
             "agent__name",
             "agent__email",
             "rule__name",
-            "skill__name",
+            *language_columns("skill__name"),
             "skill__slug",
             "skill__position",
             "assignment__status",

@@ -14,10 +14,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import TranslatedContent
+
 LEVEL_VALIDATORS = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
 
-class Skill(models.Model):
+class Skill(TranslatedContent):
+    # django-modeltranslation swaps the manager at start-up for one that reads the active
+    # language; declared here so type checkers know it.
+    objects: models.Manager[Skill] = models.Manager()
     slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
@@ -32,9 +37,12 @@ class Skill(models.Model):
         return self.name
 
 
-class RoleProfile(models.Model):
+class RoleProfile(TranslatedContent):
     """A rung of the career ladder: the level expected in each skill."""
 
+    # django-modeltranslation swaps the manager at start-up for one that reads the active
+    # language; declared here so type checkers know it.
+    objects: models.Manager[RoleProfile] = models.Manager()
     slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)

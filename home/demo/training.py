@@ -8,6 +8,7 @@ published are left alone (they are immutable); assignments are ensured, never du
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from accounts.calendar import local_today
 from accounts.models import User
@@ -30,6 +31,16 @@ from skills.models import RoleProfile, Skill, SkillTarget
 # Agent 1 read these SOPs in their first version, before version 2 asked everyone to re-read.
 
 
+def _polish(item: dict[str, Any], *fields: str) -> dict[str, str]:
+    """The item's ``pl:`` texts as the Polish columns (``name_pl``, …), and the English texts
+    as the English ones (the original columns hold English too: core.models.TranslatedContent)."""
+    polish = item.get("pl") or {}
+    return {
+        **{f"{field}_en": item[field] for field in fields},
+        **{f"{field}_pl": polish[field] for field in fields if polish.get(field)},
+    }
+
+
 def demo_skills_load() -> dict[str, Skill]:
     skills = {}
     for position, item in enumerate(content.skills()):
@@ -38,6 +49,7 @@ def demo_skills_load() -> dict[str, Skill]:
             defaults={
                 "name": item["name"],
                 "description": item["description"],
+                **_polish(item, "name", "description"),
                 "position": position,
             },
         )
@@ -47,6 +59,7 @@ def demo_skills_load() -> dict[str, Skill]:
             defaults={
                 "name": item["name"],
                 "description": item["description"],
+                **_polish(item, "name", "description"),
                 "position": position,
             },
         )
@@ -101,6 +114,7 @@ def demo_modules_load(*, skills: dict[str, Skill], sops: dict[str, SOP]) -> dict
             defaults={
                 "title": item["title"],
                 "summary": item["summary"],
+                **_polish(item, "title", "summary"),
                 "estimated_minutes": item["estimated_minutes"],
                 "position": position,
                 "is_published": True,

@@ -39,3 +39,28 @@ def test_each_quiz_keeps_its_own_translation(member, client):
     page = client.get("/quizzes/").content.decode()
     for shown in ("Sprawdzian 0", "Sprawdzian 1", "Quiz 2"):
         assert shown in page
+
+
+def test_my_training_and_home_show_an_assigned_quiz_in_the_reader_s_language(
+    member, lead, team, client
+):
+    """ "Agent knowledge check" stood on a Polish agent's My training and home page."""
+    member.language = "pl"
+    member.save(update_fields=["language"])
+    quiz = factories.quiz_published()
+    quiz.title = "Agent knowledge check"
+    quiz.save(update_fields=["title"])
+    QuizVersionTranslation.objects.create(
+        version=quiz.versions.get(), language="pl", title="Sprawdzian wiedzy", description=""
+    )
+    factories.assign_by_ids(assigned_by=lead, quiz_id=quiz.pk, user_ids=[member.pk])
+    client.force_login(member)
+    for url in ("/training/", "/"):
+        page = client.get(url).content.decode()
+        assert "Sprawdzian wiedzy" in page, url
+        assert "Agent knowledge check" not in page, url
+    lead.language = "en"
+    lead.save(update_fields=["language"])
+    client.force_login(lead)
+    team_page = client.get(f"/teams/{team.pk}/training/").content.decode()
+    assert "Agent knowledge check" in team_page

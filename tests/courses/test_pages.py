@@ -258,8 +258,11 @@ def test_lessons_saved_in_the_admin_are_rendered(client, admin_user):
         "/admin/courses/module/add/",
         {
             "slug": "new-module",
-            "title": "New module",
-            "summary": "",
+            # a title and summary per language (courses/translation.py)
+            "title_en": "New module",
+            "title_pl": "Nowy moduł",
+            "summary_en": "",
+            "summary_pl": "",
             "estimated_minutes": 10,
             "is_published": "on",
             "position": 0,
@@ -271,7 +274,13 @@ def test_lessons_saved_in_the_admin_are_rendered(client, admin_user):
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    lesson = factories.Module.objects.get(slug="new-module").lessons.get()
+    module = factories.Module.objects.get(slug="new-module")
+    assert (module.title, module.title_en, module.title_pl) == (  # type: ignore[attr-defined]
+        "New module",
+        "New module",
+        "Nowy moduł",
+    )
+    lesson = module.lessons.get()
     assert lesson.body_html == '<p><strong>Bold</strong> <img src="x"></p>'
 
 
