@@ -158,17 +158,18 @@ def user_language_set(*, user: User, language: str) -> User:
 
 
 def user_locale_default(*, user: User, language: str | None, time_zone: str | None) -> bool:
-    """On a login before the person has chosen (``locale_chosen`` is false): take the language
-    the browser asked for and the zone it reports, when offered and valid, and remember that
-    this was done, so the defaults are taken once. Returns whether anything was stored.
+    """On a login before the person has chosen (``locale_chosen`` is false): take the zone the
+    browser reports and, unless someone set another language for them than the site's
+    default, the language it asked for, when offered and valid; and remember that this was
+    done, so the defaults are taken once. Returns whether anything was stored.
 
     The conditional update makes two logins at once store the defaults once.
     """
     if user.locale_chosen:
         return False
     fields: dict[str, bool | str] = {"locale_chosen": True}
-    if language in dict(settings.LANGUAGES):
-        fields["language"] = language
+    if language in dict(settings.LANGUAGES) and user.language == settings.LANGUAGE_CODE:
+        fields["language"] = language  # a language someone set for them (the demo's Zofia) stays
     if time_zone:
         time_zone = zone_canonical(time_zone)
         try:

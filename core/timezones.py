@@ -9,11 +9,16 @@ keeps working; the profile form offers it in an "Other" group until the person p
 
 from __future__ import annotations
 
+import unicodedata
 import zoneinfo
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+from django.conf import settings
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -75,13 +80,71 @@ def curated_zones() -> frozenset[str]:
     return frozenset({name for name in names if name in available} | {"UTC"})
 
 
-def zone_label(name: str) -> str:
-    """ "America/Argentina/Buenos_Aires" → "Argentina – Buenos Aires"; the region is the
-    group's label. City names stay as the tz database writes them (English exonyms)."""
+def zone_label(name: str, language: str | None = None) -> str:
+    """The place a zone is named for, in ``language`` (default: the active one), from the
+    Unicode CLDR through Babel: "Europe/Warsaw" → "Warsaw", in Polish "Warszawa"; a zone of a
+    country's region keeps the region: "America/Argentina/Buenos_Aires" → "Argentina – Buenos
+    Aires" ("Argentyna – Buenos Aires"); CLDR's own "Knox, Indiana" stays as it is. The region
+    of the world is the group's label."""
     if name == "UTC":
         return "UTC"
     parts = name.split("/")[1:] or [name]
-    return " – ".join(part.replace("_", " ") for part in parts)
+    city = _cldr_city(name, _babel_locale(language)) or parts[-1].replace("_", " ")
+    if len(parts) < 2 or parts[0].replace("_", " ") in city:  # CLDR's "Knox, Indiana"
+        return city
+    region = parts[0].replace("_", " ")
+    country = _country_of(name)
+    if country and _locale("en").territories.get(country) == region:
+        region = _babel_locale(language).territories.get(country, region)
+    return f"{region} – {city}"
+
+
+def _babel_locale(language: str | None) -> Locale:
+    return _locale((language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0])
+
+
+@cache
+def _locale(code: str) -> Locale:
+    try:
+        return Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        return Locale("en")
+
+
+def _cldr_city(name: str, locale: Locale) -> str | None:
+    """CLDR's exemplar city for the zone, looked up under its own name and under the old names
+    that link to it (CLDR still keys "Europe/Kyiv" as "Europe/Kiev"). CLDR only lists a
+    language's names where they differ from the zone's own."""
+    for key in (name, *_aliases().get(name, ())):
+        city = locale.time_zones.get(key, {}).get("city")
+        if city:
+            return str(city)
+    return None
+
+
+@cache
+def _aliases() -> dict[str, tuple[str, ...]]:
+    """zone → the old names that link to it (``tzdata.zi``'s ``L`` lines), and CLDR's own."""
+    targets: dict[str, list[str]] = {}
+    for alias, target in _links().items():
+        targets.setdefault(target, []).append(alias)
+    for alias, target in get_global("zone_aliases").items():
+        targets.setdefault(target, []).append(alias)
+    return {target: tuple(aliases) for target, aliases in targets.items()}
+
+
+@cache
+def _countries() -> dict[str, str]:
+    """zone → ISO 3166 country code, from ``zone.tab``."""
+    return {
+        fields[2]: fields[0]
+        for line in _zone_tab().splitlines()
+        if line and not line.startswith("#") and len(fields := line.split("\t")) >= 3
+    }
+
+
+def _country_of(name: str) -> str | None:
+    return _countries().get(name)
 
 
 def zone_choices(extra: str | None = None) -> list[tuple[str, ZoneChoices]]:
@@ -98,13 +161,19 @@ def zone_choices(extra: str | None = None) -> list[tuple[str, ZoneChoices]]:
     for prefix, label in REGIONS.items():
         members = sorted(
             ((name, zone_label(name)) for name in zones if name.split("/")[0] == prefix),
-            key=lambda choice: choice[1],
+            key=lambda choice: _sort_key(choice[1]),
         )
         if members:
             groups.append((str(label), members))
     if extra and extra not in zones:
         groups.append((str(_("Other")), [(extra, extra.replace("_", " "))]))
     return groups
+
+
+def _sort_key(label: str) -> str:
+    """A–Z whatever the accents: "Łódź" beside "Lima", not after "Zagreb"."""
+    folded = unicodedata.normalize("NFKD", label.replace("Ł", "L").replace("ł", "l"))
+    return "".join(c for c in folded if not unicodedata.combining(c)).casefold()
 
 
 @cache

@@ -26,9 +26,10 @@ def demo_people_load(*, password: str) -> dict[str, User]:
             user.save(update_fields=["password"])
         language = DEMO_LANGUAGES.get(email)
         if language and language in dict(settings.LANGUAGES) and user.language != language:
-            # chosen: a login from a browser in another language does not change it
-            user.language, user.locale_chosen = language, True
-            user.save(update_fields=["language", "locale_chosen"])
+            # Not marked as chosen: the first login still takes the browser's zone, and keeps
+            # this language (accounts.services.user_locale_default).
+            user.language = language
+            user.save(update_fields=["language"])
         if role:
             membership_set(team=team, user=user, role=role)
         people[email] = user

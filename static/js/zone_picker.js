@@ -24,8 +24,10 @@
       (location.protocol === "https:" ? "; secure" : "");
   }
 
+  // "Łódź", "lodz" and "LODZ" all match: case, accents and "ł" (which has no accent to strip).
   function fold(text) {
-    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/_/g, " ");
+    return text.toLowerCase().replace(/ł/g, "l").normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "").replace(/_/g, " ");
   }
 
   function enhance(select) {

@@ -61,6 +61,13 @@ def test_a_polish_browser_in_warsaw_gets_polish_and_its_zone(warsaw_page, member
     select = page.locator("select[name=time_zone]")
     expect(select).to_have_value("Europe/Warsaw")
     search = page.locator("#id_time_zone-filter")
+    # places are named in the reader's language (CLDR): a Polish member finds "Warszawa"
+    search.fill("warsz")
+    values = select.locator("option").evaluate_all("options => options.map(o => o.value)")
+    assert values == ["Europe/Warsaw", "Europe/Warsaw"]  # in "Common" and in "Europe"
+    expect(select.locator("option[value='Europe/Kyiv']")).to_have_count(0)
+    search.fill("kijow")
+    expect(select.locator("option[value='Europe/Kyiv']")).to_have_text("Kijów")
     search.fill("buenos")
     status = page.locator("#id_time_zone-filter-status")
     expect(status).not_to_be_empty()

@@ -225,3 +225,19 @@ def test_the_migration_moves_languages_without_a_catalogue_to_english(db):
             (polish.email, "pl", False),
         ]
     )
+
+
+def test_a_language_set_for_someone_stays_and_their_first_login_still_takes_the_zone(
+    password, team
+):
+    """Was: the demo marked Zofia's Polish as chosen, so her first login never took the
+    browser's zone and she saw every time in UTC."""
+    from home.demo.people import demo_people_load
+
+    zofia = demo_people_load(password=password)["zofia@demo.test"]
+    assert (zofia.language, zofia.locale_chosen) == ("pl", False)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")  # a browser in English
+    client.cookies[BROWSER_ZONE_COOKIE] = "Europe/Warsaw"
+    _log_in(client, zofia, password)
+    zofia.refresh_from_db()
+    assert (zofia.language, zofia.time_zone, zofia.locale_chosen) == ("pl", "Europe/Warsaw", True)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import models, transaction
 from django.test import Client, override_settings
 from django.utils import timezone, translation
@@ -133,11 +134,16 @@ def content_words() -> set[str]:
 
 
 def zone_words() -> set[str]:
+    """The places' names, in every language (CLDR's, through Babel: not the catalogue's)."""
     words = set()
-    for _group, choices in zone_choices():
-        for value, label in choices:
-            words |= {w.lower() for w in WORD.findall(f"{value} {label}")}
-    return words - {w.lower() for w in WORD.findall(" ".join(g for g, _c in zone_choices()))}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for _group, choices in zone_choices():
+                for value, label in choices:
+                    words |= {w.lower() for w in WORD.findall(f"{value} {label}")}
+    with translation.override("en"):
+        groups = " ".join(g for g, _c in zone_choices())
+    return words - {w.lower() for w in WORD.findall(groups)}
 
 
 @pytest.fixture

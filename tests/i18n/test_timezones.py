@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import zoneinfo
 from typing import Any
 
@@ -86,3 +87,31 @@ def test_the_profile_accepts_only_offered_zones(member, zone, ok):
     member.refresh_from_db()
     assert (response.status_code == 302) is ok
     assert (member.time_zone == zone) is ok
+
+
+def test_places_are_named_in_the_readers_language():
+    """Was: English city names on Polish pages, and "warsz" found nothing."""
+    from django.utils import translation
+
+    with translation.override("pl"):
+        groups = zone_choices()
+    common = dict(groups[0][1])
+    assert common["Europe/Warsaw"] == "Warszawa (Europa)"
+    europe = dict(groups[1][1])
+    assert (europe["Europe/Warsaw"], europe["Europe/Kyiv"], europe["Europe/Zurich"]) == (
+        "Warszawa",
+        "Kijów",  # CLDR keys it under its old name, Europe/Kiev
+        "Zurych",
+    )
+    americas = dict(groups[2][1])
+    assert americas["America/New_York"] == "Nowy Jork"
+    assert americas["America/Argentina/Buenos_Aires"] == "Argentyna – Buenos Aires"
+    assert americas["America/Indiana/Knox"] == "Knox, Indiana"
+    # A–Z by the letters, whatever the accents
+    labels = [label for _value, label in groups[1][1]]
+
+    def letters(label: str) -> str:
+        folded = unicodedata.normalize("NFKD", label.replace("Ł", "L").replace("ł", "l"))
+        return "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+
+    assert labels == sorted(labels, key=letters)
