@@ -5,6 +5,7 @@ evidence: they read the projection."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
@@ -428,12 +429,17 @@ def evidence_label(item: SkillEvidence) -> str:
 
 
 class OrgSkillRow(TypedDict):
-    """One skill of the org report, over the people with enough evidence."""
+    """One skill of the org report, over the people measured against a role profile who have
+    enough evidence: how many, their mean level, how many are surely below their role's target
+    (``below_target``: a "gap" cell, even the top of the likely interval is below) and how many
+    may be (``near_target``: a "near" cell, below but not sure). The other people are at or
+    above it or have no target for the skill."""
 
     skill: Skill
     people: int
     mean_level: float | None
     below_target: int
+    near_target: int
 
 
 @dataclass
@@ -452,16 +458,22 @@ def org_people() -> QuerySet[User]:
 
 
 def org_skill_report(*, people: list[User], now: datetime | None = None) -> OrgReport:
-    """Per skill, over the active people with enough evidence: how many, their mean level, and
-    how many are below their role's target (the same rule as every page: ``skill_model``);
+    """Per skill, over the active people measured against a role profile with enough evidence:
+    how many, their mean level, and how many are surely or perhaps below their role's target
+    (``OrgSkillRow``; the same rule as every page: ``skill_model.gap_category``);
     then one row per person of the page. A fixed number of queries, whatever the size of the
     organisation."""
     now = now or timezone.now()
     skills = list(Skill.objects.order_by("position", "name"))
-    # One pass over the projection, decayed by the database exactly as the pages read it.
-    summary = {
-        row["skill_id"]: row
-        for row in decayed(SkillProficiency.objects.filter(user__is_active=True), now)
+    # The projection of the people the report's rows are drawn from (measured against a role
+    # profile), decayed by the database exactly as the pages read it.
+    measured = (
+        decayed(
+            SkillProficiency.objects.filter(
+                user__is_active=True, user__learner_profile__role_profile__isnull=False
+            ),
+            now,
+        )
         .filter(evidence_now__gte=skill_model.min_evidence())  # type: ignore[misc]
         .annotate(
             target=FilteredRelation(
@@ -469,13 +481,25 @@ def org_skill_report(*, people: list[User], now: datetime | None = None) -> OrgR
                 condition=Q(user__learner_profile__role_profile__targets__skill=F("skill")),
             ),
         )
-        .values("skill_id")
-        .annotate(
-            people=Count("pk"),
-            mean_level=Avg("level_now", output_field=FloatField()),
-            below_target=Count("pk", filter=Q(target__level__gt=F("level_now"))),
+    )
+    summary = {
+        row["skill_id"]: row
+        for row in measured.values("skill_id").annotate(
+            people=Count("pk"), mean_level=Avg("level_now", output_field=FloatField())
         )
     }
+    # Below the target is a gap only when the likely interval says so (skill_model.
+    # gap_category, as on every page): the cells below it are judged here, in one call.
+    below = list(
+        measured.filter(target__level__gt=F("level_now")).values_list(
+            "skill_id", "alpha_now", "beta_now", "target__level"
+        )
+    )
+    intervals = credible_intervals([(alpha, beta) for _skill, alpha, beta, _target in below])
+    sure: Counter[int] = Counter()
+    unsure: Counter[int] = Counter()
+    for (skill_id, _alpha, _beta, target), (_low, high) in zip(below, intervals, strict=True):
+        (sure if high < target else unsure)[skill_id] += 1
     cells = _cells(users=people, skills=skills, now=now)
     return OrgReport(
         skills=[
@@ -483,7 +507,8 @@ def org_skill_report(*, people: list[User], now: datetime | None = None) -> OrgR
                 "skill": skill,
                 "people": summary.get(skill.pk, {}).get("people", 0),
                 "mean_level": _round(summary.get(skill.pk, {}).get("mean_level")),
-                "below_target": summary.get(skill.pk, {}).get("below_target", 0),
+                "below_target": sure[skill.pk],
+                "near_target": unsure[skill.pk],
             }
             for skill in skills
         ],

@@ -85,7 +85,14 @@ class OrgSkillSummaryOutput(serializers.Serializer):
     skill = serializers.CharField(help_text="The skill's slug.")
     people = serializers.IntegerField()
     mean_level = serializers.FloatField(allow_null=True)
-    below_target = serializers.IntegerField()
+    below_target = serializers.IntegerField(
+        help_text="People surely below their role's target: even the top of the likely "
+        "interval is below it (the heatmap's gap cells)."
+    )
+    near_target = serializers.IntegerField(
+        help_text="People below their role's target but not surely: the target is still "
+        "within the likely interval (the heatmap's near cells)."
+    )
 
 
 class OrgSkillReportOutput(serializers.Serializer):

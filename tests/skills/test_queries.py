@@ -43,7 +43,7 @@ def grow(n, *, lead, team, catalogue):
 CASES = {
     "api-team-gaps": ("lead", "/api/v1/teams/{team}/skill-gaps/", 6),
     "api-profile": ("lead", "/api/v1/users/{member}/skill-profile/", 7),
-    "api-org": ("admin_user", "/api/v1/skill-gaps/", 7),
+    "api-org": ("admin_user", "/api/v1/skill-gaps/", 8),
     "api-findings": ("lead", "/api/v1/qa-findings/", 3),
     "api-suggestions": ("lead", "/api/v1/training-suggestions/", 2),
     # + practice effect (1 when none), + the team's QA tool sources ("is it working?" filter)
@@ -53,7 +53,7 @@ CASES = {
     # + the search/filter form's people and skill lists (one query each, whatever the size)
     "page-findings": ("lead", "/teams/{team}/findings/", 11),
     "page-profile": ("lead", "/skills/people/{member}/", 10),
-    "page-org": ("admin_user", "/reports/skills/", 10),
+    "page-org": ("admin_user", "/reports/skills/", 11),
 }
 
 

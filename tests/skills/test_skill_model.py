@@ -287,24 +287,32 @@ def test_heatmap_profile_api_and_org_report_agree(team, lead, people, target):
     report = skills_selectors.org_skill_report(people=[], now=now)
     [summary] = [s for s in report.skills if s["skill"] == skill]
     assert summary["people"] == sum(c.enough for c in cells)
-    assert summary["below_target"] == sum(c.category in {"near", "gap"} for c in cells)
+    assert summary["below_target"] == sum(c.category == "gap" for c in cells)
+    assert summary["near_target"] == sum(c.category == "near" for c in cells)
     assert sorted(api) == sorted(c.category for c in cells)
 
 
 @pytest.mark.django_db
-def test_the_org_report_counts_active_people_with_enough_evidence_only(skill_factory):
-    """Was: one person at 0.25 plus an inactive person with 1 unit gave a mean of 0.458."""
+def test_the_org_report_counts_active_measured_people_with_enough_evidence_only(skill_factory):
+    """Was: one person at 0.25 plus an inactive person with 1 unit gave a mean of 0.458; and
+    people measured against no role profile (not in the report's rows) were counted."""
     skill = skill_factory(slug="coaching")
-    active, inactive, thin = (factories.UserFactory.create() for _ in range(3))
+    active, inactive, thin, unmeasured = (factories.UserFactory.create() for _ in range(4))
     inactive.is_active = False
     inactive.save()
+    profile = RoleProfile.objects.create(slug="agent", name="Agent")
+    for person in (active, inactive, thin):
+        LearnerProfile.objects.create(user=person, role_profile=profile)
     rows = [
         record(active, skill, 0.0, 2.0, NOW, 1),  # level 1/4, evidence 2
         record(inactive, skill, 1.0, 3.0, NOW, 2),
         record(thin, skill, 1.0, 1.0, NOW, 3),  # evidence 1: not enough
+        record(unmeasured, skill, 1.0, 5.0, NOW, 4),  # no role profile
     ]
     SkillEvidence.objects.bulk_create(rows)
-    skills_services.profiles_refresh(user_ids=[active.pk, inactive.pk, thin.pk], now=NOW)
+    skills_services.profiles_refresh(
+        user_ids=[active.pk, inactive.pk, thin.pk, unmeasured.pk], now=NOW
+    )
     report = skills_selectors.org_skill_report(people=[], now=NOW)
     [summary] = [s for s in report.skills if s["skill"] == skill]
     assert (summary["people"], summary["mean_level"]) == (1, 0.25)
