@@ -34,7 +34,7 @@ from courses.models import (
     SOPVersion,
 )
 from courses.selectors import AssignmentTarget
-from notifications.services import notify
+from notifications.services import NotificationDraft, notify, notify_many
 from skills import services as skills_services
 from skills.models import SkillEvidence
 
@@ -404,7 +404,9 @@ def assignments_assign(
     everyone; a day already past on the assigner's own calendar is ``ValidationFailed`` (today
     is allowed).
     Someone who already has the same open assignment keeps it: it is returned with
-    ``created=False``, not duplicated.
+    ``created=False``, not duplicated, and is not notified again. Each new assignment is
+    notified to its person (``assignments_notify``), in a number of statements that does not
+    depend on how many people there are.
     """
     if due_on is not None and due_on < local_today(assigned_by):
         raise ValidationFailed(
@@ -432,6 +434,14 @@ def assignments_assign(
             assigned_by=assigned_by,
         )
         _assignments_audit(assigned_by=assigned_by, users=users, target=target, created=created)
+        target_obj = target.module or target.sop or target.quiz
+        assignments_notify(
+            assignments=created,
+            people=users,
+            assigned_by=assigned_by,
+            title=str(getattr(target_obj, "title", "") or ""),
+            body=reason.strip(),
+        )
     created_ids = {a.pk for a in created}
     everyone = Assignment.objects.filter(
         user_id__in=user_ids,
@@ -439,6 +449,54 @@ def assignments_assign(
         **_target_filter(module=target.module, sop=target.sop, quiz_id=quiz_id),
     ).select_related("user", "module", "sop", "quiz")
     return [(a, a.pk in created_ids) for a in sorted(everyone, key=lambda a: a.user_id)]
+
+
+ASSIGNED_KIND = "training_assigned"
+"""The notification of an assignment a person (a lead) gave; its title is rendered in the
+reader's language from its ``params`` (``notifications.selectors.notification_title``)."""
+
+
+def assignments_notify(
+    *,
+    assignments: Sequence[Assignment],
+    people: Sequence[User],
+    assigned_by: User,
+    title: str,
+    body: str = "",
+) -> None:
+    """Tell each person of ``assignments`` (new ones, all for the one target ``title``) that
+    ``assigned_by`` gave it to them: one notification per assignment (its key), written in one
+    ``INSERT`` in the caller's transaction, so a repeat or a retry creates nothing twice and a
+    rolled-back assignment leaves no notification. The emails of those who want them are sent
+    by ``notifications.notifications_send_emails``, enqueued once the assignments commit (and
+    swept every few minutes if the broker was down). ``people`` holds the assignees (no query
+    for them)."""
+    by_id = {person.pk: person for person in people}
+    url = reverse("courses:my_training")
+    drafts = []
+    for assignment in assignments:
+        person = by_id[assignment.user_id]
+        params = {
+            "title": title,
+            "person": assigned_by.name or assigned_by.email,
+            "due": assignment.due_on.isoformat() if assignment.due_on else "",
+        }
+        drafts.append(
+            NotificationDraft(
+                user_id=person.pk,
+                key=f"assignment-new:{assignment.pk}",
+                kind=ASSIGNED_KIND,
+                # stored as a fallback; pages and emails render it in the reader's language
+                title=_("New training: “%(title)s” (assigned by %(person)s)") % params,
+                body=body,
+                url=url,
+                email=person.email_notifications,
+                params=params,
+            )
+        )
+    notify_many(drafts)
+    if any(draft.email for draft in drafts):
+        enqueue_on_commit("notifications.notifications_send_emails")
 
 
 def _assignments_audit(

@@ -29,6 +29,7 @@ from qa.serializers import (
     ImportInput,
     ImportOutput,
     ImportProblemOutput,
+    SuggestionAcceptedOutput,
     SuggestionOutput,
 )
 
@@ -165,7 +166,7 @@ class SuggestionDecisionApi(APIView):
     @extend_schema(
         request=None,
         responses={
-            200: SuggestionOutput,
+            200: SuggestionAcceptedOutput,
             409: OpenApiResponse(description="Already accepted or dismissed."),
         },
     )
@@ -173,7 +174,13 @@ class SuggestionDecisionApi(APIView):
         lead = request_user(request)
         suggestion = selectors.suggestion_get(lead=lead, suggestion_id=suggestion_id)
         if self.decision == "accept":
-            suggestion = services.suggestion_accept(suggestion=suggestion, lead=lead)
-        else:
-            suggestion = services.suggestion_dismiss(suggestion=suggestion, lead=lead)
+            outcome = services.suggestion_accept_outcome(suggestion=suggestion, lead=lead)
+            return Response(
+                {
+                    **SuggestionOutput(outcome.suggestion).data,
+                    "assignment_created": outcome.assignment_created,
+                    "detail": outcome.message,
+                }
+            )
+        suggestion = services.suggestion_dismiss(suggestion=suggestion, lead=lead)
         return Response(SuggestionOutput(suggestion).data)

@@ -102,3 +102,12 @@ class SuggestionOutput(serializers.Serializer):
     status = serializers.CharField()
     created_at = serializers.DateTimeField()
     assignment = serializers.IntegerField(source="assignment_id", allow_null=True)
+
+
+class SuggestionAcceptedOutput(SuggestionOutput):
+    """An accepted suggestion, and whether its assignment is new: ``false`` when the agent
+    already had the module open, which keeps its due date and is not notified again;
+    ``detail`` says so in the request's language."""
+
+    assignment_created = serializers.BooleanField()
+    detail = serializers.CharField()

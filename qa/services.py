@@ -9,13 +9,14 @@ creates nothing twice. Rules run in Celery after the finding commits.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypedDict, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -332,8 +333,53 @@ def _fire(*, rule: TrainingRule, agent: User, skill_id: int, count: int, now: da
 # --- suggestions ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SuggestionAccepted:
+    """What accepting a suggestion did. ``assignment_created`` is False when the agent
+    already had the module open: the suggestion is then linked to that assignment, which
+    keeps its due date, reason and source, and the agent is not notified again."""
+
+    suggestion: TrainingSuggestion
+    assignment: Assignment
+    assignment_created: bool
+
+    @property
+    def message(self) -> str:
+        """What to tell the lead, in the active language."""
+        values = {
+            "name": self.suggestion.agent.name or self.suggestion.agent.email,
+            "module": self.suggestion.module.title,
+        }
+        if self.assignment_created:
+            return _("Assigned “%(module)s” to %(name)s.") % values
+        if self.assignment.due_on is None:
+            return (
+                _(
+                    "%(name)s already had “%(module)s” assigned (no due date); the suggestion "
+                    "is linked to that assignment."
+                )
+                % values
+            )
+        return _(
+            "%(name)s already had “%(module)s” assigned (due %(due)s); the suggestion is "
+            "linked to that assignment, which keeps its due date."
+        ) % {**values, "due": formats.date_format(self.assignment.due_on, "DATE_FORMAT")}
+
+
 def suggestion_accept(*, suggestion: TrainingSuggestion, lead: User) -> TrainingSuggestion:
-    """Create the suggested assignment (once; a second click changes nothing)."""
+    """``suggestion_accept_outcome``, answering only the accepted suggestion (the API's
+    answer; its ``assignment`` is the one the suggestion is linked to)."""
+    return suggestion_accept_outcome(suggestion=suggestion, lead=lead).suggestion
+
+
+def suggestion_accept_outcome(*, suggestion: TrainingSuggestion, lead: User) -> SuggestionAccepted:
+    """Accept a waiting suggestion: the agent's open assignment for the module, created if
+    missing (due D days after today on the lead's calendar), and the suggestion linked to it.
+    Once: a second click is ``Conflict`` and changes nothing.
+
+    A new assignment is audited, sent on ``qa_assignment_made`` and notified to the agent like
+    one a lead gives (``courses.services.assignments_notify``). An assignment the agent already
+    had open is kept as it is and nothing is sent; ``assignment_created`` says which."""
     with transaction.atomic():
         locked = TrainingSuggestion.objects.select_for_update().get(pk=suggestion.pk)
         if locked.status != TrainingSuggestion.Status.PENDING:
@@ -367,6 +413,13 @@ def suggestion_accept(*, suggestion: TrainingSuggestion, lead: User) -> Training
                     "suggestion_id": suggestion.pk,
                 },
             )
+            courses_services.assignments_notify(
+                assignments=[assignment],
+                people=[suggestion.agent],
+                assigned_by=lead,
+                title=suggestion.module.title,
+                body=suggestion.reason,
+            )
         TrainingSuggestion.objects.filter(pk=suggestion.pk).update(
             status=TrainingSuggestion.Status.ACCEPTED,
             decided_at=now,
@@ -375,7 +428,9 @@ def suggestion_accept(*, suggestion: TrainingSuggestion, lead: User) -> Training
         )
         RuleFiring.objects.filter(suggestion=suggestion).update(assignment=assignment)
     suggestion.refresh_from_db()
-    return suggestion
+    return SuggestionAccepted(
+        suggestion=suggestion, assignment=assignment, assignment_created=created
+    )
 
 
 def suggestion_dismiss(*, suggestion: TrainingSuggestion, lead: User) -> TrainingSuggestion:

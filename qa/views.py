@@ -34,6 +34,7 @@ from qa.hooks import EffectPanelsCollecting, effect_panels_collecting
 from qa.models import QAFinding
 from qa.reviews import findings_csv
 from qa.reviews import selectors as review_selectors
+from qa.reviews.writer import finding_note_display
 from skills import selectors as skills_selectors
 from skills.hooks import TeamSkillsPageDrawing
 from skills.models import Skill
@@ -86,12 +87,11 @@ def suggestion_decide(request: HttpRequest, suggestion_id: int, decision: str) -
     suggestion = or_404(selectors.suggestion_get, lead=lead, suggestion_id=suggestion_id)
     try:
         if decision == "accept":
-            services.suggestion_accept(suggestion=suggestion, lead=lead)
-            messages.success(
-                request,
-                _("Assigned “%(module)s” to %(name)s.")
-                % {"module": suggestion.module.title, "name": suggestion.agent.name},
-            )
+            accepted = services.suggestion_accept_outcome(suggestion=suggestion, lead=lead)
+            if accepted.assignment_created:
+                messages.success(request, accepted.message)
+            else:  # merged into the agent's open assignment: say so, not "Assigned"
+                messages.warning(request, accepted.message)
         else:
             services.suggestion_dismiss(suggestion=suggestion, lead=lead)
             team_id = request.POST.get("team", "")
@@ -208,6 +208,8 @@ def team_findings(request: HttpRequest, team_id: int) -> HttpResponse:
         ),
         target="finding-results",
     )
+    for finding in listing.page.object_list:
+        finding.display_note = finding_note_display(finding.note, source=finding.source)
     return render_listing(
         request,
         "qa/team_findings.html",

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from qa.models import QAFinding, ReviewCategory
 
@@ -29,6 +29,25 @@ OUTCOME_LABELS = {
     DUPLICATE: gettext_lazy("already imported"),
     ERROR: gettext_lazy("error"),
 }
+"""One line's outcome, as its badge in the preview says it."""
+OUTCOME_COUNTS = {
+    FAIL: ngettext_lazy("%(count)d finding", "%(count)d findings", "count"),
+    PASS: ngettext_lazy("%(count)d passed category", "%(count)d passed categories", "count"),
+    NA: ngettext_lazy("%(count)d line rated N/A", "%(count)d lines rated N/A", "count"),
+    IGNORED: ngettext_lazy(
+        "%(count)d line in an ignored category", "%(count)d lines in ignored categories", "count"
+    ),
+    UNKNOWN: ngettext_lazy(
+        "%(count)d line in a category not mapped yet",
+        "%(count)d lines in categories not mapped yet",
+        "count",
+    ),
+    DUPLICATE: ngettext_lazy(
+        "%(count)d line already imported", "%(count)d lines already imported", "count"
+    ),
+    ERROR: ngettext_lazy("%(count)d line with an error", "%(count)d lines with errors", "count"),
+}
+"""How many lines had each outcome, worded with the count (each language's plural forms)."""
 
 
 @dataclass(slots=True)
@@ -82,6 +101,15 @@ class ReviewReport:
         ``Counter`` can't be iterated there (``.items`` is looked up as a key, and a Counter
         answers 0 for any key)."""
         return self.unknown_agents.most_common()
+
+    @property
+    def outcome_counts(self) -> list[str]:
+        """Each outcome seen, with its count ("1 finding", "19 findings"), in a fixed order."""
+        return [
+            str(OUTCOME_COUNTS[key] % {"count": self.counts[key]})
+            for key in OUTCOME_COUNTS
+            if self.counts[key]
+        ]
 
     @property
     def importable(self) -> int:

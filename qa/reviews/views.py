@@ -27,7 +27,6 @@ from core.shortcuts import or_404
 from core.upload_stash import upload_stash, upload_stash_drop, upload_unstash
 from qa.models import ReviewSource
 from qa.reviews import importer as review_importer
-from qa.reviews import lines as review_lines
 from qa.reviews import mapping as review_mapping
 from qa.reviews import selectors as review_selectors
 from qa.reviews import sources as source_services
@@ -290,11 +289,6 @@ def review_import(request: HttpRequest, team_id: int, source_id: int) -> HttpRes
         other_lines=others[:PREVIEW_OTHERS],
         hidden_lines=max(len(problems) - PREVIEW_PROBLEMS, 0)
         + max(len(others) - PREVIEW_OTHERS, 0),
-        outcome_counts=[
-            (review_lines.OUTCOME_LABELS[key], report.counts[key])
-            for key in review_lines.OUTCOME_LABELS
-            if report.counts[key]
-        ],
     )
     return render(request, "qa/review_preview.html", context)
 

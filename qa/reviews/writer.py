@@ -5,11 +5,12 @@ findings CSV all write through here."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from django.conf import settings
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import User
 from core.sql import insert_rows
@@ -23,25 +24,71 @@ GOOD_RATING_SEVERITY = "medium"
 """A passed category counts like a finding of this severity, the other way round."""
 
 
-def _note(line: ReviewLine, words: dict[str, str]) -> str:
-    """The finding's note: the comment, then root cause, reviewer and rating (``words`` holds
-    the translated labels, looked up once per batch)."""
-    parts = [line.comment.strip()]
-    if line.root_cause.strip():
-        parts.append(words["cause"] % {"cause": line.root_cause.strip()})
-    if line.reviewer.strip():
-        parts.append(words["reviewer"] % {"name": line.reviewer.strip()})
-    if line.rating.strip():  # a findings CSV row has none: it is a finding already
-        parts.append(words["rating"] % {"rating": line.rating.strip()})
-    return "\n".join(p for p in parts if p)[:5000]
+NOTE_PARTS = (
+    ("cause", gettext_noop("Root cause: %(cause)s")),
+    ("name", gettext_noop("Reviewer: %(name)s")),
+    ("rating", gettext_noop("Rating: %(rating)s")),
+)
+"""The labelled lines a written finding's note ends with, in this order (each when given)."""
+NOTE_SOURCES = (QAFinding.Source.REVIEW, QAFinding.Source.WEBHOOK)
+"""The sources whose notes this module writes with labelled lines (a findings CSV row's note,
+like one typed on the page or sent to the API, is the person's own text)."""
+NOTE_MAX = 5000
 
 
-def _note_words() -> dict[str, str]:
-    return {
-        "cause": _("Root cause: %(cause)s"),
-        "reviewer": _("Reviewer: %(name)s"),
-        "rating": _("Rating: %(rating)s"),
+def _note(line: ReviewLine) -> str:
+    """The finding's note as stored: the comment, then root cause, reviewer and rating, each
+    on a line of its own labelled in English, whatever the importer's language.
+
+    This stored form is the stable one: the API (``note``) and the findings CSV export give
+    it as it is. Pages show it with ``finding_note_display``, in the reader's language."""
+    values = {
+        "cause": line.root_cause,
+        "name": line.reviewer,
+        "rating": line.rating,  # a findings CSV row has none: it is a finding already
     }
+    values = {key: " ".join(value.split()) for key, value in values.items()}  # one line each
+    labelled = "\n".join(label % {key: values[key]} for key, label in NOTE_PARTS if values[key])
+    # A long comment is cut, not the labelled lines after it.
+    comment = line.comment.strip()[: max(NOTE_MAX - len(labelled) - 1, 0)]
+    return "\n".join(p for p in (comment, labelled) if p)[:NOTE_MAX]
+
+
+@functools.cache
+def _note_prefixes() -> dict[str, tuple[str, ...]]:
+    """Each part's label as written in any language of the site: notes written before the
+    labels were stored in English kept the importer's language."""
+    prefixes: dict[str, set[str]] = {key: {label.split("%(")[0]} for key, label in NOTE_PARTS}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for key, label in NOTE_PARTS:
+                translated = gettext(label).split("%(")[0]
+                if translated.strip():
+                    prefixes[key].add(translated)
+    return {key: tuple(sorted(found, key=len, reverse=True)) for key, found in prefixes.items()}
+
+
+def finding_note_display(note: str, *, source: str) -> str:
+    """A finding's note in the active language: the labelled lines ``_note`` ends a written
+    note with (root cause, reviewer, rating) are labelled again with ``gettext``; the comment
+    and the values are shown as written. Notes of other sources are returned as they are."""
+    if source not in NOTE_SOURCES or not note:
+        return note
+    lines = note.split("\n")
+    end = len(lines)
+    found: dict[str, str] = {}
+    prefixes = _note_prefixes()
+    for key, _label in reversed(NOTE_PARTS):  # the parts end the note, in NOTE_PARTS order
+        if end == 0:
+            break
+        last = lines[end - 1]
+        prefix = next((p for p in prefixes[key] if last.startswith(p)), None)
+        if prefix is not None:
+            found[key] = last[len(prefix) :]
+            end -= 1
+    parts = [*lines[:end]]
+    parts += [gettext(label) % {key: found[key]} for key, label in NOTE_PARTS if key in found]
+    return "\n".join(parts)
 
 
 FINDING_FIELDS = (
@@ -92,7 +139,6 @@ def lines_write(
     found: dict[tuple[int, str, str], int] = {}
     now = timezone.now()
     if fails:
-        words = _note_words()
         insert_rows(
             QAFinding,
             FINDING_FIELDS,
@@ -104,7 +150,7 @@ def lines_write(
                     ln.category_obj.name,  # type: ignore[union-attr]
                     ln.category_obj.skill_id,  # type: ignore[union-attr]
                     ln.severity,
-                    _note(ln, words),
+                    _note(ln),
                     ln.occurred_at,
                     via,
                     source.pk if source is not None else None,

@@ -66,7 +66,7 @@ def test_a_lead_maps_a_scorecard_export_once_and_imports_it(
     page.get_by_role("link", name="Import an export").click()
     page.get_by_label("Review export (CSV or XLSX)").set_input_files(str(export))
     page.get_by_role("button", name="Check the file").click()
-    expect(page.locator("#outcome-counts")).to_contain_text("4 already imported")
+    expect(page.locator("#outcome-counts")).to_contain_text("4 lines already imported")
     expect(page.get_by_role("button", name="Import", exact=False)).to_have_count(0)
 
     # and the agent's evidence list shows the passed category
