@@ -27,8 +27,9 @@ import hashlib
 import html
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -149,6 +150,9 @@ class PlannedQuestion:
     skills: tuple[str, ...] = ()  # slugs, sorted
     line: int = 0
     category: str = ""
+    # The nth time the same question appears in one file (Moodle imports each: a {T} question
+    # and the same text with {TRUE} are two questions); part of the hash from the second on.
+    occurrence: int = 1
 
     @property
     def content_hash(self) -> str:
@@ -161,7 +165,7 @@ class PlannedQuestion:
 
 def content_hash(question: PlannedQuestion) -> str:
     """What makes two questions the same, whatever file or line they came from."""
-    content = [
+    content: list[object] = [
         question.kind,
         question.name,
         question.text.strip(),
@@ -172,6 +176,8 @@ def content_hash(question: PlannedQuestion) -> str:
         ],
         sorted(question.skills),
     ]
+    if question.occurrence > 1:  # the first keeps the hash it always had
+        content.append(question.occurrence)
     return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -310,6 +316,7 @@ def question_bank_plan(*, quiz: Quiz, parse_result: ParseResult, fmt: str = "gif
     existing = _existing_hashes(_draft_source(quiz))
     questions: list[PlannedQuestion] = []
     duplicates: list[PlannedQuestion] = []
+    seen: Counter[str] = Counter()
     problems = list(parse_result.problems)
     for parsed in parse_result.questions:
         planned, problem = _planned(parsed, skills)
@@ -317,11 +324,14 @@ def question_bank_plan(*, quiz: Quiz, parse_result: ParseResult, fmt: str = "gif
             problems.append(problem)
             continue
         assert planned is not None  # noqa: S101 (one of the two is set)
-        digest = planned.content_hash
-        if digest in existing:
+        # The same question twice in one file is imported twice, as Moodle does; the file
+        # imported again adds nothing, since each repeat keeps its own hash.
+        seen[planned.content_hash] += 1
+        if seen[planned.content_hash] > 1:
+            planned = replace(planned, occurrence=seen[planned.content_hash])
+        if planned.content_hash in existing:
             duplicates.append(planned)
             continue
-        existing.add(digest)  # the same question twice in one file imports once
         questions.append(planned)
     unmatched = tuple(
         sorted(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -56,7 +57,9 @@ def _without_line(question: ParsedQuestion) -> tuple[object, ...]:
 
 @dataclass(frozen=True)
 class Problem:
-    """Something in the file that was not imported, with the line it starts on (1-based)."""
+    """Something in the file that was not imported, with its line (1-based): where it starts,
+    or the line where the format's reader found it wrong (Aiken, as Moodle reports it).
+    ``name`` names the question if the file does (GIFT) or its first line (Aiken)."""
 
     line: int
     message: str
@@ -68,3 +71,25 @@ class ParseResult:
     questions: tuple[ParsedQuestion, ...] = ()
     problems: tuple[Problem, ...] = ()
     categories: tuple[str, ...] = field(default=())
+
+
+# Markdown that plain text must not trigger. Anywhere in a line: escapes, code, emphasis,
+# links and images, raw HTML and autolinks, table cells, and entities (``&amp;``).
+_INLINE_RE = re.compile(r"[\\`*_\[\]<|]|&(?=#?[0-9A-Za-z]+;)")
+# At the start of a line: headings, block quotes, list items, setext underlines, fences,
+# thematic breaks, and ordered list items ("1. " or "1) ": the dot or bracket is escaped).
+_LINE_START_RE = re.compile(r"^(?:([#>+\-=~])|(\d{1,9})([.)])(?=\s|$))")
+
+
+def plain_markdown(text: str) -> str:
+    """Plain ``text`` as Markdown that shows it as written (``<b>`` as four characters, not
+    bold), for question text, which is stored and shown as Markdown. Each line is trimmed:
+    the page would not show the spaces around it anyway."""
+    return "\n".join(_plain_markdown_line(line.strip()) for line in text.split("\n"))
+
+
+def _plain_markdown_line(line: str) -> str:
+    escaped = _INLINE_RE.sub(lambda m: "\\" + m.group(0), line)
+    return _LINE_START_RE.sub(
+        lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), escaped
+    )

@@ -6,9 +6,10 @@ documentation (docs.moodle.org, "GIFT format") and behaves as Moodle's importer 
 the documentation is silent:
 
 - questions are separated by blank lines; lines starting with ``//`` are comments;
+- every line is trimmed first, as Moodle does (an indented continuation keeps no indent);
 - ``$CATEGORY: path`` sets the category of the questions after it;
 - ``::name::`` names a question; ``[html]``, ``[markdown]``, ``[plain]`` or ``[moodle]`` before
-  a text gives its format;
+  a text gives its format (``[plain]`` question text becomes Markdown that shows it as written);
 - ``\\~ \\= \\# \\{ \\} \\: \\\\`` are literal characters and ``\\n`` a line break;
 - inside the braces: ``####`` starts the general feedback, ``#`` an answer's feedback;
   ``=`` marks a right answer and ``~`` a wrong one; ``~%50%`` or ``=%-25%`` give a weight;
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -34,11 +36,13 @@ from assessments.formats.bank import (
     ParseResult,
     Problem,
     TextFormat,
+    plain_markdown,
 )
 from core import limits
 
 FORMATS: tuple[TextFormat, ...] = ("moodle", "html", "markdown", "plain")
 BLANK = "_____"
+_BLANK_MARK = "\ue010"  # holds the blank's place while plain text is escaped
 MAX_ANSWERS = limits.GIFT.choices or 0  # an alias of core.limits.GIFT
 
 # Escaped characters become private-use code points while the structure is parsed.
@@ -76,7 +80,9 @@ def parse(text: str) -> ParseResult:
 
 
 def _blocks(text: str) -> Iterable[tuple[int, str]]:
-    """(first line number, text) of each blank-line separated block, comments removed.
+    """(first line number, text) of each blank-line separated block, comments removed and
+    each line trimmed (as Moodle's ``qformat_default::readquestions``: an indented second line
+    of feedback keeps none of its indentation).
 
     A ``$CATEGORY:`` line is a block of its own even without blank lines around it.
     """
@@ -99,7 +105,7 @@ def _blocks(text: str) -> Iterable[tuple[int, str]]:
             continue
         if not lines:
             start = number
-        lines.append(raw.rstrip())
+        lines.append(stripped)  # Moodle trims every line before it reads a question
 
 
 def _restore(text: str) -> str:
@@ -154,6 +160,9 @@ def _question(body: str, *, name: str, category: str, line: int) -> ParsedQuesti
         general_feedback = _formatted(general.strip(), text_format)[0]
     if not text:
         raise _Skip(_("The question has no text."))
+    if text_format == "plain":  # question text is shown as Markdown: "<b>" must stay text
+        text = plain_markdown(text.replace(BLANK, _BLANK_MARK)).replace(_BLANK_MARK, BLANK)
+        text_format = "markdown"
 
     def build(kind: str, answers: list[ParsedAnswer], wrong_feedback: str = "") -> ParsedQuestion:
         return ParsedQuestion(
@@ -285,6 +294,18 @@ def _number(text: str) -> float:
     return value
 
 
+def _midpoint(low_text: str, high_text: str) -> tuple[float, float]:
+    """The middle of the range and its half width, computed on the decimals as written:
+    ``3.141..3.142`` is 3.1415 ± 0.0005, not 3.1414999999999997 ± 0.0004999999999999449.
+    (Halving a decimal is exact; both texts already read as finite floats.)"""
+    low, high = _number(low_text), _number(high_text)
+    try:
+        exact_low, exact_high = Decimal(low_text.strip()), Decimal(high_text.strip())
+    except ArithmeticError:  # decimal.InvalidOperation: a number only float() reads
+        return (low + high) / 2, (high - low) / 2
+    return float((exact_low + exact_high) / 2), float((exact_high - exact_low) / 2)
+
+
 def _numerical(answers_text: str, text_format: TextFormat) -> tuple[list[ParsedAnswer], str]:
     wrong_feedback = ""
     if "~" in answers_text:
@@ -305,7 +326,7 @@ def _numerical(answers_text: str, text_format: TextFormat) -> tuple[list[ParsedA
                 raise _Skip(
                     _("The range {range} ends below where it starts.").format(range=written)
                 )
-            value, tolerance = (low + high) / 2, (high - low) / 2
+            value, tolerance = _midpoint(low_text, high_text)
         elif ":" in written[1:]:
             value_text, tolerance_text = written.split(":", 1)
             value, tolerance = _number(value_text), abs(_number(tolerance_text))

@@ -5,10 +5,12 @@ from datetime import date
 from django import template
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.formats import percent_against, percent_format
+from core.markdown import render_markdown
 
 register = template.Library()
 
@@ -67,6 +69,13 @@ def as_percent_against(value: float | int | None, threshold: float | int | None)
     """A percentage beside a pass/fail verdict: never shown on the other side of the mark
     (core.formats.percent_against). ``{{ attempt.percent|as_percent_against:pass_mark }}``."""
     return percent_against(value, threshold)
+
+
+@register.filter
+def markdown(source: str | None) -> SafeString:
+    """User Markdown as sanitized HTML (``core.markdown.render_markdown``), for texts that are
+    not stored rendered, such as an import's preview."""
+    return mark_safe(render_markdown(source or ""))  # noqa: S308 (nh3-sanitized HTML)
 
 
 @register.inclusion_tag("includes/progress.html")

@@ -99,9 +99,10 @@ def test_importing_the_same_file_twice_adds_nothing(quiz, escalations):
     assert second.version == first.version
     assert quiz.versions.count() == 2
     assert first.version.questions.count() == 14
-    # and a file with one question twice imports it once
+    # a file with one question twice imports both, as Moodle does, and only once
     doubled = "Q? {=a ~b}\n\nQ? {=a ~b}\n"
-    assert imported(quiz, doubled).created == 1
+    assert imported(quiz, doubled).created == 2
+    assert imported(quiz, doubled).created == 0
 
 
 def test_an_unpublished_draft_nobody_took_gets_the_questions(quiz_published, escalations):
