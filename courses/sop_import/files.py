@@ -11,14 +11,20 @@ semantic HTML) converts the document to HTML, and markdownify turns that HTML in
 Markdown that SOP versions store. mammoth's own Markdown output is deprecated by its author
 ("generating HTML and using a separate library ... is likely to produce better results") and
 drops tables. Kept: headings ("Heading 1"–"Heading 6", and "Title" as a level-1 heading),
-bold, italic, strikethrough, bulleted and numbered lists (nested, indented by four spaces as
-the project's Markdown renderer needs), tables (as pipe tables, the first row as the header),
-block quotes ("Quote" style) and links to ``http``, ``https`` and ``mailto`` addresses.
-Dropped, with a note: images (not imported: counted and reported as skipped), links to
-anything else (``javascript:``, files, internal bookmarks: their text is kept), parts mammoth
-cannot read (text boxes, some fields), unknown Word styles (their text is kept as plain
-paragraphs). Underline, colours, fonts, comments, headers and footers are dropped silently,
-as mammoth does. mammoth never follows links to external files.
+bold, italic, strikethrough (as ``<del>``: the project's renderer, ``core.markdown``, is
+CommonMark without the ``~~`` extension), bulleted and numbered lists (nested by Word's list
+levels and by the "List Bullet 2"…"List Number 5" styles, indented by four spaces), tables (as
+pipe tables, the first row as the header), block quotes ("Quote" style) and links to
+``http``, ``https`` and ``mailto`` addresses. Text is text: every character that Markdown
+would read as syntax (``[link](…)``, ``*``, backticks, a ``#`` or ``1.`` starting a line…) is
+escaped, so the stored Markdown renders exactly what was typed. Dropped, with a note: images
+(not imported: counted and reported as skipped), charts and SmartArt, text boxes Word saved
+without a plain copy, comments, links to anything else (``javascript:``, files, internal
+bookmarks: their text is kept), parts mammoth cannot read (equations, some fields), unknown
+named Word styles (their text is kept as plain paragraphs). A note also names paragraphs that
+look like headings (bold, larger than the body text) but use no Heading style: they stay bold
+text. Underline, colours, fonts, table styles, headers and footers are dropped silently, as
+mammoth does. mammoth never follows links to external files.
 
 **Markdown files** (``.md``, ``.markdown``, ``.txt``) are decoded by
 ``core.uploads.text_of_upload`` (UTF-8 with or without a byte-order mark, UTF-16/32 with one;
@@ -29,7 +35,9 @@ body is kept as written: ``core.markdown.render_markdown`` sanitizes it when it 
 
 **Title and slug.** The title is the front matter's, else the first level-1 heading (which is
 then removed from the body so it is not shown twice), else the file name made readable. The
-slug is the front matter's (checked like Django's ``SlugField``), else the slugified title.
+slug is the front matter's (checked like Django's ``SlugField``), else the title made ASCII
+(Django's ``slugify``, with the letters Unicode can't decompose, such as Polish "ł", spelled
+out first: "Obsługa reklamacji" gives ``obsluga-reklamacji``).
 
 **Zip files** hold ``.md``/``.markdown``/``.docx`` entries; folders, dotfiles, ``__MACOSX/``
 and Word's ``~$`` lock files are ignored, other entries (nested zips included, never opened)
@@ -45,13 +53,13 @@ import io
 import logging
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import mammoth
-import markdown as md
 import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
@@ -60,6 +68,8 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from mammoth import documents as word
+from markdown_it import MarkdownIt
 from markdownify import ATX, MarkdownConverter
 
 from core import limits
@@ -100,15 +110,51 @@ _ATX_H1 = re.compile(r"^ {0,3}#(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT_H1_UNDERLINE = re.compile(r"^ {0,3}=+[ \t]*$")
 _CODE_FENCE = re.compile(r"^ {0,3}(?:```|~~~)")
 _SKILL_SPLIT = re.compile(r"[,\n]")
-_LEADING_MARKER = re.compile(r"^(\s*)(#{1,6}(?=\s)|[-+>](?=\s)|[0-9]{1,9}[.)](?=\s))")
+# Markdown syntax in Word text, escaped so that it shows as typed: anywhere in a line...
+_INLINE_SYNTAX = re.compile(r"([\\`*_\[\]~|])")
+# ...and at the start of a line (a heading, quote, list item, rule or setext underline).
+_LINE_START_SYNTAX = re.compile(r"^([ \t]*)([#>=+-]|[0-9]{1,9}[.)](?=[ \t]|$))", re.MULTILINE)
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# A link's address may not end the Markdown link early or add one: these are percent-encoded.
+_HREF_SAFE = "/:?#&=+;,@!$'*~%-._"
+# Letters NFKD does not take apart, spelled out before slugify drops what is not ASCII.
+_SLUG_LETTERS = str.maketrans(
+    {
+        "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ø": "o", "Ø": "O",
+        "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th", "\u0131": "i",
+    }
+)  # fmt: skip
+_COMMONMARK = MarkdownIt("commonmark")  # the syntax core.markdown renders
 
 # mammoth maps "Heading N" itself; these add Word's other common paragraph styles.
-_STYLE_MAP = """
-p[style-name='Title'] => h1:fresh
-p[style-name='Subtitle'] => p:fresh
-p[style-name='Quote'] => blockquote > p:fresh
-p[style-name='Intense Quote'] => blockquote > p:fresh
-"""
+_STYLE_MAP = "\n".join(
+    [
+        "p[style-name='Title'] => h1:fresh",
+        "p[style-name='Subtitle'] => p:fresh",
+        "p[style-name='Quote'] => blockquote > p:fresh",
+        "p[style-name='Intense Quote'] => blockquote > p:fresh",
+        # Word's list styles carry their level in the name ("List Bullet 2" is a bullet of the
+        # second level, in a list of its own): nest them under the item before.
+        *(
+            f"p[style-name='List {kind}{f' {level}' if level > 1 else ''}'] => "
+            + "ul|ol > li > " * (level - 1)
+            + f"{tag} > li:fresh"
+            for kind, tag in (("Bullet", "ul"), ("Number", "ol"))
+            for level in range(1, 6)
+        ),
+    ]
+)
+#: Paragraph styles whose bold, larger paragraphs are noted as looking like headings.
+_BODY_STYLES = frozenset({"normal", "body text", "body", "default"})
+#: Text size (points) of the body when no run sets one: Word's default is 11, LibreOffice's 12.
+_DEFAULT_BODY_POINTS = 12.0
+#: Longest paragraph (characters) that can look like a heading.
+_HEADING_LIKE_MAX_CHARS = 120
+# Each scan stops at the next "<" or ">", so a hostile part is still read in linear time.
+_DRAWING_URI = re.compile(rb"<(?:\w{1,20}:)?graphicData\b[^<>]*?\buri=\"([^\"<>]*)\"")
+_TEXT_BOX = re.compile(rb"<(?:\w{1,20}:)?txbx[\s>/]")
+_ALTERNATE_CONTENT = re.compile(rb"<(/?)(?:\w{1,20}:)?AlternateContent\b[^<>]*?(/?)>")
+_CHART_URI_ENDINGS = (b"/chart", b"/chartex", b"/diagram")
 
 
 @dataclass(frozen=True)
@@ -350,6 +396,7 @@ def _read_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, budget: _Budge
 def _read_docx(name: str, data: bytes, budget: _Budget) -> SopFile:
     _check_docx_container(data, budget)
     skipped_images = 0
+    facts = _WordFacts()
 
     def skip_image(image: Any) -> list[Any]:
         nonlocal skipped_images
@@ -362,6 +409,7 @@ def _read_docx(name: str, data: bytes, budget: _Budget) -> SopFile:
             convert_image=skip_image,
             style_map=_STYLE_MAP,
             include_embedded_style_map=False,
+            transform_document=facts.gather,
         )
     except (KeyError, OSError) as error:  # no main document part, a missing part
         logger.info("Not a Word document: %r", name, exc_info=error)
@@ -374,7 +422,8 @@ def _read_docx(name: str, data: bytes, budget: _Budget) -> SopFile:
 
     converter = _SopMarkdownConverter()
     body = converter.convert(result.value)
-    notes = _mammoth_notes(result.messages)
+    notes, lost_images = _mammoth_notes(result.messages, facts.nameless_styles)
+    skipped_images += lost_images
     if skipped_images:
         notes.append(
             ngettext(
@@ -382,6 +431,23 @@ def _read_docx(name: str, data: bytes, budget: _Budget) -> SopFile:
                 "{count} images were skipped: images are not imported.",
                 skipped_images,
             ).format(count=skipped_images)
+        )
+    charts, text_boxes = _drawings_left_out(data)
+    if charts:
+        notes.append(
+            ngettext(
+                "{count} chart or diagram was left out: charts and SmartArt are not imported.",
+                "{count} charts or diagrams were left out: charts and SmartArt are not imported.",
+                charts,
+            ).format(count=charts)
+        )
+    if text_boxes:
+        notes.append(
+            ngettext(
+                "{count} text box was left out: move its text into the document to import it.",
+                "{count} text boxes were left out: move their text into the document to import it.",
+                text_boxes,
+            ).format(count=text_boxes)
         )
     if converter.dropped_links:
         count = len(converter.dropped_links)
@@ -394,7 +460,150 @@ def _read_docx(name: str, data: bytes, budget: _Budget) -> SopFile:
                 count,
             ).format(count=count, targets=", ".join(converter.dropped_links))
         )
+    if facts.comments:
+        notes.append(
+            ngettext(
+                "{count} Word comment was left out: comments are not imported.",
+                "{count} Word comments were left out: comments are not imported.",
+                facts.comments,
+            ).format(count=facts.comments)
+        )
+    headings = facts.heading_like()
+    if headings:
+        shown = [f"“{_shorten(text, 60)}”" for text in headings[:5]]
+        if len(headings) > 5:
+            shown.append("…")
+        notes.append(
+            ngettext(
+                "{count} paragraph looks like a heading (bold, larger text) but was kept as bold "
+                "text because it doesn't use a Heading style: {texts}. To import it as a "
+                "heading, apply a Word heading style (“Heading 1”, “Heading 2”…) to it.",
+                "{count} paragraphs look like headings (bold, larger text) but were kept as bold "
+                "text because they don't use a Heading style: {texts}. To import them as "
+                "headings, apply Word's heading styles (“Heading 1”, “Heading 2”…) to them.",
+                len(headings),
+            ).format(count=len(headings), texts=", ".join(shown))
+        )
     return _build(name, _Meta(notes=notes), body)
+
+
+@dataclass
+class _Paragraph:
+    """What the heading-like check needs of one paragraph: its runs' text, boldness and size."""
+
+    style_name: str | None
+    in_list: bool
+    runs: list[tuple[str, bool, float | None]]  # (text, bold, size in points or None)
+
+    @property
+    def text(self) -> str:
+        return " ".join("".join(text for text, _bold, _size in self.runs).split())
+
+
+@dataclass
+class _WordFacts:
+    """What mammoth reads but does not say: comments, styles without a name, paragraphs that
+    look like headings. ``gather`` is mammoth's ``transform_document`` hook (it changes nothing)."""
+
+    comments: int = 0
+    nameless_styles: set[str] = field(default_factory=set)
+    paragraphs: list[_Paragraph] = field(default_factory=list)
+
+    def gather(self, document: Any) -> Any:
+        self.comments = len(getattr(document, "comments", None) or ())
+        # Depth first, in document order, without recursion (a document can nest deeply).
+        pending: list[tuple[Any, bool]] = [(document, False)]
+        while pending:
+            element, in_table = pending.pop()
+            style_id = getattr(element, "style_id", None)
+            if style_id is not None and getattr(element, "style_name", None) is None:
+                self.nameless_styles.add(style_id)
+            if isinstance(element, word.Paragraph) and not in_table:
+                self.paragraphs.append(_paragraph_of(element))
+            children = getattr(element, "children", None) or ()
+            in_table = in_table or isinstance(element, word.Table)
+            pending.extend((child, in_table) for child in reversed(children))
+        return document
+
+    def heading_like(self) -> list[str]:
+        """The text of body paragraphs that are all bold and larger than the body text."""
+        sizes: Counter[float] = Counter()
+        for paragraph in self.paragraphs:
+            for text, bold, size in paragraph.runs:
+                if size is not None and not bold:
+                    sizes[size] += len(text)
+        body_size = sizes.most_common(1)[0][0] if sizes else _DEFAULT_BODY_POINTS
+        found = []
+        for paragraph in self.paragraphs:
+            text = paragraph.text
+            if (
+                text
+                and len(text) <= _HEADING_LIKE_MAX_CHARS
+                and not paragraph.in_list
+                and (paragraph.style_name or "normal").casefold() in _BODY_STYLES
+                and all(
+                    bold and size is not None and size > body_size
+                    for run_text, bold, size in paragraph.runs
+                    if run_text.strip()
+                )
+            ):
+                found.append(text)
+        return found
+
+
+def _paragraph_of(paragraph: Any) -> _Paragraph:
+    runs: list[tuple[str, bool, float | None]] = []
+    pending = list(reversed(paragraph.children or ()))
+    while pending:
+        element = pending.pop()
+        if isinstance(element, word.Paragraph):
+            continue  # a text box's paragraph inside this one: not this paragraph's text
+        if isinstance(element, word.Run):
+            text = "".join(
+                child.value for child in element.children or () if isinstance(child, word.Text)
+            )
+            runs.append((text, bool(element.is_bold), element.font_size))
+        pending.extend(reversed(getattr(element, "children", None) or ()))
+    return _Paragraph(paragraph.style_name, paragraph.numbering is not None, runs)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _drawings_left_out(data: bytes) -> tuple[int, int]:
+    """Charts and SmartArt, and text boxes without the copy Word saves for older versions,
+    in the main document: mammoth drops them without a word. (Content inside
+    ``mc:AlternateContent`` is left to mammoth, which reads its fallback.)"""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as container:
+            xml = container.read("word/document.xml")
+    except Exception:  # no such part (mammoth found another), or unreadable: nothing to add
+        return 0, 0
+    outside = b"".join(_outside_alternate_content(xml))
+    charts = sum(
+        1 for uri in _DRAWING_URI.findall(outside) if uri.rstrip(b"/").endswith(_CHART_URI_ENDINGS)
+    )
+    return charts, len(_TEXT_BOX.findall(outside))
+
+
+def _outside_alternate_content(xml: bytes) -> list[bytes]:
+    pieces, depth, start = [], 0, 0
+    for tag in _ALTERNATE_CONTENT.finditer(xml):
+        closing, self_closing = tag.group(1), tag.group(2)
+        if self_closing:
+            continue
+        if not closing:
+            if depth == 0:
+                pieces.append(xml[start : tag.start()])
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                start = tag.end()
+    if depth == 0:
+        pieces.append(xml[start:])
+    return pieces
 
 
 def _check_docx_container(data: bytes, budget: _Budget) -> None:
@@ -427,7 +636,8 @@ def _not_word_message() -> str:
 
 
 class _SopMarkdownConverter(MarkdownConverter):
-    """markdownify tuned for the project's renderer (Python-Markdown) and for safety."""
+    """markdownify tuned for the project's renderer (CommonMark, ``core.markdown``) and for
+    safety: Word text is escaped so that it renders as typed, never as Markdown."""
 
     def __init__(self) -> None:
         super().__init__(
@@ -438,6 +648,19 @@ class _SopMarkdownConverter(MarkdownConverter):
             escape_misc=False,
         )
         self.dropped_links: list[str] = []
+
+    def convert_del(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        # core.markdown renders CommonMark, where "~~" is text; it keeps <del> (raw HTML,
+        # sanitized), and the text inside is still Markdown.
+        stripped = text.strip()
+        if not stripped:
+            return ""
+        prefix = " " if text.startswith(" ") else ""
+        suffix = " " if text.endswith(" ") else ""
+        return f"{prefix}<del>{stripped}</del>{suffix}"
+
+    convert_s = convert_del
+    convert_strike = convert_del
 
     def convert_a(self, el: Any, text: str, parent_tags: set[str]) -> str:
         href = (el.get("href") or "").strip()
@@ -450,11 +673,14 @@ class _SopMarkdownConverter(MarkdownConverter):
         if scheme not in LINK_SCHEMES:
             self.dropped_links.append(href[:80])
             return text
+        # Spaces, brackets and parentheses would end the Markdown link early and let the rest
+        # of the address be read as Markdown (another link, an image): percent-encode them.
+        el["href"] = quote(href, safe=_HREF_SAFE)
         return str(super().convert_a(el, text, parent_tags))  # type: ignore[misc]
 
     def convert_li(self, el: Any, text: str, parent_tags: set[str]) -> str:
-        # Python-Markdown nests lists only under a four-space indent; markdownify indents by
-        # the bullet's width ("- " = 2), which flattens nested lists.
+        # markdownify indents a nested list by the bullet's width ("- " = 2); four spaces nest
+        # under any bullet or number up to "99. ", in CommonMark and Python-Markdown alike.
         converted = str(super().convert_li(el, text, parent_tags))  # type: ignore[misc]
         lines = converted.split("\n")
         first, rest = lines[0], lines[1:]
@@ -467,38 +693,67 @@ class _SopMarkdownConverter(MarkdownConverter):
         return "\n".join([first, *rest])
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
-        text = str(super().escape(text, parent_tags))  # type: ignore[misc]
-        # Word text is text: "<Ctrl>" or "R&D" must not be read as HTML.
+        """Word text as Markdown that renders exactly that text: "[a](b)", "*a*", backticks,
+        "~~", "|", "<b>", "&copy;" and a "#", "1.", "-", "+", ">" or "=" starting a line show
+        as typed. (markdownify's own escaping covers only ``*`` and ``_``; its ``escape_misc``
+        also escapes "-" and "1." in mid-sentence, where they mean nothing.)"""
+        if not text:
+            return ""
+        text = _INLINE_SYNTAX.sub(r"\\\1", text)
+        # Not backslashes: an entity is plain text to every Markdown reader and to HTML.
         text = text.replace("&", "&amp;").replace("<", "&lt;")
-        if "td" in parent_tags or "th" in parent_tags:
-            text = text.replace("|", r"\|")
-        # A paragraph starting "1. ", "- ", "# " or "> " is text, not Markdown structure.
-        return _LEADING_MARKER.sub(_escape_marker, text)
+        if parent_tags & _HEADING_TAGS:
+            text = text.replace("#", "\\#")  # "Call #" would lose its "#" as a closing sequence
+        # A text node may start a line (a paragraph, a cell, after a line break).
+        return _LINE_START_SYNTAX.sub(_escape_line_start, text)
 
 
-def _escape_marker(match: re.Match[str]) -> str:
-    marker = match.group(2)
+def _escape_line_start(match: re.Match[str]) -> str:
+    indent, marker = match.group(1), match.group(2)
     if marker[0].isdigit():
-        return match.group(1) + marker[:-1] + "\\" + marker[-1]
-    return match.group(1) + "\\" + marker
+        return indent + marker[:-1] + "\\" + marker[-1]
+    return indent + "\\" + marker
 
 
-def _mammoth_notes(messages: list[Any]) -> list[str]:
-    """mammoth's warnings, grouped and said in plain words."""
+_STYLE_WARNING = re.compile(r"Unrecognised (paragraph|run|table) style: ")
+_UNDEFINED_STYLE_WARNING = re.compile(r"^\w+ style with ID .* was referenced but not defined")
+_LOST_IMAGE_WARNINGS = (
+    "Could not find image file for a:blip element",
+    "A v:imagedata element without a relationship ID was ignored",
+)
+
+
+def _mammoth_notes(messages: list[Any], nameless_styles: set[str]) -> tuple[list[str], int]:
+    """mammoth's warnings, grouped and said in plain words, and the number of images it could
+    not find (added to the images skipped).
+
+    Styles are named only when Word would show a name: a style that is referenced but not
+    defined, or defined without a name, had nothing to keep. Table styles are not named either:
+    the table is kept, only its borders and shading are not."""
     paragraph_styles: list[str] = []
     run_styles: list[str] = []
     ignored = 0
+    lost_images = 0
     other: list[str] = []
     for message in messages:
         text = str(getattr(message, "message", message))
-        style = re.match(r"Unrecognised (paragraph|run|table) style: (.*?) \(Style ID:", text)
+        style = _STYLE_WARNING.match(text)
         if style:
-            names = paragraph_styles if style.group(1) != "run" else run_styles
-            if style.group(2) not in names:
-                names.append(style.group(2))
+            # "<name> (Style ID: <id>)"; the name is "None" when the style has none.
+            style_name, _sep, style_id = text[style.end() :].rpartition(" (Style ID: ")
+            kind, style_id = style.group(1), style_id.removesuffix(")")
+            if kind == "table" or style_id in nameless_styles:
+                continue
+            names = paragraph_styles if kind == "paragraph" else run_styles
+            if style_name not in names:
+                names.append(style_name)
+        elif _UNDEFINED_STYLE_WARNING.match(text):
+            continue
         elif text.startswith(("An unrecognised element was ignored", "A w:sym element")):
             ignored += 1
-        elif "Image" in text or "image" in text:
+        elif text.startswith(_LOST_IMAGE_WARNINGS):
+            lost_images += 1
+        elif text.startswith("Image of type"):
             continue  # images are skipped and counted anyway
         elif text not in other:
             other.append(text)
@@ -525,17 +780,17 @@ def _mammoth_notes(messages: list[Any]) -> list[str]:
     if ignored:
         notes.append(
             ngettext(
-                "{count} part of the document (such as a text box, shape or symbol) could not "
-                "be read and was left out.",
-                "{count} parts of the document (such as text boxes, shapes or symbols) could "
-                "not be read and were left out.",
+                "{count} part of the document (such as an equation, field, shape or symbol) "
+                "could not be read and was left out.",
+                "{count} parts of the document (such as equations, fields, shapes or symbols) "
+                "could not be read and were left out.",
                 ignored,
             ).format(count=ignored)
         )
     notes.extend(
         _("The Word converter said: {message}").format(message=message) for message in other
     )
-    return notes
+    return notes, lost_images
 
 
 # ---------------------------------------------------------------------------
@@ -721,7 +976,7 @@ def _build(name: str, meta: _Meta, body: str) -> SopFile:
         if error:
             raise _Refused(error)
     else:
-        slug = slugify(title)[:SLUG_MAX_LENGTH].strip("-_")
+        slug = _slug_of(title)
         if not slug:
             raise _Refused(
                 _(
@@ -763,9 +1018,17 @@ def _first_h1(body: str) -> tuple[str | None, str]:
 
 
 def _plain(markdown_text: str) -> str:
-    """Heading Markdown (``**Refunds** \\& returns``) as plain text."""
-    rendered = md.markdown(markdown_text.strip())
+    """Heading Markdown (``**Refunds** \\& returns``) as plain text, read as core.markdown
+    reads it (CommonMark: ``\\~`` and ``\\|`` are escapes too)."""
+    rendered = _COMMONMARK.renderInline(markdown_text.strip())
     return " ".join(html.unescape(strip_tags(rendered)).split())
+
+
+def _slug_of(title: str) -> str:
+    """``title`` as a slug: Django's ``slugify`` (NFKD, then ASCII only), with the letters NFKD
+    can't take apart spelled out first, so "Obsługa reklamacji" gives ``obsluga-reklamacji``
+    (not ``obsuga-reklamacji``)."""
+    return slugify(title.translate(_SLUG_LETTERS))[:SLUG_MAX_LENGTH].strip("-_")
 
 
 def _title_from_name(name: str) -> str:
