@@ -110,13 +110,13 @@ class QuizAdmin(admin.ModelAdmin):
                     "latest": latest,
                 },
             )
-        before = quiz.versions.count()
         version = services.quiz_version_for_editing(quiz=quiz)
-        if quiz.versions.count() > before and before:
+        if latest is not None and version.pk != latest.pk:
+            # Only a copy of a version people took: a quiz's first version has nothing to name.
             messages.info(
                 request,
                 _("People have taken version %(old)s, so your edits go into a new version %(new)s.")
-                % {"old": version.number - 1, "new": version.number},
+                % {"old": latest.number, "new": version.number},
             )
         return HttpResponseRedirect(
             reverse("admin:assessments_quizversion_change", args=[version.pk])

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NotRequired, TypedDict
 
+from django.conf import settings
 from django.core import signing
 from django.db.models import (
+    CharField,
     Count,
     Exists,
     Manager,
@@ -22,9 +24,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.expressions import BaseExpression
+from django.db.models.expressions import BaseExpression, Combinable
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -183,6 +185,17 @@ def question_bank_may_import(user: User) -> bool:
         user.is_authenticated
         and user.is_active
         and (user_is_admin(user) or user.has_perm("assessments.add_question"))
+    )
+
+
+def quiz_may_edit_questions(user: User) -> bool:
+    """Who may use the admin's "Edit questions" on a quiz (``QuizAdmin.edit_questions``):
+    active staff, who may enter the admin, with Django's "Can change quiz" permission."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("assessments.change_quiz")
     )
 
 
@@ -808,7 +821,8 @@ def candidate_invitations_for(
     return (
         invitations.select_related("quiz", "team", "invited_by")
         .annotate(
-            attempt_count=Count("attempts"),
+            # as ``attempt_start`` counts them: abandoned attempts don't count
+            attempts_used=Count("attempts", filter=~Q(attempts__status=Attempt.Status.ABANDONED)),
             attempts_allowed=Subquery(allowed.values("attempts_allowed")[:1]),
             last_status=Subquery(latest.values("status")[:1]),
             last_score=Subquery(latest.values("score")[:1]),
@@ -831,20 +845,67 @@ def candidate_invitation_get_managed(*, user: User, invitation_id: RawUuid) -> C
     return invitation
 
 
-def invitation_state_from_annotations(invitation: CandidateInvitation) -> str:
-    """The same answer as ``candidate_invitation_state`` from list annotations (no queries)."""
-    if invitation.revoked_at:
-        return "revoked"
+@dataclass(frozen=True)
+class InvitationProgress:
+    """What a lead's pages show of a candidate's invitation: the state, the attempts and the
+    latest attempt's result, all read from the same facts, so the state word can't contradict
+    the attempt and result columns.
+
+    ``state`` is ``revoked`` (the lead withdrew the link; results stay), ``in_progress``,
+    ``completed`` (the latest attempt is finished and another may start, or could have before
+    the link expired), ``used_up`` (finished, and no attempts left), ``expired`` (the link
+    expired before any attempt was finished) or ``pending`` (no attempt yet)."""
+
+    state: str
+    attempts_used: int
+    attempts_allowed: int | None  # None: as many as the candidate likes
+    link_expired: bool
+    scoring: bool  # the latest attempt is submitted and waits for its score
+    score: float | None = None
+    max_score: float | None = None
+    band: str | None = None
+
+
+def invitation_progress(invitation: CandidateInvitation) -> InvitationProgress:
+    """``InvitationProgress`` from ``candidate_invitations_for``'s annotations (no queries)."""
     status = getattr(invitation, "last_status", None)
-    allowed = getattr(invitation, "attempts_allowed", None) or 0
-    used_up = bool(allowed) and getattr(invitation, "attempt_count", 0) >= allowed
-    if status in (Attempt.Status.SUBMITTED, Attempt.Status.SCORED) and used_up:
+    used = getattr(invitation, "attempts_used", 0) or 0
+    allowed = getattr(invitation, "attempts_allowed", None) or None
+    link_expired = invitation.expires_at <= timezone.now()
+    finished = status in (Attempt.Status.SUBMITTED, Attempt.Status.SCORED)
+    if invitation.revoked_at:
+        state = "revoked"
+    elif status == Attempt.Status.IN_PROGRESS:
+        state = "in_progress"
+    elif finished:
+        state = "used_up" if allowed is not None and used >= allowed else "completed"
+    elif link_expired:
+        state = "expired"
+    else:
+        state = "pending"
+    scored = status == Attempt.Status.SCORED
+    return InvitationProgress(
+        state=state,
+        attempts_used=used,
+        attempts_allowed=allowed,
+        link_expired=link_expired,
+        scoring=status == Attempt.Status.SUBMITTED,
+        score=getattr(invitation, "last_score", None) if scored else None,
+        max_score=getattr(invitation, "last_max_score", None) if scored else None,
+        band=getattr(invitation, "last_band", None) if scored else None,
+    )
+
+
+def invitation_state_from_annotations(invitation: CandidateInvitation) -> str:
+    """The API's ``state`` (docs/api.md), the same answer as ``candidate_invitation_state``,
+    from list annotations (no queries): ``pending`` also after an attempt while attempts
+    remain, ``completed`` only once none remain. The pages show ``invitation_progress``."""
+    progress = invitation_progress(invitation)
+    if progress.state == "used_up":
         return "completed"
-    if status == Attempt.Status.IN_PROGRESS:
-        return "in_progress"
-    if invitation.expires_at <= timezone.now():
-        return "expired"
-    return "pending"
+    if progress.state == "completed":
+        return "expired" if progress.link_expired else "pending"
+    return progress.state
 
 
 def quiz_for_invitation(quiz_id: RawId) -> Quiz:
@@ -872,3 +933,21 @@ def attempt_next_steps(attempt: Attempt) -> list[NextStep]:
     event = AttemptNextSteps(attempt=attempt)
     attempt_next_steps_collecting.send(event)
     return event.steps
+
+
+def quiz_title_shown(path: str = "pk", *, language: str | None = None) -> Combinable:
+    """The title of the quiz at ``path`` (a quiz id's path from the query's model: ``"pk"``
+    on quizzes, ``"quiz"`` on assignments) in ``language`` (default: the active one): its
+    current published version's translation where there is one, else the quiz's own title.
+    One subquery, whatever the number of rows."""
+    language = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    current = (
+        QuizVersion.objects.filter(quiz=OuterRef(OuterRef(path)), published_at__isnull=False)
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    translated = QuizVersionTranslation.objects.filter(
+        version=Subquery(current), language=language
+    ).values("title")[:1]
+    own = Quiz.objects.filter(pk=OuterRef(path)).order_by().values("title")[:1]
+    return Coalesce(Subquery(translated), Subquery(own), output_field=CharField())

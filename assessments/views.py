@@ -141,6 +141,35 @@ def _access(request: HttpRequest, attempt_id: Any, token: str | None, *, take: b
     return Access(attempt, f"/attempts/{attempt.pk}/", attempt.user_id == user.pk)
 
 
+def _language_notice(request: HttpRequest, access: Access) -> dict[str, str] | None:
+    """Tell a taker who chose another interface language (the switcher) during an attempt
+    that the attempt goes on in the language it started in, in the language they chose.
+
+    An attempt never changes language: its texts, its scoring of typed answers and its review
+    stay in ``Attempt.language``. A learner's pages keep their own interface language; a
+    candidate's are wholly in the attempt's (``_access``), so their choice is the language
+    cookie. Said only when the quiz is offered in the chosen language (otherwise no attempt
+    could be in it, and the intro says which languages it has); one query then, none when the
+    languages agree."""
+    attempt = access.attempt
+    if access.invitation is not None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if chosen not in dict(settings.LANGUAGES):
+            chosen = access.invitation.language
+    else:
+        chosen = translation.get_language() or ""
+    if not chosen or chosen == attempt.language:
+        return None
+    if chosen not in selectors.quiz_version_languages(attempt.quiz_version):
+        return None
+    names = dict(settings.LANGUAGES)
+    with translation.override(chosen):
+        text = _("This attempt continues in %(language)s, the language it started in.") % {
+            "language": str(names.get(attempt.language, attempt.language))
+        }
+    return {"text": text, "language": chosen}
+
+
 def _login_unless_candidate(view: Any) -> Any:
     def wrapper(request: HttpRequest, *args: Any, token: str | None = None, **kwargs: Any) -> Any:
         if token is None and not request.user.is_authenticated:
@@ -198,6 +227,9 @@ def quiz_intro(request: HttpRequest, slug: str) -> HttpResponse:
             "progress": progress,
             "start_url": request.path,
             "resume_url": f"/attempts/{quiz.open_attempt_id}/" if quiz.open_attempt_id else None,
+            "edit_questions_url": reverse("admin:assessments_quiz_edit_questions", args=[quiz.pk])
+            if selectors.quiz_may_edit_questions(user)
+            else None,
         },
     )
 
@@ -376,6 +408,7 @@ def attempt_take(request: HttpRequest, attempt_id: str, token: str | None = None
             ),
             "time_up": time_up,
             "errors": errors,
+            "language_notice": _language_notice(request, access),
         },
     )
 
@@ -441,6 +474,7 @@ def attempt_review_before_submit(
             "rows": rows,
             "unanswered": [r for r in rows if not r["answered"]],
             "time_up": services.attempt_time_is_up(attempt),
+            "language_notice": _language_notice(request, access),
         },
     )
 
@@ -533,7 +567,8 @@ def team_candidates(request: HttpRequest, team_id: int) -> HttpResponse:
         target="candidate-results",
     )
     for invitation in listing.page.object_list:
-        invitation.state = selectors.invitation_state_from_annotations(invitation)
+        # the state word and the attempt and result columns, from the same annotations
+        invitation.progress = selectors.invitation_progress(invitation)
     return render_listing(
         request,
         "assessments/team_candidates.html",
@@ -565,12 +600,14 @@ def candidate_detail(request: HttpRequest, invitation_id: str) -> HttpResponse:
     latest = next((a for a in attempts if a.status == Attempt.Status.SCORED), None)
     if latest is not None:  # its band and review in the language it was taken in
         selectors.attempt_translate(latest)
+    progress = selectors.invitation_progress(invitation)
     return render(
         request,
         "assessments/candidate_detail.html",
         {
             "invitation": invitation,
-            "state": selectors.invitation_state_from_annotations(invitation),
+            "progress": progress,
+            "state": progress.state,
             "link": request.build_absolute_uri(selectors.candidate_invitation_url(invitation)),
             "attempts": attempts,
             "latest": latest,
