@@ -3,19 +3,20 @@ and quiz results, so the lead's *Skills* page has something to show. Idempotent.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from accounts.models import User
 from assessments import services as assessments_services
 from assessments.models import Quiz
-from courses.models import Assignment, Module
+from courses import services as courses_services
+from courses.models import Assignment, LessonProgress, Module, ModuleCompletion
 from home.demo import content
 from qa import services as qa_services
 from qa.models import RuleFiring, TrainingRule
 from skills import services as skills_services
-from skills.models import Skill
+from skills.models import Skill, SkillEvidence
 
 
 def demo_qa_load(*, people: dict[str, User]) -> None:
@@ -57,10 +58,11 @@ def demo_qa_load(*, people: dict[str, User]) -> None:
             if firing is not None and firing.assignment is not None:
                 fired_at = now - timedelta(days=item["fired_days_ago"])
                 RuleFiring.objects.filter(pk=firing.pk).update(fired_at=fired_at)
-                Assignment.objects.filter(pk=firing.assignment.pk).update(
-                    status=Assignment.Status.COMPLETED,
-                    completed_at=now - timedelta(days=item["training_finished_days_ago"]),
-                    created_at=fired_at,
+                Assignment.objects.filter(pk=firing.assignment.pk).update(created_at=fired_at)
+                _training_done(
+                    agent=agent,
+                    assignment=firing.assignment,
+                    at=now - timedelta(days=item["training_finished_days_ago"]),
                 )
 
     # quiz results feed the skill model too: agents 1 and 2 took the knowledge check
@@ -81,3 +83,23 @@ def demo_qa_load(*, people: dict[str, User]) -> None:
             assessments_services.attempt_submit(attempt=attempt)
             assessments_services.attempt_score(attempt_id=attempt.pk)
     skills_services.profiles_rebuild()
+
+
+def _training_done(*, agent: User, assignment: Assignment, at: datetime) -> None:
+    """The agent did the assigned module as a learner does (every lesson read, the module
+    completed, its evidence recorded), then everything is dated ``at``. Was: the assignment
+    alone was marked done, so the module said "done" with 0 of 4 lessons read."""
+    module = assignment.module
+    if module is None:
+        return
+    for lesson in module.lessons.all():
+        courses_services.lesson_complete(user=agent, lesson=lesson)
+    courses_services.module_complete(
+        user=agent, module=module, via_quiz=module.completion_quiz_id is not None
+    )
+    LessonProgress.objects.filter(user=agent, lesson__module=module).update(completed_at=at)
+    ModuleCompletion.objects.filter(user=agent, module=module).update(completed_at=at)
+    Assignment.objects.filter(pk=assignment.pk).update(completed_at=at)
+    SkillEvidence.objects.filter(
+        user=agent, source=SkillEvidence.Source.MODULE, source_id=module.pk
+    ).update(occurred_at=at)

@@ -125,3 +125,30 @@ def test_the_evidence_shown_never_contradicts_its_verdict(client, member, catalo
     )
     assert "no level yet" in profile
     assert "evidence 1.99" in profile, profile
+
+
+def test_an_agent_reaches_their_own_profile_from_the_menu_and_reads_no_greek_outside_the_maths(
+    client, lead, member, catalogue
+):
+    """Was: agents had no link to their own skill profile, and its evidence tables were
+    headed "Adds to α today" / "Adds to β today"."""
+    qa_services.finding_record(
+        reviewer=lead,
+        agent=member,
+        interaction_ref="TCK-2",
+        criterion="Escalated in time",
+        skill=catalogue["escalations"],
+        severity="low",
+    )
+    skills_services.profiles_rebuild()
+    client.force_login(member)
+    home = client.get("/training/").content.decode()
+    assert re.search(r'<a href="/skills/"[^>]*>My skills</a>', home)
+    response = client.get("/skills/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/skills/people/{member.pk}/"
+    page = response.content.decode()
+    outside = re.sub(r'<details class="how-computed">.*?</details>', "", page, flags=re.S)
+    assert "α" not in outside
+    assert "β" not in outside
+    assert "Counts for it today" in outside
+    assert "α" in page  # the maths is still there, behind "How is this computed?"
