@@ -15,10 +15,17 @@ from core.dates import end_of_day
 from core.forms import IsoDateInput
 
 
+class QuizShownTitleField(forms.ModelChoiceField):
+    """Quizzes named in the reader's language (``shown_title``, annotated by the selector)."""
+
+    def label_from_instance(self, obj: Quiz) -> str:
+        return str(getattr(obj, "shown_title", None) or obj.title)
+
+
 class CandidateInvitationForm(forms.Form):
     email = email_field(label=_("Candidate's email"))
     name = forms.CharField(label=_("Name"), max_length=150, required=False)
-    quiz = forms.ModelChoiceField(
+    quiz = QuizShownTitleField(
         label=_("Quiz"), queryset=quizzes_for_invitations(), empty_label=None
     )
     expires = forms.DateField(

@@ -16,6 +16,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     Manager,
     Model,
     OuterRef,
@@ -478,10 +479,13 @@ def attempts_of_quiz(*, user: User, quiz: Quiz) -> QuerySet[Attempt]:
 
 
 def team_attempts(*, lead: User, team_id: RawId) -> QuerySet[Attempt]:
+    """The attempts of a team's members and candidates, newest first, with ``quiz_title`` and
+    ``band_label`` in the reader's language."""
     team = team_get_led(user=lead, team_id=team_id)
     return (
         _attempts()
         .filter(Q(user__memberships__team=team) | Q(invitation__team=team))
+        .annotate(quiz_title=quiz_title_shown("quiz"), band_label=band_label_shown("band"))
         .order_by("-started_at")
     )
 
@@ -827,7 +831,8 @@ def candidate_invitations_for(
             last_status=Subquery(latest.values("status")[:1]),
             last_score=Subquery(latest.values("score")[:1]),
             last_max_score=Subquery(latest.values("max_score")[:1]),
-            last_band=Subquery(latest.values("band__label")[:1]),
+            last_band=Subquery(latest.annotate(shown=band_label_shown("band")).values("shown")[:1]),
+            quiz_title=quiz_title_shown("quiz"),
             last_attempt_id=Subquery(latest.values("pk")[:1]),
         )
         .order_by("-created_at")
@@ -918,10 +923,13 @@ def quiz_for_invitation(quiz_id: RawId) -> Quiz:
 
 
 def quizzes_for_invitations() -> QuerySet[Quiz]:
+    """Quizzes a candidate can be invited to, each with ``shown_title`` in the reader's
+    language."""
     return (
         Quiz.objects.filter(is_published=True)
         .filter(Exists(QuizVersion.objects.filter(quiz=OuterRef("pk"), published_at__isnull=False)))
-        .order_by("title")
+        .annotate(shown_title=quiz_title_shown())
+        .order_by("shown_title")
     )
 
 
@@ -935,12 +943,26 @@ def attempt_next_steps(attempt: Attempt) -> list[NextStep]:
     return event.steps
 
 
+def _language(language: str | None) -> str:
+    return (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+def band_label_shown(path: str = "band", *, language: str | None = None) -> Combinable:
+    """The label of the result band at ``path`` (``"band"`` on attempts) in ``language``
+    (default: the active one): its translation where there is one, else its own label. One
+    subquery, whatever the number of rows; null where there is no band."""
+    translated = ResultBandTranslation.objects.filter(
+        band=OuterRef(path), language=_language(language)
+    ).values("label")[:1]
+    return Coalesce(Subquery(translated), F(f"{path}__label"), output_field=CharField())
+
+
 def quiz_title_shown(path: str = "pk", *, language: str | None = None) -> Combinable:
     """The title of the quiz at ``path`` (a quiz id's path from the query's model: ``"pk"``
     on quizzes, ``"quiz"`` on assignments) in ``language`` (default: the active one): its
     current published version's translation where there is one, else the quiz's own title.
     One subquery, whatever the number of rows."""
-    language = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    language = _language(language)
     current = (
         QuizVersion.objects.filter(quiz=OuterRef(OuterRef(path)), published_at__isnull=False)
         .order_by("-number")

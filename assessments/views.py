@@ -584,7 +584,9 @@ def _quiz_filter() -> Filter:
         _("Quiz"),
         [
             (str(pk), title)
-            for pk, title in Quiz.objects.values_list("pk", "title").order_by("title")
+            for pk, title in Quiz.objects.annotate(shown=selectors.quiz_title_shown())
+            .values_list("pk", "shown")
+            .order_by("shown")
         ],
         lambda qs, value: qs.filter(quiz_id=int(value)),
     )
@@ -692,13 +694,13 @@ def team_results_csv(request: HttpRequest, team_id: int) -> StreamingHttpRespons
             a.user.email if a.user else a.invitation.email,  # type: ignore[union-attr]
             a.user.name if a.user else (a.invitation.name if a.invitation else ""),
             member_word if a.user else candidate_word,
-            a.quiz.title,
+            a.quiz_title,  # type: ignore[attr-defined]
             timezone.localtime(a.started_at, zone).isoformat(),  # ISO 8601, viewer's zone
             a.get_status_display(),
             a.score if a.status == Attempt.Status.SCORED else "",
             a.max_score if a.status == Attempt.Status.SCORED else "",
             a.percent if a.status == Attempt.Status.SCORED else "",
-            a.band.label if a.band else "",
+            a.band_label or "",  # type: ignore[attr-defined]
         )
         for a in attempts.iterator(chunk_size=2000)
     )

@@ -37,9 +37,12 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         modules = [(f"module:{m.pk}", m.title) for m in assignable_modules()]
         sops = [(f"sop:{s.pk}", s.title) for s in assignable_sops()]
-        quizzes = [(f"quiz:{q.pk}", q.title) for q in assignable_quizzes()]
+        quizzes = [
+            (f"quiz:{q.pk}", getattr(q, "shown_title"))  # noqa: B009 (annotated)
+            for q in assignable_quizzes()
+        ]
         cast(forms.ChoiceField, self.fields["target"]).choices = [
-            ("", _("Choose a module or SOP")),
+            ("", _("Choose a module, SOP or quiz")),
             (_("Modules"), modules),
             (_("SOPs"), sops),
             (_("Quizzes"), quizzes),

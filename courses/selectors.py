@@ -401,7 +401,12 @@ def assignable_modules() -> QuerySet[Module]:
 
 
 def assignable_quizzes() -> QuerySet[Quiz]:
-    return Quiz.objects.filter(is_published=True).order_by("title")
+    """Published quizzes, each with ``shown_title`` in the reader's language."""
+    return (
+        Quiz.objects.filter(is_published=True)
+        .annotate(shown_title=assessments_selectors.quiz_title_shown())
+        .order_by("shown_title")
+    )
 
 
 def assignable_sops() -> QuerySet[SOP]:

@@ -64,3 +64,53 @@ def test_my_training_and_home_show_an_assigned_quiz_in_the_reader_s_language(
     client.force_login(lead)
     team_page = client.get(f"/teams/{team.pk}/training/").content.decode()
     assert "Agent knowledge check" in team_page
+
+
+def test_a_polish_lead_reads_quiz_titles_and_bands_in_polish_on_results_and_candidates(
+    member, lead, team, client, django_capture_on_commit_callbacks
+):
+    """ "Ready for the queue", "Passed" and English quiz titles stood on a Polish lead's
+    results and candidates pages, in the results CSV and in the assign form."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments import services
+    from assessments.models import ResultBandTranslation
+
+    lead.language = "pl"
+    lead.save(update_fields=["language"])
+    quiz = factories.quiz_published()
+    version = quiz.versions.get()
+    QuizVersionTranslation.objects.create(
+        version=version, language="pl", title="Sprawdzian wiedzy", description=""
+    )
+    for band in version.bands.all():
+        ResultBandTranslation.objects.create(
+            band=band, language="pl", label=f"Poziom {band.label}", message="…"
+        )
+    (attempt,) = factories.attempts_answered_right(quiz, [member])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attempt_submit(attempt=attempt)
+    services.candidate_invitation_create(
+        invited_by=lead,
+        email="kandydat@example.com",
+        quiz=quiz,
+        team=team,
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    client.force_login(lead)
+    pages = {
+        "results": f"/teams/{team.pk}/results/",
+        "results.csv": f"/teams/{team.pk}/results.csv",
+        "candidates": f"/teams/{team.pk}/candidates/",
+        "assign form": f"/teams/{team.pk}/training/",
+    }
+    for name, url in pages.items():
+        response = client.get(url)
+        text = b"".join(response).decode() if response.streaming else response.content.decode()
+        assert "Sprawdzian wiedzy" in text, name
+        assert quiz.title not in text, name
+    results = client.get(pages["results"]).content.decode()
+    assert "Poziom High" in results
+    assert ">High<" not in results

@@ -54,6 +54,9 @@ def test_a_polish_lead_reads_polish_skill_names_on_the_heatmap_profile_and_filte
         text = response.content.decode()
         assert "Obsługa eskalacji" in text, name
         assert "Escalation handling" not in text, name
+    # the role profile under the person's name on the heatmap (it showed the slug)
+    heatmap = client.get(pages["heatmap"]).content.decode()
+    assert '<div class="small muted">Konsultant</div>' in heatmap
 
 
 def test_my_training_the_module_list_and_the_quiz_list_show_polish_titles(
@@ -129,5 +132,11 @@ def test_every_demo_skill_role_profile_and_module_has_its_polish_text():
         for item in items
         for field in fields
         if not (item.get("pl") or {}).get(field)
+    ]
+    translated_quizzes = content.quiz_translations()
+    missing += [
+        f"quiz {quiz['slug']}"
+        for quiz in content.quizzes()
+        if "pl" not in translated_quizzes.get(quiz["slug"], {})
     ]
     assert missing == []
