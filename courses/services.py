@@ -12,14 +12,16 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.calendar import local_today
 from accounts.models import User
 from assessments.hooks import AttemptScored, AttemptsScored
+from assessments.models import QuizVersionTranslation
 from audit import services as audit_services
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.formats import percent_against, percent_format
 from core.markdown import render_markdown
 from core.tasks import enqueue_on_commit
 from courses import hooks
@@ -631,6 +633,23 @@ def quiz_follow_up(event: AttemptsScored) -> None:
             for skill_id in _weak_skills(item.skill_credits)
         }
     )
+    # the reason is written in each learner's language, naming the quiz as they took it (one
+    # query, only when an attempt was taken in a translation)
+    translated = {
+        item.attempt.quiz_version_id
+        for item in failed
+        if item.attempt.language != item.attempt.quiz_version.language
+    }
+    titles = (
+        {
+            (version_id, language): title
+            for version_id, language, title in QuizVersionTranslation.objects.filter(
+                version_id__in=translated
+            ).values_list("version_id", "language", "title")
+        }
+        if translated
+        else {}
+    )
     assign: dict[tuple[Module, str, date], list[int]] = defaultdict(list)
     for item in failed:
         attempt = item.attempt
@@ -640,7 +659,9 @@ def quiz_follow_up(event: AttemptsScored) -> None:
         else:
             weak = _weak_skills(item.skill_credits)
             modules = [m for m, skill_ids in teaching if skill_ids & weak]
-        reason = _follow_up_reason(item)
+        title = titles.get((attempt.quiz_version_id, attempt.language)) or attempt.quiz.title
+        with translation.override(attempt.user.language or None):  # type: ignore[union-attr]
+            reason = _follow_up_reason(item, title)
         due_on = local_today(attempt.user) + FOLLOW_UP_DUE
         for follow_up in modules[:3]:
             assign[(follow_up, reason, due_on)].append(attempt.user_id)  # type: ignore[arg-type]
@@ -656,16 +677,19 @@ def quiz_follow_up(event: AttemptsScored) -> None:
         )
 
 
-def _follow_up_reason(item: AttemptScored) -> str:
+def _follow_up_reason(item: AttemptScored, title: str) -> str:
+    """Why a failed quiz assigns training, in the active language; ``title`` names the quiz."""
     attempt = item.attempt
     if item.score_visible:
-        return _("Your score on “%(quiz)s” was %(percent)d%%; the pass mark is %(pass)d%%.") % {
-            "quiz": attempt.quiz.title,
-            "percent": round(attempt.percent or 0),
-            "pass": attempt.quiz_version.pass_percent,
+        mark = attempt.quiz_version.pass_percent
+        return _("Your score on “%(quiz)s” was %(percent)s; the pass mark is %(pass)s.") % {
+            "quiz": title,
+            # never shown on the other side of the mark: 79.69 against 80 is "79.7%"
+            "percent": percent_against(attempt.percent or 0, mark),
+            "pass": percent_format(mark),
         }
     # the policy hides the score: say only what to do next
-    return _("Review this before trying “%(quiz)s” again.") % {"quiz": attempt.quiz.title}
+    return _("Review this before trying “%(quiz)s” again.") % {"quiz": title}
 
 
 def _weak_skills(skill_credits: dict[int, list[float]]) -> set[int]:

@@ -16,7 +16,7 @@ from typing import TypedDict, cast
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -265,15 +265,7 @@ def _fire(*, rule: TrainingRule, agent: User, skill_id: int, count: int, now: da
             held_out_until=now + timedelta(days=rule.holdout_days),
         )
         return
-    reason = ngettext(
-        "%(n)d QA finding within %(days)d days (rule “%(rule)s”)",
-        "%(n)d QA findings within %(days)d days (rule “%(rule)s”)",
-        count,
-    ) % {
-        "n": count,
-        "days": rule.window_days,
-        "rule": rule.name,
-    }
+    reason = _firing_reason(rule, count)
     firing = RuleFiring(
         rule=rule, agent=agent, skill_id=skill_id, fired_at=now, finding_count=count
     )
@@ -292,15 +284,16 @@ def _fire(*, rule: TrainingRule, agent: User, skill_id: int, count: int, now: da
             )
         firing.assignment = assignment
         firing.save()
-        notify(
-            user=agent,
-            key=f"qa-training:{firing.pk}",
-            kind="qa_training",
-            title=_("New training after QA: %(module)s") % {"module": rule.module.title},
-            body=reason,
-            url="/training/",
-            email=agent.email_notifications,
-        )
+        with translation.override(agent.language or None):  # the module's title too
+            notify(
+                user=agent,
+                key=f"qa-training:{firing.pk}",
+                kind="qa_training",
+                title=_("New training after QA: %(module)s") % {"module": rule.module.title},
+                body=_firing_reason(rule, count),
+                url="/training/",
+                email=agent.email_notifications,
+            )
         return
     suggestion, _created = TrainingSuggestion.objects.get_or_create(
         rule=rule,
@@ -318,16 +311,26 @@ def _fire(*, rule: TrainingRule, agent: User, skill_id: int, count: int, now: da
         .exclude(pk=agent.pk)
         .distinct()
     ):
-        notify(
-            user=lead,
-            key=f"qa-suggestion:{suggestion.pk}:{lead.pk}",
-            kind="qa_suggestion",
-            title=_("Suggested training for %(name)s: %(module)s")
-            % {"name": agent.name, "module": rule.module.title},
-            body=reason,
-            url="/skills/",
-            email=lead.email_notifications,
-        )
+        with translation.override(lead.language or None):  # the module's title too
+            notify(
+                user=lead,
+                key=f"qa-suggestion:{suggestion.pk}:{lead.pk}",
+                kind="qa_suggestion",
+                title=_("Suggested training for %(name)s: %(module)s")
+                % {"name": agent.name, "module": rule.module.title},
+                body=_firing_reason(rule, count),
+                url="/skills/",
+                email=lead.email_notifications,
+            )
+
+
+def _firing_reason(rule: TrainingRule, count: int) -> str:
+    """Why a rule fired, in the active language."""
+    return ngettext(
+        "%(n)d QA finding within %(days)d days (rule “%(rule)s”)",
+        "%(n)d QA findings within %(days)d days (rule “%(rule)s”)",
+        count,
+    ) % {"n": count, "days": rule.window_days, "rule": rule.name}
 
 
 # --- suggestions ------------------------------------------------------------------------------

@@ -461,3 +461,19 @@ def test_people_see_the_sops_in_their_language_first(member):
     assert list(sops_list(user=member)) == [english, polish_sop]
     member.language = "pl"
     assert list(sops_list(user=member)) == [polish_sop, english]
+
+
+def test_a_follow_up_names_the_quiz_as_the_learner_took_it(
+    module_with_lessons, django_capture_on_commit_callbacks
+):
+    """A Polish learner who failed the Polish quiz read its English title in the reason."""
+    from courses.models import Assignment
+
+    module = module_with_lessons(lessons=1)
+    quiz = polish_quiz(module=module)
+    taker = factories.UserFactory.create(language="pl")
+    attempt = services.attempt_start(quiz=quiz, user=taker)
+    answer_all(attempt, right=False)
+    assert submit_and_score(attempt, django_capture_on_commit_callbacks).language == "pl"
+    reason = Assignment.objects.get(user=taker, module=module).reason
+    assert reason.startswith(f"Twój wynik w quizie „PL {quiz.title}” to 0%")

@@ -176,6 +176,21 @@ class TestFollowUps:
         assert "33%" in assignment.reason
         assert not ModuleCompletion.objects.exists()
 
+    def test_the_follow_up_s_reason_is_in_the_learner_s_language_and_on_the_verdict_s_side(
+        self, member, module_with_lessons, django_capture_on_commit_callbacks
+    ):
+        """2 of 3 is 66.67%: against a pass mark of 67% the reason said "was 67%; the pass
+        mark is 67%", in the worker's language."""
+        member.language = "pl"
+        member.save(update_fields=["language"])
+        module = module_with_lessons(lessons=1)
+        quiz = factories.quiz_published(module=module, pass_percent=67)
+        take(member, quiz, [True, True, False], django_capture_on_commit_callbacks)
+        reason = Assignment.objects.get(user=member, module=module).reason
+        assert reason == (
+            f"Twój wynik w quizie „{quiz.title}” to 66,7%; próg zaliczenia wynosi 67%."
+        )
+
     def test_passing_closes_a_quiz_assignment(
         self, member, quiz, django_capture_on_commit_callbacks
     ):

@@ -182,3 +182,29 @@ def test_is_it_working_compares_findings_before_the_firing_and_after_completion(
     assert effect.trained.before == round(3 / (30 / 7), 2)  # 70, 65, 62 days ago
     assert effect.trained.after == round(1 / (30 / 7), 2)
     assert effect.estimate.verdict == "not_enough"  # one agent, no comparison
+
+
+@pytest.mark.parametrize("mode", ["auto", "suggest"])
+def test_a_rule_s_notices_are_in_each_recipient_s_language(
+    lead, member, catalogue, mode, django_capture_on_commit_callbacks
+):
+    """The rules task runs in the worker's language; an agent or a lead reading Polish got
+    "New training after QA: Handling escalations" with the module's English title."""
+    from courses.models import Module
+
+    Module.objects.filter(pk=catalogue["module"].pk).update(title_pl="Eskalacje w praktyce")
+    for person in (lead, member):
+        person.language = "pl"
+        person.save(update_fields=["language"])
+    rule(catalogue, mode=mode)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(lead, member, 1)
+        record(lead, member, 2)
+    reader = member if mode == "auto" else lead
+    notice = Notification.objects.get(
+        user=reader, kind=f"qa_{'training' if mode == 'auto' else 'suggestion'}"
+    )
+    heading = "Nowe szkolenie po ocenie QA" if mode == "auto" else "Sugerowane szkolenie"
+    assert notice.title.startswith(heading)
+    assert "Eskalacje w praktyce" in notice.title
+    assert notice.body == "2 uwagi QA w ciągu 30 dni (reguła „Escalations”)"
