@@ -3,6 +3,7 @@ its categories (category → skill or ignored, scale, pass mark, critical, weigh
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qa.models import RATING_SCALES, ReviewCategory, ReviewSource
 from qa.reviews.mapping import ROLES
+from qa.reviews.scales import DEFAULT_PASS_MARK, SCALE_RANGE
 from qa.reviews.sources import CategoryInput
 from skills.models import Skill
 
@@ -94,9 +96,23 @@ def skill_choices() -> list[tuple[str, Any]]:
 class CategoryForm(forms.Form):
     name = forms.CharField(label=_("Category"), max_length=200, widget=forms.HiddenInput)
     skill = forms.ChoiceField(label=_("Skill"), choices=())
-    scale = forms.ChoiceField(label=_("Scale"), choices=RATING_SCALES)
+    # The pass mark follows the scale in the browser (static/js/app.js): choosing another scale
+    # puts that scale's default pass mark where the old scale's default, or a mark off the new
+    # scale, stood. The server still refuses a mark off the scale.
+    scale = forms.ChoiceField(
+        label=_("Scale"),
+        choices=RATING_SCALES,
+        widget=forms.Select(
+            attrs={
+                "data-pass-marks": json.dumps(DEFAULT_PASS_MARK),
+                "data-scale-ranges": json.dumps(SCALE_RANGE),
+            }
+        ),
+    )
     pass_mark = forms.FloatField(
-        label=_("Pass mark"), required=False, widget=forms.NumberInput(attrs={"step": "any"})
+        label=_("Pass mark"),
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "any", "data-pass-mark": ""}),
     )
     critical = forms.BooleanField(label=_("Critical"), required=False)
     weight = forms.FloatField(

@@ -19,6 +19,7 @@
     startTimers();
     countAnswers();
     siteMenu();
+    followScales();
   });
 
   // Phone header: the menu button shows and hides the navigation. Without this script the
@@ -66,6 +67,32 @@
     }
     document.addEventListener("change", function (event) {
       if (event.target.closest("fieldset.question")) { update(); }
+    });
+  }
+
+  // QA categories: the pass mark follows the scale. Choosing another scale puts the new scale's
+  // default pass mark where the old scale's default, nothing, or a mark off the new scale stood;
+  // a mark the lead typed that fits the new scale stays (qa/reviews/forms.py).
+  function followScales() {
+    document.addEventListener("change", function (event) {
+      var select = event.target;
+      if (!select.matches || !select.matches("select[data-pass-marks]")) { return; }
+      var row = select.closest("tr");
+      var input = row && row.querySelector("input[data-pass-mark]");
+      if (!input) { return; }
+      var marks = JSON.parse(select.getAttribute("data-pass-marks"));
+      var range = JSON.parse(select.getAttribute("data-scale-ranges"))[select.value];
+      // the scale before this change: the last one chosen here, else the page's own
+      var initial = Array.prototype.find.call(select.options, function (option) {
+        return option.defaultSelected;
+      });
+      var previous = select.getAttribute("data-previous") || (initial && initial.value);
+      var value = input.value.trim() === "" ? null : Number(input.value);
+      var offScale = value !== null && (isNaN(value) || value <= range[0] || value > range[1]);
+      if (value === null || offScale || (previous && value === marks[previous])) {
+        input.value = String(marks[select.value]);
+      }
+      select.setAttribute("data-previous", select.value);
     });
   }
 

@@ -47,6 +47,13 @@ def test_a_lead_maps_a_scorecard_export_once_and_imports_it(
     page.get_by_label("GDPR check is critical").check()
     page.get_by_label("Skill for Metrics talk").select_option("__ignore__")
     page.get_by_label("Skill for Tone").select_option("kpi-literacy")
+    # the pass mark follows the scale, and comes back with it
+    scale, mark = page.get_by_label("Scale for Empathy"), page.get_by_label("Pass mark for Empathy")
+    suggested = (scale.input_value(), mark.input_value())
+    scale.select_option("percent")
+    expect(mark).to_have_value("80")
+    scale.select_option(suggested[0])
+    expect(mark).to_have_value(f"{float(suggested[1]):g}")  # "3.0" comes back as "3"
     assert_accessible(page, "qa-review-categories")
     page.get_by_role("button", name="Save the categories and check again").click()
 
