@@ -160,9 +160,7 @@ class SuggestionListApi(ListAPIView):
         )
 
 
-class SuggestionDecisionApi(APIView):
-    decision = "accept"
-
+class SuggestionAcceptApi(APIView):
     @extend_schema(
         request=None,
         responses={
@@ -173,14 +171,26 @@ class SuggestionDecisionApi(APIView):
     def post(self, request: Request, suggestion_id: int) -> Response:
         lead = request_user(request)
         suggestion = selectors.suggestion_get(lead=lead, suggestion_id=suggestion_id)
-        if self.decision == "accept":
-            outcome = services.suggestion_accept_outcome(suggestion=suggestion, lead=lead)
-            return Response(
-                {
-                    **SuggestionOutput(outcome.suggestion).data,
-                    "assignment_created": outcome.assignment_created,
-                    "detail": outcome.message,
-                }
-            )
+        outcome = services.suggestion_accept_outcome(suggestion=suggestion, lead=lead)
+        return Response(
+            {
+                **SuggestionOutput(outcome.suggestion).data,
+                "assignment_created": outcome.assignment_created,
+                "detail": outcome.message,
+            }
+        )
+
+
+class SuggestionDismissApi(APIView):
+    @extend_schema(
+        request=None,
+        responses={
+            200: SuggestionOutput,
+            409: OpenApiResponse(description="Already accepted or dismissed."),
+        },
+    )
+    def post(self, request: Request, suggestion_id: int) -> Response:
+        lead = request_user(request)
+        suggestion = selectors.suggestion_get(lead=lead, suggestion_id=suggestion_id)
         suggestion = services.suggestion_dismiss(suggestion=suggestion, lead=lead)
         return Response(SuggestionOutput(suggestion).data)

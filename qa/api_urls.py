@@ -35,12 +35,12 @@ urlpatterns = [
     ),
     path(
         "training-suggestions/<id:suggestion_id>/accept/",
-        api.SuggestionDecisionApi.as_view(decision="accept"),
+        api.SuggestionAcceptApi.as_view(),
         name="suggestion-accept",
     ),
     path(
         "training-suggestions/<id:suggestion_id>/dismiss/",
-        api.SuggestionDecisionApi.as_view(decision="dismiss"),
+        api.SuggestionDismissApi.as_view(),
         name="suggestion-dismiss",
     ),
 ]
