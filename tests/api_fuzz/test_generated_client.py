@@ -33,10 +33,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(scope="module")
 def client_package(
-    live_server: Any, tmp_path_factory: pytest.TempPathFactory
+    live_server: Any, tmp_path_factory: pytest.TempPathFactory, django_db_blocker: Any
 ) -> Iterator[ModuleType]:
     tmp_path = tmp_path_factory.mktemp("client")
-    with urllib.request.urlopen(f"{live_server.url}/api/schema/?format=json") as response:  # noqa: S310
+    # A module fixture runs outside any test's database access, but the server's request
+    # start looks at its connection (``close_old_connections``), which is shared with this
+    # thread on SQLite: after a test that left it closed, that check would be refused.
+    with (
+        django_db_blocker.unblock(),
+        urllib.request.urlopen(f"{live_server.url}/api/schema/?format=json") as response,  # noqa: S310
+    ):
         schema = json.loads(response.read())
     schema_file = tmp_path / "schema.json"
     schema_file.write_text(json.dumps(schema))

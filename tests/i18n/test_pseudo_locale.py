@@ -49,6 +49,56 @@ NOT_WORDS = re.compile(r"https?://\S+|\S+@\S+|/[\w\-/.?=&%]+|\b[\w-]*\d[\w-]*\b"
 ALWAYS_ALLOWED = {"readiness", "utc", "english", "polski"}
 
 
+# What machines read is never localized: a browser's date input drops "21.12.2026", SVG draws
+# nothing from "122,0", a number input refuses "0,5".
+MACHINE_VALUES = {
+    "date": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
+    "datetime-local": re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"),
+    "number": re.compile(r"^-?\d+(\.\d+)?([eE]-?\d+)?$"),
+}
+SVG_NUMBERS = {"x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "width", "height", "viewbox"}
+SVG_NUMBER = re.compile(r"^-?\d+(\.\d+)?%?$")
+LOCALIZED_DECIMAL = re.compile(r"-?\d+,\d+")
+
+
+class MachineValues(HTMLParser):
+    """The values of date, date-time and number inputs, SVG coordinates and paths, and data-
+    attributes that are numbers, each one that a machine could not read."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self.seen: set[str] = set()  # the kinds of value looked at
+        self.in_svg = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "svg":
+            self.in_svg += 1
+            if "chart" in values.get("class", ""):
+                self.seen.add("chart")
+        kind = values.get("type", "") if tag == "input" else ""
+        if kind in MACHINE_VALUES and values.get("value"):
+            self.seen.add(kind)
+        if (
+            kind in MACHINE_VALUES
+            and values.get("value")
+            and not MACHINE_VALUES[kind].match(values["value"])
+        ):
+            self.problems.append(f'<input type="{kind}" value="{values["value"]}">')
+        for name, value in values.items():
+            # (a path's commas may separate coordinates: its numbers come from Python's str())
+            svg_number = name in SVG_NUMBERS and self.in_svg
+            if svg_number and not all(SVG_NUMBER.match(v) for v in value.split()):
+                self.problems.append(f'<{tag} {name}="{value}">')
+            if name.startswith("data-") and LOCALIZED_DECIMAL.fullmatch(value.strip()):
+                self.problems.append(f'<{tag} {name}="{value}">')
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "svg":
+            self.in_svg -= 1
+
+
 class VisibleText(HTMLParser):
     """The page's text nodes in document order, and its visible attributes (labels, titles,
     placeholders, the labels scripts show) one by one."""
@@ -154,6 +204,25 @@ def pseudo_polish(extracted: dict[str, Path], tmp_path: Path) -> Iterator[None]:
     translation.activate("en")
 
 
+@pytest.mark.parametrize(
+    ("html", "flagged"),
+    [
+        ('<input type="date" value="21.12.2026">', True),
+        ('<input type="date" value="2026-12-21">', False),
+        ('<input type="number" value="0,5">', True),
+        ('<input type="number" value="0.5">', False),
+        ('<svg viewBox="0 0 320 140"><line x1="122,0" y1="5"/></svg>', True),
+        ('<svg width="100%" viewBox="0 0 320 140"><circle cx="122.0" cy="5" r="3"/></svg>', False),
+        ('<span data-level="0,62">', True),
+        ('<span data-template="__n__ of __total__">', False),
+    ],
+)
+def test_localized_machine_values_are_found(html, flagged):
+    machine = MachineValues()
+    machine.feed(html)
+    assert bool(machine.problems) is flagged, machine.problems
+
+
 def test_every_page_shows_only_translated_text(world, pseudo_polish):
     users, values, _bodies, _keys = world
     User.objects.update(language="pl")
@@ -173,6 +242,7 @@ def test_every_page_shows_only_translated_text(world, pseudo_polish):
             clients[role].force_login(users[role])
     problems: dict[str, str] = {}
     pages = 0
+    machine_kinds: set[str] = set()
     for method, template, expected in test_matrix.matrix_rows():
         if method != "GET" or template.startswith(SKIPPED_PREFIXES):
             continue
@@ -186,6 +256,11 @@ def test_every_page_shows_only_translated_text(world, pseudo_polish):
             if not response.get("Content-Type", "").startswith("text/html"):
                 continue
             pages += 1
+            machine = MachineValues()
+            machine.feed(response.content.decode())
+            machine_kinds |= machine.seen
+            for problem in machine.problems:
+                problems.setdefault(f"{template}: localized {problem}", role)
             parser = VisibleText()
             parser.feed(response.content.decode())
             if parser.html_lang != "pl":
@@ -196,6 +271,7 @@ def test_every_page_shows_only_translated_text(world, pseudo_polish):
                     snippet = " ".join(text.split())[:120]
                     problems.setdefault(f"{template}: {snippet!r} ({', '.join(words)})", role)
     assert pages > 150
+    assert {"date", "chart"} <= machine_kinds  # the forms and charts were looked at
     assert not problems, f"{len(problems)} untranslated texts (page: text (words), as whom):\n" + (
         "\n".join(f"{where} as {role}" for where, role in sorted(problems.items()))
     )

@@ -19,24 +19,6 @@ from tests.qa import review_exports as exports
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def long_source(team, lead, catalogue):
-    source, _secret = review_sources.review_source_create(
-        team=team, created_by=lead, name="Zendesk QA export", columns=exports.LONG_MAPPING
-    )
-    esc, met = catalogue["escalations"], catalogue["metrics"]
-    review_sources.review_categories_save(
-        source=source,
-        categories=[
-            CategoryInput(name="Empathy", skill=met, scale="4", pass_mark=3),
-            CategoryInput(name="Escalation", skill=esc, scale="4", pass_mark=3),
-            CategoryInput(name="GDPR check", skill=esc, scale="4", pass_mark=3, critical=True),
-            CategoryInput(name="Tone", skill=met, scale="4"),
-        ],
-    )
-    return source
-
-
 def outcomes(report):
     return [(ln.review_ref, ln.category, ln.outcome, ln.severity) for ln in report.lines]
 

@@ -5,19 +5,13 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from qa.models import QAFinding, ReviewCategory, ReviewRating, ReviewSource
 from qa.reviews import sources as review_sources
 from tests.qa import review_exports as exports
+from tests.qa.conftest import as_user
 
 pytestmark = pytest.mark.django_db
-
-
-def as_user(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def mapping_post(token, **columns):

@@ -9,44 +9,18 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone, translation
 
 from qa import services as qa_services
 from qa.models import QAFinding
 from qa.reviews import importer as review_importer
-from qa.reviews import sources as review_sources
 from qa.reviews import writer
 from qa.reviews.files import read_table
 from qa.reviews.lines import ReviewReport
-from qa.reviews.sources import CategoryInput
 from tests.qa import review_exports as exports
+from tests.qa.conftest import as_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def long_source(team, lead, catalogue):
-    source, _secret = review_sources.review_source_create(
-        team=team, created_by=lead, name="Zendesk QA export", columns=exports.LONG_MAPPING
-    )
-    esc, met = catalogue["escalations"], catalogue["metrics"]
-    review_sources.review_categories_save(
-        source=source,
-        categories=[
-            CategoryInput(name="Empathy", skill=met, scale="4", pass_mark=3),
-            CategoryInput(name="Escalation", skill=esc, scale="4", pass_mark=3),
-            CategoryInput(name="GDPR check", skill=esc, scale="4", pass_mark=3, critical=True),
-            CategoryInput(name="Tone", skill=met, scale="4"),
-        ],
-    )
-    return source
-
-
-def as_user(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def import_long(source, importer, member, django_capture_on_commit_callbacks):
