@@ -96,6 +96,27 @@ def quizzes_list(*, user: User) -> QuerySet[Quiz]:
     translation = QuizVersionTranslation.objects.filter(
         version_id=OuterRef("current_version_id"), language=getattr(user, "language", "")
     ).order_by()
+    best = (
+        Attempt.objects.filter(
+            quiz=OuterRef("pk"),
+            user=user,
+            status="scored",
+            quiz_version__review_score=True,
+        )
+        .filter(
+            Q(
+                quiz_version__review_when__in=(
+                    QuizVersion.ReviewWhen.IMMEDIATELY,
+                    QuizVersion.ReviewWhen.AFTER_LAST_ATTEMPT,
+                )
+            )
+            | Q(
+                quiz_version__review_when=QuizVersion.ReviewWhen.AFTER_CLOSE,
+                quiz_version__closes_at__lte=timezone.now(),
+            )
+        )
+        .order_by("-percent")
+    )
     return (
         Quiz.objects.filter(is_published=True)
         .annotate(current_version_id=Subquery(current))
@@ -117,29 +138,11 @@ def quizzes_list(*, user: User) -> QuerySet[Quiz]:
                 "attempts",
                 filter=Q(attempts__user=user) & ~Q(attempts__status=Attempt.Status.ABANDONED),
             ),
-            # only scores the review policy lets the taker see
-            best_percent=Subquery(
-                Attempt.objects.filter(
-                    quiz=OuterRef("pk"),
-                    user=user,
-                    status="scored",
-                    quiz_version__review_score=True,
-                )
-                .filter(
-                    Q(
-                        quiz_version__review_when__in=(
-                            QuizVersion.ReviewWhen.IMMEDIATELY,
-                            QuizVersion.ReviewWhen.AFTER_LAST_ATTEMPT,
-                        )
-                    )
-                    | Q(
-                        quiz_version__review_when=QuizVersion.ReviewWhen.AFTER_CLOSE,
-                        quiz_version__closes_at__lte=timezone.now(),
-                    )
-                )
-                .order_by("-percent")
-                .values("percent")[:1]
-            ),
+            # only scores the review policy lets the taker see, with that attempt's verdict
+            # and pass mark (the figure is shown on the verdict's side of the mark)
+            best_percent=Subquery(best.values("percent")[:1]),
+            best_passed=Subquery(best.values("passed")[:1]),
+            best_pass_mark=Subquery(best.values("quiz_version__pass_percent")[:1]),
             open_attempt_id=Subquery(
                 Attempt.objects.filter(
                     quiz=OuterRef("pk"), user=user, status=Attempt.Status.IN_PROGRESS

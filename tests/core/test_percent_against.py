@@ -62,3 +62,20 @@ def test_the_result_page_shows_79_7_beside_not_passed_yet(client, member):
     shown = re.search(r'<span class="muted">([\d.]+)%</span>', page)
     assert shown, page
     assert float(shown.group(1)) < pass_mark
+
+
+@pytest.mark.django_db
+def test_the_quiz_list_shows_the_best_score_on_its_verdict_s_side(client, member):
+    """The quiz list showed "best 80%" (in green) for a best attempt of 79.69% against 80%."""
+    quiz = factories.quiz_published()
+    attempt = services.attempt_start(quiz=quiz, user=member)
+    services.attempt_submit(attempt=attempt)
+    services.attempt_score(attempt_id=attempt.pk)
+    pass_mark = attempt.quiz_version.pass_percent
+    Attempt.objects.filter(pk=attempt.pk).update(percent=pass_mark - 0.31, passed=False)
+    client.force_login(member)
+    page = client.get("/quizzes/").content.decode()
+    assert f'<span class="badge warn">best {pass_mark - 0.3:g}% · not passed yet</span>' in page
+    Attempt.objects.filter(pk=attempt.pk).update(percent=pass_mark, passed=True)
+    page = client.get("/quizzes/").content.decode()
+    assert f'<span class="badge ok">best {pass_mark}%</span>' in page
