@@ -265,7 +265,8 @@ def _fire(*, rule: TrainingRule, agent: User, skill_id: int, count: int, now: da
             held_out_until=now + timedelta(days=rule.holdout_days),
         )
         return
-    reason = _firing_reason(rule, count)
+    with translation.override(agent.language or None):  # stored: the agent reads it
+        reason = _firing_reason(rule, count)
     firing = RuleFiring(
         rule=rule, agent=agent, skill_id=skill_id, fired_at=now, finding_count=count
     )

@@ -208,3 +208,10 @@ def test_a_rule_s_notices_are_in_each_recipient_s_language(
     assert notice.title.startswith(heading)
     assert "Eskalacje w praktyce" in notice.title
     assert notice.body == "2 uwagi QA w ciągu 30 dni (reguła „Escalations”)"
+    # and the reason the agent reads in My training, with the training
+    stored = (
+        Assignment.objects.get(user=member).reason
+        if mode == "auto"
+        else TrainingSuggestion.objects.get(agent=member).reason
+    )
+    assert stored == "2 uwagi QA w ciągu 30 dni (reguła „Escalations”)"
