@@ -24,7 +24,9 @@ class MarkdownPreviewMixin:
     def formfield_for_dbfield(
         self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> Any:
-        if db_field.name in MARKDOWN_FIELDS:
+        # a text per language (django-modeltranslation's ``body_en``, ``body_pl``) too
+        name = getattr(getattr(db_field, "translated_field", None), "name", db_field.name)
+        if name in MARKDOWN_FIELDS:
             kwargs["widget"] = forms.Textarea(
                 attrs={"rows": 16, "data-markdown-preview": "1", "class": "vLargeTextField"}
             )

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from core.admin import MarkdownPreviewMixin
 from courses import services
@@ -139,7 +139,7 @@ class SOPVersionAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
         )
 
 
-class LessonInline(MarkdownPreviewMixin, admin.StackedInline):
+class LessonInline(MarkdownPreviewMixin, TranslationStackedInline):  # a text per language
     model = Lesson
     extra = 0
     fields = ("position", "title", "body")

@@ -145,7 +145,8 @@ class SOPAcknowledgement(models.Model):
         }
 
 
-class Module(TranslatedContent):
+# django-stubs can't type the reverse manager of a model whose manager modeltranslation swaps
+class Module(TranslatedContent):  # type: ignore[django-manager-missing]
     """A training module: ordered lessons, linked to skills and to the SOP versions it teaches."""
 
     # django-modeltranslation swaps the manager at start-up for one that reads the active
@@ -187,7 +188,8 @@ class Module(TranslatedContent):
         return self.title
 
 
-class Lesson(models.Model):
+class Lesson(TranslatedContent):  # title and text per language (courses/translation.py)
+    objects: models.Manager[Lesson] = models.Manager()
     module = models.ForeignKey(
         Module, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("module")
     )

@@ -24,7 +24,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -51,15 +50,17 @@ from courses.models import (
 )
 
 
-def _count(queryset: QuerySet[Model]) -> Coalesce:
-    """A correlated ``COUNT(*)`` usable in ``annotate`` (0 when nothing matches)."""
-    return Coalesce(
-        Subquery(
-            queryset.order_by().values(_v=Value(1)).annotate(n=Count("*")).values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
+class _Counted(Subquery):
+    """``(SELECT COUNT(*) FROM (<rows>))``: a correlated count usable in ``annotate`` (0 when
+    nothing matches). Counting the rows around the subquery, not with ``values().annotate()``
+    inside it, keeps it right for translated models, whose ``values()`` adds their columns."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+
+def _count(queryset: QuerySet[Model]) -> _Counted:
+    return _Counted(queryset.order_by().values("pk"))
 
 
 # Soonest due first; undated work last on every database.

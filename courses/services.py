@@ -230,8 +230,11 @@ def sop_reack_sweep(*, older_than: timedelta = timedelta(minutes=2)) -> int:
 
 
 def lesson_save(*, lesson: Lesson) -> Lesson:
-    """Save a lesson with its Markdown rendered once."""
-    lesson.body_html = render_markdown(lesson.body)
+    """Save a lesson with its Markdown rendered once, in each language it is written in (a
+    language without a text shows the English one)."""
+    for code, _name in settings.LANGUAGES:
+        body = getattr(lesson, f"body_{code}", None)
+        setattr(lesson, f"body_html_{code}", render_markdown(body) if body else "")
     lesson.save()
     return lesson
 

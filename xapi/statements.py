@@ -96,6 +96,17 @@ def _language_map(text: str) -> dict[str, str]:
     return {settings.LANGUAGE_CODE: text}
 
 
+def _content_names(obj: Module | Lesson, field: str) -> dict[str, str]:
+    """A translated text (django-modeltranslation's ``title_en``, ``title_pl``) as a language
+    map of every language it is written in, whatever language the statement is built in."""
+    names = {
+        code: text
+        for code, _name in settings.LANGUAGES
+        if (text := getattr(obj, f"{field}_{code}", None))
+    }
+    return names or _language_map(str(getattr(obj, field)))
+
+
 def _agent(email: str, name: str) -> dict[str, Any]:
     agent: dict[str, Any] = {"objectType": "Agent", "mbox": f"mailto:{email}"}
     if name:
@@ -112,9 +123,10 @@ def actor_for_candidate(invitation: CandidateInvitation) -> dict[str, Any]:
 
 
 def _activity(
-    activity: str, *, kind: str, name: str, extra: dict[str, Any] | None = None
+    activity: str, *, kind: str, name: str | dict[str, str], extra: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    definition: dict[str, Any] = {"type": ACTIVITY_TYPES[kind], "name": _language_map(name)}
+    names = name if isinstance(name, dict) else _language_map(name)
+    definition: dict[str, Any] = {"type": ACTIVITY_TYPES[kind], "name": names}
     definition.update(extra or {})
     return {"objectType": "Activity", "id": activity, "definition": definition}
 
@@ -160,7 +172,9 @@ def sop_acknowledged(*, user: User, version: SOPVersion, at: datetime) -> Built:
 
 
 def module_activity(module: Module) -> dict[str, Any]:
-    return _activity(activity_id("module", module.slug), kind="module", name=module.title)
+    return _activity(
+        activity_id("module", module.slug), kind="module", name=_content_names(module, "title")
+    )
 
 
 def lesson_completed(*, user: User, lesson: Lesson, at: datetime) -> Built:
@@ -172,7 +186,7 @@ def lesson_completed(*, user: User, lesson: Lesson, at: datetime) -> Built:
         object_=_activity(
             activity_id("module", module.slug, "lesson", lesson.pk),
             kind="lesson",
-            name=lesson.title,
+            name=_content_names(lesson, "title"),
         ),
         at=at,
         result={"completion": True},

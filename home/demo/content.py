@@ -243,6 +243,17 @@ def _module(directory: Path) -> tuple[int, dict[str, Any]]:
     path = directory / "module.yaml"
     meta = _mapping(_yaml_file(path), path)
     lessons = _in_order([_lesson(lesson) for lesson in sorted(directory.glob("*.md"))], directory)
+    # A lesson's texts in another language: ``<language>/NN-<lesson-slug>.md``, the same file
+    # names as the module's own lessons, each lesson then ``{..., "pl": {title, body}}``.
+    for translated in _subdirectories(directory):
+        names = sorted(p.name for p in translated.glob("*.md"))
+        if names != sorted(p.name for p in directory.glob("*.md")):
+            raise ContentError(f"{translated}: needs a file for each lesson of the module, by name")
+        texts = _in_order([_lesson(p) for p in sorted(translated.glob("*.md"))], translated)
+        for lesson, text in zip(lessons, texts, strict=True):
+            if not text.get("title") or not text["body"].strip():
+                raise ContentError(f"{translated}: every lesson needs its title and text")
+            lesson[translated.name] = {"title": text["title"], "body": text["body"]}
     module = {"slug": directory.name, **_without_position(meta), "lessons": lessons}
     return _position(meta, path), module
 

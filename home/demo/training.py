@@ -130,8 +130,8 @@ def demo_modules_load(*, skills: dict[str, Skill], sops: dict[str, SOP]) -> dict
             lesson = module.lessons.filter(position=number).first() or Lesson(
                 module=module, position=number
             )
-            lesson.title = lesson_item["title"]
-            lesson.body = lesson_item["body"]
+            for field, value in _polish(lesson_item, "title", "body").items():
+                setattr(lesson, field, value)
             courses_services.lesson_save(lesson=lesson)
         modules[item["slug"]] = module
     return modules

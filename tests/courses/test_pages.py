@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses import services as courses_services
 from courses.models import Assignment, LessonProgress, ModuleCompletion, SOPAcknowledgement
@@ -269,8 +269,11 @@ def test_lessons_saved_in_the_admin_are_rendered(client, admin_user):
             "lessons-TOTAL_FORMS": 1,
             "lessons-INITIAL_FORMS": 0,
             "lessons-0-position": 1,
-            "lessons-0-title": "First",
-            "lessons-0-body": "**Bold** <img src=x onerror=alert(1)>",
+            # and a lesson's title and text per language
+            "lessons-0-title_en": "First",
+            "lessons-0-title_pl": "Pierwsza",
+            "lessons-0-body_en": "**Bold** <img src=x onerror=alert(1)>",
+            "lessons-0-body_pl": "**Pogrubione** <script>alert(1)</script>",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -282,6 +285,11 @@ def test_lessons_saved_in_the_admin_are_rendered(client, admin_user):
     )
     lesson = module.lessons.get()
     assert lesson.body_html == '<p><strong>Bold</strong> <img src="x"></p>'
+    # each language rendered and sanitised; the original column keeps English
+    assert lesson.body_html_pl == "<p><strong>Pogrubione</strong> </p>"  # type: ignore[attr-defined]
+    assert (lesson.title, lesson.body) == ("First", "**Bold** <img src=x onerror=alert(1)>")
+    with translation.override("pl"):
+        assert module.lessons.get().title == "Pierwsza"
 
 
 def test_acknowledging_ignores_a_next_parameter(client, member, sop_published):

@@ -133,6 +133,12 @@ def test_every_demo_skill_role_profile_and_module_has_its_polish_text():
         for field in fields
         if not (item.get("pl") or {}).get(field)
     ]
+    missing += [
+        f"lesson {module['slug']} {number}"
+        for module in content.modules()
+        for number, lesson in enumerate(module["lessons"], start=1)
+        if not (lesson.get("pl") or {}).get("title") or not (lesson.get("pl") or {}).get("body")
+    ]
     translated_quizzes = content.quiz_translations()
     missing += [
         f"quiz {quiz['slug']}"
@@ -140,3 +146,33 @@ def test_every_demo_skill_role_profile_and_module_has_its_polish_text():
         if "pl" not in translated_quizzes.get(quiz["slug"], {})
     ]
     assert missing == []
+
+
+def test_a_lesson_reads_in_polish_where_it_is_written_in_polish_else_in_english(
+    client, member, module_with_lessons
+):
+    """A Polish new hire read English lessons inside a module with a Polish title."""
+    from courses import services as courses_services
+    from courses.models import Lesson
+
+    module = module_with_lessons(lessons=2)
+    first = module.lessons.get(position=1)
+    first.title_pl, first.body_pl = "Pierwsza lekcja", "## Część 1\n\nTekst po **polsku**."
+    courses_services.lesson_save(lesson=first)
+    member.language = "pl"
+    member.save(update_fields=["language"])
+    client.force_login(member)
+    module_page = client.get(f"/training/modules/{module.slug}/").content.decode()
+    assert "Pierwsza lekcja" in module_page
+    lesson_page = client.get(f"/training/modules/{module.slug}/lessons/1/").content.decode()
+    assert "<h1>Pierwsza lekcja</h1>" in lesson_page
+    assert "Tekst po <strong>polsku</strong>." in lesson_page
+    untranslated = client.get(f"/training/modules/{module.slug}/lessons/2/").content.decode()
+    assert "<h1>Lesson 2</h1>" in untranslated and "Part 2" in untranslated  # English
+    member.language = "en"
+    member.save(update_fields=["language"])
+    assert (
+        "<h1>Lesson 1</h1>"
+        in client.get(f"/training/modules/{module.slug}/lessons/1/").content.decode()
+    )
+    assert Lesson.objects.filter(title="Lesson 1", body_html__contains="Part 1").exists()

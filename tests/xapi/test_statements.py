@@ -257,3 +257,25 @@ def test_timestamps_are_milliseconds_and_names_plain_text(xapi_on, member):
         "Refund & policy"
     )
     assert len(build.plain_text("<p>" + "word " * 100 + "</p>")) == 200
+
+
+def test_a_module_and_lesson_are_named_in_every_language_they_are_written_in(member):
+    """Built while a Polish learner's request was active, a module's name was its Polish title
+    labelled as English; it is a language map of the texts the content has."""
+    from django.utils import timezone, translation
+
+    from courses import services as courses_services
+    from courses.models import Lesson, Module
+
+    module = Module.objects.create(
+        slug="eskalacje", title="Escalations", title_en="Escalations", title_pl="Eskalacje"
+    )
+    lesson = courses_services.lesson_save(
+        lesson=Lesson(module=module, position=1, title_en="When", body_en="Text", title_pl="Kiedy")
+    )
+    with translation.override("pl"):
+        payload = build.lesson_completed(user=member, lesson=lesson, at=timezone.now()).payload
+    assert payload["object"]["definition"]["name"] == {"en": "When", "pl": "Kiedy"}
+    parent = payload["context"]["contextActivities"]["parent"][0]
+    assert parent["definition"]["name"] == {"en": "Escalations", "pl": "Eskalacje"}
+    assert not statement_problems(payload)
