@@ -48,14 +48,20 @@ def test_never_on_the_other_side(value, mark):
     assert abs(shown - value) < 1  # and still the figure, not a made-up one
 
 
-@pytest.mark.django_db
-def test_the_result_page_shows_79_7_beside_not_passed_yet(client, member):
+def scored_just_below_the_mark(member) -> tuple[Attempt, int]:
+    """A scored attempt of ``member`` 0.31 points below its pass mark, and the mark."""
     quiz = factories.quiz_published()
     attempt = services.attempt_start(quiz=quiz, user=member)
     services.attempt_submit(attempt=attempt)
     services.attempt_score(attempt_id=attempt.pk)
     pass_mark = attempt.quiz_version.pass_percent
     Attempt.objects.filter(pk=attempt.pk).update(percent=pass_mark - 0.31, passed=False)
+    return attempt, pass_mark
+
+
+@pytest.mark.django_db
+def test_the_result_page_shows_79_7_beside_not_passed_yet(client, member):
+    attempt, pass_mark = scored_just_below_the_mark(member)
     client.force_login(member)
     page = client.get(f"/attempts/{attempt.pk}/result/").content.decode()
     assert "not passed yet" in page
@@ -67,12 +73,7 @@ def test_the_result_page_shows_79_7_beside_not_passed_yet(client, member):
 @pytest.mark.django_db
 def test_the_quiz_list_shows_the_best_score_on_its_verdict_s_side(client, member):
     """The quiz list showed "best 80%" (in green) for a best attempt of 79.69% against 80%."""
-    quiz = factories.quiz_published()
-    attempt = services.attempt_start(quiz=quiz, user=member)
-    services.attempt_submit(attempt=attempt)
-    services.attempt_score(attempt_id=attempt.pk)
-    pass_mark = attempt.quiz_version.pass_percent
-    Attempt.objects.filter(pk=attempt.pk).update(percent=pass_mark - 0.31, passed=False)
+    attempt, pass_mark = scored_just_below_the_mark(member)
     client.force_login(member)
     page = client.get("/quizzes/").content.decode()
     assert f'<span class="badge warn">best {pass_mark - 0.3:g}% · not passed yet</span>' in page
