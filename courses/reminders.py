@@ -8,18 +8,34 @@ escalation the lead's).
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, CharField, F, Value
-from django.db.models.functions import Cast, Coalesce
+from django.conf import settings
+from django.db.models import BooleanField, Case, CharField, F, Value, When
+from django.db.models.functions import Cast, Coalesce, NullIf
 
 from accounts.models import Membership
 from courses.models import Assignment
 from notifications.hooks import DUE_SOON, ESCALATION, OVERDUE, ReminderSweep, already, row
 
 
+def _title_for(language: str) -> Coalesce:
+    """The assignment's module, SOP or quiz title, a module's in the recipient's language
+    (``language``: the path of the recipient's language; else the English title)."""
+    translated = [
+        When(**{language: code}, then=NullIf(F(f"module__title_{code}"), Value("")))
+        for code, _name in settings.LANGUAGES
+    ]
+    return Coalesce(
+        Case(*translated, default=Value(None), output_field=CharField()),
+        F("module__title"),
+        F("sop__title"),
+        F("quiz__title"),
+    )
+
+
 def assignment_reminder_rules(sweep: ReminderSweep) -> None:
     now = sweep.now
     assignments = Assignment.objects.filter(status=Assignment.Status.OPEN, user__is_active=True)
-    title = Coalesce(F("module__title"), F("sop__title"), F("quiz__title"))
+    title = _title_for("user__language")
     lead_path = "user__memberships__team__memberships__user"
     lead = F(lead_path)
     always = Value(True, output_field=BooleanField())
@@ -46,7 +62,7 @@ def assignment_reminder_rules(sweep: ReminderSweep) -> None:
             user__memberships__team__memberships__role=Membership.Role.LEAD,
         ),
         now=now, kind=ESCALATION, subject_type="assignment", recipient=lead,
-        email=always, title=title, url=Value("/teams/"),
+        email=always, title=_title_for(f"{lead_path}__language"), url=Value("/teams/"),
         key_suffix=Cast(lead, CharField()), person=F("user__name"), due=F("due_on"),
         person_id="user",
     )  # fmt: skip

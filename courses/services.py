@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from accounts.calendar import local_today
 from accounts.models import User
+from assessments import selectors as assessments_selectors
 from assessments.hooks import AttemptScored, AttemptsScored
-from assessments.models import QuizVersionTranslation
+from assessments.models import Quiz, QuizVersionTranslation
 from audit import services as audit_services
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.formats import percent_against, percent_format
@@ -444,7 +445,7 @@ def assignments_assign(
             assignments=created,
             people=users,
             assigned_by=assigned_by,
-            title=str(getattr(target_obj, "title", "") or ""),
+            target=target_obj,
             body=reason.strip(),
         )
     created_ids = {a.pk for a in created}
@@ -466,10 +467,10 @@ def assignments_notify(
     assignments: Sequence[Assignment],
     people: Sequence[User],
     assigned_by: User,
-    title: str,
+    target: Module | SOP | Quiz | None,
     body: str = "",
 ) -> None:
-    """Tell each person of ``assignments`` (new ones, all for the one target ``title``) that
+    """Tell each person of ``assignments`` (new ones, all for the one ``target``) that
     ``assigned_by`` gave it to them: one notification per assignment (its key), written in one
     ``INSERT`` in the caller's transaction, so a repeat or a retry creates nothing twice and a
     rolled-back assignment leaves no notification. The emails of those who want them are sent
@@ -478,11 +479,12 @@ def assignments_notify(
     for them)."""
     by_id = {person.pk: person for person in people}
     url = reverse("courses:my_training")
+    titles = _titles_in(target, {by_id[a.user_id].language for a in assignments})
     drafts = []
     for assignment in assignments:
         person = by_id[assignment.user_id]
         params = {
-            "title": title,
+            "title": titles.get(person.language, titles.get("", "")),
             "person": assigned_by.name or assigned_by.email,
             "due": assignment.due_on.isoformat() if assignment.due_on else "",
         }
@@ -502,6 +504,26 @@ def assignments_notify(
     notify_many(drafts)
     if any(draft.email for draft in drafts):
         enqueue_on_commit("notifications.notifications_send_emails")
+
+
+def _titles_in(target: Module | SOP | Quiz | None, languages: set[str]) -> dict[str, str]:
+    """The target's title in each of ``languages`` (a module's translation, a quiz's current
+    version's; an SOP is written in one language), and under ``""`` in the active one. At
+    most one query per language, for a quiz."""
+    titles: dict[str, str] = {}
+    for language in {*languages, ""}:
+        if isinstance(target, Quiz):
+            titles[language] = (
+                Quiz.objects.filter(pk=target.pk)
+                .annotate(shown=assessments_selectors.quiz_title_shown(language=language or None))
+                .values_list("shown", flat=True)
+                .first()
+                or target.title
+            )
+        elif target is not None:
+            with translation.override(language or translation.get_language()):
+                titles[language] = str(target.title)
+    return titles
 
 
 def _assignments_audit(
@@ -711,7 +733,8 @@ def _modules_teaching(skill_ids: set[int]) -> list[tuple[Module, set[int]]]:
     taught: dict[int, set[int]] = defaultdict(set)
     for module_id, skill_id in links:
         taught[module_id].add(skill_id)
-    modules = Module.objects.filter(pk__in=taught).order_by("position", "title")
+    # the same order whatever the language the scoring runs in (a title would be translated)
+    modules = Module.objects.filter(pk__in=taught).order_by("position", "slug")
     return [(module, taught[module.pk]) for module in modules]
 
 

@@ -421,7 +421,7 @@ def suggestion_accept_outcome(*, suggestion: TrainingSuggestion, lead: User) -> 
                 assignments=[assignment],
                 people=[suggestion.agent],
                 assigned_by=lead,
-                title=suggestion.module.title,
+                target=suggestion.module,
                 body=suggestion.reason,
             )
         TrainingSuggestion.objects.filter(pk=suggestion.pk).update(

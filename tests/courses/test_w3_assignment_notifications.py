@@ -184,3 +184,36 @@ def test_assigning_takes_the_same_statements_for_2_or_6_people(
         )
     assert len(results) == people
     assert Notification.objects.filter(kind="training_assigned").count() == people
+
+
+def test_each_assignee_reads_the_training_s_title_in_their_own_language(
+    lead, member, second_member, module_with_lessons
+):
+    """A Polish lead's assignment told an English agent "New training: “Eskalacje”": the title
+    was taken in the lead's language. A quiz's title is its translation's."""
+    from assessments.models import QuizVersionTranslation
+    from courses.models import Module
+
+    module = module_with_lessons(title="Escalations")
+    Module.objects.filter(pk=module.pk).update(title_pl="Eskalacje")
+    quiz = factories.quiz_published()
+    QuizVersionTranslation.objects.create(
+        version=quiz.versions.get(), language="pl", title="Sprawdzian", description=""
+    )
+    member.language, second_member.language, lead.language = "pl", "en", "pl"
+    for person in (member, second_member, lead):
+        person.save(update_fields=["language"])
+    with translation.override("pl"):  # the lead's request
+        assign(lead, [member, second_member], module_id=module.pk)
+        assign(lead, [member, second_member], quiz_id=quiz.pk)
+    titles = sorted(
+        (n.user.email, n.params["title"]) for n in Notification.objects.select_related("user")
+    )
+    assert titles == sorted(
+        [
+            (member.email, "Eskalacje"),
+            (second_member.email, "Escalations"),
+            (member.email, "Sprawdzian"),
+            (second_member.email, quiz.title),
+        ]
+    )

@@ -218,3 +218,34 @@ def test_the_sweep_is_installed_hourly(settings):
         "notifications.reminders_send_due",
         "<crontab: 5 * * * * (m/h/dM/MY/d)>",
     )
+
+
+def test_reminders_name_the_module_in_each_recipient_s_language(
+    member, lead, team, module_with_lessons
+):
+    """A Polish agent read "Due soon: Handling escalations": the title was taken from the
+    module's English column in SQL. Each reminder now takes the recipient's language: the
+    agent's for theirs, each lead's for an escalation."""
+    from accounts.models import Membership, User
+    from courses.models import Module
+
+    module = module_with_lessons(title="Escalations")
+    Module.objects.filter(pk=module.pk).update(title_pl="Eskalacje")
+    User.objects.filter(pk=member.pk).update(language="pl")
+    english_lead = factories.UserFactory.create(email="lead2@example.test", language="en")
+    Membership.objects.create(user=english_lead, team=team, role=Membership.Role.LEAD)
+    User.objects.filter(pk=lead.pk).update(language="pl")
+    assignment, _ = courses_services.assignment_ensure(
+        user=member, module=module, source="manual", due_on=date(2026, 3, 12)
+    )
+    run_month(days=16)
+    titles = sorted(
+        (n.user.email, n.kind, n.params["title"])
+        for n in Notification.objects.filter(subject_type="assignment", subject_id=assignment.pk)
+    )
+    assert titles == [
+        ("agent@example.test", "due_soon", "Eskalacje"),
+        ("agent@example.test", "overdue", "Eskalacje"),
+        ("lead2@example.test", "escalation", "Escalations"),
+        ("lead@example.test", "escalation", "Eskalacje"),
+    ]
