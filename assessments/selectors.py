@@ -115,7 +115,8 @@ def quizzes_list(*, user: User) -> QuerySet[Quiz]:
                 quiz_version__closes_at__lte=timezone.now(),
             )
         )
-        .order_by("-percent")
+        # one attempt for all three figures: a tie on the percent goes to a passed one
+        .order_by("-percent", "-passed", "-started_at", "pk")
     )
     return (
         Quiz.objects.filter(is_published=True)

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from core.admin import MarkdownPreviewMixin
+from core.content import language_columns
 from courses import services
 from courses.models import SOP, Assignment, Lesson, Module, SOPVersion
 
@@ -158,7 +159,7 @@ class ModuleAdmin(TranslationAdmin):  # a title and summary per language
     )
     list_filter = ("is_published", "skills")
     list_select_related = ("completion_quiz",)
-    search_fields = ("title", "slug")
+    search_fields = (*language_columns("title"), "slug")  # the title in every language
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("skills", "sop_versions")
     autocomplete_fields = ("completion_quiz",)

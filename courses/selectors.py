@@ -171,7 +171,7 @@ def modules_list(*, user: User) -> QuerySet[Module]:
             "skills",
             Prefetch("sop_versions", queryset=SOPVersion.objects.select_related("sop")),
         )
-        .order_by("position", "title")
+        .order_by("position", localized("title"))
     )
 
 
@@ -398,7 +398,8 @@ def assignees_get(*, lead: User, user_ids: Iterable[RawId]) -> list[User]:
 
 
 def assignable_modules() -> QuerySet[Module]:
-    return Module.objects.filter(is_published=True).order_by("title")
+    # by the title the reader sees: an untranslated title sorts as its English text
+    return Module.objects.filter(is_published=True).order_by(localized("title"))
 
 
 def assignable_quizzes() -> QuerySet[Quiz]:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import request_user
 from accounts.selectors import team_get_led, team_memberships
+from core.content import language_columns, localized
 from core.errors import Conflict, DomainError
 from core.forms import form_add_domain_error
 from core.listing import Filter, render_listing
@@ -51,7 +52,7 @@ def module_list(request: HttpRequest) -> HttpResponse:
     listing = listing_for(
         request,
         modules,
-        search_fields=("title", "summary"),
+        search_fields=(*language_columns("title"), *language_columns("summary")),
         search_label=_("Search modules"),
         filters=(
             Filter(
@@ -67,7 +68,7 @@ def module_list(request: HttpRequest) -> HttpResponse:
             Filter(
                 "skill",
                 _("Skill"),
-                list(Skill.objects.order_by("name").values_list("slug", "name")),
+                list(Skill.objects.order_by(localized("name")).values_list("slug", "name")),
                 lambda qs, value: qs.filter(skills__slug=value),
             ),
         ),
@@ -311,7 +312,14 @@ def team_training(request: HttpRequest, team_id: int) -> HttpResponse:
     listing = listing_for(
         request,
         assignments,
-        search_fields=("user__name", "module__title", "sop__title", "quiz__title", "reason"),
+        # a module's title in every language (a Polish lead types what the page shows)
+        search_fields=(
+            "user__name",
+            *language_columns("module__title"),
+            "sop__title",
+            "quiz__title",
+            "reason",
+        ),
         search_label=_("Search people and training"),
         filters=(
             Filter(

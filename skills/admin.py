@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from modeltranslation.admin import TranslationAdmin
 
+from core.content import language_columns
 from skills.models import LearnerProfile, RoleProfile, Skill, SkillEvidence, SkillTarget
 
 
@@ -15,7 +16,7 @@ from skills.models import LearnerProfile, RoleProfile, Skill, SkillEvidence, Ski
 class SkillAdmin(TranslationAdmin):  # a name and description per language
     list_display = ("name", "slug", "position")
     list_editable = ("position",)
-    search_fields = ("name", "slug")
+    search_fields = (*language_columns("name"), "slug")  # the name in every language
     prepopulated_fields = {"slug": ("name",)}
 
 

@@ -177,3 +177,20 @@ def test_a_lesson_reads_in_polish_where_it_is_written_in_polish_else_in_english(
         in client.get(f"/training/modules/{module.slug}/lessons/1/").content.decode()
     )
     assert Lesson.objects.filter(title="Lesson 1", body_html__contains="Part 1").exists()
+
+
+def test_untranslated_modules_sort_and_search_as_the_english_title_a_polish_reader_sees(
+    client, lead, member, team, polish
+):
+    """Sorted and searched on the Polish column only, an untranslated module came first (or
+    last) whatever its title, and its English title, shown on the page, found nothing."""
+    factories.module_with_lessons(lessons=1, title="Zebra basics", slug="zebra")
+    factories.module_with_lessons(lessons=1, title="Alpha basics", slug="alpha")
+    client.force_login(lead)
+    form = client.get(f"/teams/{team.pk}/training/").content.decode()
+    order = [form.index(title) for title in ("Alpha basics", "Eskalacje w praktyce", "Zebra")]
+    assert order == sorted(order)
+    client.force_login(member)
+    found = client.get("/training/modules/?q=zebra").content.decode()
+    assert "Zebra basics" in found
+    assert "Eskalacje w praktyce" not in found
