@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NotRequired, TypedDict
 
-from django.conf import settings
 from django.core import signing
 from django.db.models import (
     CharField,
@@ -27,7 +26,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import BaseExpression, Combinable
 from django.db.models.functions import Coalesce
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -55,6 +54,7 @@ from assessments.models import (
     ResultBandTranslation,
 )
 from assessments.scoring import answer_credit as answer_credit
+from core.content import language_code
 from core.errors import NotFound, ValidationFailed
 from core.ids import parse_id, parse_uuid
 from core.links import link_token, link_value
@@ -947,16 +947,12 @@ def attempt_next_steps(attempt: Attempt) -> list[NextStep]:
     return event.steps
 
 
-def _language(language: str | None) -> str:
-    return (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
-
-
 def band_label_shown(path: str = "band", *, language: str | None = None) -> Combinable:
     """The label of the result band at ``path`` (``"band"`` on attempts) in ``language``
     (default: the active one): its translation where there is one, else its own label. One
     subquery, whatever the number of rows; null where there is no band."""
     translated = ResultBandTranslation.objects.filter(
-        band=OuterRef(path), language=_language(language)
+        band=OuterRef(path), language=language_code(language)
     ).values("label")[:1]
     return Coalesce(Subquery(translated), F(f"{path}__label"), output_field=CharField())
 
@@ -966,7 +962,7 @@ def quiz_title_shown(path: str = "pk", *, language: str | None = None) -> Combin
     on quizzes, ``"quiz"`` on assignments) in ``language`` (default: the active one): its
     current published version's translation where there is one, else the quiz's own title.
     One subquery, whatever the number of rows."""
-    language = _language(language)
+    language = language_code(language)
     current = (
         QuizVersion.objects.filter(quiz=OuterRef(OuterRef(path)), published_at__isnull=False)
         .order_by("-number")

@@ -21,11 +21,16 @@ def language_columns(path: str) -> tuple[str, ...]:
     return (path, *(f"{path}_{code}" for code, _name in settings.LANGUAGES))
 
 
+def language_code(language: str | None = None) -> str:
+    """``language`` (default: the active one, else the site's) as the code translations are
+    stored under: ``"pl-PL"`` → ``"pl"``."""
+    return (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
 def localized(path: str) -> Combinable:
     """The text at ``path`` in the active language, else English (an empty translation counts
     as none), else the original column."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
     codes = dict(settings.LANGUAGES)
-    order = [code for code in (language.split("-")[0], settings.LANGUAGE_CODE) if code in codes]
+    order = [code for code in (language_code(), settings.LANGUAGE_CODE) if code in codes]
     columns = [NullIf(F(f"{path}_{code}"), Value("")) for code in dict.fromkeys(order)]
     return Coalesce(*columns, F(path), output_field=CharField())
