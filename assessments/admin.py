@@ -69,8 +69,15 @@ class LockedVersionMixin:
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ("title", "slug", "is_published", "versions_link", "question_bank_links")
-    list_filter = ("is_published",)
+    list_display = (
+        "title",
+        "slug",
+        "purpose",
+        "is_published",
+        "versions_link",
+        "question_bank_links",
+    )
+    list_filter = ("purpose", "is_published")
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
 

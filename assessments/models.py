@@ -21,14 +21,45 @@ from skills.models import Skill
 LANGUAGE_MAX_LENGTH = 10
 
 
+class QuizQuerySet(models.QuerySet["Quiz"]):
+    def assessments(self) -> QuizQuerySet:
+        """Quizzes that are taken (not practice banks)."""
+        return self.filter(purpose=Quiz.Purpose.ASSESSMENT)
+
+    def banks(self) -> QuizQuerySet:
+        return self.filter(purpose=Quiz.Purpose.PRACTICE)
+
+
 class Quiz(models.Model):
-    """A quiz. Its questions live in versions; attempts always use one fixed version."""
+    """A quiz. Its questions live in versions; attempts always use one fixed version.
+
+    A quiz whose ``purpose`` is ``practice`` is a *practice bank*: questions written for daily
+    practice, grouped by their skills, authored and imported like any quiz's but never taken,
+    assigned or sent to a candidate (``QuizQuerySet.assessments`` leaves it out of every list
+    of quizzes). Its current published version is practised by every learner from day one.
+    """
+
+    class Purpose(models.TextChoices):
+        ASSESSMENT = "assessment", _("Assessment (taken, assigned, sent to candidates)")
+        PRACTICE = "practice", _("Practice bank (daily practice only)")
 
     slug = models.SlugField(_("slug"), unique=True)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     is_published = models.BooleanField(_("published"), default=True)
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=12,
+        choices=Purpose.choices,
+        default=Purpose.ASSESSMENT,
+        help_text=_(
+            "A practice bank is never taken as a quiz: its questions go to daily practice, "
+            "for every learner, from day one."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    objects = QuizQuerySet.as_manager()
 
     class Meta:
         ordering = ("title",)

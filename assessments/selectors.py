@@ -5,7 +5,7 @@ candidate was invited for), and admins."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NotRequired, TypedDict
@@ -23,6 +23,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    prefetch_related_objects,
 )
 from django.db.models.expressions import BaseExpression, Combinable
 from django.db.models.functions import Coalesce
@@ -119,7 +120,8 @@ def quizzes_list(*, user: User) -> QuerySet[Quiz]:
         .order_by("-percent", "-passed", "-started_at", "pk")
     )
     return (
-        Quiz.objects.filter(is_published=True)
+        Quiz.objects.assessments()
+        .filter(is_published=True)
         .annotate(current_version_id=Subquery(current))
         .filter(current_version_id__isnull=False)
         .annotate(
@@ -173,6 +175,7 @@ def quiz_version_for_start(*, user: User, quiz_id: RawId) -> QuizVersion:
         .filter(
             quiz_id=parse_id(quiz_id, _("Quiz not found.")),
             quiz__is_published=True,
+            quiz__purpose=Quiz.Purpose.ASSESSMENT,
             published_at__isnull=False,
         )
         .order_by("-number")
@@ -358,6 +361,29 @@ def _questions_translate(questions: list[Question], *, translated: bool) -> None
             for choice_text in getattr(choice, "in_language", [])[:1]:
                 choice.text = choice_text.text
                 choice.explanation = choice_text.explanation
+
+
+def questions_show_in(questions: Iterable[Question], language: str) -> None:
+    """Put ``language``'s texts on each question (and its choices) whose version is written in
+    another language and has a translation: display copies, never saved. Needs ``version``
+    and the choices loaded; two queries when some question is in another language, else none."""
+    other = [q for q in questions if q.version.language != language]
+    if not other:
+        return
+    prefetch_related_objects(
+        other,
+        Prefetch(
+            "translations",
+            queryset=QuestionTranslation.objects.filter(language=language).order_by(),
+            to_attr="in_language",
+        ),
+        Prefetch(
+            "choices__translations",
+            queryset=ChoiceTranslation.objects.filter(language=language).order_by(),
+            to_attr="in_language",
+        ),
+    )
+    _questions_translate(other, translated=True)
 
 
 def questions_in_language(version: QuizVersion, language: str) -> list[Question]:
@@ -657,6 +683,15 @@ def quiz_version_review_warnings(version: QuizVersion) -> list[str]:
     return warnings
 
 
+def question_credit_of(question: Question, *, chosen: Iterable[int] = (), text: str = "") -> float:
+    """The credit (0..1) of an answer to ``question`` (with its choices as shown: a typed
+    answer is matched against the accepted answers in the language they are in), by the very
+    rule that scores quiz attempts (``scoring.question_credit``)."""
+    return scoring.question_credit(
+        kind=question.kind, rules=_scoring_rules(list(question.choices.all())), chosen=chosen, text=text
+    )
+
+
 def _scoring_rules(choices: list[Choice]) -> list[scoring.Rule]:
     return [
         scoring.Rule(
@@ -930,7 +965,8 @@ def quizzes_for_invitations() -> QuerySet[Quiz]:
     """Quizzes a candidate can be invited to, each with ``shown_title`` in the reader's
     language."""
     return (
-        Quiz.objects.filter(is_published=True)
+        Quiz.objects.assessments()
+        .filter(is_published=True)
         .filter(Exists(QuizVersion.objects.filter(quiz=OuterRef("pk"), published_at__isnull=False)))
         .annotate(shown_title=quiz_title_shown())
         .order_by("shown_title")

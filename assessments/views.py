@@ -584,7 +584,8 @@ def _quiz_filter() -> Filter:
         _("Quiz"),
         [
             (str(pk), title)
-            for pk, title in Quiz.objects.annotate(shown=selectors.quiz_title_shown())
+            for pk, title in Quiz.objects.assessments()
+            .annotate(shown=selectors.quiz_title_shown())
             .values_list("pk", "shown")
             .order_by("shown")
         ],

@@ -172,6 +172,7 @@ class Module(TranslatedContent):  # type: ignore[django-manager-missing]
         null=True,
         blank=True,
         related_name="+",
+        limit_choices_to={"purpose": "assessment"},  # a practice bank is never taken
         verbose_name=_("completion quiz"),
         help_text=_("Passing this quiz completes the module."),
     )

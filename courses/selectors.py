@@ -405,7 +405,8 @@ def assignable_modules() -> QuerySet[Module]:
 def assignable_quizzes() -> QuerySet[Quiz]:
     """Published quizzes, each with ``shown_title`` in the reader's language."""
     return (
-        Quiz.objects.filter(is_published=True)
+        Quiz.objects.assessments()
+        .filter(is_published=True)
         .annotate(shown_title=assessments_selectors.quiz_title_shown())
         .order_by("shown_title")
     )

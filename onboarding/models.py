@@ -81,6 +81,7 @@ class ChecklistItemTemplate(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        limit_choices_to={"purpose": "assessment"},  # a practice bank is never taken
         verbose_name=_("quiz"),
     )
     due_offset_days = models.PositiveSmallIntegerField(
@@ -174,6 +175,7 @@ class PlanItem(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        limit_choices_to={"purpose": "assessment"},  # a practice bank is never taken
         verbose_name=_("quiz"),
     )
     due_offset_days = models.PositiveSmallIntegerField(_("due after (days)"), default=0)

@@ -25,8 +25,10 @@ class PracticeTodayApi(APIView):
 
 
 class PracticeAnswerApi(APIView):
-    """Answer one question of today's practice (once): right or not, the right choices and
-    every explanation, and when the question comes back."""
+    """Answer one question of today's practice (once): chosen choices, or a typed answer for
+    a short answer or numerical question. Scored as a quiz scores it (partial credit
+    included): right, partly right or not, the right choices and every explanation, the SOPs
+    that explain it, and when the question comes back."""
 
     @extend_schema(
         request=PracticeAnswerInput,
@@ -46,6 +48,7 @@ class PracticeAnswerApi(APIView):
             user=request_user(request),
             question_id=data.validated_data["question"],
             choice_ids=data.validated_data["choices"],
+            response_text=data.validated_data["response"],
         )
         body = selectors.answer_as_dict(feedback.question, feedback.answer, feedback.next_due_at)
         return Response(PracticeAnswerOutput(body).data, status=201)

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Question
 
+RESPONSE_MAX_LENGTH = 255  # as a quiz's typed answer (``assessments.Answer.response_text``)
+
 
 class PracticeCard(models.Model):
     """The FSRS memory state of one question for one person (``fsrs.Card``'s fields)."""
@@ -69,6 +71,15 @@ class PracticeSet(models.Model):
         _("day"), help_text=_("The person's own calendar day (their time zone).")
     )
     question_ids = models.JSONField(_("questions"), default=list)
+    sources = models.JSONField(
+        _("drawn from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The quiz and bank versions the set was drawn from, in order; when the person's "
+            "change during the day, the set is refilled."
+        ),
+    )
     built_at = models.DateTimeField(_("built"), default=timezone.now)
 
     class Meta:
@@ -99,6 +110,9 @@ class PracticeAnswer(models.Model):
         Question, on_delete=models.CASCADE, related_name="+", verbose_name=_("question")
     )
     choice_ids = models.JSONField(_("chosen options"), default=list)
+    response_text = models.CharField(
+        _("typed answer"), max_length=RESPONSE_MAX_LENGTH, blank=True, default=""
+    )
     credit = models.FloatField(_("credit"), validators=[MaxValueValidator(1.0)])
     correct = models.BooleanField(_("correct"))
     answered_at = models.DateTimeField(_("answered"), default=timezone.now)

@@ -1,13 +1,20 @@
 """Reads of practice: what may be practised, today's set, and the leads' figures.
 
-**What may be practised.** A question is eligible for a person only when it belongs to the
-current published version of a published quiz (``eligible_versions``) that the person has
-already taken: a finished attempt on that very version, no attempt in progress and no open
-assignment of the quiz (``eligible_versions_by_user``). Practice shows the right answer at
-once, so a quiz whose review keeps answers hidden (never, after it closes while it is still
-open, or after the last attempt while attempts remain) gives no practice either. Today's set
-re-checks the open attempt and the open assignment when served, so a question never shows
-while its quiz is being taken.
+**What may be practised** (``eligible_versions``, ``sources_by_user``), two kinds of question:
+
+- *practice banks* (``Quiz.purpose == practice``): the current published version of each
+  published bank, for every learner from day one. A bank is never an assessment, so its
+  answers are never a secret;
+- *quiz questions*: the current published version of a published quiz that the person has
+  already taken: a finished attempt on that very version, no attempt in progress and no open
+  assignment of the quiz. Practice shows the right answer at once, so a quiz whose review
+  keeps answers hidden (never, after it closes while it is still open, or after the last
+  attempt while attempts remain) gives no practice. Today's set re-checks the open attempt and
+  the open assignment when served, so a question never shows while its quiz is being taken.
+
+A set records the versions it was drawn from (``PracticeSet.sources``); when a person's
+eligible versions change during the day (they finish a quiz, a bank is published, a quiz's
+review opens) the set is stale and is refilled (``practice.services``).
 """
 
 from __future__ import annotations
@@ -24,7 +31,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Team, User
 from accounts.selectors import team_get_led
-from assessments.models import Attempt, Choice, Question, QuizVersion
+from assessments import selectors as assessments_selectors
+from assessments.models import Attempt, Choice, Question, Quiz, QuizVersion
+from core.content import language_code
 from core.errors import NotFound
 from core.ids import parse_id
 from core.types import RawId
@@ -62,36 +71,41 @@ class VersionRule:
     quiz_id: int
     review_when: str
     attempts_allowed: int
+    bank: bool = False
 
 
 def eligible_versions(*, now: datetime) -> dict[int, VersionRule]:
-    """The current published version of each published quiz whose review may show the right
-    answers to someone who has taken it (one query)."""
+    """The current published version of each published practice bank, and of each published
+    quiz whose review may show the right answers to someone who has taken it (one query)."""
     newer = QuizVersion.objects.filter(
         quiz_id=OuterRef("quiz_id"), published_at__isnull=False, number__gt=OuterRef("number")
     )
     review = QuizVersion.ReviewWhen
+    reviewable = (
+        Q(review_correctness=True)
+        & ~Q(review_when=review.NEVER)
+        & ~(Q(review_when=review.AFTER_CLOSE) & (Q(closes_at__isnull=True) | Q(closes_at__gt=now)))
+        & ~(Q(review_when=review.AFTER_LAST_ATTEMPT) & Q(attempts_allowed=0))
+    )
+    bank = Q(quiz__purpose=Quiz.Purpose.PRACTICE)
     rows = (
         QuizVersion.objects.filter(published_at__isnull=False, quiz__is_published=True)
         .exclude(Exists(newer))
-        .filter(review_correctness=True)
-        .exclude(review_when=review.NEVER)
-        .exclude(
-            Q(review_when=review.AFTER_CLOSE) & (Q(closes_at__isnull=True) | Q(closes_at__gt=now))
-        )
-        .exclude(Q(review_when=review.AFTER_LAST_ATTEMPT) & Q(attempts_allowed=0))
-        .values_list("pk", "quiz_id", "review_when", "attempts_allowed")
+        .filter(bank | reviewable)
+        .values_list("pk", "quiz_id", "review_when", "attempts_allowed", "quiz__purpose")
     )
-    return {pk: VersionRule(quiz, when, allowed) for pk, quiz, when, allowed in rows}
+    return {
+        pk: VersionRule(quiz, when, allowed, purpose == Quiz.Purpose.PRACTICE)
+        for pk, quiz, when, allowed, purpose in rows
+    }
 
 
 def question_skills(version_ids: list[int]) -> dict[int, dict[int, list[int]]]:
-    """Per version: skill → its question ids, in a stable order (one query)."""
+    """Per version: skill → its question ids, in a stable order (one query). Every kind of
+    question: choices are picked, short and numerical answers typed."""
     through = Question.skills.through
     rows = (
         through.objects.filter(question__version_id__in=version_ids)
-        # practice shows choices; typed questions' "choices" are their accepted answers
-        .filter(question__kind__in=("single", "multiple", "true_false"))
         .order_by("question_id", "skill_id")
         .values_list("question__version_id", "skill_id", "question_id")
     )
@@ -121,11 +135,12 @@ def _taking(user_ref: str, quiz_ref: str) -> Q:
 def eligible_versions_by_user(
     *, user_ids: list[int], versions: dict[int, VersionRule]
 ) -> dict[int, set[int]]:
-    """Per person, the eligible versions they have taken and are not taking (one query)."""
+    """Per person, the versions they may practise: every bank, and the eligible quiz versions
+    they have taken and are not taking (one query)."""
     rows = (
         Attempt.objects.filter(
             user_id__in=user_ids,
-            quiz_version_id__in=list(versions),
+            quiz_version_id__in=[pk for pk, rule in versions.items() if not rule.bank],
             status__in=(Attempt.Status.SUBMITTED, Attempt.Status.SCORED),
         )
         .exclude(_taking("user_id", "quiz_id"))
@@ -133,7 +148,8 @@ def eligible_versions_by_user(
         .annotate(finished=Count("pk"))
         .values_list("user_id", "quiz_version_id", "finished")
     )
-    out: dict[int, set[int]] = defaultdict(set)
+    banks = {pk for pk, rule in versions.items() if rule.bank}
+    out: dict[int, set[int]] = {pk: set(banks) for pk in user_ids}
     for user_id, version_id, finished in rows:
         rule = versions[version_id]
         if rule.review_when == QuizVersion.ReviewWhen.AFTER_LAST_ATTEMPT and (
@@ -213,10 +229,14 @@ def cards_for(*, user_ids: list[int]) -> dict[int, dict[int, datetime]]:
 
 @dataclass
 class Today:
+    NO_TEAM = "no_team"  # practice is for members of a team
+    NOTHING_YET = "nothing_yet"  # a learner with no bank or taken quiz to draw from
+
     day: date
     practice_set: PracticeSet | None
     questions: list[Question] = field(default_factory=list)
     answers: dict[int, PracticeAnswer] = field(default_factory=dict)
+    reason: str = ""  # why there are no questions, when there are none
 
     @property
     def done(self) -> int:
@@ -233,49 +253,78 @@ def practice_set_get(*, user: User, day: date) -> PracticeSet | None:
 
 
 def practice_today(*, user: User, practice_set: PracticeSet) -> Today:
-    """Today's questions in order with their choices, skills and any answers: four queries
-    after the set. A question whose quiz the person is now taking is left out."""
+    """Today's questions in order with their choices, skills and any answers, in the person's
+    language where a question is translated into it (``quiz_title``: the quiz's or bank's
+    title as they read it): four queries after the set, two more when a question is written
+    in another language. A question whose quiz the person is
+    now taking is left out."""
     if practice_set.pk is None:  # not a learner: nothing stored, nothing to practise
-        return Today(day=practice_set.day, practice_set=None)
+        return Today(day=practice_set.day, practice_set=None, reason=_no_set_reason(user))
     ids = list(practice_set.question_ids)
+    language = language_code(user.language)
     found = {
         q.pk: q
         for q in Question.objects.filter(pk__in=ids)
         .select_related("version__quiz")
-        .annotate(taking=_taking_question(user.pk))
+        .annotate(
+            taking=_taking_question(user.pk),
+            quiz_title=assessments_selectors.quiz_title_shown(
+                "version__quiz_id", language=language
+            ),
+        )
         .prefetch_related(
             Prefetch("choices", queryset=Choice.objects.order_by("position", "pk")),
             Prefetch("skills", queryset=Skill.objects.order_by("position", "name")),
         )
     }
     questions: list[Question] = [found[pk] for pk in ids if pk in found and not found[pk].taking]
+    assessments_selectors.questions_show_in(questions, language)
     answers = {a.question_id: a for a in PracticeAnswer.objects.filter(set=practice_set)}
     return Today(
-        day=practice_set.day, practice_set=practice_set, questions=questions, answers=answers
+        day=practice_set.day,
+        practice_set=practice_set,
+        questions=questions,
+        answers=answers,
+        reason="" if ids else Today.NOTHING_YET,
     )
+
+
+def _no_set_reason(user: User) -> str:
+    if not Membership.objects.filter(user=user, role=Membership.Role.MEMBER).exists():
+        return Today.NO_TEAM
+    return Today.NOTHING_YET
 
 
 def answer_as_dict(
     question: Question, answer: PracticeAnswer, next_due_at: datetime | None = None
 ) -> dict[str, object]:
-    """The feedback on an answer: right or not, the right choices, every explanation."""
+    """The feedback on an answer: right, partly right (credit between 0 and 1) or not, the
+    right choices (a typed question's accepted answers), every explanation, the general
+    feedback, and the SOPs that explain it (``sops``, when the caller sets them)."""
     chosen = set(answer.choice_ids)
     choices = list(question.choices.all())
+    typed = question.kind in TYPED_KINDS
     return {
         "correct": answer.correct,
+        "partly": 0 < answer.credit < 1,
         "credit": answer.credit,
         "choices": sorted(chosen),
-        "right_choices": [c.pk for c in choices if c.is_correct],
+        "response": answer.response_text,
+        "right_choices": [c.pk for c in choices if _earns(question, c)],
         "feedback": [
             {
                 "id": c.pk,
-                "text": c.text,
-                "correct": c.is_correct,
+                "text": _accepted_text(c) if typed else c.text,
+                "correct": _earns(question, c),
                 "chosen": c.pk in chosen,
                 "explanation": c.explanation,
             }
             for c in choices
+            # a numerical question's "any other answer" is only feedback for wrong answers
+            if c.explanation or not (question.kind == "numerical" and c.value is None)
         ],
+        "general_feedback": question.general_feedback,
+        "sops": getattr(question, "sop_links", []),
         "next_due_at": next_due_at,
         "interval_days": None
         if next_due_at is None
@@ -283,19 +332,42 @@ def answer_as_dict(
     }
 
 
+TYPED_KINDS = frozenset({"short_answer", "numerical"})
+
+
+def _earns(question: Question, choice: Choice) -> bool:
+    """A right answer: the correct choice, or an accepted answer worth something."""
+    if question.kind in TYPED_KINDS:
+        return (choice.fraction if choice.fraction is not None else float(choice.is_correct)) > 0
+    return choice.is_correct
+
+
+def _accepted_text(choice: Choice) -> str:
+    if choice.value is None:
+        return choice.text or _("any other answer")
+    if choice.tolerance:
+        return f"{choice.value:g} ± {choice.tolerance:g}"
+    return f"{choice.value:g}"
+
+
 def today_as_dict(today: Today) -> dict[str, object]:
+    """Today's set for the API: a typed question's accepted answers stay hidden until it is
+    answered."""
     return {
         "day": today.day,
         "total": len(today.questions),
         "answered": today.done,
+        "reason": today.reason,
         "questions": [
             {
                 "id": q.pk,
-                "quiz": q.version.quiz.title,
+                "quiz": getattr(q, "quiz_title", q.version.quiz.title),
                 "kind": q.kind,
                 "text_html": q.text_html,
                 "skills": [s.name for s in q.skills.all()],
-                "choices": [{"id": c.pk, "text": c.text} for c in q.choices.all()],
+                "choices": []
+                if q.kind in TYPED_KINDS
+                else [{"id": c.pk, "text": c.text} for c in q.choices.all()],
                 "answer": answer_as_dict(q, today.answers[q.pk]) if q.pk in today.answers else None,
             }
             for q in today.questions

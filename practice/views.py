@@ -40,6 +40,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "current": current,
             "position": state.done + 1,
             "multiple": current is not None and current.kind == "multiple",
+            "typed": current is not None and current.kind in selectors.TYPED_KINDS,
             "feedback": feedback,
             "teams_led": list(teams_led_by(user).order_by("name")),
         },
@@ -55,7 +56,8 @@ def answer(request: HttpRequest) -> HttpResponse:
             services.practice_answer,
             user=request_user(request),
             question_id=question_id,
-            choice_ids=request.POST.getlist("choices"),
+            choice_ids=request.POST.getlist("choices")[:50],
+            response_text=request.POST.get("response", "")[:1000],
         )
     except (ValidationFailed, Conflict) as exc:
         messages.error(request, exc.message)

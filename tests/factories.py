@@ -113,14 +113,20 @@ def quiz_published(
     **rules: Any,
 ) -> Quiz:
     """A published quiz. ``questions`` are dicts with ``kind``, ``weight``, ``skills`` and
-    ``choices``: a list of (text, is_correct, explanation). Default: three single-choice
-    questions with choices A (right) and B, C (wrong), and bands from 0, 1.5 and 2.5."""
+    ``choices``: a list of (text, is_correct, explanation) or of ``Choice`` fields as dicts
+    (a fraction, a numerical value). Default: three single-choice questions with choices A
+    (right) and B, C (wrong), and bands from 0, 1.5 and 2.5. ``purpose="practice"``: a
+    practice bank."""
     from assessments import services as assessments_services
     from assessments.models import Choice, Question, Quiz, ResultBand
 
     global _quiz_counter
     _quiz_counter += 1
-    quiz = Quiz.objects.create(slug=slug or f"quiz-{_quiz_counter}", title=f"Quiz {_quiz_counter}")
+    quiz = Quiz.objects.create(
+        slug=slug or f"quiz-{_quiz_counter}",
+        title=f"Quiz {_quiz_counter}",
+        purpose=rules.pop("purpose", Quiz.Purpose.ASSESSMENT),
+    )
     if module is not None:  # the module's completion quiz
         module.completion_quiz = quiz
         module.save(update_fields=["completion_quiz"])
@@ -151,10 +157,13 @@ def quiz_published(
             )
         )
         question.skills.set(item.get("skills", []))
-        for number, (text, right, why) in enumerate(item["choices"], start=1):
-            Choice.objects.create(
-                question=question, position=number, text=text, is_correct=right, explanation=why
+        for number, choice in enumerate(item["choices"], start=1):
+            fields = (
+                choice
+                if isinstance(choice, dict)
+                else dict(zip(("text", "is_correct", "explanation"), choice, strict=True))
             )
+            Choice.objects.create(question=question, position=number, **fields)
     for low, high, label in (
         bands if bands is not None else [(0, 1.49, "Low"), (1.5, 2.49, "Mid"), (2.5, 3, "High")]
     ):

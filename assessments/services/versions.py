@@ -142,11 +142,20 @@ def quiz_version_for_editing(*, quiz: Quiz, unpublished: bool = False) -> QuizVe
 def quiz_version_problems(version: QuizVersion) -> list[str]:
     """What stops a version from being published (empty when it is ready)."""
     problems = []
-    questions = list(version.questions.prefetch_related("choices"))
+    bank = version.quiz.purpose == Quiz.Purpose.PRACTICE
+    questions = list(version.questions.prefetch_related("choices", "skills"))
     if not questions:
         problems.append(_("Add at least one question."))
     for number, question in enumerate(questions, start=1):
         choices = list(question.choices.all())
+        if bank and not question.skills.all():
+            problems.append(
+                _(
+                    "Question %(n)d needs a skill: practice gives a bank's questions by skill, "
+                    "so one without a skill would never be drawn."
+                )
+                % {"n": number}
+            )
         correct = sum(c.is_correct for c in choices)
         problems += _weight_problems(number, question, choices)
         if question.is_text_kind:
