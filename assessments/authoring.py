@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from assessments import services
 from assessments.models import Choice, Question, QuizVersion
 from core.errors import Conflict, ValidationFailed
 from core.markdown import MARKDOWN_MAX_CHARS
+from skills.models import Skill
 
 # Kinds the page edits fully; the typed kinds (short answer, numerical) are shown read-only
 # with a link to the admin, which has their value and tolerance fields.
@@ -93,6 +95,8 @@ def question_update(
     weight: float,
     general_feedback: str,
     choices: list[ChoiceInput],
+    skill_ids: list[str] | None = None,
+    sop_ref: str | None = None,
 ) -> Question:
     """Save a question and its choices together. ``ValidationFailed`` with field errors for an
     empty text, an unknown kind, a negative weight or bad choices; nothing is saved then.
@@ -115,6 +119,18 @@ def question_update(
     choice_errors = _clean_choices(kind, choices)
     if choice_errors:
         errors["choices"] = choice_errors
+    skills = None
+    if skill_ids is not None:
+        wanted = {int(v) for v in skill_ids if str(v).isdigit()}
+        skills = list(Skill.objects.filter(pk__in=wanted))
+        if len(skills) != len(wanted) or len(wanted) != len(set(skill_ids)):
+            errors["skills"] = [_("Choose among the listed skills.")]
+    if sop_ref is not None:
+        sop_ref = sop_ref.strip()
+        try:
+            Question._meta.get_field("sop_ref").run_validators(sop_ref)
+        except DjangoValidationError as exc:
+            errors["sop_ref"] = list(exc.messages)
     if errors:
         first = next(iter(errors.values()))[0]
         raise ValidationFailed(first, field_errors=errors)
@@ -122,7 +138,11 @@ def question_update(
     question.kind = kind
     question.weight = weight
     question.general_feedback = general_feedback
+    if sop_ref is not None:
+        question.sop_ref = sop_ref
     services.question_save(question=question)
+    if skills is not None:
+        question.skills.set(skills)
     # Read after the lock, not from what the view prefetched: a choice another author deleted
     # meanwhile is not saved back.
     existing = {c.pk: c for c in Choice.objects.filter(question=question)}

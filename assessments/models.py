@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -193,6 +193,22 @@ class Question(models.Model):
     )
     skills = models.ManyToManyField(
         Skill, blank=True, related_name="questions", verbose_name=_("skills")
+    )
+    sop_ref = models.CharField(
+        _("explained in (SOP)"),
+        max_length=200,
+        blank=True,
+        default="",
+        validators=[
+            RegexValidator(
+                r"^[-a-zA-Z0-9_]+(#[-a-zA-Z0-9_]+)?$",
+                _("An SOP slug, optionally with a heading anchor: refunds#sec-partial-refunds."),
+            )
+        ],
+        help_text=_(
+            "The SOP (and heading) that explains the answer, as slug#anchor; practice links to "
+            "it after an answer. Empty: the SOPs of the question's skills."
+        ),
     )
     content_hash = models.CharField(
         _("content fingerprint"),

@@ -688,7 +688,10 @@ def question_credit_of(question: Question, *, chosen: Iterable[int] = (), text: 
     answer is matched against the accepted answers in the language they are in), by the very
     rule that scores quiz attempts (``scoring.question_credit``)."""
     return scoring.question_credit(
-        kind=question.kind, rules=_scoring_rules(list(question.choices.all())), chosen=chosen, text=text
+        kind=question.kind,
+        rules=_scoring_rules(list(question.choices.all())),
+        chosen=chosen,
+        text=text,
     )
 
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assessments import authoring, services
 from assessments.models import Choice, Question, QuizVersion
 from core.errors import Conflict, ValidationFailed
+from skills.selectors import skills_list
 
 CHANGE = "assessments.change_question"
 ADD = "assessments.add_question"
@@ -106,6 +107,7 @@ def _context(request: HttpRequest, version: QuizVersion, **extra: Any) -> dict[s
         "questions": questions,
         "locked": services.quiz_version_is_locked(version),
         "kinds": [(k.value, k.label) for k in authoring.EDITABLE_KINDS],
+        "all_skills": list(skills_list()),
         **extra,
     }
 
@@ -220,6 +222,8 @@ def question_save(request: HttpRequest, question_id: int) -> HttpResponse:
             kind=request.POST.get("kind", question.kind),
             weight=weight,
             general_feedback=request.POST.get("general_feedback", "")[:20_000],
+            skill_ids=request.POST.getlist("skills")[:100],
+            sop_ref=request.POST.get("sop_ref", "")[:1000],
             choices=[
                 authoring.ChoiceInput(
                     pk=row["pk"],

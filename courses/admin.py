@@ -68,7 +68,7 @@ class SOPAdmin(admin.ModelAdmin):
 class SOPVersionForm(forms.ModelForm):
     class Meta:
         model = SOPVersion
-        fields = ("sop", "body", "change_summary", "requires_reack")
+        fields = ("sop", "body", "change_summary", "requires_reack", "reack_scope", "skills")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -88,8 +88,9 @@ class SOPVersionForm(forms.ModelForm):
 class SOPVersionAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
     form = SOPVersionForm
     list_display = ("sop", "number", "status", "change_summary", "requires_reack", "published_at")
-    list_filter = ("status", "requires_reack")
+    list_filter = ("status", "requires_reack", "skills")
     list_select_related = ("sop",)
+    filter_horizontal = ("skills",)
     search_fields = ("sop__title", "change_summary")
     autocomplete_fields = ("sop",)
     actions = ("publish",)
@@ -104,6 +105,8 @@ class SOPVersionAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
                 "body",
                 "change_summary",
                 "requires_reack",
+                "reack_scope",
+                "skills",
                 "published_at",
             )
         return ("number", "status", "published_at")
@@ -119,8 +122,9 @@ class SOPVersionAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
             body=obj.body,
             change_summary=obj.change_summary,
             requires_reack=obj.requires_reack,
+            reack_scope=obj.reack_scope,
             by=request.user,  # type: ignore[arg-type]
-        )
+        )  # the skills: the form's own save_m2m, after this
         obj.pk, obj.body_html = draft.pk, draft.body_html
         obj._state.adding = False
         if "_publish" in request.POST:

@@ -70,6 +70,29 @@ class SOPVersion(models.Model):
             "Everyone who acknowledged an older version must read and acknowledge this one."
         ),
     )
+
+    class ReackScope(models.TextChoices):
+        EVERYONE = "everyone", _("Everyone who read an older version")
+        BELOW_TARGET = "below_target", _("Only those not yet shown at target on its skills")
+
+    reack_scope = models.CharField(
+        _("who must re-read"),
+        max_length=12,
+        choices=ReackScope.choices,
+        default=ReackScope.EVERYONE,
+        help_text=_(
+            "With re-acknowledgement: everyone, or only those whose skill level on this "
+            "version's skills is not shown at their role's target (the lower end of its "
+            "95% interval below the target, or not enough evidence)."
+        ),
+    )
+    skills = models.ManyToManyField(
+        Skill,
+        blank=True,
+        related_name="sop_versions",
+        verbose_name=_("skills"),
+        help_text=_("The skills this SOP teaches: findings and practice on them link here."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

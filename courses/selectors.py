@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -38,6 +39,7 @@ from core.errors import NotFound, ValidationFailed
 from core.ids import parse_id
 from core.types import RawId
 from courses.diff import DiffLine, line_diff
+from skills.hooks import SkillReadingCollecting
 from courses.models import (
     SOP,
     Assignment,
@@ -79,6 +81,95 @@ as_int = parse_id
 
 def _published() -> QuerySet[SOPVersion]:
     return SOPVersion.objects.filter(status=SOPVersion.Status.PUBLISHED)
+
+
+@dataclass(frozen=True)
+class SopLink:
+    """A link to an SOP's current version (and a heading in it): "re-read" links."""
+
+    slug: str
+    title: str
+    language: str
+    anchor: str = ""
+
+    @property
+    def url(self) -> str:
+        url = reverse("courses:sop", args=[self.slug])
+        return f"{url}#{self.anchor}" if self.anchor else url
+
+    def as_dict(self) -> dict[str, str]:
+        return {"slug": self.slug, "title": self.title, "url": self.url}
+
+
+def _current_sop_versions() -> QuerySet[SOPVersion]:
+    newer = _published().filter(sop=OuterRef("sop_id"), number__gt=OuterRef("number"))
+    return _published().exclude(Exists(newer))
+
+
+def sops_by_skill(
+    skill_ids: Iterable[int | str], *, language: str | None = None
+) -> dict[Any, list[SopLink]]:
+    """Per skill (by id, or by slug when given slugs), the SOPs whose current published
+    version teaches it (``SOPVersion.skills``), those written in ``language`` first, then by
+    title. One query, whatever the number of skills."""
+    wanted = set(skill_ids)
+    if not wanted:
+        return {}
+    key = "skill__slug" if isinstance(next(iter(wanted)), str) else "skill_id"
+    through = SOPVersion.skills.through
+    rows = through.objects.filter(
+        **{f"{key}__in": wanted}, sopversion__in=_current_sop_versions()
+    ).values_list(
+        key, "sopversion__sop__slug", "sopversion__sop__title", "sopversion__sop__language"
+    )
+    out: dict[Any, list[SopLink]] = {}
+    for skill_id, slug, title, sop_language in rows:
+        out.setdefault(skill_id, []).append(SopLink(slug=slug, title=title, language=sop_language))
+    for links in out.values():
+        links.sort(key=lambda link: (link.language != language, link.title.casefold()))
+    return out
+
+
+def sop_links_for_refs(refs: Iterable[str]) -> dict[str, SopLink]:
+    """``slug#anchor`` references (``Question.sop_ref``) → links to those SOPs that are
+    published; an unknown or unpublished one is left out. One query."""
+    parsed = {ref: ref.partition("#") for ref in refs if ref}
+    if not parsed:
+        return {}
+    found = {
+        slug: (title, sop_language)
+        for slug, title, sop_language in SOP.objects.filter(
+            slug__in={slug for slug, _hash, _anchor in parsed.values()},
+            pk__in=_published().values("sop_id"),
+        ).values_list("slug", "title", "language")
+    }
+    return {
+        ref: SopLink(slug=slug, title=found[slug][0], language=found[slug][1], anchor=anchor)
+        for ref, (slug, _hash, anchor) in parsed.items()
+        if slug in found
+    }
+
+
+def modules_by_skill(skill_slugs: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    """Per skill slug, the published modules that teach it: (title in the reader's language,
+    URL), in module order. One query."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    rows = (
+        Module.objects.filter(is_published=True, skills__slug__in=set(skill_slugs))
+        .annotate(skill_slug=F("skills__slug"), shown_title=localized("title"))
+        .order_by("position", "pk")
+        .values_list("skill_slug", "slug", "shown_title")
+    )
+    for skill_slug, slug, title in rows:
+        out.setdefault(skill_slug, []).append((title, reverse("courses:module", args=[slug])))
+    return out
+
+
+def skill_reading(event: SkillReadingCollecting) -> None:
+    """``skills.skill_reading_collecting``: the SOPs and modules on the skills asked for."""
+    for slug, links in sops_by_skill(event.skill_slugs, language=event.language).items():
+        event.sops[slug] = [(link.title, link.url) for link in links]
+    event.modules.update(modules_by_skill(event.skill_slugs))
 
 
 def sops_list(*, user: User) -> QuerySet[SOP]:

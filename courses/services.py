@@ -38,8 +38,9 @@ from courses.models import (
 )
 from courses.selectors import AssignmentTarget
 from notifications.services import NotificationDraft, notify, notify_many
+from skills import selectors as skills_selectors
 from skills import services as skills_services
-from skills.models import SkillEvidence
+from skills.models import Skill, SkillEvidence
 
 # --- SOPs -------------------------------------------------------------------------------------
 
@@ -51,23 +52,35 @@ def sop_draft_save(
     change_summary: str,
     requires_reack: bool = False,
     by: User | None = None,
+    skills: Sequence[Skill] | None = None,
+    reack_scope: str = SOPVersion.ReackScope.EVERYONE,
 ) -> SOPVersion:
-    """Create or update the SOP's one draft; its HTML is rendered now, once."""
+    """Create or update the SOP's one draft; its HTML is rendered now, once. ``skills``: the
+    skills it teaches (None: a draft's stay, a new draft takes the current version's);
+    ``reack_scope``: who must re-read it."""
     errors: dict[str, list[str]] = {}
     if not body.strip():
         errors["body"] = [_("Write the SOP text.")]
     if not change_summary.strip():
         errors["change_summary"] = [_("Say in one line what changed.")]
+    if reack_scope not in SOPVersion.ReackScope.values:
+        errors["reack_scope"] = [_("Choose who must re-read it.")]
     if errors:
         raise ValidationFailed(_("Some fields need attention."), field_errors=errors)
     draft = sop.versions.filter(status=SOPVersion.Status.DRAFT).first()
     if draft is None:
         draft = SOPVersion(sop=sop, created_by=by)
+        if skills is None:  # a new version teaches what the last one taught, unless told
+            current = sop.versions.filter(status=SOPVersion.Status.PUBLISHED).order_by("-number")
+            skills = list(Skill.objects.filter(sop_versions__in=current[:1]))
     draft.body = body
     draft.body_html = render_markdown(body)
     draft.change_summary = change_summary.strip()
     draft.requires_reack = requires_reack
+    draft.reack_scope = reack_scope
     draft.save()
+    if skills is not None:
+        draft.skills.set(skills)
     return draft
 
 
@@ -140,6 +153,11 @@ def sop_reack_assign(*, version_id: int) -> int:
         .exclude(pk__in=up_to_date)
         .values_list("pk", flat=True)
     )
+    if version.reack_scope == SOPVersion.ReackScope.BELOW_TARGET and user_ids:
+        skill_ids = list(version.skills.values_list("pk", flat=True))
+        if skill_ids:  # without skills, nobody can be shown at target: everyone re-reads
+            at_target = skills_selectors.users_at_target(user_ids=user_ids, skill_ids=skill_ids)
+            user_ids = [pk for pk in user_ids if pk not in at_target]
     if not user_ids:
         SOPVersion.objects.filter(pk=version.pk).update(reack_assigned_at=timezone.now())
         return 0

@@ -50,5 +50,6 @@ class PracticeAnswerApi(APIView):
             choice_ids=data.validated_data["choices"],
             response_text=data.validated_data["response"],
         )
+        selectors.sop_links_attach([feedback.question], language=feedback.language)
         body = selectors.answer_as_dict(feedback.question, feedback.answer, feedback.next_due_at)
         return Response(PracticeAnswerOutput(body).data, status=201)

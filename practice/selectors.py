@@ -37,6 +37,7 @@ from core.content import language_code
 from core.errors import NotFound
 from core.ids import parse_id
 from core.types import RawId
+from courses import selectors as courses_selectors
 from courses.models import Assignment
 from practice.models import PracticeAnswer, PracticeCard, PracticePreference, PracticeSet
 from qa.models import QAFinding
@@ -280,6 +281,7 @@ def practice_today(*, user: User, practice_set: PracticeSet) -> Today:
     questions: list[Question] = [found[pk] for pk in ids if pk in found and not found[pk].taking]
     assessments_selectors.questions_show_in(questions, language)
     answers = {a.question_id: a for a in PracticeAnswer.objects.filter(set=practice_set)}
+    sop_links_attach([q for q in questions if q.pk in answers], language=language)
     return Today(
         day=practice_set.day,
         practice_set=practice_set,
@@ -287,6 +289,31 @@ def practice_today(*, user: User, practice_set: PracticeSet) -> Today:
         answers=answers,
         reason="" if ids else Today.NOTHING_YET,
     )
+
+
+SOP_LINKS_PER_QUESTION = 3
+
+
+def sop_links_attach(questions: list[Question], *, language: str) -> None:
+    """Set ``sop_links`` on each question: the SOP (and heading) its ``sop_ref`` names, else
+    the SOPs that teach its skills (those in ``language`` first, at most three). One query
+    for the references and one for the skills, each only when needed."""
+    if not questions:
+        return
+    by_ref = courses_selectors.sop_links_for_refs(q.sop_ref for q in questions if q.sop_ref)
+    unnamed = [q for q in questions if q.sop_ref not in by_ref]
+    by_skill = courses_selectors.sops_by_skill(
+        {s.pk for q in unnamed for s in q.skills.all()}, language=language
+    )
+    for question in questions:
+        named = by_ref.get(question.sop_ref)
+        links = [named] if named else []
+        if not links:
+            for skill in question.skills.all():
+                links += [link for link in by_skill.get(skill.pk, []) if link not in links]
+        question.sop_links = [  # type: ignore[attr-defined]
+            link.as_dict() for link in links[:SOP_LINKS_PER_QUESTION]
+        ]
 
 
 def _no_set_reason(user: User) -> str:

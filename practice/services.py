@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from assessments.models import Question
 from assessments.selectors import question_credit_of
+from core.content import language_code
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.ids import parse_id
 from core.types import RawId
@@ -233,6 +234,7 @@ class Feedback:
     right_choice_ids: list[int]
     explanations: list[tuple[int, str, bool, str]]  # (choice id, text, right, explanation)
     next_due_at: datetime
+    language: str  # the one the question was shown in
 
     @property
     def interval_days(self) -> float:
@@ -304,6 +306,7 @@ def practice_answer(
         right_choice_ids=sorted(c.pk for c in question.choices.all() if c.is_correct),
         explanations=[(c.pk, c.text, c.is_correct, c.explanation) for c in question.choices.all()],
         next_due_at=card.due_at,
+        language=language_code(user.language),
     )
 
 

@@ -3,6 +3,7 @@ skill profile, and the organisation-wide report for admins."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from django import forms
@@ -29,6 +30,7 @@ from core.listing import Filter, render_listing
 from core.listing import listing as listing_for
 from core.shortcuts import or_404
 from core.undo import success_with_undo
+from courses import selectors as courses_selectors
 from qa import selectors, services
 from qa.hooks import EffectPanelsCollecting, effect_panels_collecting
 from qa.models import QAFinding
@@ -38,6 +40,24 @@ from qa.reviews.writer import finding_note_display
 from skills import selectors as skills_selectors
 from skills.hooks import TeamSkillsPageDrawing
 from skills.models import Skill
+
+
+def _reading_attach(
+    items: Sequence[Any], *, skill_of: Callable[[Any], Skill | None], language: str
+) -> None:
+    """Set ``reading_sops`` (SOPs to re-read) and ``reading_modules`` (modules that teach it,
+    other than the item's own) on each finding or suggestion, from its skill: two queries."""
+    slugs = {skill.slug for item in items if (skill := skill_of(item)) is not None}
+    sops = courses_selectors.sops_by_skill(slugs, language=language) if slugs else {}
+    modules = courses_selectors.modules_by_skill(slugs) if slugs else {}
+    for item in items:
+        skill = skill_of(item)
+        module = getattr(item, "module", None)
+        own = reverse("courses:module", args=[module.slug]) if module is not None else None
+        item.reading_sops = [(x.title, x.url) for x in sops.get(skill.slug, [])] if skill else []
+        item.reading_modules = [
+            (title, url) for title, url in (modules.get(skill.slug, []) if skill else []) if url != own
+        ]
 
 
 def _source_filter(request: HttpRequest, team: Any) -> int | None:
@@ -57,6 +77,10 @@ def team_skills_sections(page: TeamSkillsPageDrawing) -> None:
     ]
     effect_panels = EffectPanelsCollecting(team=team)
     effect_panels_collecting.send(effect_panels)
+    suggestions = list(
+        selectors.suggestions_for(lead=lead, team_id=team.pk).select_related("rule__skill")[:50]
+    )
+    _reading_attach(suggestions, skill_of=lambda s: s.rule.skill, language=lead.language)
     page.sections.append(
         render_to_string(
             "qa/_team_skills_sections.html",
@@ -64,7 +88,7 @@ def team_skills_sections(page: TeamSkillsPageDrawing) -> None:
                 "team": team,
                 "skill_filter": request.GET.get("skill") or "",
                 "member_filter": request.GET.get("member", "").strip()[:100],
-                "suggestions": selectors.suggestions_for(lead=lead, team_id=team.pk)[:50],
+                "suggestions": suggestions,
                 "overdue": selectors.overdue_qa_assignments(lead=lead, team_id=team.pk)[:50],
                 "effects": selectors.training_effect(
                     lead=lead, team_id=team.pk, review_source_id=_source_filter(request, team)
@@ -210,6 +234,9 @@ def team_findings(request: HttpRequest, team_id: int) -> HttpResponse:
     )
     for finding in listing.page.object_list:
         finding.display_note = finding_note_display(finding.note, source=finding.source)
+    _reading_attach(
+        listing.page.object_list, skill_of=lambda f: f.skill, language=lead.language
+    )
     return render_listing(
         request,
         "qa/team_findings.html",

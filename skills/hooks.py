@@ -27,3 +27,21 @@ team_skills_page_drawing: Hook[TeamSkillsPageDrawing] = Hook(
     "skills.team_skills_page_drawing",
     doc="The team skills page gathers the lead's links and sections from the apps above.",
 )
+
+
+@dataclass
+class SkillReadingCollecting:
+    """A page shows skills a person should work on (a low level): apps above skills say what
+    to read on each, by skill slug: ``sops`` to re-read and ``modules`` that teach it, each a
+    list of (title, URL), in a fixed number of queries for all the skills."""
+
+    skill_slugs: frozenset[str]
+    language: str
+    sops: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    modules: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+
+skill_reading_collecting: Hook[SkillReadingCollecting] = Hook(
+    "skills.skill_reading_collecting",
+    doc="What to read on some skills: the SOPs that explain them, the modules that teach them.",
+)

@@ -216,6 +216,26 @@ def _cells(
     return cells
 
 
+def users_at_target(
+    *, user_ids: list[int], skill_ids: list[int], now: datetime | None = None
+) -> set[int]:
+    """Of ``user_ids``, those shown at their role's target on every one of ``skill_ids`` that
+    the role targets: enough evidence and the lower end of the credible interval at or above
+    the target, so "not sure" never counts as at target. Someone whose role targets none of
+    the skills (or who has no role profile) is not shown at target. Three queries."""
+    users = list(
+        User.objects.filter(pk__in=user_ids).select_related("learner_profile__role_profile")
+    )
+    skills = list(Skill.objects.filter(pk__in=skill_ids))
+    cells = _cells(users=users, skills=skills, now=now or timezone.now())
+    shown = set()
+    for user in users:
+        targeted = [c for c in cells[user.pk] if c.target is not None]
+        if targeted and all(c.enough and c.likely_low >= c.target for c in targeted):
+            shown.add(user.pk)
+    return shown
+
+
 def _profile_id(user: User) -> int | None:
     try:
         return user.learner_profile.role_profile_id

@@ -15,7 +15,12 @@ from accounts.http import request_user
 from accounts.selectors import teams_led_by, user_is_admin
 from core.shortcuts import or_404
 from skills import selectors
-from skills.hooks import TeamSkillsPageDrawing, team_skills_page_drawing
+from skills.hooks import (
+    SkillReadingCollecting,
+    TeamSkillsPageDrawing,
+    skill_reading_collecting,
+    team_skills_page_drawing,
+)
 from skills.models import Skill
 
 
@@ -78,11 +83,31 @@ def team_skills(request: HttpRequest, team_id: int) -> HttpResponse:
     )
 
 
+# a gap, or near the target: the skills whose page offers what to read
+LOW_CATEGORIES = frozenset({"gap", "near"})
+
+
 @login_required
 def skill_profile(request: HttpRequest, user_id: int) -> HttpResponse:
     user = or_404(selectors.user_get_profile_visible, viewer=request_user(request), user_id=user_id)
     profile = selectors.user_skill_profile(user=user, exact=True)  # rounded once, in the page
-    return render(request, "skills/skill_profile.html", {"person": user, "profile": profile})
+    low = frozenset(s["skill"] for s in profile["skills"] if s["category"] in LOW_CATEGORIES)
+    reading = SkillReadingCollecting(skill_slugs=low, language=request_user(request).language)
+    if low:
+        skill_reading_collecting.send(reading)
+    return render(
+        request,
+        "skills/skill_profile.html",
+        {
+            "person": user,
+            "profile": profile,
+            "rows": [
+                (s, reading.sops.get(s["skill"], []), reading.modules.get(s["skill"], []))
+                for s in profile["skills"]
+            ],
+        },
+    )
+
 
 
 @login_required

@@ -16,9 +16,10 @@ database. This module matches them against the SOPs already here and saves them:
   number, and, when the version requires re-acknowledgement, the same after-commit task that
   assigns it to everyone who read an older version. Re-acknowledgement comes from the file's
   front matter (``requires_reack``), else from the person's choice, else no.
-- **Skills**: SOPs are not linked to skills in this project (modules are: a module names the
-  SOP versions it teaches and its skills), so a file's ``skills`` are reported in the preview
-  and not stored.
+- **Skills**: a file's ``skills`` (skill slugs) are stored on the version it makes
+  (``SOPVersion.skills``): QA findings and practice on those skills link to the SOP. The
+  preview names them; unknown slugs are reported and left out. A file whose text is unchanged
+  still updates the current version's skills (they describe the SOP, not its text).
 """
 
 from __future__ import annotations
@@ -169,13 +170,17 @@ def _same(old: str, new: str) -> bool:
 
 def _skills_note(skills: Sequence[str], known: set[str]) -> str:
     unknown = [s for s in skills if s not in known]
-    note = _(
-        "Skills are not linked to SOPs here, so “skills: %(skills)s” is not stored; link the "
-        "skills to the modules that teach this SOP."
-    ) % {"skills": ", ".join(skills)}
+    linked = [s for s in skills if s in known]
+    note = ""
+    if linked:
+        note = _("Linked to the skills %(skills)s: findings and practice on them point here.") % {
+            "skills": ", ".join(linked)
+        }
     if unknown:
-        note += " " + ngettext(
-            "%(names)s is not a known skill.", "%(names)s are not known skills.", len(unknown)
+        note += (" " if note else "") + ngettext(
+            "%(names)s is not a known skill and is left out.",
+            "%(names)s are not known skills and are left out.",
+            len(unknown),
         ) % {"names": ", ".join(unknown)}
     return note
 
@@ -244,7 +249,10 @@ def _import_one(
         if created
         else sop.versions.filter(status=SOPVersion.Status.PUBLISHED).order_by("-number").first()
     )
+    skills = list(Skill.objects.filter(slug__in=file.skills)) if file.skills else None
     if current is not None and _same(current.body, file.body):
+        if skills is not None:  # the skills describe the SOP, not its text
+            current.skills.set(skills)
         return SopImported(name=file.name, sop=sop, kind="unchanged", version=None)
     reack = file.requires_reack if file.requires_reack is not None else bool(requires_reack)
     summary = file.change_summary or _("Imported from %(name)s.") % {"name": file.name}
@@ -254,6 +262,7 @@ def _import_one(
         change_summary=summary[:300],
         requires_reack=reack and not created,
         by=user,
+        skills=skills if skills is not None else (current.skills.all() if current else None),
     )
     version = draft
     if action == "publish":

@@ -232,6 +232,7 @@ def test_an_admin_publishes_a_draft_in_the_admin_and_it_becomes_immutable(
             "body": "## v2",
             "change_summary": "Second",
             "requires_reack": "on",
+            "reack_scope": "everyone",
             "_publish": "1",
         },
     )

@@ -154,8 +154,9 @@ def test_the_plan_says_new_or_version_with_a_diff_and_notes_skills(db):
         ("added", "New text."),
     ]
     assert any("changes from “Escalations” to “Esc”" in note for note in escalations.notes)
-    skills_note = next(note for note in refunds.notes if "Skills are not linked" in note)
-    assert "nonsense-skill is not a known skill." in skills_note
+    skills_note = next(note for note in refunds.notes if "Linked to the skills" in note)
+    assert "Linked to the skills refunds:" in skills_note
+    assert "nonsense-skill is not a known skill and is left out." in skills_note
     assert plan.summary == "1 new SOP, 1 new version, 0 unchanged."
     assert SOP.objects.count() == 1  # the plan wrote nothing
 

@@ -140,9 +140,7 @@ def test_a_bank_published_later_in_the_day_refills_the_set(member, catalogue):
     assert sorted(today_ids(member)) == sorted(questions_of(early) + questions_of(late))
 
 
-def test_starting_a_quiz_takes_its_questions_out_and_finishing_brings_them_back(
-    member, catalogue
-):
+def test_starting_a_quiz_takes_its_questions_out_and_finishing_brings_them_back(member, catalogue):
     quiz = bank(catalogue["metrics"], 2)
     taken(member, quiz)
     assert sorted(today_ids(member)) == sorted(questions_of(quiz))
@@ -172,7 +170,7 @@ def test_the_page_and_the_api_agree_after_a_refill(client, api_as, member, catal
     assert api["total"] == 3
 
 
-# --- scored as the quiz scores it -------------------------------------------------------------------
+# --- scored as the quiz scores it ---------------------------------------------------------
 
 
 def _engine_credit(user, quiz, question, *, choices=(), text=""):
@@ -244,13 +242,17 @@ PARTIAL = [
 
 
 @pytest.mark.parametrize(("kind", "choices", "picked", "text", "credit"), PARTIAL)
-def test_practice_credit_is_the_quiz_engines(member, lead, catalogue, kind, choices, picked, text, credit):
+def test_practice_credit_is_the_quiz_engines(
+    member, lead, catalogue, kind, choices, picked, text, credit
+):
     quiz = factories.quiz_published(
         questions=[{"kind": kind, "skills": [catalogue["escalations"]], "choices": choices}],
         purpose="practice",
     )
     question = Question.objects.get(version__quiz=quiz)
-    chosen = list(Choice.objects.filter(question=question, text__in=picked).values_list("pk", flat=True))
+    chosen = list(
+        Choice.objects.filter(question=question, text__in=picked).values_list("pk", flat=True)
+    )
     assert today_ids(member) == [question.pk]
     feedback = services.practice_answer(
         user=member, question_id=question.pk, choice_ids=chosen, response_text=text
@@ -335,7 +337,7 @@ def test_the_page_takes_a_typed_answer_and_says_partly_right(client, member, cat
     assert b"supervisor" in feedback.content  # the accepted answers, after answering
 
 
-# --- in the learner's language ---------------------------------------------------------------------
+# --- in the learner's language ----------------------------------------------------------
 
 
 def test_a_polish_learner_practises_a_bank_in_polish(client, member, catalogue):
@@ -353,7 +355,10 @@ def test_a_polish_learner_practises_a_bank_in_polish(client, member, catalogue):
     )
     question = Question.objects.get(version__quiz=quiz)
     QuestionTranslation.objects.create(
-        question=question, language="pl", text="Komu przekazujesz?", text_html="<p>Komu przekazujesz?</p>"
+        question=question,
+        language="pl",
+        text="Komu przekazujesz?",
+        text_html="<p>Komu przekazujesz?</p>",
     )
     ChoiceTranslation.objects.create(choice=question.choices.get(), language="pl", text="kierownik")
     client.force_login(member)

@@ -51,8 +51,10 @@ CASES = {
     # filtering members and a skill changes the rows, not the number of queries
     "page-team-skills-filtered": ("lead", "/teams/{team}/skills/?skill=escalations&member=e", 19),
     # + the search/filter form's people and skill lists (one query each, whatever the size)
-    "page-findings": ("lead", "/teams/{team}/findings/", 11),
-    "page-profile": ("lead", "/skills/people/{member}/", 10),
+    # + what to read on the findings' skills (SOPs, modules: one query each, for any rows)
+    "page-findings": ("lead", "/teams/{team}/findings/", 13),
+    # + what to read on the low skills (SOPs, modules: one query each, for any number)
+    "page-profile": ("lead", "/skills/people/{member}/", 12),
     "page-org": ("admin_user", "/reports/skills/", 11),
 }
 
