@@ -39,7 +39,6 @@ from core.errors import NotFound, ValidationFailed
 from core.ids import parse_id
 from core.types import RawId
 from courses.diff import DiffLine, line_diff
-from skills.hooks import SkillReadingCollecting
 from courses.models import (
     SOP,
     Assignment,
@@ -50,6 +49,7 @@ from courses.models import (
     SOPAcknowledgement,
     SOPVersion,
 )
+from skills.hooks import SkillReadingCollecting
 
 
 class _Counted(Subquery):

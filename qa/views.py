@@ -56,7 +56,9 @@ def _reading_attach(
         own = reverse("courses:module", args=[module.slug]) if module is not None else None
         item.reading_sops = [(x.title, x.url) for x in sops.get(skill.slug, [])] if skill else []
         item.reading_modules = [
-            (title, url) for title, url in (modules.get(skill.slug, []) if skill else []) if url != own
+            (title, url)
+            for title, url in (modules.get(skill.slug, []) if skill else [])
+            if url != own
         ]
 
 
@@ -234,9 +236,7 @@ def team_findings(request: HttpRequest, team_id: int) -> HttpResponse:
     )
     for finding in listing.page.object_list:
         finding.display_note = finding_note_display(finding.note, source=finding.source)
-    _reading_attach(
-        listing.page.object_list, skill_of=lambda f: f.skill, language=lead.language
-    )
+    _reading_attach(listing.page.object_list, skill_of=lambda f: f.skill, language=lead.language)
     return render_listing(
         request,
         "qa/team_findings.html",

@@ -109,7 +109,6 @@ def skill_profile(request: HttpRequest, user_id: int) -> HttpResponse:
     )
 
 
-
 @login_required
 def org_report(request: HttpRequest) -> HttpResponse:
     if not user_is_admin(request_user(request)):

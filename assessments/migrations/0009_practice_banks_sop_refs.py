@@ -5,20 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0008_verbose_names'),
+        ("assessments", "0008_verbose_names"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='question',
-            name='sop_ref',
-            field=models.CharField(blank=True, default='', help_text="The SOP (and heading) that explains the answer, as slug#anchor; practice links to it after an answer. Empty: the SOPs of the question's skills.", max_length=200, validators=[django.core.validators.RegexValidator('^[-a-zA-Z0-9_]+(#[-a-zA-Z0-9_]+)?$', 'An SOP slug, optionally with a heading anchor: refunds#sec-partial-refunds.')], verbose_name='explained in (SOP)'),
+            model_name="question",
+            name="sop_ref",
+            field=models.CharField(
+                blank=True,
+                default="",
+                help_text="The SOP (and heading) that explains the answer, as slug#anchor; practice links to it after an answer. Empty: the SOPs of the question's skills.",
+                max_length=200,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[-a-zA-Z0-9_]+(#[-a-zA-Z0-9_]+)?$",
+                        "An SOP slug, optionally with a heading anchor: refunds#sec-partial-refunds.",
+                    )
+                ],
+                verbose_name="explained in (SOP)",
+            ),
         ),
         migrations.AddField(
-            model_name='quiz',
-            name='purpose',
-            field=models.CharField(choices=[('assessment', 'Assessment (taken, assigned, sent to candidates)'), ('practice', 'Practice bank (daily practice only)')], default='assessment', help_text='A practice bank is never taken as a quiz: its questions go to daily practice, for every learner, from day one.', max_length=12, verbose_name='purpose'),
+            model_name="quiz",
+            name="purpose",
+            field=models.CharField(
+                choices=[
+                    ("assessment", "Assessment (taken, assigned, sent to candidates)"),
+                    ("practice", "Practice bank (daily practice only)"),
+                ],
+                default="assessment",
+                help_text="A practice bank is never taken as a quiz: its questions go to daily practice, for every learner, from day one.",
+                max_length=12,
+                verbose_name="purpose",
+            ),
         ),
     ]

@@ -195,10 +195,113 @@ def demo_quizzes_load() -> dict[str, Quiz]:
     return quizzes
 
 
+# A practice bank is never taken: these settings only let its version be published and its
+# answers shown in practice.
+_BANK_SETTINGS: dict[str, Any] = {
+    "time_limit_minutes": None,
+    "grace_seconds": 30,
+    "attempts_allowed": 0,
+    "pass_percent": 0,
+    "shuffle_questions": False,
+    "shuffle_choices": False,
+    "review_when": "immediately",
+    "review_score": True,
+    "review_correctness": True,
+    "review_explanations": True,
+}
+
+
+def _bank_file_content(item: dict[str, Any], skills: dict[str, Skill]) -> Any:
+    """What a bank version made from the file holds, comparable with ``_bank_content``."""
+    skill = [item["skill"]] if item["skill"] in skills else []
+    return [
+        (
+            question["text"],
+            question["kind"],
+            question.get("sop") or "",
+            skill,
+            [
+                (c["text"], bool(c["correct"]), c.get("fraction"), c["explanation"])
+                for c in question["choices"]
+            ],
+        )
+        for question in item["questions"]
+    ]
+
+
+def _bank_content(version: QuizVersion) -> Any:
+    return [
+        (
+            question.text,
+            question.kind,
+            question.sop_ref,
+            sorted(skill.slug for skill in question.skills.all()),
+            [(c.text, c.is_correct, c.fraction, c.explanation) for c in question.choices.all()],
+        )
+        for question in version.questions.prefetch_related("choices", "skills")
+    ]
+
+
+def _bank_version_from_file(
+    quiz: Quiz, item: dict[str, Any], skills: dict[str, Skill]
+) -> QuizVersion:
+    version = assessments_services.quiz_version_create(quiz=quiz, **_BANK_SETTINGS)
+    for position, question_item in enumerate(item["questions"], start=1):
+        question = assessments_services.question_save(
+            question=Question(
+                version=version,
+                position=position,
+                text=question_item["text"],
+                kind=question_item["kind"],
+                sop_ref=question_item.get("sop") or "",
+            )
+        )
+        question.skills.set([skills[item["skill"]]] if item["skill"] in skills else [])
+        Choice.objects.bulk_create(
+            [
+                Choice(
+                    question=question,
+                    position=number,
+                    text=choice["text"],
+                    is_correct=choice["correct"],
+                    fraction=choice.get("fraction"),
+                    explanation=choice["explanation"],
+                )
+                for number, choice in enumerate(question_item["choices"], start=1)
+            ]
+        )
+    return assessments_services.quiz_version_publish(version=version)
+
+
+def demo_practice_banks_load() -> dict[str, Quiz]:
+    """The demo's practice banks, one per skill, from their files (a changed file is published
+    as a new version, as for quizzes), with their translations."""
+    skills = {skill.slug: skill for skill in Skill.objects.all()}
+    banks = {}
+    for item in content.practice_banks():
+        quiz, _created = Quiz.objects.update_or_create(
+            slug=item["slug"],
+            defaults={
+                "title": item["title"],
+                "description": item["description"],
+                "is_published": True,
+                "purpose": Quiz.Purpose.PRACTICE,
+            },
+        )
+        banks[item["slug"]] = quiz
+        version = quiz.versions.order_by("-number").first()
+        if version is None or _bank_content(version) != _bank_file_content(item, skills):
+            version = _bank_version_from_file(quiz, item, skills)
+        for language, texts in item["translations"].items():
+            _translate(version, {**item, "bands": []}, language, texts)
+    return banks
+
+
 def demo_assessments_load(*, people: dict[str, User]) -> str | None:
     """The quizzes and the demo candidates' invitations (the first in English, one in
     Polish); returns the first one's link (a path)."""
     quizzes = demo_quizzes_load()
+    demo_practice_banks_load()
     links = []
     for wanted in content.demo_candidate_invitations():
         lead = people.get(wanted["invited_by"])

@@ -286,12 +286,16 @@ def quizzes() -> list[dict[str, Any]]:
     return _in_order([_quiz(path) for path in sorted(directory.glob("*.yaml"))], directory)
 
 
-def _quiz_translation(path: Path, quiz: dict[str, Any]) -> dict[str, Any]:
+def _quiz_translation(
+    path: Path, quiz: dict[str, Any], *, with_bands: bool = True
+) -> dict[str, Any]:
     """A translation file, checked to have the quiz's shape: a text per question and option,
-    in the same order, and a label and message per band."""
+    in the same order, and a label and message per band (a practice bank has no bands)."""
     meta = _mapping(_yaml_file(path), path)
     if not meta.get("title"):
         raise ContentError(f"{path}: needs a 'title'")
+    if not with_bands:
+        meta.setdefault("bands", [])
     bands = _sequence(meta.get("bands"), f"{path}: bands")
     questions = _sequence(meta.get("questions"), f"{path}: questions")
     if len(bands) != len(quiz["bands"]) or len(questions) != len(quiz["questions"]):
@@ -323,6 +327,44 @@ def quiz_translations() -> dict[str, dict[str, dict[str, Any]]]:
             translated = _quiz_translation(path, by_slug[path.stem])
             translations.setdefault(path.stem, {})[directory.name] = translated
     return translations
+
+
+def _practice_bank(path: Path) -> tuple[int, dict[str, Any]]:
+    meta = _mapping(_yaml_file(path), path)
+    if meta.get("skill") != path.stem:
+        raise ContentError(f"{path}: 'skill' must be the file name ({path.stem})")
+    for number, question in enumerate(_sequence(meta.get("questions"), path), start=1):
+        question = _mapping(question, path)
+        if not question.get("text") or not _sequence(question.get("choices"), path):
+            raise ContentError(f"{path}: question {number} needs a text and choices")
+    return _position(meta, path), {"slug": f"practice-{path.stem}", **_without_position(meta)}
+
+
+@_fresh
+def practice_banks() -> list[dict[str, Any]]:
+    """One dict per practice bank (a bank per skill): ``{slug, title, description, skill,
+    questions: [{text, kind, sop, choices: [{text, correct, fraction, explanation}]}],
+    translations: {language: {title, description, questions: [{text, choices: [{text,
+    explanation}]}]}}}``; ``slug`` is ``practice-<skill>``.
+
+    From ``content/practice/<skill>.yaml`` and ``content/practice/<language>/<skill>.yaml``
+    (the same shape as a quiz translation, without bands).
+    """
+    directory = CONTENT_DIR / "practice"
+    banks = _in_order(
+        [_practice_bank(path) for path in sorted(directory.glob("*.yaml"))], directory
+    )
+    by_skill = {bank["skill"]: bank for bank in banks}
+    for bank in banks:
+        bank["translations"] = {}
+    for language_dir in _subdirectories(directory):
+        for path in sorted(language_dir.glob("*.yaml")):
+            if path.stem not in by_skill:
+                raise ContentError(f"{path}: no practice bank '{path.stem}' to translate")
+            bank = by_skill[path.stem]
+            texts = _quiz_translation(path, {**bank, "bands": []}, with_bands=False)
+            bank["translations"][language_dir.name] = texts
+    return banks
 
 
 # ---------------------------------------------------------------------------

@@ -70,15 +70,18 @@ def demo_skills_load() -> dict[str, Skill]:
     return skills
 
 
-def _publish_version(sop: SOP, number: int, version: dict[str, object]) -> SOPVersion:
+def _publish_version(sop: SOP, number: int, version: dict[str, Any]) -> SOPVersion:
+    skills = list(Skill.objects.filter(slug__in=version.get("skills") or ()))
     existing = sop.versions.filter(number=number).first()
     if existing is not None:
+        existing.skills.set(skills)  # the skills describe the SOP, not its text
         return existing
     draft = courses_services.sop_draft_save(
         sop=sop,
         body=str(version["body"]),
         change_summary=str(version["change_summary"]),
         requires_reack=bool(version["requires_reack"]),
+        skills=skills,
     )
     return courses_services.sop_version_publish(version=draft)
 

@@ -5,21 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0009_practice_banks_sop_refs'),
-        ('onboarding', '0005_verbose_names'),
+        ("assessments", "0009_practice_banks_sop_refs"),
+        ("onboarding", "0005_verbose_names"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='checklistitemtemplate',
-            name='quiz',
-            field=models.ForeignKey(blank=True, limit_choices_to={'purpose': 'assessment'}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assessments.quiz', verbose_name='quiz'),
+            model_name="checklistitemtemplate",
+            name="quiz",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"purpose": "assessment"},
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="assessments.quiz",
+                verbose_name="quiz",
+            ),
         ),
         migrations.AlterField(
-            model_name='planitem',
-            name='quiz',
-            field=models.ForeignKey(blank=True, limit_choices_to={'purpose': 'assessment'}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assessments.quiz', verbose_name='quiz'),
+            model_name="planitem",
+            name="quiz",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"purpose": "assessment"},
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="assessments.quiz",
+                verbose_name="quiz",
+            ),
         ),
     ]

@@ -7,8 +7,10 @@ from django.core.management import CommandError, call_command
 from django_celery_beat.models import PeriodicTask
 
 from accounts.models import Membership, Team, User
-from assessments.models import Quiz
+from assessments.models import Question, Quiz, QuizVersion
 from courses.models import SOP, Assignment, Lesson, Module, SOPVersion
+from practice import selectors as practice_selectors
+from practice import services as practice_services
 from skills.models import RoleProfile, Skill
 
 pytestmark = pytest.mark.django_db
@@ -67,9 +69,31 @@ def test_demo_loads_the_documented_logins_and_a_second_run_changes_nothing(setti
     module = Module.objects.get(completion_quiz__slug="service-metrics-quiz")
     assert module.slug == "service-metrics"
     assert User.objects.get(email="agent1@demo.test").check_password("readiness-demo")
+    # practice from day one: a bank per skill, and a full set for every learner, in their
+    # language (Zofia reads Polish)
+    assert Quiz.objects.banks().count() == Skill.objects.count()
+    learners = User.objects.filter(memberships__role="member").distinct()
+    for learner in learners:
+        today = practice_selectors.practice_today(
+            user=learner, practice_set=practice_services.practice_today_ensure(user=learner)
+        )
+        assert len(today.questions) == settings.PRACTICE_SET_SIZE, learner.email
+    zofia = User.objects.get(email="zofia@demo.test")
+    shown = practice_selectors.practice_today(
+        user=zofia, practice_set=practice_services.practice_today_ensure(user=zofia)
+    ).questions[0]
+    assert shown.text != Question.objects.get(pk=shown.pk).text  # the Polish text
+    # SOPs know their skills: a finding on escalations can point to the escalation SOPs
+    assert set(
+        SOPVersion.objects.filter(skills__slug="escalations").values_list("sop__slug", flat=True)
+    ) >= {"escalation-handling", "obsluga-eskalacji"}
+    banks_before = list(QuizVersion.objects.filter(quiz__purpose="practice").values_list("pk"))
 
     call_command("demo", stdout=StringIO())
     assert snapshot() == first
+    assert list(QuizVersion.objects.filter(quiz__purpose="practice").values_list("pk")) == (
+        banks_before
+    )
 
 
 def test_demo_password_comes_from_the_environment(settings, monkeypatch):

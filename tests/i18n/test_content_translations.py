@@ -145,7 +145,18 @@ def test_every_demo_skill_role_profile_and_module_has_its_polish_text():
         for quiz in content.quizzes()
         if "pl" not in translated_quizzes.get(quiz["slug"], {})
     ]
+    missing += [
+        f"practice bank {bank['slug']}"
+        for bank in content.practice_banks()
+        if "pl" not in bank["translations"]
+    ]
     assert missing == []
+
+
+def test_the_demo_ships_a_practice_bank_for_every_skill():
+    assert sorted(bank["skill"] for bank in content.practice_banks()) == sorted(
+        skill["slug"] for skill in content.skills()
+    )
 
 
 def test_a_lesson_reads_in_polish_where_it_is_written_in_polish_else_in_english(
