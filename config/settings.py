@@ -239,6 +239,9 @@ PRACTICE_FINDING_WINDOW_DAYS = env_int("PRACTICE_FINDING_WINDOW_DAYS", 28)
 # csv, review, webhook) and QA tool review source ids, e.g. "review,webhook" or "3".
 PRACTICE_FINDING_SOURCES = env_list("PRACTICE_FINDING_SOURCES", [])
 PRACTICE_NUDGE_HOUR = env_int("PRACTICE_NUDGE_HOUR", 9)
+# Percent of learners drawn, once, into a hold-out that is never nudged: the comparison group
+# of "Is practice working?". 0 (the default): everyone is nudged and there is no comparison.
+PRACTICE_NUDGE_HOLDOUT_PERCENT = env_int("PRACTICE_NUDGE_HOLDOUT_PERCENT", 0)
 PRACTICE_BUILD_BATCH = env_int("PRACTICE_BUILD_BATCH", 2000)
 PRACTICE_FSRS_RETENTION = float(os.environ.get("PRACTICE_FSRS_RETENTION", "0.9"))
 PRACTICE_FSRS_FUZZING = env_bool("PRACTICE_FSRS_FUZZING", True)

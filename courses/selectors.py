@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TypeVar
 
 from django.conf import settings
 from django.db.models import (
@@ -101,14 +101,17 @@ class SopLink:
         return {"slug": self.slug, "title": self.title, "url": self.url}
 
 
+_SkillKey = TypeVar("_SkillKey", int, str)  # a skill's id, or its slug
+
+
 def _current_sop_versions() -> QuerySet[SOPVersion]:
     newer = _published().filter(sop=OuterRef("sop_id"), number__gt=OuterRef("number"))
     return _published().exclude(Exists(newer))
 
 
 def sops_by_skill(
-    skill_ids: Iterable[int | str], *, language: str | None = None
-) -> dict[Any, list[SopLink]]:
+    skill_ids: Iterable[_SkillKey], *, language: str | None = None
+) -> dict[_SkillKey, list[SopLink]]:
     """Per skill (by id, or by slug when given slugs), the SOPs whose current published
     version teaches it (``SOPVersion.skills``), those written in ``language`` first, then by
     title. One query, whatever the number of skills."""
@@ -122,7 +125,7 @@ def sops_by_skill(
     ).values_list(
         key, "sopversion__sop__slug", "sopversion__sop__title", "sopversion__sop__language"
     )
-    out: dict[Any, list[SopLink]] = {}
+    out: dict[_SkillKey, list[SopLink]] = {}
     for skill_id, slug, title, sop_language in rows:
         out.setdefault(skill_id, []).append(SopLink(slug=slug, title=title, language=sop_language))
     for links in out.values():

@@ -157,3 +157,27 @@ class PracticePreference(models.Model):
             "person": self.user_id,
             "hour": self.nudge_hour,
         }
+
+
+class PracticeNudgeGroup(models.Model):
+    """Whether a learner is in the randomized hold-out of the practice nudge (never nudged, so
+    "Is practice working?" has a comparison group): drawn once, when their first set is built
+    while ``PRACTICE_NUDGE_HOLDOUT_PERCENT`` is above 0."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="practice_nudge_group",
+        verbose_name=_("person"),
+    )
+    held_out = models.BooleanField(_("held out (never nudged)"))
+    assigned_at = models.DateTimeField(_("drawn"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("practice nudge group")
+        verbose_name_plural = _("practice nudge groups")
+
+    def __str__(self) -> str:
+        if self.held_out:
+            return gettext("%(person)s: held out") % {"person": self.user_id}
+        return gettext("%(person)s: nudged") % {"person": self.user_id}

@@ -6,7 +6,9 @@ number of people, keyed by the day's set, so a second sweep (or the next hour's)
 Who is nudged: people who chose it (``PracticePreference.nudge``), and, while they have not
 chosen, members of a team (learners) at ``PRACTICE_NUDGE_HOUR``. Everyone else (candidates,
 admins without a team) is not nudged unless they turn it on. Only sets with questions and
-without an answer yet are announced.
+without an answer yet are announced. Learners drawn into the randomized hold-out
+(``PracticeNudgeGroup``, ``PRACTICE_NUDGE_HOLDOUT_PERCENT``) are not nudged unless they turn
+the reminder on themselves (then they leave the comparison).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from django.utils.translation import gettext
 
 from accounts.models import Membership
 from notifications.hooks import ReminderSweep, already
-from practice.models import PracticeAnswer, PracticeSet
+from practice.models import PracticeAnswer, PracticeNudgeGroup, PracticeSet
 from practice.selectors import zone_of
 
 KIND = "practice_ready"
@@ -76,6 +78,15 @@ def practice_nudge_rule(sweep: ReminderSweep) -> None:
         .filter(when, wanted, user__is_active=True)
         .exclude(question_ids=[])
         .exclude(Exists(PracticeAnswer.objects.filter(set_id=OuterRef("pk"))))
+        .exclude(  # the randomized hold-out (comparison group of "Is practice working?"),
+            # unless they turned the reminder on themselves: their choice wins
+            Q(user__practice_preference__isnull=True)
+            & Q(
+                Exists(
+                    PracticeNudgeGroup.objects.filter(user_id=OuterRef("user_id"), held_out=True)
+                )
+            )
+        )
         .exclude(already(SUBJECT, KIND))
         .annotate(
             r_user=F("user_id"),

@@ -14,6 +14,7 @@ def effect_panel(*, team: Team, on_skills_page: bool) -> dict[str, Any]:
     return {
         "team": team,
         "effects": selectors.practice_effect(team=team),
+        "comparison": selectors.nudge_comparison(team=team),
         "window": selectors.effect_window_days(),
         "on_skills_page": on_skills_page,
     }

@@ -39,8 +39,15 @@ from core.ids import parse_id
 from core.types import RawId
 from courses import selectors as courses_selectors
 from courses.models import Assignment
-from practice.models import PracticeAnswer, PracticeCard, PracticePreference, PracticeSet
+from practice.models import (
+    PracticeAnswer,
+    PracticeCard,
+    PracticeNudgeGroup,
+    PracticePreference,
+    PracticeSet,
+)
 from qa.models import QAFinding
+from qa.selectors import EFFECT_DAYS, EFFECT_MIN_AGENTS, Counts, Estimate, effect_estimate
 from skills.models import Skill, SkillEvidence, SkillProficiency
 from skills.selectors import belief, contribution, decayed
 
@@ -599,3 +606,75 @@ def practice_effect(*, team: Team, now: datetime | None = None) -> list[Practice
         )
         for skill, pairs in sorted(by_skill.items(), key=lambda kv: skills[kv[0]].position)
     ]
+
+
+@dataclass(frozen=True)
+class NudgeComparison:
+    """ "Is practice working?" with a comparison group: QA findings per agent-week in the
+    ``EFFECT_DAYS`` before and after each learner was drawn, nudged learners against the
+    randomized hold-out, as a difference in differences with its bootstrap interval
+    (``qa.selectors.effect_estimate``; "not enough" below ``EFFECT_MIN_AGENTS`` a group)."""
+
+    nudged: int
+    held_out: int
+    nudged_before: float | None
+    nudged_after: float | None
+    held_before: float | None
+    held_after: float | None
+    estimate: Estimate
+    days: int
+    min_agents: int
+
+
+def nudge_comparison(*, team: Team, now: datetime | None = None) -> NudgeComparison | None:
+    """The hold-out comparison for a team's learners whose after window has ended, or None
+    when nobody of the team was ever drawn (no hold-out configured). Learners held out who
+    turned the reminder on themselves left the comparison. Two queries."""
+    now = now or timezone.now()
+    window = timedelta(days=EFFECT_DAYS)
+    groups = list(
+        PracticeNudgeGroup.objects.filter(
+            user__memberships__team=team, user__memberships__role=Membership.Role.MEMBER
+        )
+        .exclude(held_out=True, user__practice_preference__nudge=True)
+        .values_list("user_id", "held_out", "assigned_at")
+        .distinct()
+    )
+    if not groups:
+        return None
+    ended = [(pk, held, at) for pk, held, at in groups if at + window <= now]
+    counts = {pk: [0, 0] for pk, _held, _at in ended}
+    drawn = {pk: at for pk, _held, at in ended}
+    if ended:
+        for agent, at in (
+            practice_findings()
+            .filter(
+                agent_id__in=list(drawn),
+                occurred_at__gte=min(drawn.values()) - window,
+                occurred_at__lt=max(drawn.values()) + window,
+            )
+            .values_list("agent_id", "occurred_at")
+        ):
+            start = drawn[agent]
+            if start - window <= at < start:
+                counts[agent][0] += 1
+            elif start <= at < start + window:
+                counts[agent][1] += 1
+    nudged = [Counts(*counts[pk]) for pk, held, _at in ended if not held]
+    held_out = [Counts(*counts[pk]) for pk, held, _at in ended if held]
+    weeks = EFFECT_DAYS / 7
+
+    def rate(group: list[Counts], column: int) -> float | None:
+        return sum(c[column] for c in group) / (len(group) * weeks) if group else None
+
+    return NudgeComparison(
+        nudged=len(nudged),
+        held_out=len(held_out),
+        nudged_before=rate(nudged, 0),
+        nudged_after=rate(nudged, 1),
+        held_before=rate(held_out, 0),
+        held_after=rate(held_out, 1),
+        estimate=effect_estimate(trained=nudged, comparison=held_out, seed=f"nudge-{team.pk}"),
+        days=EFFECT_DAYS,
+        min_agents=EFFECT_MIN_AGENTS,
+    )

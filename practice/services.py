@@ -14,6 +14,7 @@ and every explanation), the FSRS card moved (``practice.scheduling``), and skill
 from __future__ import annotations
 
 import random
+import secrets
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from practice.models import (
     RESPONSE_MAX_LENGTH,
     PracticeAnswer,
     PracticeCard,
+    PracticeNudgeGroup,
     PracticePreference,
     PracticeSet,
 )
@@ -108,9 +110,28 @@ def practice_sets_build(
                 for pk in new
             ]
             written += len(PracticeSet.objects.bulk_create(sets, ignore_conflicts=True))
+            _nudge_groups_draw(new, now=now)
         if stale:
             written += _refill(draw, [existing[pk].pk for pk in stale], now=now)
     return written
+
+
+def _nudge_groups_draw(user_ids: list[int], *, now: datetime) -> None:
+    """Draw each learner once into the nudge hold-out or not, with
+    ``PRACTICE_NUDGE_HOLDOUT_PERCENT`` (one statement; none while it is 0). A person already
+    drawn keeps their group."""
+    percent = settings.PRACTICE_NUDGE_HOLDOUT_PERCENT
+    if percent <= 0 or not user_ids:
+        return
+    PracticeNudgeGroup.objects.bulk_create(
+        [
+            PracticeNudgeGroup(
+                user_id=pk, held_out=secrets.randbelow(100) < percent, assigned_at=now
+            )
+            for pk in user_ids
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _refill(draw: _Draw, set_ids: list[int], *, now: datetime) -> int:

@@ -236,7 +236,9 @@ def team_findings(request: HttpRequest, team_id: int) -> HttpResponse:
     )
     for finding in listing.page.object_list:
         finding.display_note = finding_note_display(finding.note, source=finding.source)
-    _reading_attach(listing.page.object_list, skill_of=lambda f: f.skill, language=lead.language)
+    _reading_attach(
+        list(listing.page.object_list), skill_of=lambda f: f.skill, language=lead.language
+    )
     return render_listing(
         request,
         "qa/team_findings.html",

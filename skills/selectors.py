@@ -230,8 +230,10 @@ def users_at_target(
     cells = _cells(users=users, skills=skills, now=now or timezone.now())
     shown = set()
     for user in users:
-        targeted = [c for c in cells[user.pk] if c.target is not None]
-        if targeted and all(c.enough and c.likely_low >= c.target for c in targeted):
+        verdicts = [
+            c.enough and c.likely_low >= c.target for c in cells[user.pk] if c.target is not None
+        ]
+        if verdicts and all(verdicts):
             shown.add(user.pk)
     return shown
 

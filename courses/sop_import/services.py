@@ -262,7 +262,7 @@ def _import_one(
         change_summary=summary[:300],
         requires_reack=reack and not created,
         by=user,
-        skills=skills if skills is not None else (current.skills.all() if current else None),
+        skills=skills if skills is not None else (list(current.skills.all()) if current else None),
     )
     version = draft
     if action == "publish":
