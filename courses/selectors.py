@@ -50,6 +50,7 @@ from courses.models import (
     SOPVersion,
 )
 from skills.hooks import SkillReadingCollecting
+from skills.models import Skill
 
 
 class _Counted(Subquery):
@@ -212,8 +213,13 @@ def sop_get(*, slug: str | None = None, pk: RawId | None = None) -> SOP:
 
 
 def sop_versions(*, sop: SOP) -> list[SOPVersion]:
-    """Published versions, newest first."""
-    return list(_published().filter(sop=sop).order_by("-number"))
+    """Published versions, newest first, with their skills (one more query)."""
+    return list(
+        _published()
+        .filter(sop=sop)
+        .order_by("-number")
+        .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("position", "slug")))
+    )
 
 
 def sop_version_get(*, sop: SOP, number: RawId) -> SOPVersion:

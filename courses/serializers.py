@@ -16,6 +16,13 @@ class SOPVersionOutput(serializers.Serializer):
     published_at = serializers.DateTimeField()
     change_summary = serializers.CharField()
     requires_reack = serializers.BooleanField()
+    skills = serializers.SlugRelatedField(
+        many=True,
+        read_only=True,
+        slug_field="slug",
+        help_text="The skills this version teaches (skill slugs); set by the import's front "
+        "matter (`skills:`) or in the admin.",
+    )
 
 
 class SOPCurrentVersionOutput(serializers.Serializer):

@@ -21,6 +21,7 @@ class PracticeFeedbackChoiceOutput(serializers.Serializer[Any]):
 
 
 class PracticeSopLinkOutput(serializers.Serializer[Any]):
+    slug = serializers.SlugField()
     title = serializers.CharField()
     url = serializers.CharField(help_text="The SOP's page, with the heading's anchor if named.")
 

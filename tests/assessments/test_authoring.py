@@ -278,3 +278,37 @@ def test_saving_a_question_in_the_admin_goes_back_to_the_editor(editor, version)
     response = editor.post(f"/admin/assessments/question/{question.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert response.url == f"{url(version)}#question-{question.pk}"
+
+
+def test_the_editor_tags_skills_and_the_sop_that_explains_the_answer(editor, version):
+    """A practice bank's questions are grouped by skill, and practice links to the SOP."""
+    skill = factories.SkillFactory.create(slug="refunds", name="Refunds")
+    question = version.questions.get(position=1)
+    choices = list(question.choices.all())
+    data = {
+        "text": "Which refund?",
+        "kind": "single",
+        "weight": "1",
+        **{f"choice-{n}-id": c.pk for n, c in enumerate(choices)},
+        **{f"choice-{n}-text": c.text for n, c in enumerate(choices)},
+        "choice-0-correct": "on",
+        "skills": [str(skill.pk)],
+        "sop_ref": "refund-policy#sec-partial-refunds",
+    }
+    page = editor.get(url(version)).content.decode()
+    assert 'name="skills"' in page
+    assert 'name="sop_ref"' in page
+    assert editor.post(f"/authoring/questions/{question.pk}/", data).status_code == 302
+    question.refresh_from_db()
+    assert [s.slug for s in question.skills.all()] == ["refunds"]
+    assert question.sop_ref == "refund-policy#sec-partial-refunds"
+    bad = {**data, "text": "Changed?", "sop_ref": "not a slug!", "skills": ["999999"]}
+    response = editor.post(f"/authoring/questions/{question.pk}/", bad, **HTMX)
+    assert response.status_code == 400
+    assert "Choose among the listed skills." in response.content.decode()
+    assert "An SOP slug, optionally with a heading anchor" in response.content.decode()
+    question.refresh_from_db()
+    assert (question.text, question.sop_ref) == (
+        "Which refund?",
+        "refund-policy#sec-partial-refunds",
+    )
