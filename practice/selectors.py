@@ -33,7 +33,7 @@ from accounts.models import Membership, Team, User
 from accounts.selectors import team_get_led
 from assessments import selectors as assessments_selectors
 from assessments.models import Attempt, Choice, Question, Quiz, QuizVersion
-from core.content import language_code
+from core.content import language_code, localized
 from core.errors import NotFound
 from core.ids import parse_id
 from core.types import RawId
@@ -435,6 +435,19 @@ def preference_of(user: User) -> PracticePreference:
 
 
 # --- for leads ----------------------------------------------------------------------------------
+
+
+def skills_without_bank_questions(*, now: datetime | None = None) -> list[Skill]:
+    """Skills no published practice bank has a question on: practice can only reach them
+    through quizzes a learner has taken, so a lead knows which bank to write. Two queries."""
+    versions = eligible_versions(now=now or timezone.now())
+    banks = [pk for pk, rule in versions.items() if rule.bank]
+    covered = Question.skills.through.objects.filter(question__version_id__in=banks)
+    return list(
+        Skill.objects.exclude(pk__in=covered.values("skill_id")).order_by(
+            "position", localized("name")
+        )
+    )
 
 ADHERENCE_DAYS = 28
 

@@ -93,6 +93,7 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
             "rows": rows,
             "days": selectors.ADHERENCE_DAYS,
             "effect_panel": effect_panel(team=found, on_skills_page=False),
+            "uncovered": selectors.skills_without_bank_questions(),
         },
     )
 

@@ -366,3 +366,13 @@ def test_a_polish_learner_practises_a_bank_in_polish(client, member, catalogue):
     assert "Komu przekazujesz?" in page.content.decode()
     services.practice_answer(user=member, question_id=question.pk, response_text="Kierownik")
     assert PracticeAnswer.objects.get().credit == 1.0  # matched in the language it was shown in
+
+
+def test_the_lead_sees_which_skills_have_no_practice_questions(client, lead, team, catalogue):
+    practice_bank(catalogue["escalations"], 1)
+    bank(catalogue["metrics"], 1)  # a quiz is not a bank: metrics is still uncovered
+    assert [s.slug for s in selectors.skills_without_bank_questions()] == ["kpi-literacy"]
+    client.force_login(lead)
+    page = client.get(f"/practice/teams/{team.pk}/").content.decode()
+    assert "Skills without practice questions" in page
+    assert "Service metrics" in page
