@@ -442,8 +442,9 @@ def test_adherence_page_query_count(client, lead, team, catalogue, assert_querie
         PracticeSet.objects.create(user=person, day=timezone.now().date(), question_ids=[])
     client.force_login(lead)
     client.get("/practice/")  # warm the session
-    # + the nudge hold-out's groups (1), the skills no bank covers (2)
-    with assert_queries(10):
+    # + the nudge hold-out's groups (1), the skills no bank covers (2), and whether the lead
+    # may import a bank (their permissions: 2)
+    with assert_queries(12):
         assert client.get(f"/practice/teams/{team.pk}/").status_code == 200
 
 
