@@ -324,6 +324,18 @@ def question_bank_plan(*, quiz: Quiz, parse_result: ParseResult, fmt: str = "gif
             problems.append(problem)
             continue
         assert planned is not None  # noqa: S101 (one of the two is set)
+        if quiz.purpose == Quiz.Purpose.PRACTICE and not planned.skills:
+            problems.append(
+                Problem(
+                    line=planned.line,
+                    message=_(
+                        "A practice bank's question needs a skill: put it under a "
+                        "$CATEGORY: that names a skill's slug."
+                    ),
+                    name=planned.name,
+                )
+            )
+            continue
         # The same question twice in one file is imported twice, as Moodle does; the file
         # imported again adds nothing, since each repeat keeps its own hash.
         seen[planned.content_hash] += 1

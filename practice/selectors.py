@@ -344,12 +344,12 @@ def answer_as_dict(
         "credit": answer.credit,
         "choices": sorted(chosen),
         "response": answer.response_text,
-        "right_choices": [c.pk for c in choices if _earns(question, c)],
+        "right_choices": [c.pk for c in choices if choice_is_right(question, c)],
         "feedback": [
             {
                 "id": c.pk,
                 "text": _accepted_text(c) if typed else c.text,
-                "correct": _earns(question, c),
+                "correct": choice_is_right(question, c),
                 "chosen": c.pk in chosen,
                 "explanation": c.explanation,
             }
@@ -369,11 +369,15 @@ def answer_as_dict(
 TYPED_KINDS = frozenset({"short_answer", "numerical"})
 
 
-def _earns(question: Question, choice: Choice) -> bool:
-    """A right answer: the correct choice, or an accepted answer worth something."""
-    if question.kind in TYPED_KINDS:
-        return (choice.fraction if choice.fraction is not None else float(choice.is_correct)) > 0
-    return choice.is_correct
+def choice_is_right(question: Question, choice: Choice) -> bool:
+    """A right answer: an accepted answer or a multiple-response choice worth something, the
+    one choice worth the full mark of a single-choice question (a 50% option is partly right,
+    not right)."""
+    if choice.fraction is None:
+        return choice.is_correct
+    if question.kind in ("single", "true_false"):
+        return choice.fraction >= 0.999
+    return choice.fraction > 0
 
 
 def _accepted_text(choice: Choice) -> str:
@@ -448,6 +452,7 @@ def skills_without_bank_questions(*, now: datetime | None = None) -> list[Skill]
             "position", localized("name")
         )
     )
+
 
 ADHERENCE_DAYS = 28
 

@@ -324,7 +324,9 @@ def practice_answer(
     return Feedback(
         question=question,
         answer=answer,
-        right_choice_ids=sorted(c.pk for c in question.choices.all() if c.is_correct),
+        right_choice_ids=sorted(
+            c.pk for c in question.choices.all() if selectors.choice_is_right(question, c)
+        ),
         explanations=[(c.pk, c.text, c.is_correct, c.explanation) for c in question.choices.all()],
         next_due_at=card.due_at,
         language=language_code(user.language),

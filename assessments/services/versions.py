@@ -162,7 +162,8 @@ def quiz_version_problems(version: QuizVersion) -> list[str]:
             continue
         if len(choices) < 2:
             problems.append(_("Question %(n)d needs at least two choices.") % {"n": number})
-        if question.kind in ("single", "true_false") and correct != 1:
+        weighted = any(c.fraction is not None for c in choices)  # checked by the weights
+        if question.kind in ("single", "true_false") and correct != 1 and not weighted:
             problems.append(_("Question %(n)d needs exactly one correct choice.") % {"n": number})
         if question.kind == "true_false" and len(choices) != 2:
             problems.append(

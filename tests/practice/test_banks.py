@@ -376,3 +376,42 @@ def test_the_lead_sees_which_skills_have_no_practice_questions(client, lead, tea
     page = client.get(f"/practice/teams/{team.pk}/").content.decode()
     assert "Skills without practice questions" in page
     assert "Service metrics" in page
+
+
+BANK_GIFT = """$CATEGORY: $course$/top/escalations
+
+::Owner:: Who owns an escalated case until it is solved? {=the agent who took it ~the lead ~the customer}
+
+::Partial:: Which answer is best? {=Full ~%50%Half ~None}
+
+$CATEGORY: $course$/top/somewhere-else
+
+::Loose:: A question with no skill {=A ~B}
+"""
+
+
+def test_a_bank_is_imported_from_gift_categories_and_published_into_practice_the_same_day(
+    member, catalogue
+):
+    from assessments import question_bank
+    from assessments.formats import gift
+
+    drill = Quiz.objects.create(slug="drill", title="Drill", purpose=Quiz.Purpose.PRACTICE)
+    outcome = question_bank.question_bank_import(
+        user=None, quiz=drill, parse_result=gift.parse(BANK_GIFT), confirm=True
+    )
+    assert outcome.created == 2
+    (problem,) = outcome.plan.problems
+    assert problem.line == 9
+    assert "needs a skill" in problem.message
+    assert today_ids(member) == []  # a draft is not practised
+    assessments_services.quiz_version_publish(version=outcome.version)
+    assert sorted(today_ids(member)) == sorted(questions_of(drill))
+    half = Choice.objects.get(question__version__quiz=drill, text="Half")
+    feedback = services.practice_answer(
+        user=member, question_id=half.question_id, choice_ids=[half.pk]
+    )
+    assert feedback.answer.credit == 0.5  # GIFT's ~%50%, as the quiz engine scores it
+    body = selectors.answer_as_dict(feedback.question, feedback.answer)
+    assert body["partly"] is True
+    assert body["right_choices"] == [Choice.objects.get(question=half.question, text="Full").pk]
