@@ -380,7 +380,7 @@ def test_the_lead_sees_which_skills_have_no_practice_questions(client, lead, tea
 
 BANK_GIFT = """$CATEGORY: $course$/top/escalations
 
-::Owner:: Who owns an escalated case until it is solved? {=the agent who took it ~the lead ~the customer}
+::Owner:: Who owns an escalated case? {=the agent who took it ~the lead ~the customer}
 
 ::Partial:: Which answer is best? {=Full ~%50%Half ~None}
 
