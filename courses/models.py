@@ -82,8 +82,8 @@ class SOPVersion(models.Model):
         default=ReackScope.EVERYONE,
         help_text=_(
             "With re-acknowledgement: everyone, or only those whose skill level on this "
-            "version's skills is not shown at their role's target (the lower end of its "
-            "95% interval below the target, or not enough evidence)."
+            "version's skills is not shown at their role's target (the lower end of its likely "
+            "range below the target, or not enough evidence)."
         ),
     )
     skills = models.ManyToManyField(

@@ -76,8 +76,8 @@ class PracticeSet(models.Model):
         null=True,
         blank=True,
         help_text=_(
-            "The quiz and bank versions the set was drawn from, in order; when the person's "
-            "change during the day, the set is refilled."
+            "The quiz and bank versions the set was drawn from, in order; when the versions "
+            "the person may practise change during the day, the set is refilled."
         ),
     )
     built_at = models.DateTimeField(_("built"), default=timezone.now)

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from assessments.models import Question
@@ -344,7 +345,11 @@ def _answer_of(
             message = _("Type your answer.")
             raise ValidationFailed(message, field_errors={"response": [message]})
         if len(text) > RESPONSE_MAX_LENGTH:
-            message = _("Keep the answer under %(n)d characters.") % {"n": RESPONSE_MAX_LENGTH}
+            message = ngettext(
+                "Keep the answer under %(n)d character.",
+                "Keep the answer under %(n)d characters.",
+                RESPONSE_MAX_LENGTH,
+            ) % {"n": RESPONSE_MAX_LENGTH}
             raise ValidationFailed(message, field_errors={"response": [message]})
         return set(), text
     own = {c.pk for c in question.choices.all()}
