@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from accounts.calendar import day_of
 from core.ids import IdField
-from courses.models import Assignment
+from courses.models import Assignment, SOPVersion
 
 
 class SOPVersionOutput(serializers.Serializer):
@@ -16,13 +16,13 @@ class SOPVersionOutput(serializers.Serializer):
     published_at = serializers.DateTimeField()
     change_summary = serializers.CharField()
     requires_reack = serializers.BooleanField()
-    skills = serializers.SlugRelatedField(
-        many=True,
-        read_only=True,
-        slug_field="slug",
+    skills = serializers.SerializerMethodField(
         help_text="The skills this version teaches (skill slugs); set by the import's front "
-        "matter (`skills:`) or in the admin.",
+        "matter (`skills:`) or in the admin."
     )
+
+    def get_skills(self, version: SOPVersion) -> list[str]:
+        return [skill.slug for skill in version.skills.all()]
 
 
 class SOPCurrentVersionOutput(serializers.Serializer):

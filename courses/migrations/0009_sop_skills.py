@@ -5,27 +5,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0009_practice_banks_sop_refs'),
-        ('courses', '0008_lesson_translations'),
-        ('skills', '0006_content_translations'),
+        ("assessments", "0009_practice_banks_sop_refs"),
+        ("courses", "0008_lesson_translations"),
+        ("skills", "0006_content_translations"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='sopversion',
-            name='reack_scope',
-            field=models.CharField(choices=[('everyone', 'Everyone who read an older version'), ('below_target', 'Only those not yet shown at target on its skills')], default='everyone', help_text="With re-acknowledgement: everyone, or only those whose skill level on this version's skills is not shown at their role's target (the lower end of its likely range below the target, or not enough evidence).", max_length=12, verbose_name='who must re-read'),
+            model_name="sopversion",
+            name="reack_scope",
+            field=models.CharField(
+                choices=[
+                    ("everyone", "Everyone who read an older version"),
+                    ("below_target", "Only those not yet shown at target on its skills"),
+                ],
+                default="everyone",
+                help_text="With re-acknowledgement: everyone, or only those whose skill level on this version's skills is not shown at their role's target (the lower end of its likely range below the target, or not enough evidence).",
+                max_length=12,
+                verbose_name="who must re-read",
+            ),
         ),
         migrations.AddField(
-            model_name='sopversion',
-            name='skills',
-            field=models.ManyToManyField(blank=True, help_text='The skills this SOP teaches: findings and practice on them link here.', related_name='sop_versions', to='skills.skill', verbose_name='skills'),
+            model_name="sopversion",
+            name="skills",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The skills this SOP teaches: findings and practice on them link here.",
+                related_name="sop_versions",
+                to="skills.skill",
+                verbose_name="skills",
+            ),
         ),
         migrations.AlterField(
-            model_name='module',
-            name='completion_quiz',
-            field=models.OneToOneField(blank=True, help_text='Passing this quiz completes the module.', limit_choices_to={'purpose': 'assessment'}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assessments.quiz', verbose_name='completion quiz'),
+            model_name="module",
+            name="completion_quiz",
+            field=models.OneToOneField(
+                blank=True,
+                help_text="Passing this quiz completes the module.",
+                limit_choices_to={"purpose": "assessment"},
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="assessments.quiz",
+                verbose_name="completion quiz",
+            ),
         ),
     ]

@@ -7,34 +7,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('practice', '0002_verbose_names'),
+        ("practice", "0002_verbose_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='practiceanswer',
-            name='response_text',
-            field=models.CharField(blank=True, default='', max_length=255, verbose_name='typed answer'),
+            model_name="practiceanswer",
+            name="response_text",
+            field=models.CharField(
+                blank=True, default="", max_length=255, verbose_name="typed answer"
+            ),
         ),
         migrations.AddField(
-            model_name='practiceset',
-            name='sources',
-            field=models.JSONField(blank=True, help_text='The quiz and bank versions the set was drawn from, in order; when the versions the person may practise change during the day, the set is refilled.', null=True, verbose_name='drawn from'),
+            model_name="practiceset",
+            name="sources",
+            field=models.JSONField(
+                blank=True,
+                help_text="The quiz and bank versions the set was drawn from, in order; when the versions the person may practise change during the day, the set is refilled.",
+                null=True,
+                verbose_name="drawn from",
+            ),
         ),
         migrations.CreateModel(
-            name='PracticeNudgeGroup',
+            name="PracticeNudgeGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_out', models.BooleanField(verbose_name='held out (never nudged)')),
-                ('assigned_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='drawn')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='practice_nudge_group', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_out", models.BooleanField(verbose_name="held out (never nudged)")),
+                (
+                    "assigned_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="drawn"),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="practice_nudge_group",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'practice nudge group',
-                'verbose_name_plural': 'practice nudge groups',
+                "verbose_name": "practice nudge group",
+                "verbose_name_plural": "practice nudge groups",
             },
         ),
     ]
