@@ -59,7 +59,11 @@ def _file_content(item: dict[str, Any], skills: dict[str, Skill]) -> Any:
             question["kind"],
             float(question["weight"]),
             sorted(slug for slug in question["skills"] if slug in skills),
-            [(c["text"], bool(c["correct"]), c["explanation"]) for c in question["choices"]],
+            question.get("sop") or "",
+            [
+                (c["text"], bool(c["correct"]), c.get("fraction"), c["explanation"])
+                for c in question["choices"]
+            ],
         )
         for question in item["questions"]
     ]
@@ -76,7 +80,8 @@ def _version_content(version: QuizVersion) -> Any:
             question.kind,
             float(question.weight),
             sorted(skill.slug for skill in question.skills.all()),
-            [(c.text, c.is_correct, c.explanation) for c in question.choices.all()],
+            question.sop_ref,
+            [(c.text, c.is_correct, c.fraction, c.explanation) for c in question.choices.all()],
         )
         for question in version.questions.prefetch_related("choices", "skills")
     ]
@@ -106,6 +111,7 @@ def _version_from_file(quiz: Quiz, item: dict[str, Any], skills: dict[str, Skill
                 text=question_item["text"],
                 kind=question_item["kind"],
                 weight=question_item["weight"],
+                sop_ref=question_item.get("sop") or "",
             )
         )
         question.skills.set([skills[slug] for slug in question_item["skills"] if slug in skills])
@@ -116,6 +122,7 @@ def _version_from_file(quiz: Quiz, item: dict[str, Any], skills: dict[str, Skill
                     position=number,
                     text=choice["text"],
                     is_correct=choice["correct"],
+                    fraction=choice.get("fraction"),
                     explanation=choice["explanation"],
                 )
                 for number, choice in enumerate(question_item["choices"], start=1)
@@ -172,20 +179,39 @@ def demo_quizzes_load() -> dict[str, Quiz]:
     version differs from its file (say the options were put back in their published order),
     the file is published as a new version; older versions and their attempts stay. Then the
     translations (``quizzes/<language>/<slug>.yaml``) are written onto the current version."""
-    skills = {skill.slug: skill for skill in Skill.objects.all()}
-    translations = content.quiz_translations()
-    quizzes = {}
+    quizzes = _load_from_files(content.quizzes(), content.quiz_translations())
     for item in content.quizzes():
+        if item["module"]:  # the module this quiz completes
+            Module.objects.filter(slug=item["module"]).update(completion_quiz=quizzes[item["slug"]])
+    return quizzes
+
+
+def demo_practice_banks_load() -> dict[str, Quiz]:
+    """The demo's practice banks, one per skill (``practice/<skill>.yaml``), loaded as the
+    quizzes are, with their translations."""
+    banks = content.practice_banks()
+    translations = {bank["slug"]: bank["translations"] for bank in banks}
+    return _load_from_files(banks, translations, purpose=Quiz.Purpose.PRACTICE)
+
+
+def _load_from_files(
+    items: list[dict[str, Any]],
+    translations: dict[str, dict[str, Any]],
+    *,
+    purpose: str = Quiz.Purpose.ASSESSMENT,
+) -> dict[str, Quiz]:
+    skills = {skill.slug: skill for skill in Skill.objects.all()}
+    quizzes = {}
+    for item in items:
         quiz, _created = Quiz.objects.update_or_create(
             slug=item["slug"],
             defaults={
                 "title": item["title"],
                 "description": item["description"],
                 "is_published": True,
+                "purpose": purpose,
             },
         )
-        if item["module"]:  # the module this quiz completes
-            Module.objects.filter(slug=item["module"]).update(completion_quiz=quiz)
         quizzes[item["slug"]] = quiz
         version = quiz.versions.order_by("-number").first()
         if version is None or _version_content(version) != _file_content(item, skills):
@@ -193,108 +219,6 @@ def demo_quizzes_load() -> dict[str, Quiz]:
         for language, texts in translations.get(item["slug"], {}).items():
             _translate(version, item, language, texts)
     return quizzes
-
-
-# A practice bank is never taken: these settings only let its version be published and its
-# answers shown in practice.
-_BANK_SETTINGS: dict[str, Any] = {
-    "time_limit_minutes": None,
-    "grace_seconds": 30,
-    "attempts_allowed": 0,
-    "pass_percent": 0,
-    "shuffle_questions": False,
-    "shuffle_choices": False,
-    "review_when": "immediately",
-    "review_score": True,
-    "review_correctness": True,
-    "review_explanations": True,
-}
-
-
-def _bank_file_content(item: dict[str, Any], skills: dict[str, Skill]) -> Any:
-    """What a bank version made from the file holds, comparable with ``_bank_content``."""
-    skill = [item["skill"]] if item["skill"] in skills else []
-    return [
-        (
-            question["text"],
-            question["kind"],
-            question.get("sop") or "",
-            skill,
-            [
-                (c["text"], bool(c["correct"]), c.get("fraction"), c["explanation"])
-                for c in question["choices"]
-            ],
-        )
-        for question in item["questions"]
-    ]
-
-
-def _bank_content(version: QuizVersion) -> Any:
-    return [
-        (
-            question.text,
-            question.kind,
-            question.sop_ref,
-            sorted(skill.slug for skill in question.skills.all()),
-            [(c.text, c.is_correct, c.fraction, c.explanation) for c in question.choices.all()],
-        )
-        for question in version.questions.prefetch_related("choices", "skills")
-    ]
-
-
-def _bank_version_from_file(
-    quiz: Quiz, item: dict[str, Any], skills: dict[str, Skill]
-) -> QuizVersion:
-    version = assessments_services.quiz_version_create(quiz=quiz, **_BANK_SETTINGS)
-    for position, question_item in enumerate(item["questions"], start=1):
-        question = assessments_services.question_save(
-            question=Question(
-                version=version,
-                position=position,
-                text=question_item["text"],
-                kind=question_item["kind"],
-                sop_ref=question_item.get("sop") or "",
-            )
-        )
-        question.skills.set([skills[item["skill"]]] if item["skill"] in skills else [])
-        Choice.objects.bulk_create(
-            [
-                Choice(
-                    question=question,
-                    position=number,
-                    text=choice["text"],
-                    is_correct=choice["correct"],
-                    fraction=choice.get("fraction"),
-                    explanation=choice["explanation"],
-                )
-                for number, choice in enumerate(question_item["choices"], start=1)
-            ]
-        )
-    return assessments_services.quiz_version_publish(version=version)
-
-
-def demo_practice_banks_load() -> dict[str, Quiz]:
-    """The demo's practice banks, one per skill, from their files (a changed file is published
-    as a new version, as for quizzes), with their translations."""
-    skills = {skill.slug: skill for skill in Skill.objects.all()}
-    banks = {}
-    for item in content.practice_banks():
-        quiz, _created = Quiz.objects.update_or_create(
-            slug=item["slug"],
-            defaults={
-                "title": item["title"],
-                "description": item["description"],
-                "is_published": True,
-                "purpose": Quiz.Purpose.PRACTICE,
-            },
-        )
-        banks[item["slug"]] = quiz
-        version = quiz.versions.order_by("-number").first()
-        if version is None or _bank_content(version) != _bank_file_content(item, skills):
-            version = _bank_version_from_file(quiz, item, skills)
-        for language, texts in item["translations"].items():
-            _translate(version, {**item, "bands": []}, language, texts)
-    return banks
 
 
 def demo_assessments_load(*, people: dict[str, User]) -> str | None:

@@ -337,15 +337,39 @@ def _practice_bank(path: Path) -> tuple[int, dict[str, Any]]:
         question = _mapping(question, path)
         if not question.get("text") or not _sequence(question.get("choices"), path):
             raise ContentError(f"{path}: question {number} needs a text and choices")
-    return _position(meta, path), {"slug": f"practice-{path.stem}", **_without_position(meta)}
+    bank = {
+        **_without_position(meta),
+        **_BANK_SETTINGS,
+        "slug": f"practice-{path.stem}",
+        "module": None,
+        "bands": [],
+        "questions": [
+            {**question, "weight": 1, "skills": [path.stem]} for question in meta["questions"]
+        ],
+    }
+    return _position(meta, path), bank
+
+
+# A practice bank is never taken: these settings only let its version be published and its
+# answers shown in practice.
+_BANK_SETTINGS: dict[str, Any] = {
+    "time_limit_minutes": None,
+    "grace_seconds": 30,
+    "attempts_allowed": 0,
+    "pass_percent": 0,
+    "shuffle_questions": False,
+    "shuffle_choices": False,
+    "review": {"when": "immediately", "score": True, "correctness": True, "explanations": True},
+}
 
 
 @_fresh
 def practice_banks() -> list[dict[str, Any]]:
-    """One dict per practice bank (a bank per skill): ``{slug, title, description, skill,
-    questions: [{text, kind, sop, choices: [{text, correct, fraction, explanation}]}],
-    translations: {language: {title, description, questions: [{text, choices: [{text,
-    explanation}]}]}}}``; ``slug`` is ``practice-<skill>``.
+    """One dict per practice bank (a bank per skill), shaped as ``quizzes()``'s (the settings
+    of ``_BANK_SETTINGS``, no bands, each question weighing 1 on the bank's skill), with its
+    ``skill``, each question's ``sop`` and each choice's optional ``fraction``, and
+    ``translations: {language: {title, description, questions: [{text, choices: [{text,
+    explanation}]}]}}``; ``slug`` is ``practice-<skill>``.
 
     From ``content/practice/<skill>.yaml`` and ``content/practice/<language>/<skill>.yaml``
     (the same shape as a quiz translation, without bands).
