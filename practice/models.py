@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Question
 
-RESPONSE_MAX_LENGTH = 255  # as a quiz's typed answer (``assessments.Answer.response_text``)
+RESPONSE_MAX_LENGTH = 255  # as a quiz's typed answer (``assessments.services.ANSWER_TEXT_MAX``)
 
 
 class PracticeCard(models.Model):

@@ -26,18 +26,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.models import User
 from assessments.models import Question
 from assessments.selectors import question_credit_of
+from assessments.services import typed_answer_clean
 from core.content import language_code
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.ids import parse_id
 from core.types import RawId
 from practice import selection, selectors
 from practice.models import (
-    RESPONSE_MAX_LENGTH,
     PracticeAnswer,
     PracticeCard,
     PracticeNudgeGroup,
@@ -340,16 +339,12 @@ def _answer_of(
     """The chosen choice ids (a choice question) or the typed text (short answer, numerical),
     checked."""
     if question.kind in selectors.TYPED_KINDS:
-        text = " ".join(str(response_text or "").split())
+        # as a quiz takes it: spaces, the length, a number for a numerical question
+        text = typed_answer_clean(
+            question=question, text=str(response_text or ""), field="response"
+        )
         if not text:
             message = _("Type your answer.")
-            raise ValidationFailed(message, field_errors={"response": [message]})
-        if len(text) > RESPONSE_MAX_LENGTH:
-            message = ngettext(
-                "Keep the answer under %(n)d character.",
-                "Keep the answer under %(n)d characters.",
-                RESPONSE_MAX_LENGTH,
-            ) % {"n": RESPONSE_MAX_LENGTH}
             raise ValidationFailed(message, field_errors={"response": [message]})
         return set(), text
     own = {c.pk for c in question.choices.all()}

@@ -24,6 +24,7 @@ from assessments.services.answers import (
     CHOICE_KINDS,
     answer_save,
     answer_save_own,
+    typed_answer_clean,
 )
 from assessments.services.attempts import (
     attempt_start,
@@ -101,4 +102,5 @@ __all__ = [
     "quiz_version_problems",
     "quiz_version_publish",
     "quiz_version_translation_save",
+    "typed_answer_clean",
 ]

@@ -259,10 +259,10 @@ def _answer_save_locked(
     return answer
 
 
-def _answer_text_save(*, attempt: Attempt, question: Question, text: str | None) -> Answer:
-    if text is None:
-        message = _("This question is answered by typing: send “text”.")
-        raise ValidationFailed(message, field_errors={"text": [message]})
+def typed_answer_clean(*, question: Question, text: str, field: str = "text") -> str:
+    """A typed answer as it is stored and scored (quiz and practice): runs of white space as
+    one space, at most ``ANSWER_TEXT_MAX`` characters, a number for a numerical question
+    (empty stays empty). ``ValidationFailed`` on ``field`` otherwise."""
     text = " ".join(text.split())
     if len(text) > ANSWER_TEXT_MAX:
         message = ngettext(
@@ -270,10 +270,18 @@ def _answer_text_save(*, attempt: Attempt, question: Question, text: str | None)
             "Keep the answer under %(n)d characters.",
             ANSWER_TEXT_MAX,
         ) % {"n": ANSWER_TEXT_MAX}
-        raise ValidationFailed(message, field_errors={"text": [message]})
+        raise ValidationFailed(message, field_errors={field: [message]})
     if question.kind == Question.Kind.NUMERICAL and text and scoring.parse_number(text) is None:
         message = _("Type a number, such as 12 or 1.5.")
+        raise ValidationFailed(message, field_errors={field: [message]})
+    return text
+
+
+def _answer_text_save(*, attempt: Attempt, question: Question, text: str | None) -> Answer:
+    if text is None:
+        message = _("This question is answered by typing: send “text”.")
         raise ValidationFailed(message, field_errors={"text": [message]})
+    text = typed_answer_clean(question=question, text=text)
     answer, _created = Answer.objects.update_or_create(
         attempt=attempt,
         question=question,

@@ -415,3 +415,28 @@ def test_a_bank_is_imported_from_gift_categories_and_published_into_practice_the
     body = selectors.answer_as_dict(feedback.question, feedback.answer)
     assert body["partly"] is True
     assert body["right_choices"] == [Choice.objects.get(question=half.question, text="Full").pk]
+
+
+def test_a_numerical_answer_that_is_no_number_is_refused_as_a_quiz_refuses_it(
+    api_as, member, catalogue
+):
+    factories.quiz_published(
+        questions=[
+            {
+                "kind": "numerical",
+                "skills": [catalogue["escalations"]],
+                "choices": [{"text": "", "is_correct": True, "fraction": 1.0, "value": 30.0}],
+            }
+        ],
+        purpose="practice",
+    )
+    api = api_as(member)
+    question = api.get("/api/v1/practice/today/").json()["questions"][0]
+    refused = api.post(
+        "/api/v1/practice/answers/",
+        {"question": question["id"], "response": "thirty"},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["response"] == ["Type a number, such as 12 or 1.5."]
+    assert not PracticeAnswer.objects.exists()
