@@ -1,6 +1,7 @@
 """Reads of practice: what may be practised, today's set, and the leads' figures.
 
-**What may be practised** (``eligible_versions``, ``sources_by_user``), two kinds of question:
+**What may be practised** (``eligible_versions``, ``eligible_versions_by_user``), two kinds of
+question:
 
 - *practice banks* (``Quiz.purpose == practice``): the current published version of each
   published bank, for every learner from day one. A bank is never an assessment, so its
@@ -12,20 +13,21 @@
   attempt while attempts remain) gives no practice. Today's set re-checks the open attempt and
   the open assignment when served, so a question never shows while its quiz is being taken.
 
-A set records the versions it was drawn from (``PracticeSet.sources``); when a person's
-eligible versions change during the day (they finish a quiz, a bank is published, a quiz's
-review opens) the set is stale and is refilled (``practice.services``).
+A set records the versions it was drawn from (``PracticeSet.sources``, ``sources_of``); when a
+person's eligible versions change during the day (they finish a quiz, a bank is published or
+gets a question, a quiz's review opens) the set is stale and is refilled (``practice.services``).
 """
 
 from __future__ import annotations
 
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,6 +82,14 @@ class VersionRule:
     review_when: str
     attempts_allowed: int
     bank: bool = False
+    last_question: int | None = None  # a question added in place changes it
+
+
+def sources_of(version_ids: Iterable[int], versions: dict[int, VersionRule]) -> list[list[int]]:
+    """What a set is drawn from, as stored in ``PracticeSet.sources``: ``[version, its newest
+    question]`` pairs in order, so a new version, or a question added to a published bank in
+    place (the editor edits a version nobody took), makes the set stale."""
+    return sorted([pk, versions[pk].last_question or 0] for pk in version_ids if pk in versions)
 
 
 def eligible_versions(*, now: datetime) -> dict[int, VersionRule]:
@@ -100,11 +110,18 @@ def eligible_versions(*, now: datetime) -> dict[int, VersionRule]:
         QuizVersion.objects.filter(published_at__isnull=False, quiz__is_published=True)
         .exclude(Exists(newer))
         .filter(bank | reviewable)
-        .values_list("pk", "quiz_id", "review_when", "attempts_allowed", "quiz__purpose")
+        .annotate(
+            last_question=Subquery(
+                Question.objects.filter(version_id=OuterRef("pk")).order_by("-pk").values("pk")[:1]
+            )
+        )
+        .values_list(
+            "pk", "quiz_id", "review_when", "attempts_allowed", "quiz__purpose", "last_question"
+        )
     )
     return {
-        pk: VersionRule(quiz, when, allowed, purpose == Quiz.Purpose.PRACTICE)
-        for pk, quiz, when, allowed, purpose in rows
+        pk: VersionRule(quiz, when, allowed, purpose == Quiz.Purpose.PRACTICE, last)
+        for pk, quiz, when, allowed, purpose, last in rows
     }
 
 

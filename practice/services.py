@@ -83,7 +83,7 @@ def practice_sets_build(
             if days[found.user_id] == found.day
         }
         taken = selectors.eligible_versions_by_user(user_ids=list(days), versions=versions)
-        sources = {pk: sorted(taken.get(pk, ())) for pk in days}
+        sources = {pk: selectors.sources_of(taken.get(pk, ()), versions) for pk in days}
         new = [pk for pk in days if pk not in existing]
         stale = [pk for pk in days if pk in existing and existing[pk].sources != sources[pk]]
         if not new and not stale:
@@ -163,7 +163,7 @@ class _Draw:
         now: datetime,
         todo: list[int],
         versions: dict[int, dict[int, list[int]]],
-        sources: dict[int, list[int]],
+        sources: dict[int, list[list[int]]],
         zones: dict[int, str],
         days: dict[int, date],
     ) -> None:
@@ -181,7 +181,7 @@ class _Draw:
             day=day,
             day_end=selectors.day_end(self.zones[pk], day),
             user_id=pk,
-            versions=[self.versions[v] for v in self.sources[pk] if v in self.versions],
+            versions=[self.versions[v] for v, _last in self.sources[pk] if v in self.versions],
             beliefs=self.beliefs.get(pk, {}),
             findings=self.findings.get(pk, {}),
             cards=self.cards.get(pk, {}),
@@ -239,7 +239,7 @@ def practice_today_ensure(*, user: User, now: datetime | None = None) -> Practic
     found = selectors.practice_set_get(user=user, day=day)
     if found is not None:
         taken = selectors.eligible_versions_by_user(user_ids=[user.pk], versions=versions)
-        if found.sources == sorted(taken[user.pk]):
+        if found.sources == selectors.sources_of(taken[user.pk], versions):
             return found  # three statements when nothing changed
     practice_sets_build(now=now, user_ids=[user.pk], versions=versions)
     found = selectors.practice_set_get(user=user, day=day)

@@ -440,3 +440,17 @@ def test_a_numerical_answer_that_is_no_number_is_refused_as_a_quiz_refuses_it(
     assert refused.status_code == 400
     assert refused.json()["errors"]["response"] == ["Type a number, such as 12 or 1.5."]
     assert not PracticeAnswer.objects.exists()
+
+
+def test_a_question_added_to_a_published_bank_in_place_reaches_todays_set(member, catalogue):
+    """The editor edits a version nobody took in place: a bank's, always."""
+    drill = practice_bank(catalogue["escalations"], 1)
+    assert today_ids(member) == questions_of(drill)
+    version = drill.versions.get()
+    added = assessments_services.question_save(
+        question=Question(version=version, position=2, text="One more")
+    )
+    added.skills.set([catalogue["escalations"]])
+    Choice.objects.create(question=added, position=1, text="A", is_correct=True)
+    Choice.objects.create(question=added, position=2, text="B", is_correct=False)
+    assert sorted(today_ids(member)) == sorted(questions_of(drill))
