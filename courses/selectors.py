@@ -102,36 +102,57 @@ class SopLink:
         return {"slug": self.slug, "title": self.title, "url": self.url}
 
 
-_SkillKey = TypeVar("_SkillKey", int, str)  # a skill's id, or its slug
-
-
 def _current_sop_versions() -> QuerySet[SOPVersion]:
     newer = _published().filter(sop=OuterRef("sop_id"), number__gt=OuterRef("number"))
     return _published().exclude(Exists(newer))
 
 
 def sops_by_skill(
-    skill_ids: Iterable[_SkillKey], *, language: str | None = None
-) -> dict[_SkillKey, list[SopLink]]:
-    """Per skill (by id, or by slug when given slugs), the SOPs whose current published
-    version teaches it (``SOPVersion.skills``), those written in ``language`` first, then by
-    title. One query, whatever the number of skills."""
+    skill_ids: Iterable[int], *, language: str | None = None
+) -> dict[int, list[SopLink]]:
+    """Per skill (by id), the SOPs whose current published version teaches it
+    (``SOPVersion.skills``), those written in ``language`` first, then by title. One query,
+    whatever the number of skills (none for none)."""
     wanted = set(skill_ids)
-    if not wanted:
-        return {}
-    key = "skill__slug" if isinstance(next(iter(wanted)), str) else "skill_id"
-    through = SOPVersion.skills.through
-    rows = through.objects.filter(
-        **{f"{key}__in": wanted}, sopversion__in=_current_sop_versions()
-    ).values_list(
-        key, "sopversion__sop__slug", "sopversion__sop__title", "sopversion__sop__language"
-    )
-    out: dict[_SkillKey, list[SopLink]] = {}
-    for skill_id, slug, title, sop_language in rows:
-        out.setdefault(skill_id, []).append(SopLink(slug=slug, title=title, language=sop_language))
-    for links in out.values():
+    out: dict[int, list[SopLink]] = {}
+    if wanted:
+        for skill, link in _sop_links(Q(skill_id__in=wanted), "skill_id"):
+            out.setdefault(int(skill), []).append(link)
+    return _sorted_links(out, language)
+
+
+def sops_by_skill_slug(*, language: str | None = None) -> dict[str, list[SopLink]]:
+    """``sops_by_skill`` for every skill, by slug: one query, always (pages that show a few
+    rows' skills keep a fixed number of queries whatever rows they show)."""
+    out: dict[str, list[SopLink]] = {}
+    for skill, link in _sop_links(Q(), "skill__slug"):
+        out.setdefault(str(skill), []).append(link)
+    return _sorted_links(out, language)
+
+
+_K = TypeVar("_K", int, str)
+
+
+def _sorted_links(
+    links_by: dict[_K, list[SopLink]], language: str | None
+) -> dict[_K, list[SopLink]]:
+    for links in links_by.values():
         links.sort(key=lambda link: (link.language != language, link.title.casefold()))
-    return out
+    return links_by
+
+
+def _sop_links(where: Q, key: str) -> list[tuple[int | str, SopLink]]:
+    rows = (
+        SOPVersion.skills.through.objects.filter(where, sopversion__in=_current_sop_versions())
+        .order_by()
+        .values_list(
+            key, "sopversion__sop__slug", "sopversion__sop__title", "sopversion__sop__language"
+        )
+    )
+    return [
+        (skill, SopLink(slug=slug, title=title, language=sop_language))
+        for skill, slug, title, sop_language in rows
+    ]
 
 
 def sop_links_for_refs(refs: Iterable[str]) -> dict[str, SopLink]:
@@ -154,12 +175,12 @@ def sop_links_for_refs(refs: Iterable[str]) -> dict[str, SopLink]:
     }
 
 
-def modules_by_skill(skill_slugs: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+def modules_by_skill() -> dict[str, list[tuple[str, str]]]:
     """Per skill slug, the published modules that teach it: (title in the reader's language,
-    URL), in module order. One query."""
+    URL), in module order. One query, always."""
     out: dict[str, list[tuple[str, str]]] = {}
     rows = (
-        Module.objects.filter(is_published=True, skills__slug__in=set(skill_slugs))
+        Module.objects.filter(is_published=True, skills__isnull=False)
         .annotate(skill_slug=F("skills__slug"), shown_title=localized("title"))
         .order_by("position", "pk")
         .values_list("skill_slug", "slug", "shown_title")
@@ -170,10 +191,13 @@ def modules_by_skill(skill_slugs: Iterable[str]) -> dict[str, list[tuple[str, st
 
 
 def skill_reading(event: SkillReadingCollecting) -> None:
-    """``skills.skill_reading_collecting``: the SOPs and modules on the skills asked for."""
-    for slug, links in sops_by_skill(event.skill_slugs, language=event.language).items():
-        event.sops[slug] = [(link.title, link.url) for link in links]
-    event.modules.update(modules_by_skill(event.skill_slugs))
+    """``skills.skill_reading_collecting``: the SOPs and modules on the skills asked for (two
+    queries, whatever the skills)."""
+    sops = sops_by_skill_slug(language=event.language)
+    modules = modules_by_skill()
+    for slug in event.skill_slugs:
+        event.sops[slug] = [(link.title, link.url) for link in sops.get(slug, [])]
+        event.modules[slug] = modules.get(slug, [])
 
 
 def sops_list(*, user: User) -> QuerySet[SOP]:

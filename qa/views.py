@@ -46,10 +46,10 @@ def _reading_attach(
     items: Sequence[Any], *, skill_of: Callable[[Any], Skill | None], language: str
 ) -> None:
     """Set ``reading_sops`` (SOPs to re-read) and ``reading_modules`` (modules that teach it,
-    other than the item's own) on each finding or suggestion, from its skill: two queries."""
-    slugs = {skill.slug for item in items if (skill := skill_of(item)) is not None}
-    sops = courses_selectors.sops_by_skill(slugs, language=language) if slugs else {}
-    modules = courses_selectors.modules_by_skill(slugs) if slugs else {}
+    other than the item's own) on each finding or suggestion, from its skill: two queries,
+    whatever the items."""
+    sops = courses_selectors.sops_by_skill_slug(language=language)
+    modules = courses_selectors.modules_by_skill()
     for item in items:
         skill = skill_of(item)
         module = getattr(item, "module", None)

@@ -53,8 +53,8 @@ LISTS = {
         "lead",
         "/teams/{team}/findings/?q=hello&severity=high&page=2",
         "finding-results",
+        13,  # + the SOPs and modules to re-read on the findings' skills (one query each)
         11,
-        9,
     ),
     "results": (
         "lead",

@@ -47,7 +47,7 @@ PAGES = {
     "modules": ("member", "/training/modules/", 9),
     "module": ("member", "/training/modules/{module}/", 8),
     "sops": ("member", "/sops/", 6),
-    "sop": ("member", "/sops/{sop}/", 8),
+    "sop": ("member", "/sops/{sop}/", 9),  # + the versions' skills
     "team-training": ("lead", "/teams/{team}/training/", 14),
 }
 APIS = {

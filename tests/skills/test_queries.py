@@ -46,10 +46,11 @@ CASES = {
     "api-org": ("admin_user", "/api/v1/skill-gaps/", 8),
     "api-findings": ("lead", "/api/v1/qa-findings/", 3),
     "api-suggestions": ("lead", "/api/v1/training-suggestions/", 2),
-    # + practice effect (1 when none), + the team's QA tool sources ("is it working?" filter)
-    "page-team-skills": ("lead", "/teams/{team}/skills/", 19),
+    # + practice effect (1 when none), + the team's QA tool sources ("is it working?" filter),
+    # + practice's hold-out comparison, + the SOPs and modules on the suggestions' skills
+    "page-team-skills": ("lead", "/teams/{team}/skills/", 22),
     # filtering members and a skill changes the rows, not the number of queries
-    "page-team-skills-filtered": ("lead", "/teams/{team}/skills/?skill=escalations&member=e", 19),
+    "page-team-skills-filtered": ("lead", "/teams/{team}/skills/?skill=escalations&member=e", 22),
     # + the search/filter form's people and skill lists (one query each, whatever the size)
     # + what to read on the findings' skills (SOPs, modules: one query each, for any rows)
     "page-findings": ("lead", "/teams/{team}/findings/", 13),
