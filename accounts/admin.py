@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
@@ -69,10 +71,25 @@ class UserAdmin(BaseUserAdmin):
         ),
         (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
+        (_("Personal data"), {"fields": ("erased_at", "personal_data")}),
     )
+    readonly_fields = ("erased_at", "personal_data")
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),
     )
+
+    @admin.display(description=_("export or erase"))
+    def personal_data(self, obj: User) -> str:
+        """Links to the person's export and erasure (docs/privacy.md)."""
+        if obj.pk is None:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("privacy:person_export", args=[obj.pk]),
+            _("Download their data (ZIP)"),
+            reverse("privacy:person_erase", args=[obj.pk]),
+            _("Erase their personal data…"),
+        )
 
     def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
         """An inactive account keeps no API token, so reactivating it brings none back.

@@ -84,6 +84,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("admin"), default=False, help_text=_("Admins author content and manage everything.")
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    erased_at = models.DateTimeField(
+        _("personal data erased"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When an admin erased this person's data (the row stays, anonymous)."),
+    )
 
     objects = UserManager()
 

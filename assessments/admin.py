@@ -577,8 +577,21 @@ class CandidateInvitationAdmin(admin.ModelAdmin):
     list_display = ("email", "quiz", "team", "invited_by", "created_at", "expires_at", "revoked_at")
     list_select_related = ("quiz", "team", "invited_by")
     search_fields = ("email", "name")
-    readonly_fields = ("sent_at", "created_at")
+    readonly_fields = ("sent_at", "created_at", "erased_at", "personal_data")
     autocomplete_fields = ("team", "invited_by")
+
+    @admin.display(description=_("export or erase"))
+    def personal_data(self, obj: CandidateInvitation) -> str:
+        """Links to the candidate's export and erasure (docs/privacy.md)."""
+        if obj.pk is None or obj.erased_at is not None:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("privacy:candidate_export", args=[obj.pk]),
+            _("Download their data (ZIP)"),
+            reverse("privacy:candidate_erase", args=[obj.pk]),
+            _("Erase their personal data…"),
+        )
 
 
 @admin.register(Attempt)

@@ -341,6 +341,13 @@ class CandidateInvitation(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    erased_at = models.DateTimeField(
+        _("personal data erased"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the candidate's name and email were erased (the attempt stays)."),
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     language = models.CharField(
         _("language"),
@@ -400,6 +407,16 @@ class Attempt(models.Model):
         related_name="attempts",
         verbose_name=_("candidate invitation"),
     )
+    anonymous_taker = models.UUIDField(
+        _("anonymous taker"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Set when the person who took it was erased: their attempts share this random id "
+            "instead of the person, so figures that count each taker's first attempt stay."
+        ),
+    )
     seed = models.PositiveIntegerField(
         _("seed"), help_text=_("Fixes the shuffled order for this attempt.")
     )
@@ -435,9 +452,10 @@ class Attempt(models.Model):
         verbose_name = _("attempt")
         verbose_name_plural = _("attempts")
         constraints = [
-            models.CheckConstraint(
+            models.CheckConstraint(  # a learner, a candidate, or a person since erased
                 condition=Q(user__isnull=False, invitation__isnull=True)
-                | Q(user__isnull=True, invitation__isnull=False),
+                | Q(user__isnull=True, invitation__isnull=False)
+                | Q(user__isnull=True, invitation__isnull=True, anonymous_taker__isnull=False),
                 name="assessments_attempt_one_taker",
             ),
             models.UniqueConstraint(

@@ -30,6 +30,7 @@ from core.forms import form_add_domain_error
 from core.ids import parse_uuid
 from core.listing import Filter, render_listing
 from core.listing import listing as listing_for
+from core.privacy import register as personal_data
 from core.shortcuts import or_404
 
 
@@ -318,6 +319,11 @@ def _candidate_intro(request: HttpRequest, token: str, offered: list[str]) -> Ht
             else None,
             "start_url": request.path,
             "candidate": True,
+            # what is stored about a candidate, from the register (core/privacy.py)
+            "privacy_notice": [
+                item for item in personal_data() if item.candidates and item.person != "custom"
+            ],
+            "retention_days": settings.CANDIDATE_RETENTION_DAYS,
             # The candidate chose a language the quiz is not offered in: say which it is in.
             "offered_languages": ", ".join(str(names[code]) for code in offered if code in names),
         },

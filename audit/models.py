@@ -38,6 +38,9 @@ AuditAction = Literal[
     "admin.added",
     "admin.changed",
     "admin.deleted",
+    "person.erased",
+    "candidate.erased",
+    "person.exported",
 ]
 
 ACTION_LABELS: dict[str, str | Promise] = {
@@ -64,6 +67,9 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "admin.added": _("Added in the admin"),
     "admin.changed": _("Changed in the admin"),
     "admin.deleted": _("Deleted in the admin"),
+    "person.erased": _("A person's data erased"),
+    "candidate.erased": _("A candidate's data erased"),
+    "person.exported": _("A person's data exported"),
 }
 
 
@@ -85,6 +91,11 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def purge(self) -> int:
         """Delete these rows in one statement; only ``audit.services.events_purge`` calls it."""
         return self._raw_delete(self.db)
+
+    def redact(self, **values: Any) -> int:
+        """Overwrite personal data in these rows; only ``audit.services.events_redact`` (an
+        erasure) calls it."""
+        return super().update(**values)
 
 
 class AuditEvent(models.Model):

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models.functions import Cast
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -138,3 +139,47 @@ def events_purge(*, now: datetime | None = None, batch: int = PURGE_BATCH) -> in
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL audit.purging = 'on'")
             deleted += AuditEvent.objects.filter(pk__in=ids).purge()
+
+
+REDACTED = "[erased]"
+
+
+def events_redact(*, actor: User | None, texts: list[str]) -> int:
+    """An erasure: the person leaves the trail. Their own events lose the actor, the label
+    (``REDACTED``) and the address; any event whose label or changes name them (``texts``: a
+    name, an email) has those replaced by ``REDACTED``. The only change to an audit event
+    besides the purge; returns how many rows changed."""
+    if connection.vendor == "postgresql":
+        # The append-only trigger (migration 0003) lets this transaction redact.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL audit.redacting = 'on'")
+    changed = 0
+    if actor is not None:
+        changed += AuditEvent.objects.filter(actor=actor).redact(
+            actor=None, actor_label=REDACTED, ip=None
+        )
+    for text in texts:
+        for event in AuditEvent.objects.annotate(
+            _changes=Cast("changes", models.TextField())
+        ).filter(
+            models.Q(actor_label__contains=text)
+            | models.Q(object_label__contains=text)
+            | models.Q(_changes__contains=text)
+        ):
+            AuditEvent.objects.filter(pk=event.pk).redact(
+                actor_label=event.actor_label.replace(text, REDACTED),
+                object_label=event.object_label.replace(text, REDACTED),
+                changes=_replaced(event.changes, text),
+            )
+            changed += 1
+    return changed
+
+
+def _replaced(value: object, text: str) -> object:
+    if isinstance(value, str):
+        return value.replace(text, REDACTED)
+    if isinstance(value, list):
+        return [_replaced(v, text) for v in value]
+    if isinstance(value, dict):
+        return {_replaced(k, text): _replaced(v, text) for k, v in value.items()}
+    return value

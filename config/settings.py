@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "home",
     "xapi",  # top layer beside home: subscribes to the others' hooks, nothing imports it
     "practice",  # top layer beside home: daily spaced practice (docs/practice.md)
+    "privacy",  # top layer: the register of personal data, erasure, export (docs/privacy.md)
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,13 @@ INVITATION_EXPIRY = timedelta(days=env_int("INVITATION_EXPIRY_DAYS", 7))
 # The audit trail (audit/, docs/operations.md): events older than this many days are deleted
 # by the daily audit.events_purge task; 0 keeps them forever.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
+
+# Personal data (privacy/, docs/privacy.md): how long each kind is kept. The daily
+# privacy.retention_sweep erases candidates this many days after their invitation expired,
+# clears QA notes and comments older than the next, and deletes delivered xAPI statements.
+CANDIDATE_RETENTION_DAYS = env_int("CANDIDATE_RETENTION_DAYS", 180)
+QA_COMMENT_RETENTION_DAYS = env_int("QA_COMMENT_RETENTION_DAYS", 730)
+XAPI_DELIVERED_RETENTION_DAYS = env_int("XAPI_DELIVERED_RETENTION_DAYS", 90)
 
 # Training: "due soon" starts this many days before the due date; re-acknowledging a changed
 # SOP is due this many days after the new version is published.
@@ -483,6 +491,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "audit.events_purge": {
         "task": "audit.events_purge",
         "schedule": crontab(minute=50, hour=3),
+    },
+    # Applies the retention periods of personal data, in batches (idempotent).
+    "privacy.retention_sweep": {
+        "task": "privacy.retention_sweep",
+        "schedule": crontab(minute=55, hour=3),
     },
 }
 

@@ -11,6 +11,7 @@ APPS = ("accounts", "notifications", "skills", "assessments", "courses", "qa", "
 api_v1 = [path("", include(f"{app}.api_urls")) for app in APPS]
 api_v1.append(path("", include("xapi.api_urls")))  # xAPI outbox (admins); no pages of its own
 api_v1.append(path("", include("practice.api_urls")))  # daily practice (docs/practice.md)
+api_v1.append(path("", include("privacy.api_urls")))  # personal data, admins (docs/privacy.md)
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     *[path("", include(f"{app}.urls")) for app in APPS],
     path("", include("practice.urls")),
+    path("", include("privacy.urls")),  # personal data: export and erasure (docs/privacy.md)
     path("", include("home.urls")),
     path("", include("core.urls")),
 ]

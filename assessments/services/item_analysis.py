@@ -42,8 +42,9 @@ def item_analysis_compute(*, version_id: int) -> int:
     Returns how many questions were stored.
 
     - Attempts: the version's scored attempts; with ``ITEM_ANALYSIS_ATTEMPTS = "first"`` (the
-      default) only each taker's first one (a user's, or a candidate invitation's: earliest
-      ``started_at``, then id); with ``"all"`` every one.
+      default) only each taker's first one (a user's, a candidate invitation's, or an erased
+      person's ``anonymous_taker``: earliest ``started_at``, then id); with ``"all"`` every
+      one.
     - Fewer than ``ITEM_ANALYSIS_MIN_ATTEMPTS``: nothing is stored, and figures stored before
       are removed (say attempts were deleted), so no figure outlives its data.
     - Deterministic: the figures depend on the set of attempts only, not on their order or
@@ -53,15 +54,21 @@ def item_analysis_compute(*, version_id: int) -> int:
     """
     first_only = item_analysis_attempts_mode() == "first"
     scored = Attempt.objects.filter(quiz_version_id=version_id, status=Attempt.Status.SCORED)
-    first: dict[tuple[str, int | UUID], tuple[datetime, UUID]] = {}
+    first: dict[tuple[str, int | UUID | None], tuple[datetime, UUID]] = {}
     analysed: list[UUID] = []
-    for pk, user_id, invitation_id, started_at in scored.order_by().values_list(
-        "pk", "user_id", "invitation_id", "started_at"
+    for pk, user_id, invitation_id, anonymous, started_at in scored.order_by().values_list(
+        "pk", "user_id", "invitation_id", "anonymous_taker", "started_at"
     ):
         if not first_only:
             analysed.append(pk)
             continue
-        taker = ("user", user_id) if user_id is not None else ("invitation", invitation_id)
+        taker: tuple[str, int | UUID | None] = (
+            ("user", user_id)
+            if user_id is not None
+            else ("invitation", invitation_id)
+            if invitation_id is not None
+            else ("erased", anonymous)  # an erased person's attempts: one taker still
+        )
         if taker not in first or (started_at, pk) < first[taker]:
             first[taker] = (started_at, pk)
     if first_only:

@@ -1,0 +1,64 @@
+"""docs/privacy.md, written from the register (``manage.py privacy_register``)."""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+from core.privacy import register
+
+HEADER = """# Personal data
+
+<!-- Generated from the register (core/privacy.py and each app's personal_data.py) by
+`manage.py privacy_register --write`; tests/privacy fails when it is out of date. -->
+
+What Readiness stores about people, why, for how long, and what erasing a person does to it.
+Every model that refers to a person (a user or a candidate) is declared by its app;
+`tests/privacy/test_register.py` fails on one that is not.
+
+- **Erasure**: an admin erases a member (admin → user → *Erase personal data*, or
+  `/privacy/people/<id>/erase/`) or a candidate (`/privacy/candidates/<id>/erase/`) after a
+  confirmation that lists what goes. *deleted*: the rows go. *anonymised*: the link to the
+  person is cut and the personal fields cleared; the rows stay, so figures resting on them
+  (the questions' statistics) keep their counts and values. Their name and email are
+  replaced by "[erased]" in the free text that mentions them (column *mentions*). The audit
+  trail records that an erasure happened, by whom and when, without the erased data.
+  Refused: erasing someone twice, a member with a quiz in progress, a candidate whose quiz is
+  open, yourself.
+- **Export**: a person downloads their data from their menu (*Download my data*,
+  `/privacy/my-data.zip`); an admin for anyone (`/privacy/people/<id>/export.zip`,
+  `/privacy/candidates/<id>/export.zip`): a ZIP of `data.json`, one CSV per kind and a
+  README in their language.
+- **Retention**: the daily task `privacy.retention_sweep` erases candidates
+  `CANDIDATE_RETENTION_DAYS` (180) after their invitation expired, clears QA notes and
+  comments older than `QA_COMMENT_RETENTION_DAYS` (730) and deletes delivered xAPI
+  statements older than `XAPI_DELIVERED_RETENTION_DAYS` (90); `audit.events_purge` deletes
+  audit events older than `AUDIT_RETENTION_DAYS` (730).
+
+| Data (model) | Whose (field) | Personal fields | Why | How long | Erasing | Mentions |
+|---|---|---|---|---|---|---|
+"""
+
+
+def register_markdown() -> str:
+    """The register as docs/privacy.md, in English."""
+    rows = []
+    with translation.override("en"):
+        for item in register():
+            rows.append(
+                "| "
+                + " | ".join(
+                    [
+                        f"`{item.label}`",
+                        f"`{item.person}`",
+                        ", ".join(f"`{f}`" for f in item.fields) or "–",
+                        str(item.purpose) + (f" {item.note}" if item.note else ""),
+                        str(item.retention),
+                        {"delete": "deleted", "anonymise": "anonymised", "custom": "see note"}[
+                            item.on_erase
+                        ],
+                        ", ".join(f"`{f}`" for f in item.mentions) or "–",
+                    ]
+                )
+                + " |"
+            )
+    return HEADER + "\n".join(rows) + "\n"

@@ -1,0 +1,326 @@
+"""Erasure and retention of personal data, driven by the register (``core/privacy.py``).
+
+**Erasing a member** (``person_erase``): every declared row of the person is deleted or
+anonymised as its declaration says (``on_erase``), in one transaction, then:
+
+- the account stays as an anonymous row ("Erased person", an ``@erased.invalid`` address, no
+  password, inactive), so rows that figures rest on (quiz attempts: item analysis) keep their
+  counts and values without any link to the person;
+- their name and email are replaced by "[erased]" wherever a declared free-text column of
+  *anyone's* row mentions them (``mentions``: a lead's notification, a reason, the audit
+  trail's labels and changes);
+- the audit trail loses the person (actor, label, address) and gains one event that says an
+  erasure happened, by whom and when, without the erased data;
+- sessions, single sign-on links, API tokens, login-attempt records (django-axes) and xAPI
+  statements naming them go, and nothing more is sent to the LRS for them.
+
+**Erasing a candidate** (``candidate_erase``) does the same for an invitation: its name and
+email go, the link is withdrawn, the attempt stays anonymous.
+
+Refused (``Conflict``, nothing changed): erasing someone already erased, a member with a quiz
+in progress or a candidate whose attempt is open (wait until it is submitted), and erasing
+yourself.
+
+**Retention** (``privacy_retention_sweep``, daily): candidates' invitations
+``CANDIDATE_RETENTION_DAYS`` after they expired are erased as above; QA notes and comments
+older than ``QA_COMMENT_RETENTION_DAYS`` are cleared; delivered xAPI statements older than
+``XAPI_DELIVERED_RETENTION_DAYS`` are deleted. Each step works in batches and a second run
+finds nothing to do.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import models, transaction
+from django.db.models import Q, TextField, Value
+from django.db.models.functions import Cast, Replace
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from assessments.models import Attempt, CandidateInvitation
+from audit import services as audit_services
+from core.errors import Conflict
+from core.privacy import PersonalData, register
+from qa.models import QAFinding, ReviewRating
+from xapi.models import Statement
+
+ERASED_NAME = "Erased person"
+REDACTED = "[erased]"
+RETENTION_BATCH = 500
+
+
+def erased_email(key: object) -> str:
+    return f"erased-{key}@erased.invalid"
+
+
+@dataclass
+class Erasure:
+    """What an erasure did (or would do): rows per declaration, by model label."""
+
+    deleted: dict[str, int] = field(default_factory=dict)
+    anonymised: dict[str, int] = field(default_factory=dict)
+    redacted: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: dict[str, int], label: str, count: int) -> None:
+        if count:
+            kind[label] = kind.get(label, 0) + count
+
+
+# --- what would go ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    declaration: PersonalData
+    rows: int
+
+
+def erasure_plan(user: User) -> list[PlanRow]:
+    """Per declaration about members, how many of ``user``'s rows an erasure deletes or
+    anonymises (the confirmation lists them). One query per declaration."""
+    out = []
+    for item in register():
+        if item.person in ("self", "custom") or item.candidates:
+            continue
+        rows = item.model._default_manager.filter(**{item.person: user}).count()
+        out.append(PlanRow(item, rows))
+    return out
+
+
+# --- erasing ------------------------------------------------------------------------------------
+
+
+def person_erase(*, user: User, by: User | None) -> Erasure:
+    """Erase a member (see the module's docstring)."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.erased_at is not None:
+            raise Conflict(_("This person's data was already erased."))
+        if by is not None and by.pk == user.pk:
+            raise Conflict(_("You can't erase yourself: ask another admin."))
+        if Attempt.objects.filter(user=user, status=Attempt.Status.IN_PROGRESS).exists():
+            raise Conflict(
+                _("This person has a quiz in progress: erase them once it is submitted.")
+            )
+        texts = _texts(user.name, user.email)
+        done = Erasure()
+        for item in register():
+            if item.person in ("self", "custom") or item.candidates:
+                continue
+            rows = item.model._default_manager.filter(**{item.person: user})
+            if item.on_erase == "delete":
+                done.add(done.deleted, item.label, rows.delete()[0])
+            elif item.on_erase == "anonymise":
+                done.add(done.anonymised, item.label, rows.update(**_cleared(item)))
+        # attempts stay for the questions' statistics: one random taker instead of the person
+        done.add(
+            done.anonymised,
+            "assessments.Attempt",
+            Attempt.objects.filter(user=user).update(user=None, anonymous_taker=uuid.uuid4()),
+        )
+        _statements_delete(user.email, done)
+        _login_records_delete(user.email)
+        _sessions_delete(user.pk)
+        audit_services.events_redact(actor=user, texts=texts)
+        _mentions_redact(texts, done)
+        user.name = ERASED_NAME
+        user.email = erased_email(user.pk)
+        user.set_unusable_password()
+        user.is_active = user.is_staff = user.is_superuser = False
+        user.last_login = None
+        user.erased_at = timezone.now()
+        user.save()
+        audit_services.record(
+            actor=by,
+            action="person.erased",
+            label=person_label(user.pk),
+            changes={"deleted": done.deleted, "anonymised": done.anonymised},
+        )
+    return done
+
+
+def candidate_erase(*, invitation: CandidateInvitation, by: User | None) -> Erasure:
+    """Erase a candidate (see the module's docstring)."""
+    with transaction.atomic():
+        invitation = CandidateInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.erased_at is not None:
+            raise Conflict(_("This candidate's data was already erased."))
+        if Attempt.objects.filter(
+            invitation=invitation, status=Attempt.Status.IN_PROGRESS
+        ).exists():
+            raise Conflict(
+                _("The candidate's quiz is in progress: erase them once it is submitted.")
+            )
+        texts = _texts(invitation.name, invitation.email)
+        done = Erasure()
+        _statements_delete(invitation.email, done)
+        audit_services.events_redact(actor=None, texts=texts)
+        _mentions_redact(texts, done)
+        now = timezone.now()
+        invitation.name = ""
+        invitation.email = erased_email(invitation.pk)
+        invitation.share_results_xapi = False
+        invitation.revoked_at = invitation.revoked_at or now
+        invitation.erased_at = now
+        invitation.save()
+        audit_services.record(
+            actor=by, action="candidate.erased", label=f"invitation {invitation.pk}"
+        )
+    return done
+
+
+def person_label(pk: int) -> str:
+    return f"user #{pk}"
+
+
+def _texts(*values: str) -> list[str]:
+    """The strings to remove: the name and the email (too short to be safe: left alone)."""
+    return sorted({v.strip() for v in values if v and len(v.strip()) >= 3}, key=len, reverse=True)
+
+
+def _cleared(item: PersonalData) -> dict[str, object]:
+    values: dict[str, object] = {item.person: None}
+    for name in item.fields:
+        model_field = item.model._meta.get_field(name)
+        values[name] = None if getattr(model_field, "null", False) else ""
+    return values
+
+
+def _text_fields(model: type[models.Model], names: Iterable[str]) -> list[models.Field]:
+    return [model._meta.get_field(name) for name in names]  # type: ignore[misc]
+
+
+def _mentions_redact(texts: list[str], done: Erasure) -> None:
+    """Replace ``texts`` by "[erased]" in every declared ``mentions`` column of any row:
+    text columns with one UPDATE per text, JSON columns row by row (few rows name anyone)."""
+    for item in register():
+        if item.label == "audit.AuditEvent":
+            continue  # audit.services.events_redact
+        for column in _text_fields(item.model, item.mentions):
+            manager = item.model._default_manager
+            if isinstance(column, models.JSONField):
+                for text in texts:
+                    matching = manager.annotate(_as_text=Cast(column.name, TextField())).filter(
+                        _as_text__contains=text
+                    )
+                    for row in matching:
+                        value = getattr(row, column.name)
+                        setattr(row, column.name, json_replace(value, texts))
+                        manager.filter(pk=row.pk).update(**{column.name: getattr(row, column.name)})
+                        done.add(done.redacted, item.label, 1)
+                continue
+            for text in texts:
+                done.add(
+                    done.redacted,
+                    item.label,
+                    manager.filter(**{f"{column.name}__contains": text}).update(
+                        **{column.name: Replace(column.name, Value(text), Value(REDACTED))}
+                    ),
+                )
+
+
+def json_replace(value: object, texts: list[str]) -> object:
+    """``value`` (any JSON) with each of ``texts`` replaced by "[erased]" in its strings."""
+    dumped = json.dumps(value, ensure_ascii=False)
+    for text in texts:
+        dumped = dumped.replace(json.dumps(text, ensure_ascii=False)[1:-1], REDACTED)
+    return json.loads(dumped)
+
+
+def _statements_delete(email: str, done: Erasure) -> None:
+    """xAPI statements naming the person (their ``mbox``): delivered or not, they go."""
+    if not email:
+        return
+    rows = Statement.objects.annotate(_as_text=Cast("payload", TextField())).filter(
+        _as_text__contains=f"mailto:{email}"
+    )
+    done.add(done.deleted, "xapi.Statement", rows.delete()[0])
+
+
+def _login_records_delete(email: str) -> None:
+    """django-axes' records of sign-in attempts under the person's email."""
+    for name in ("AccessAttempt", "AccessLog", "AccessFailureLog"):
+        model = apps.get_model("axes", name)
+        model._default_manager.filter(username__iexact=email).delete()
+
+
+def _sessions_delete(user_pk: int) -> None:
+    """The person's sessions (signed out everywhere). Sessions are read one by one: there is
+    no index from a user to their sessions in Django's session table."""
+    doomed = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get("_auth_user_id")) == str(user_pk)
+    ]
+    Session.objects.filter(pk__in=doomed).delete()
+
+
+# --- retention ----------------------------------------------------------------------------------
+
+
+def privacy_retention_sweep(
+    *, now: datetime | None = None, batch: int = RETENTION_BATCH
+) -> dict[str, int]:
+    """Apply each retention period once: candidates past ``CANDIDATE_RETENTION_DAYS`` after
+    their invitation expired are erased, QA notes and comments older than
+    ``QA_COMMENT_RETENTION_DAYS`` cleared, delivered xAPI statements older than
+    ``XAPI_DELIVERED_RETENTION_DAYS`` deleted. Resumable: each step commits per batch and the
+    next run goes on where it stopped; a second run finds nothing."""
+    now = now or timezone.now()
+    counts = {"candidates": 0, "qa_comments": 0, "xapi_statements": 0}
+    cutoff = now - timedelta(days=settings.CANDIDATE_RETENTION_DAYS)
+    open_attempt = Attempt.objects.filter(
+        invitation=models.OuterRef("pk"), status=Attempt.Status.IN_PROGRESS
+    )
+    while True:
+        due = list(
+            CandidateInvitation.objects.filter(erased_at__isnull=True, expires_at__lt=cutoff)
+            .exclude(models.Exists(open_attempt))
+            .order_by("expires_at", "pk")[:batch]
+        )
+        for invitation in due:
+            candidate_erase(invitation=invitation, by=None)
+        counts["candidates"] += len(due)
+        if len(due) < batch:
+            break
+    old = now - timedelta(days=settings.QA_COMMENT_RETENTION_DAYS)
+    counts["qa_comments"] += _batched_update(
+        QAFinding.objects.filter(occurred_at__lt=old).exclude(note=""), {"note": ""}, batch
+    )
+    counts["qa_comments"] += _batched_update(
+        ReviewRating.objects.filter(occurred_at__lt=old).exclude(
+            Q(comment="") & Q(root_cause="") & Q(reviewer_name="")
+        ),
+        {"comment": "", "root_cause": "", "reviewer_name": ""},
+        batch,
+    )
+    sent = now - timedelta(days=settings.XAPI_DELIVERED_RETENTION_DAYS)
+    while True:
+        ids = list(
+            Statement.objects.filter(state=Statement.State.SENT, sent_at__lt=sent)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            break
+        counts["xapi_statements"] += Statement.objects.filter(pk__in=ids).delete()[0]
+    return counts
+
+
+def _batched_update(rows: models.QuerySet, values: dict[str, object], batch: int) -> int:
+    done = 0
+    while True:
+        with transaction.atomic():
+            ids = list(rows.order_by("pk").values_list("pk", flat=True)[:batch])
+            if not ids:
+                return done
+            done += rows.model._default_manager.filter(pk__in=ids).update(**values)
