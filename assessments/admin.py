@@ -586,9 +586,11 @@ class CandidateInvitationAdmin(admin.ModelAdmin):
         if obj.pk is None or obj.erased_at is not None:
             return "–"
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("privacy:candidate_export", args=[obj.pk]),
             _("Download their data (ZIP)"),
+            reverse("privacy:candidate_data_link", args=[obj.pk]),
+            _("Email them a link to their data…"),
             reverse("privacy:candidate_erase", args=[obj.pk]),
             _("Erase their personal data…"),
         )

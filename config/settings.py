@@ -213,6 +213,13 @@ AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
 CANDIDATE_RETENTION_DAYS = env_int("CANDIDATE_RETENTION_DAYS", 180)
 QA_COMMENT_RETENTION_DAYS = env_int("QA_COMMENT_RETENTION_DAYS", 730)
 XAPI_DELIVERED_RETENTION_DAYS = env_int("XAPI_DELIVERED_RETENTION_DAYS", 90)
+# A candidate's link to their own data (sent by an admin on request) works this many days.
+CANDIDATE_DATA_LINK_DAYS = env_int("CANDIDATE_DATA_LINK_DAYS", 7)
+# An export past this many rows is built by Celery and offered as a link that works for
+# PRIVACY_EXPORT_LINK_HOURS; the files wait in PRIVACY_EXPORT_DIR until then.
+PRIVACY_EXPORT_SYNC_MAX_ROWS = env_int("PRIVACY_EXPORT_SYNC_MAX_ROWS", 20_000)
+PRIVACY_EXPORT_LINK_HOURS = env_int("PRIVACY_EXPORT_LINK_HOURS", 24)
+PRIVACY_EXPORT_DIR = os.environ.get("PRIVACY_EXPORT_DIR", str(BASE_DIR / "var" / "exports"))
 
 # Training: "due soon" starts this many days before the due date; re-acknowledging a changed
 # SOP is due this many days after the new version is published.

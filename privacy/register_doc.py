@@ -24,10 +24,16 @@ Every model that refers to a person (a user or a candidate) is declared by its a
   trail records that an erasure happened, by whom and when, without the erased data.
   Refused: erasing someone twice, a member with a quiz in progress, a candidate whose quiz is
   open, yourself.
-- **Export**: a person downloads their data from their menu (*Download my data*,
+- **Export**: a person downloads their data from their profile (*Download my data*,
   `/privacy/my-data.zip`); an admin for anyone (`/privacy/people/<id>/export.zip`,
-  `/privacy/candidates/<id>/export.zip`): a ZIP of `data.json`, one CSV per kind and a
-  README in their language.
+  `/privacy/candidates/<id>/export.zip`, or the API): a ZIP of `data.json`, one CSV per kind
+  and a README in their language. Past `PRIVACY_EXPORT_SYNC_MAX_ROWS` (20,000) rows the ZIP
+  is built by Celery (`privacy.person_export_build`) and the person who asked gets a
+  notification and an email with a link that works for `PRIVACY_EXPORT_LINK_HOURS` (24),
+  for them only; the file is deleted after. A candidate, who has no account, asks the team
+  that invited them: an admin sends them a signed link to their data
+  (*Email them a link to their data…* on the invitation's admin page), valid
+  `CANDIDATE_DATA_LINK_DAYS` (7). Exporting someone erased answers "nothing to export".
 - **Retention**: the daily task `privacy.retention_sweep` erases candidates
   `CANDIDATE_RETENTION_DAYS` (180) after their invitation expired, clears QA notes and
   comments older than `QA_COMMENT_RETENTION_DAYS` (730) and deletes delivered xAPI

@@ -141,3 +141,14 @@ def _readme(
         "",
     ]
     return "\n".join(str(line) for line in lines)
+
+
+def person_export_rows(user: User) -> int:
+    """How many rows ``person_export`` would hold (one count per declaration): a large export
+    is built by Celery instead of in the request."""
+    total = Answer.objects.filter(attempt__user=user).count()
+    for item in register():
+        if not item.exported or item.person in ("custom", "self") or item.candidates:
+            continue
+        total += item.model._default_manager.filter(**{item.person: user}).count()
+    return total + 1

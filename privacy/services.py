@@ -35,21 +35,28 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core import signing
 from django.db import models, transaction
 from django.db.models import Q, TextField, Value
 from django.db.models.functions import Cast, Replace
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from assessments.models import Attempt, CandidateInvitation
 from audit import services as audit_services
-from core.errors import Conflict
+from core.email import email_send
+from core.errors import Conflict, NotFound
 from core.privacy import PersonalData, register
+from core.tasks import enqueue_on_commit
+from notifications.services import notify
+from privacy import selectors as privacy_selectors
 from qa.models import QAFinding, ReviewRating
 from xapi.models import Statement
 
@@ -313,6 +320,7 @@ def privacy_retention_sweep(
         if not ids:
             break
         counts["xapi_statements"] += Statement.objects.filter(pk__in=ids).delete()[0]
+    exports_clean(now=now)
     return counts
 
 
@@ -324,3 +332,129 @@ def _batched_update(rows: models.QuerySet, values: dict[str, object], batch: int
             if not ids:
                 return done
             done += rows.model._default_manager.filter(pk__in=ids).update(**values)
+
+
+# --- a candidate's data, through a signed link ------------------------------------------------
+
+CANDIDATE_LINK_SALT = "privacy.candidate-data"
+
+
+def candidate_data_token(invitation: CandidateInvitation) -> str:
+    """A signed, dated token for ``invitation``'s data link (``candidate_data_get``)."""
+    return signing.TimestampSigner(salt=CANDIDATE_LINK_SALT).sign(str(invitation.pk))
+
+
+def candidate_data_get(token: str) -> CandidateInvitation:
+    """The invitation a data link names: ``NotFound`` for a bad, expired
+    (``CANDIDATE_DATA_LINK_DAYS``) or erased one."""
+    try:
+        pk = signing.TimestampSigner(salt=CANDIDATE_LINK_SALT).unsign(
+            token[:200], max_age=timedelta(days=settings.CANDIDATE_DATA_LINK_DAYS)
+        )
+    except signing.BadSignature:
+        raise NotFound(
+            _("This link has expired. Ask the team that invited you for a new one.")
+        ) from None
+    invitation = CandidateInvitation.objects.filter(pk=pk, erased_at__isnull=True).first()
+    if invitation is None:
+        raise NotFound(_("There is no data for this link any more: it was erased."))
+    return invitation
+
+
+def candidate_data_link_send(*, invitation: CandidateInvitation, by: User | None) -> None:
+    """Email the candidate a link to their data (a candidate asked the team for it), valid
+    ``CANDIDATE_DATA_LINK_DAYS``, after commit. ``Conflict`` for an erased candidate."""
+    if invitation.erased_at is not None:
+        raise Conflict(_("This candidate's data was already erased."))
+    audit_services.record(actor=by, action="person.exported", label=f"invitation {invitation.pk}")
+    enqueue_on_commit("privacy.candidate_data_link_send", str(invitation.pk))
+
+
+def candidate_data_link_email(*, invitation_id: str) -> bool:
+    """Send the email of ``candidate_data_link_send`` (the Celery task's work)."""
+    invitation = CandidateInvitation.objects.filter(
+        pk=invitation_id, erased_at__isnull=True
+    ).first()
+    if invitation is None:
+        return False
+    email_send(
+        to=invitation.email,
+        template="emails/candidate_data",
+        context={
+            "url": f"{settings.SITE_URL}/privacy/c/{candidate_data_token(invitation)}/data.zip",
+            "days": settings.CANDIDATE_DATA_LINK_DAYS,
+        },
+        language=invitation.language or None,
+    )
+    return True
+
+
+# --- large exports, built by Celery ---------------------------------------------------------------
+
+EXPORT_LINK_SALT = "privacy.export"
+
+
+def export_dir() -> Path:
+    return Path(settings.PRIVACY_EXPORT_DIR)
+
+
+def person_export_later(*, user: User, requester: User) -> None:
+    """A large export: built by the task ``privacy.person_export_build`` after commit, then
+    ``requester`` gets a notification (and an email) with a link valid
+    ``PRIVACY_EXPORT_LINK_HOURS``."""
+    enqueue_on_commit("privacy.person_export_build", user.pk, requester.pk)
+
+
+def person_export_build(*, user_id: int, requester_id: int) -> str:
+    """Write the export to ``PRIVACY_EXPORT_DIR`` and notify the requester; returns the file
+    name. A retry writes another file and the notification (keyed by the file) once each."""
+    user = User.objects.get(pk=user_id)
+    requester = User.objects.get(pk=requester_id)
+    name = f"{uuid.uuid4().hex}.zip"
+    export_dir().mkdir(parents=True, exist_ok=True)
+    (export_dir() / name).write_bytes(privacy_selectors.person_export(user))
+    token = signing.TimestampSigner(salt=EXPORT_LINK_SALT).sign(f"{name}:{requester.pk}")
+    with translation.override(requester.language or None):
+        notify(
+            user=requester,
+            key=f"privacy_export:{name}",
+            kind="privacy_export",
+            title=_("Your data export is ready"),
+            body=ngettext(
+                "Download it within %(hours)d hour.",
+                "Download it within %(hours)d hours.",
+                settings.PRIVACY_EXPORT_LINK_HOURS,
+            )
+            % {"hours": settings.PRIVACY_EXPORT_LINK_HOURS},
+            url=f"/privacy/exports/{token}/",
+            email=True,
+        )
+    return name
+
+
+def export_file_get(*, token: str, user: User) -> Path:
+    """The export file a link names, for the person who asked for it: ``NotFound`` for a bad,
+    expired or foreign link, or a file already cleaned up."""
+    try:
+        value = signing.TimestampSigner(salt=EXPORT_LINK_SALT).unsign(
+            token[:300], max_age=timedelta(hours=settings.PRIVACY_EXPORT_LINK_HOURS)
+        )
+    except signing.BadSignature:
+        raise NotFound(_("This download link has expired. Ask for your data again.")) from None
+    name, _sep, owner = value.rpartition(":")
+    path = export_dir() / name
+    if owner != str(user.pk) or not name.endswith(".zip") or "/" in name or not path.exists():
+        raise NotFound(_("This download link has expired. Ask for your data again."))
+    return path
+
+
+def exports_clean(*, now: datetime | None = None) -> int:
+    """Delete export files older than their link (``PRIVACY_EXPORT_LINK_HOURS``)."""
+    cutoff = (now or timezone.now()).timestamp() - settings.PRIVACY_EXPORT_LINK_HOURS * 3600
+    removed = 0
+    if export_dir().exists():
+        for path in export_dir().glob("*.zip"):
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed

@@ -30,6 +30,7 @@ from assessments.selectors import candidate_invitation_token
 from courses import services as courses_services
 from notifications.services import notify
 from onboarding import services as onboarding_services
+from privacy.services import candidate_data_token
 from qa import services as qa_services
 from qa.models import TrainingRule, TrainingSuggestion
 from qa.reviews import sources as review_sources
@@ -123,6 +124,7 @@ def world(db, admin_user, lead, member, team, other_team, outsider, catalogue):
         "review_source": review_source.pk,
         "invitation": candidate.pk,
         "candidate_token": candidate_invitation_token(candidate),
+        "candidate_data_token": candidate_data_token(candidate),
         "candidate_attempt": candidate_attempt.pk,
         "newhire_invitation": newhire.pk,
         "invite_token": invitation_token(newhire),

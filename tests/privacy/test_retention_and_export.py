@@ -132,3 +132,53 @@ def test_the_candidate_reads_what_is_stored_before_starting(client, lead, team):
     assert "CANDIDATE_RETENTION_DAYS" not in page  # said in words, not a setting's name
     assert "180 days after the invitation expires" in page
     assert "Your invitation to a readiness quiz" in page
+
+
+def test_a_candidate_gets_their_data_through_a_signed_link_on_request(
+    client, admin_user, lead, team, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    invitation, _quiz = _invitation(lead, team, expired_days_ago=-5, email="cand@example.test")
+    client.force_login(admin_user)
+    assert client.get(f"/privacy/candidates/{invitation.pk}/send-data-link/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(f"/privacy/candidates/{invitation.pk}/send-data-link/")
+    assert sent.status_code == 302
+    mail = next(m for m in mailoutbox if m.to == ["cand@example.test"] and "data" in m.body)
+    link = next(line for line in mail.body.splitlines() if "/privacy/c/" in line)
+    path = link[link.index("/privacy/c/") :].strip()
+    client.logout()
+    response = client.get(path)
+    assert response.status_code == 200
+    data = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("data.json"))
+    assert data["assessments.CandidateInvitation"][0]["email"] == "cand@example.test"
+    assert client.get(path.replace("/c/", "/c/x")).status_code == 410  # tampered
+    settings.CANDIDATE_DATA_LINK_DAYS = 0
+    assert client.get(path).status_code == 410  # expired
+    settings.CANDIDATE_DATA_LINK_DAYS = 7
+    services.candidate_erase(invitation=invitation, by=admin_user)
+    gone = client.get(path)
+    assert gone.status_code == 410
+    assert "erased" in gone.content.decode()
+
+
+def test_a_large_export_is_built_by_celery_and_offered_by_a_link_to_who_asked(
+    client, member, lead, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification
+
+    settings.PRIVACY_EXPORT_SYNC_MAX_ROWS = 0
+    settings.PRIVACY_EXPORT_DIR = str(tmp_path)
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get("/privacy/my-data.zip", follow=True)
+    assert "it is being collected" in response.content.decode()
+    notice = Notification.objects.get(user=member, kind="privacy_export")
+    assert notice.url.startswith("/privacy/exports/")
+    download = client.get(notice.url)
+    assert download.status_code == 200
+    assert "data.json" in zipfile.ZipFile(io.BytesIO(download.content)).namelist()
+    client.force_login(lead)
+    assert client.get(notice.url).status_code == 302  # another person's link: refused
+    assert services.exports_clean(now=timezone.now() + timedelta(hours=25)) == 1
+    client.force_login(member)
+    assert client.get(notice.url).status_code == 302  # cleaned up: gone
