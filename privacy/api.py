@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -46,11 +47,15 @@ class PersonExportApi(APIView):
     @extend_schema(
         responses={
             (200, "application/zip"): ZIP,
-            404: NOT_ADMIN,
+            202: OpenApiResponse(
+                description="Past PRIVACY_EXPORT_SYNC_MAX_ROWS rows: built by Celery; the "
+                "caller gets a notification with a download link."
+            ),
+            404: OpenApiResponse(description="Not an admin, or no such person."),
             409: OpenApiResponse(description="The person was erased."),
         }
     )
-    def get(self, request: Request, user_id: int) -> HttpResponse:
+    def get(self, request: Request, user_id: int) -> HttpResponse | Response:
         """Admins: everything stored about a member, as a ZIP."""
         admin = _admin(request)
         person = get_object_or_404(User, pk=user_id)
@@ -59,6 +64,17 @@ class PersonExportApi(APIView):
         audit_services.record(
             actor=admin, action="person.exported", label=services.person_label(person.pk)
         )
+        if selectors.person_export_rows(person) > settings.PRIVACY_EXPORT_SYNC_MAX_ROWS:
+            services.person_export_later(user=person, requester=admin)
+            return Response(
+                {
+                    "detail": _(
+                        "That is a lot of data: it is being collected. You get a notification "
+                        "(and an email) with a download link when it is ready."
+                    )
+                },
+                status=202,
+            )
         return _zip(selectors.person_export(person), f"readiness-person-{person.pk}.zip")
 
 

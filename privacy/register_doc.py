@@ -30,7 +30,8 @@ Every model that refers to a person (a user or a candidate) is declared by its a
   and a README in their language. Past `PRIVACY_EXPORT_SYNC_MAX_ROWS` (20,000) rows the ZIP
   is built by Celery (`privacy.person_export_build`) and the person who asked gets a
   notification and an email with a link that works for `PRIVACY_EXPORT_LINK_HOURS` (24),
-  for them only; the file is deleted after. A candidate, who has no account, asks the team
+  for them only; the file is deleted after. Each kind holds at most 50,000 rows; the README
+  says when one was cut. A candidate, who has no account, asks the team
   that invited them: an admin sends them a signed link to their data
   (*Email them a link to their data…* on the invitation's admin page), valid
   `CANDIDATE_DATA_LINK_DAYS` (7). Exporting someone erased answers "nothing to export".

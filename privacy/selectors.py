@@ -20,6 +20,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from assessments.models import Answer, Attempt, CandidateInvitation
@@ -129,12 +130,23 @@ def _readme(
         "",
     ]
     for item, _rows_of in sections:
+        count = len(data.get(item.label, []))
         lines += [
-            f"{item.label}.csv ({len(data.get(item.label, []))})",
+            f"{item.label}.csv ({count})",
             f"  {_('Why')}: {item.purpose}",
             f"  {_('How long')}: {item.retention}",
-            "",
         ]
+        if count >= EXPORT_MAX_ROWS:  # bounded work: say so, never cut silently
+            lines.append(
+                "  "
+                + ngettext(
+                    "Only the first %(n)s row is here; ask an admin for the rest.",
+                    "Only the first %(n)s rows are here; ask an admin for the rest.",
+                    EXPORT_MAX_ROWS,
+                )
+                % {"n": f"{EXPORT_MAX_ROWS:,}"}
+            )
+        lines.append("")
     lines += [
         f"assessments.Answer.csv ({len(data.get('assessments.Answer', []))})",
         f"  {_('Why')}: {_('Your answers to quiz questions.')}",

@@ -229,3 +229,15 @@ def test_the_admin_user_page_links_to_export_and_erase(client, admin_user, membe
     page = client.get(f"/admin/accounts/user/{member.pk}/change/").content.decode()
     assert f"/privacy/people/{member.pk}/erase/" in page
     assert f"/privacy/people/{member.pk}/export.zip" in page
+
+
+def test_a_large_export_through_the_api_is_built_later(
+    api_as, admin_user, member, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.PRIVACY_EXPORT_SYNC_MAX_ROWS = 0
+    settings.PRIVACY_EXPORT_DIR = str(tmp_path)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as(admin_user).get(f"/api/v1/privacy/people/{member.pk}/export/")
+    assert response.status_code == 202
+    assert Notification.objects.filter(user=admin_user, kind="privacy_export").count() == 1
+    assert len(list(tmp_path.glob("*.zip"))) == 1
