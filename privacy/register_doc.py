@@ -39,7 +39,9 @@ Every model that refers to a person (a user or a candidate) is declared by its a
   `CANDIDATE_RETENTION_DAYS` (180) after their invitation expired, clears QA notes and
   comments older than `QA_COMMENT_RETENTION_DAYS` (730) and deletes delivered xAPI
   statements older than `XAPI_DELIVERED_RETENTION_DAYS` (90); `audit.events_purge` deletes
-  audit events older than `AUDIT_RETENTION_DAYS` (730).
+  audit events older than `AUDIT_RETENTION_DAYS` (730). Each step works in batches (100
+  candidates, 500 rows) with the same number of statements whatever the batch holds, commits
+  per batch, and goes on where it stopped; a second run finds nothing to do.
 
 | Data (model) | Whose (field) | Personal fields | Why | How long | Erasing | Mentions |
 |---|---|---|---|---|---|---|

@@ -24,8 +24,9 @@ yourself.
 **Retention** (``privacy_retention_sweep``, daily): candidates' invitations
 ``CANDIDATE_RETENTION_DAYS`` after they expired are erased as above; QA notes and comments
 older than ``QA_COMMENT_RETENTION_DAYS`` are cleared; delivered xAPI statements older than
-``XAPI_DELIVERED_RETENTION_DAYS`` are deleted. Each step works in batches and a second run
-finds nothing to do.
+``XAPI_DELIVERED_RETENTION_DAYS`` are deleted. Each step works in batches of a fixed number of
+statements (``candidates_erase`` redacts every mention of a whole batch in one statement per
+column), commits per batch, and a second run finds nothing to do.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import signing
 from django.db import models, transaction
-from django.db.models import Q, TextField, Value
+from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.functions import Cast, Replace
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -63,6 +64,9 @@ from xapi.models import Statement
 ERASED_NAME = "Erased person"
 REDACTED = "[erased]"
 RETENTION_BATCH = 500
+# Candidates per batch: each adds two texts to the nested REPLACE of every free-text column
+# (SQLite allows expressions 1,000 deep).
+CANDIDATE_BATCH = 100
 
 
 def erased_email(key: object) -> str:
@@ -134,7 +138,7 @@ def person_erase(*, user: User, by: User | None) -> Erasure:
             "assessments.Attempt",
             Attempt.objects.filter(user=user).update(user=None, anonymous_taker=uuid.uuid4()),
         )
-        _statements_delete(user.email, done)
+        _statements_delete([user.email], done)
         _login_records_delete(user.email)
         _sessions_delete(user.pk)
         audit_services.events_redact(actor=user, texts=texts)
@@ -167,21 +171,37 @@ def candidate_erase(*, invitation: CandidateInvitation, by: User | None) -> Eras
             raise Conflict(
                 _("The candidate's quiz is in progress: erase them once it is submitted.")
             )
-        texts = _texts(invitation.name, invitation.email)
-        done = Erasure()
-        _statements_delete(invitation.email, done)
-        audit_services.events_redact(actor=None, texts=texts)
-        _mentions_redact(texts, done)
-        now = timezone.now()
+        return candidates_erase([invitation], by=by)
+
+
+def candidates_erase(invitations: list[CandidateInvitation], *, by: User | None) -> Erasure:
+    """Erase candidates (checked and locked by the caller) in a fixed number of statements,
+    whatever their number: the xAPI statements naming them, the audit trail, the mentions in
+    every declared free-text column, the invitations themselves, and one audit event each."""
+    done = Erasure()
+    if not invitations:
+        return done
+    texts = _texts(*[i.name for i in invitations], *[i.email for i in invitations])
+    _statements_delete([i.email for i in invitations], done)
+    audit_services.events_redact(actor=None, texts=texts)
+    _mentions_redact(texts, done)
+    now = timezone.now()
+    for invitation in invitations:
         invitation.name = ""
         invitation.email = erased_email(invitation.pk)
         invitation.share_results_xapi = False
         invitation.revoked_at = invitation.revoked_at or now
         invitation.erased_at = now
-        invitation.save()
-        audit_services.record(
-            actor=by, action="candidate.erased", label=f"invitation {invitation.pk}"
-        )
+    CandidateInvitation.objects.bulk_update(
+        invitations, ["name", "email", "share_results_xapi", "revoked_at", "erased_at"]
+    )
+    audit_services.record_many(
+        actor=by,
+        entries=[
+            audit_services.Entry(action="candidate.erased", label=f"invitation {i.pk}")
+            for i in invitations
+        ],
+    )
     return done
 
 
@@ -207,32 +227,40 @@ def _text_fields(model: type[models.Model], names: Iterable[str]) -> list[models
 
 
 def _mentions_redact(texts: list[str], done: Erasure) -> None:
-    """Replace ``texts`` by "[erased]" in every declared ``mentions`` column of any row:
-    text columns with one UPDATE per text, JSON columns row by row (few rows name anyone)."""
+    """Replace ``texts`` by "[erased]" in every declared ``mentions`` column of any row, in a
+    fixed number of statements whatever the number of texts: a text column in one UPDATE
+    (nested REPLACE), a JSON column in one SELECT and one UPDATE of the rows that name them."""
+    if not texts:
+        return
     for item in register():
         if item.label == "audit.AuditEvent":
             continue  # audit.services.events_redact
+        manager = item.model._default_manager
         for column in _text_fields(item.model, item.mentions):
-            manager = item.model._default_manager
             if isinstance(column, models.JSONField):
-                for text in texts:
-                    matching = manager.annotate(_as_text=Cast(column.name, TextField())).filter(
-                        _as_text__contains=text
-                    )
-                    for row in matching:
-                        value = getattr(row, column.name)
-                        setattr(row, column.name, json_replace(value, texts))
-                        manager.filter(pk=row.pk).update(**{column.name: getattr(row, column.name)})
-                        done.add(done.redacted, item.label, 1)
+                as_text = manager.annotate(_as_text=Cast(column.name, TextField()))
+                rows = list(as_text.filter(_any_contains("_as_text", texts)))
+                for row in rows:
+                    setattr(row, column.name, json_replace(getattr(row, column.name), texts))
+                if rows:
+                    manager.bulk_update(rows, [column.name])
+                done.add(done.redacted, item.label, len(rows))
                 continue
+            replaced: Func | F = F(column.name)
             for text in texts:
-                done.add(
-                    done.redacted,
-                    item.label,
-                    manager.filter(**{f"{column.name}__contains": text}).update(
-                        **{column.name: Replace(column.name, Value(text), Value(REDACTED))}
-                    ),
-                )
+                replaced = Replace(replaced, Value(text), Value(REDACTED))
+            done.add(
+                done.redacted,
+                item.label,
+                manager.filter(_any_contains(column.name, texts)).update(**{column.name: replaced}),
+            )
+
+
+def _any_contains(column: str, texts: list[str]) -> Q:
+    where = Q()
+    for text in texts:
+        where |= Q(**{f"{column}__contains": text})
+    return where
 
 
 def json_replace(value: object, texts: list[str]) -> object:
@@ -243,12 +271,14 @@ def json_replace(value: object, texts: list[str]) -> object:
     return json.loads(dumped)
 
 
-def _statements_delete(email: str, done: Erasure) -> None:
-    """xAPI statements naming the person (their ``mbox``): delivered or not, they go."""
-    if not email:
+def _statements_delete(emails: list[str], done: Erasure) -> None:
+    """xAPI statements naming the people (their ``mbox``): delivered or not, they go (one
+    statement)."""
+    wanted = [f"mailto:{email}" for email in emails if email]
+    if not wanted:
         return
     rows = Statement.objects.annotate(_as_text=Cast("payload", TextField())).filter(
-        _as_text__contains=f"mailto:{email}"
+        _any_contains("_as_text", wanted)
     )
     done.add(done.deleted, "xapi.Statement", rows.delete()[0])
 
@@ -292,12 +322,17 @@ def privacy_retention_sweep(
         due = list(
             CandidateInvitation.objects.filter(erased_at__isnull=True, expires_at__lt=cutoff)
             .exclude(models.Exists(open_attempt))
-            .order_by("expires_at", "pk")[:batch]
+            .order_by("expires_at", "pk")[: min(batch, CANDIDATE_BATCH)]
         )
-        for invitation in due:
-            candidate_erase(invitation=invitation, by=None)
-        counts["candidates"] += len(due)
-        if len(due) < batch:
+        with transaction.atomic():
+            locked = list(
+                CandidateInvitation.objects.select_for_update()
+                .filter(pk__in=[i.pk for i in due], erased_at__isnull=True)
+                .exclude(models.Exists(open_attempt))
+            )
+            candidates_erase(locked, by=None)
+        counts["candidates"] += len(locked)
+        if len(due) < min(batch, CANDIDATE_BATCH):
             break
     old = now - timedelta(days=settings.QA_COMMENT_RETENTION_DAYS)
     counts["qa_comments"] += _batched_update(

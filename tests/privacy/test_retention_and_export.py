@@ -8,6 +8,7 @@ import uuid
 import zipfile
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from assessments import services as assessments_services
@@ -182,3 +183,41 @@ def test_a_large_export_is_built_by_celery_and_offered_by_a_link_to_who_asked(
     assert services.exports_clean(now=timezone.now() + timedelta(hours=25)) == 1
     client.force_login(member)
     assert client.get(notice.url).status_code == 302  # cleaned up: gone
+
+
+@pytest.mark.parametrize("batch", [2, 3])
+def test_the_candidate_sweep_costs_the_same_statements_for_any_batch(lead, team, batch):
+    """One batch of 2 or of 6 candidates: the same number of statements (each candidate has
+    a lead's notice and an xAPI statement naming them)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications.models import Notification
+
+    def expired(n):
+        for i in range(n):
+            email = f"cand{batch}-{n}-{i}@example.test"
+            _invitation(lead, team, expired_days_ago=200, email=email)
+            Notification.objects.create(
+                user=lead,
+                kind="candidate_result",
+                title=f"{email} finished",
+                url="/",
+                params={"email": email},
+                key=f"result:{email}",
+            )
+            Statement.objects.create(
+                statement_id=uuid.uuid4(),
+                verb="completed",
+                payload={"actor": {"mbox": f"mailto:{email}"}},
+            )
+
+    counts = []
+    for n in (batch, batch * 3):
+        expired(n)
+        with CaptureQueriesContext(connection) as ctx:
+            assert services.privacy_retention_sweep(batch=100)["candidates"] == n
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+    assert not Notification.objects.filter(title__contains="@example.test").exists()
+    assert not Statement.objects.exists()
