@@ -428,6 +428,7 @@ class ReviewRating(models.Model):
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,  # an erased agent's ratings stay, anonymous (docs/privacy.md)
         related_name="qa_review_ratings",
         verbose_name=_("agent"),
     )

@@ -31,10 +31,11 @@ declare(
     PersonalData(
         model=ReviewRating,
         person="agent",
-        fields=("review_ref", "interaction_ref", "reviewer_name", "comment", "root_cause"),
+        fields=("reviewer_name", "comment", "root_cause"),
         purpose=_("Ratings from your QA tool's reviews of your conversations."),
         retention=COMMENTS,
-        on_erase="delete",
+        on_erase="anonymise",
+        note=_("Erasing keeps the ratings without you, so a source's counts stay whole."),
         mentions=("reviewer_name", "comment"),
     ),
     PersonalData(

@@ -24,6 +24,7 @@ from courses import services as courses_services
 from notifications.models import Notification
 from privacy import services
 from qa import services as qa_services
+from qa.models import ReviewRating, ReviewSource
 from skills import selectors as skills_selectors
 from skills import services as skills_services
 from tests import factories
@@ -100,6 +101,20 @@ def person(team, lead, catalogue, client, django_capture_on_commit_callbacks):
         reason=f"For {NAME}: Secret-Marker-77",
     )
     audit_services.record(actor=user, action="qa_finding.created", label=f"by {NAME}")
+    source = ReviewSource.objects.create(team=team, name="QA tool", created_by=lead)
+    ReviewRating.objects.create(
+        source=source,
+        review_ref="R-1",
+        category="Empathy",
+        agent=user,
+        skill=catalogue["escalations"],
+        interaction_ref="T-1",
+        rating="2",
+        result="fail",
+        reviewer_name="Rita Reviewer",
+        comment=f"{NAME}: Secret-Marker-77",
+        occurred_at=timezone.now(),
+    )
     Statement.objects.create(
         statement_id=uuid.uuid4(),
         verb="completed",
@@ -154,6 +169,8 @@ def test_an_erased_member_leaves_no_trace_and_the_figures_stay(
     gaps_after = skills_selectors.team_skill_gaps(lead=lead, team_id=team.pk).as_dict()
     assert gaps_after == gaps_before
     assert Attempt.objects.filter(user__isnull=True, anonymous_taker__isnull=False).count() == 1
+    rating = ReviewRating.objects.get(review_ref="R-1")  # kept, anonymous
+    assert (rating.agent_id, rating.comment, rating.reviewer_name) == (None, "", "")
     recorded = AuditEvent.objects.get(action="person.erased")
     assert recorded.actor == admin_user
     assert recorded.object_label == f"user #{person.pk}"
