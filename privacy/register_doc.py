@@ -22,8 +22,8 @@ Every model that refers to a person (a user or a candidate) is declared by its a
   (the questions' statistics) keep their counts and values. Their name and email are
   replaced by "[erased]" in the free text that mentions them (column *mentions*). The audit
   trail records that an erasure happened, by whom and when, without the erased data.
-  Refused: erasing someone twice, a member with a quiz in progress, a candidate whose quiz is
-  open, yourself.
+  Refused: erasing someone twice, a member or candidate with a quiz in progress or being
+  scored (wait until it is scored), yourself.
 - **Export**: a person downloads their data from their profile (*Download my data*,
   `/privacy/my-data.zip`); an admin for anyone (`/privacy/people/<id>/export.zip`,
   `/privacy/candidates/<id>/export.zip`, or the API): a ZIP of `data.json`, one CSV per kind

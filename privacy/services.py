@@ -17,8 +17,8 @@ anonymised as its declaration says (``on_erase``), in one transaction, then:
 **Erasing a candidate** (``candidate_erase``) does the same for an invitation: its name and
 email go, the link is withdrawn, the attempt stays anonymous.
 
-Refused (``Conflict``, nothing changed): erasing someone already erased, a member with a quiz
-in progress or a candidate whose attempt is open (wait until it is submitted), and erasing
+Refused (``Conflict``, nothing changed): erasing someone already erased, a member or a
+candidate with a quiz in progress or being scored (wait until it is scored), and erasing
 yourself.
 
 **Retention** (``privacy_retention_sweep``, daily): candidates' invitations
@@ -62,6 +62,8 @@ from qa.models import QAFinding, ReviewRating
 from xapi.models import Statement
 
 ERASED_NAME = "Erased person"
+# Attempts that still change: erasing waits for them (a scored attempt stays, anonymous).
+UNFINISHED = (Attempt.Status.IN_PROGRESS, Attempt.Status.SUBMITTED)
 REDACTED = "[erased]"
 RETENTION_BATCH = 500
 # Candidates per batch: each adds two texts to the nested REPLACE of every free-text column
@@ -118,9 +120,12 @@ def person_erase(*, user: User, by: User | None) -> Erasure:
             raise Conflict(_("This person's data was already erased."))
         if by is not None and by.pk == user.pk:
             raise Conflict(_("You can't erase yourself: ask another admin."))
-        if Attempt.objects.filter(user=user, status=Attempt.Status.IN_PROGRESS).exists():
+        if Attempt.objects.filter(user=user, status__in=UNFINISHED).exists():
             raise Conflict(
-                _("This person has a quiz in progress: erase them once it is submitted.")
+                _(
+                    "This person has a quiz in progress or being scored: erase them once it "
+                    "is scored."
+                )
             )
         texts = _texts(user.name, user.email)
         done = Erasure()
@@ -165,11 +170,12 @@ def candidate_erase(*, invitation: CandidateInvitation, by: User | None) -> Eras
         invitation = CandidateInvitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.erased_at is not None:
             raise Conflict(_("This candidate's data was already erased."))
-        if Attempt.objects.filter(
-            invitation=invitation, status=Attempt.Status.IN_PROGRESS
-        ).exists():
+        if Attempt.objects.filter(invitation=invitation, status__in=UNFINISHED).exists():
             raise Conflict(
-                _("The candidate's quiz is in progress: erase them once it is submitted.")
+                _(
+                    "The candidate's quiz is in progress or being scored: erase them once it "
+                    "is scored."
+                )
             )
         return candidates_erase([invitation], by=by)
 
@@ -315,9 +321,7 @@ def privacy_retention_sweep(
     now = now or timezone.now()
     counts = {"candidates": 0, "qa_comments": 0, "xapi_statements": 0}
     cutoff = now - timedelta(days=settings.CANDIDATE_RETENTION_DAYS)
-    open_attempt = Attempt.objects.filter(
-        invitation=models.OuterRef("pk"), status=Attempt.Status.IN_PROGRESS
-    )
+    open_attempt = Attempt.objects.filter(invitation=models.OuterRef("pk"), status__in=UNFINISHED)
     while True:
         due = list(
             CandidateInvitation.objects.filter(erased_at__isnull=True, expires_at__lt=cutoff)

@@ -181,7 +181,7 @@ def test_erasing_twice_or_during_a_quiz_or_yourself_is_refused_and_changes_nothi
 ):
     quiz = factories.quiz_published()
     open_attempt = assessments_services.attempt_start(quiz=quiz, user=member)
-    with pytest.raises(Conflict, match="quiz in progress"):
+    with pytest.raises(Conflict, match="quiz in progress or being scored"):
         services.person_erase(user=member, by=admin_user)
     assert User.objects.get(pk=member.pk).erased_at is None
     assert Attempt.objects.get(pk=open_attempt.pk).user == member
@@ -258,3 +258,15 @@ def test_a_large_export_through_the_api_is_built_later(
     assert response.status_code == 202
     assert Notification.objects.filter(user=admin_user, kind="privacy_export").count() == 1
     assert len(list(tmp_path.glob("*.zip"))) == 1
+
+
+def test_a_submitted_attempt_waiting_to_be_scored_holds_the_erasure(admin_user, member):
+    """Scoring it after the erasure would find neither a learner nor a candidate."""
+    quiz = factories.quiz_published()
+    attempt = assessments_services.attempt_start(quiz=quiz, user=member)
+    Attempt.objects.filter(pk=attempt.pk).update(status=Attempt.Status.SUBMITTED)
+    with pytest.raises(Conflict, match="being scored"):
+        services.person_erase(user=member, by=admin_user)
+    Attempt.objects.filter(pk=attempt.pk).update(status=Attempt.Status.SCORED)
+    services.person_erase(user=member, by=admin_user)
+    assert Attempt.objects.get(pk=attempt.pk).user is None
