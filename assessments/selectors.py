@@ -54,7 +54,6 @@ from assessments.models import (
     ResultBand,
     ResultBandTranslation,
 )
-from assessments.scoring import answer_credit as answer_credit
 from core.content import language_code
 from core.errors import NotFound, ValidationFailed
 from core.ids import parse_id, parse_uuid

@@ -281,8 +281,7 @@ def practice_today(*, user: User, practice_set: PracticeSet) -> Today:
     """Today's questions in order with their choices, skills and any answers, in the person's
     language where a question is translated into it (``quiz_title``: the quiz's or bank's
     title as they read it): four queries after the set, two more when a question is written
-    in another language. A question whose quiz the person is
-    now taking is left out."""
+    in another language. A question whose quiz the person is now taking is left out."""
     if practice_set.pk is None:  # not a learner: nothing stored, nothing to practise
         return Today(day=practice_set.day, practice_set=None, reason=_no_set_reason(user))
     ids = list(practice_set.question_ids)
@@ -354,7 +353,7 @@ def answer_as_dict(
     feedback, and the SOPs that explain it (``sops``, when the caller sets them)."""
     chosen = set(answer.choice_ids)
     choices = list(question.choices.all())
-    typed = question.kind in TYPED_KINDS
+    typed = question.is_text_kind
     return {
         "correct": answer.correct,
         "partly": 0 < answer.credit < 1,
@@ -381,9 +380,6 @@ def answer_as_dict(
         if next_due_at is None
         else round((next_due_at - answer.answered_at).total_seconds() / 86_400, 2),
     }
-
-
-TYPED_KINDS = frozenset({"short_answer", "numerical"})
 
 
 def choice_is_right(question: Question, choice: Choice) -> bool:
@@ -421,7 +417,7 @@ def today_as_dict(today: Today) -> dict[str, object]:
                 "text_html": q.text_html,
                 "skills": [s.name for s in q.skills.all()],
                 "choices": []
-                if q.kind in TYPED_KINDS
+                if q.is_text_kind
                 else [{"id": c.pk, "text": c.text} for c in q.choices.all()],
                 "answer": answer_as_dict(q, today.answers[q.pk]) if q.pk in today.answers else None,
             }

@@ -338,7 +338,7 @@ def _answer_of(
 ) -> tuple[set[int], str]:
     """The chosen choice ids (a choice question) or the typed text (short answer, numerical),
     checked."""
-    if question.kind in selectors.TYPED_KINDS:
+    if question.is_text_kind:
         # as a quiz takes it: spaces, the length, a number for a numerical question
         text = typed_answer_clean(
             question=question, text=str(response_text or ""), field="response"

@@ -40,7 +40,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "current": current,
             "position": state.done + 1,
             "multiple": current is not None and current.kind == "multiple",
-            "typed": current is not None and current.kind in selectors.TYPED_KINDS,
+            "typed": current is not None and current.is_text_kind,
             "feedback": feedback,
             "teams_led": list(teams_led_by(user).order_by("name")),
         },

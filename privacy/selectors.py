@@ -1,4 +1,4 @@
-"""Reads of personal data: a person's export, and the texts of the register for notices.
+"""Reads of personal data: a person's or a candidate's export.
 
 **Export** (``person_export``): a ZIP of every row the register declares for the person (their
 account, memberships, attempts, findings, notifications… — each declaration with a field
@@ -28,12 +28,6 @@ from core.privacy import PersonalData, register
 
 NEVER_EXPORTED = frozenset({"password", "key_hash", "secret_salt"})
 EXPORT_MAX_ROWS = 50_000
-
-
-def candidate_notice() -> list[PersonalData]:
-    """What the invitation page tells a candidate before the quiz: the declarations about
-    candidates (their purpose and retention, shown in the invitation's language)."""
-    return [item for item in register() if item.candidates and item.person != "custom"]
 
 
 def _rows(queryset: models.QuerySet[models.Model]) -> list[dict[str, object]]:

@@ -23,7 +23,6 @@ declare(
         purpose=_("The evidence behind your skill levels: answers, modules, QA reviews."),
         retention=MODEL,
         on_erase="delete",
-        mentions=("params",),
     ),
     PersonalData(
         model=SkillProficiency,
