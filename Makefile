@@ -43,6 +43,7 @@ makemessages: install-dev
 
 ## run: install, migrate SQLite, load demo data, serve web + Celery worker + beat (embedded)
 run: install
+	@$(PY) scripts/ensure_system_libs.py
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(PY) manage.py demo --no-banner
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runall --port $(PORT)
@@ -68,6 +69,7 @@ node_modules/.installed: package-lock.json
 ## test: install test dependencies and run every test
 test: install-dev node_modules/.installed
 	@$(PY) scripts/ensure_chromium.py
+	@$(PY) scripts/ensure_system_libs.py
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## bench: benchmarks on PostgreSQL (BENCH_DATABASE_URL; a throwaway database is rebuilt)

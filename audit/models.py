@@ -41,6 +41,9 @@ AuditAction = Literal[
     "person.erased",
     "candidate.erased",
     "person.exported",
+    "readiness.criteria_changed",
+    "readiness.decided",
+    "readiness.signed_off",
 ]
 
 ACTION_LABELS: dict[str, str | Promise] = {
@@ -68,6 +71,9 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "admin.changed": _("Changed in the admin"),
     "admin.deleted": _("Deleted in the admin"),
     "person.erased": _("A person's data erased"),
+    "readiness.criteria_changed": _("Readiness criteria changed"),
+    "readiness.decided": _("Readiness decision recorded"),
+    "readiness.signed_off": _("Readiness criterion signed off"),
     "candidate.erased": _("A candidate's data erased"),
     "person.exported": _("A person's data exported"),
 }

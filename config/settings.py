@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "courses",
     "qa",
     "onboarding",
+    "readiness",  # above qa and onboarding: criteria per role, decisions, the board
     "home",
     "xapi",  # top layer beside home: subscribes to the others' hooks, nothing imports it
     "practice",  # top layer beside home: daily spaced practice (docs/practice.md)
@@ -280,6 +281,8 @@ QUESTION_IMPORT_MAX_QUESTIONS = env_int(
 # Request bodies (JSON, forms) and the number of query-string or form fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = input_limits.JSON_BODY.bytes or 0  # never None: "no limit"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = input_limits.QUERY_STRING.fields or 0
+# Printable reports (core/pdf.py): longer HTML is refused before WeasyPrint lays it out.
+PDF_MAX_HTML_BYTES = 2_000_000
 
 # xAPI (docs/xapi.md): off unless XAPI_LRS_URL is set (the LRS's xAPI base, e.g.
 # https://lrs.example.com/xAPI; statements go to {XAPI_LRS_URL}/statements). While off, no
@@ -494,6 +497,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "practice.build_sets",
         "schedule": crontab(minute=35),
     },
+    # Who was decided ready and no longer meets a criterion: alerts for their leads.
+    "readiness.regressions_sweep": {
+        "task": "readiness.regressions_sweep",
+        "schedule": crontab(minute=20, hour=4),
+    },
     # Deletes audit events older than AUDIT_RETENTION_DAYS, in batches (idempotent).
     "audit.events_purge": {
         "task": "audit.events_purge",
@@ -575,6 +583,10 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "assessments.models.Question.Kind",
         "AttemptStatusEnum": "assessments.models.Attempt.Status",
         "RatingScaleEnum": "qa.models.RATING_SCALES",
+        "ReadinessKindEnum": "readiness.models.Kind",
+        "ReadinessVerdictEnum": "readiness.models.Verdict",
+        "DecisionOutcomeEnum": "readiness.models.Decision.Outcome",
+        "DecisionChoiceEnum": [("ready", "Ready"), ("not_yet", "Not yet")],
     },
 }
 
@@ -620,5 +632,8 @@ LOGGING = {
         # django-axes: failed logins and lockouts are warnings; its per-login chatter is INFO.
         "axes": {"level": "WARNING"},
         "celery": {"level": "INFO"},
+        # PDF reports (core/pdf.py): WeasyPrint's steps and fontTools' font subsetting are INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -6,7 +6,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from core import views as core_views
 
 # Our apps, in layer order (docs/architecture.md). Paths are a contract and never overlap.
-APPS = ("accounts", "notifications", "skills", "assessments", "courses", "qa", "onboarding")
+APPS = (
+    "accounts",
+    "notifications",
+    "skills",
+    "assessments",
+    "courses",
+    "qa",
+    "onboarding",
+    "readiness",
+)
 
 api_v1 = [path("", include(f"{app}.api_urls")) for app in APPS]
 api_v1.append(path("", include("xapi.api_urls")))  # xAPI outbox (admins); no pages of its own

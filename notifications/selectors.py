@@ -21,6 +21,11 @@ REMINDER_TITLES = {
     "candidate_result": gettext_lazy("%(who)s finished “%(quiz)s”"),
     # training a lead gave (``courses.services.assignments_notify``): title, person, due day
     "training_assigned": gettext_lazy("New training: “%(title)s” (assigned by %(person)s)"),
+    # readiness decisions (``readiness.services``): the role's name, who decided / about whom
+    "readiness_ready": gettext_lazy("%(person)s recorded you as ready for “%(title)s”"),
+    "readiness_not_yet": gettext_lazy("%(person)s recorded “not yet” for “%(title)s”"),
+    "readiness_revoked": gettext_lazy("%(person)s withdrew the readiness decision for “%(title)s”"),
+    "readiness_regressed": gettext_lazy("%(who)s no longer meets the criteria for “%(title)s”"),
 }
 
 

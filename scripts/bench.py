@@ -12,6 +12,7 @@ BENCHMARKS = [
     "bench_practice.py",
     "bench_qa_reviews.py",
     "bench_scoring.py",
+    "bench_readiness.py",
 ]
 
 

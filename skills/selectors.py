@@ -238,6 +238,45 @@ def users_at_target(
     return shown
 
 
+@dataclass(frozen=True)
+class SkillStanding:
+    """A person's level in one skill now, with its evidence and credible interval."""
+
+    level: float
+    evidence: float
+    enough: bool
+    likely_low: float
+    likely_high: float
+
+
+def skill_standings(
+    *, user_ids: list[int], skill_ids: list[int], now: datetime | None = None
+) -> dict[tuple[int, int], SkillStanding]:
+    """Per (user, skill) of the two lists, the level decayed to ``now`` with its interval, as
+    every page shows it (no evidence: the prior, not enough evidence). One query, for readers
+    that judge against targets of their own (a readiness criterion's role)."""
+    found = {
+        (user_id, skill_id): (alpha, beta, evidence, level)
+        for user_id, skill_id, alpha, beta, evidence, level in decayed(
+            SkillProficiency.objects.filter(user__in=user_ids, skill__in=skill_ids),
+            now or timezone.now(),
+        ).values_list(  # type: ignore[misc]  # django-stubs can't see decayed()'s annotations
+            "user_id", "skill_id", "alpha_now", "beta_now", "evidence_now", "level_now"
+        )
+    }
+    prior = skill_model.belief(0.0, 0.0)
+    keys = [(u, s) for u in user_ids for s in skill_ids]
+    values = [found.get(key, (0.0, 0.0, prior.evidence, prior.level)) for key in keys]
+    intervals = skill_model.credible_intervals([(v[0], v[1]) for v in values])
+    bound = skill_model.min_evidence()
+    return {
+        key: SkillStanding(
+            level=v[3], evidence=v[2], enough=v[2] >= bound, likely_low=low, likely_high=high
+        )
+        for key, v, (low, high) in zip(keys, values, intervals, strict=True)
+    }
+
+
 def _profile_id(user: User) -> int | None:
     try:
         return user.learner_profile.role_profile_id

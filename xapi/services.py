@@ -34,6 +34,7 @@ from courses.hooks import LessonCompleted, ModuleCompleted, SopAcknowledged
 from courses.models import LessonProgress, ModuleCompletion, SOPAcknowledgement
 from qa.hooks import QaAssignmentMade
 from qa.models import RuleFiring, TrainingSuggestion
+from readiness.hooks import ReadinessDecided
 from xapi import lrs
 from xapi import statements as build
 from xapi.models import Statement
@@ -108,6 +109,11 @@ def on_lesson_completed(event: LessonCompleted) -> None:
         statements_record(
             [build.lesson_completed(user=event.user, lesson=event.lesson, at=event.at)]
         )
+
+
+def on_readiness_decided(event: ReadinessDecided) -> None:
+    if xapi_enabled():
+        statements_record([build.readiness_decided(decision=event.decision)])
 
 
 def on_module_completed(event: ModuleCompleted) -> None:

@@ -27,6 +27,7 @@ from accounts.models import User
 from assessments.models import Answer, Attempt, CandidateInvitation, Question
 from courses.models import Assignment, Lesson, Module, SOPVersion
 from qa.models import TrainingRule
+from readiness.models import Decision
 
 ADL = "http://adlnet.gov/expapi/verbs/"
 ACTIVITY_STREAMS = "http://activitystrea.ms/schema/1.0/"
@@ -41,6 +42,7 @@ VERBS: dict[str, str] = {
     "passed": f"{ADL}passed",
     "failed": f"{ADL}failed",
     "received": f"{ACTIVITY_STREAMS}receive",
+    "retracted": f"{ACTIVITY_STREAMS}retract",
 }
 
 ACTIVITY_TYPES: dict[str, str] = {
@@ -49,6 +51,7 @@ ACTIVITY_TYPES: dict[str, str] = {
     "lesson": "http://adlnet.gov/expapi/activities/lesson",
     "quiz": "http://adlnet.gov/expapi/activities/assessment",
     "question": "http://adlnet.gov/expapi/activities/cmi.interaction",
+    "role": "http://adlnet.gov/expapi/activities/performance",
 }
 
 DISPLAY_LANGUAGE = "en-US"
@@ -224,6 +227,40 @@ def qa_assignment_made(*, assignment: Assignment, rule: TrainingRule, at: dateti
         object_=module_activity(module),
         at=at,
         context={"extensions": extensions},
+    )
+
+
+# --- readiness ----------------------------------------------------------------------------
+
+
+def _english_name(role: Any) -> str:
+    return str(getattr(role, "name_en", "") or role.name)
+
+
+def readiness_decided(*, decision: Decision) -> Built:
+    """A lead's readiness decision about a person: "passed" for ready, "failed" for not yet,
+    "retracted" for a withdrawn decision; the lead is the context's instructor."""
+    role = decision.criteria.role_profile
+    verb = {"ready": "passed", "not_yet": "failed", "revoked": "retracted"}[decision.outcome]
+    context: dict[str, Any] = {
+        "extensions": {
+            extension("criteria-version"): decision.version.number,
+            extension("overridden"): decision.overridden,
+        }
+    }
+    if decision.decided_by is not None:
+        context["instructor"] = actor_for_user(decision.decided_by)
+    result: dict[str, Any] = {}
+    if decision.outcome != "revoked":
+        result["success"] = decision.outcome == "ready"
+    return _statement(
+        key=f"readiness-decision:{decision.pk}",
+        verb=verb,
+        actor=actor_for_user(decision.person),
+        object_=_activity(activity_id("role", role.slug), kind="role", name=_english_name(role)),
+        at=decision.decided_at,
+        result=result,
+        context=context,
     )
 
 

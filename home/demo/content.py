@@ -649,3 +649,13 @@ def demo_candidate_invitations() -> list[dict[str, Any]]:
         {"language": "", **invitation}
         for invitation in [main, *(_mapping(item, "candidate.yaml: more") for item in more)]
     ]
+
+
+@_fresh
+def demo_readiness() -> dict[str, Any]:
+    """Readiness criteria per role, and the demo's attempts, acknowledgements, sign-offs and
+    decisions that put each agent in a different state on the lead's board.
+
+    From ``content/readiness.yaml``.
+    """
+    return _load_mapping("readiness.yaml")

@@ -15,6 +15,7 @@ from home.demo.assessments import DEMO_CANDIDATE, demo_assessments_load
 from home.demo.onboarding import demo_onboarding_load
 from home.demo.people import DEMO_PEOPLE, demo_people_load
 from home.demo.qa import demo_qa_load
+from home.demo.readiness import demo_readiness_load
 from home.demo.training import demo_assignments_load, demo_training_load
 
 DEFAULT_DEMO_PASSWORD = "readiness-demo"  # noqa: S105  (documented demo login, DEBUG only)
@@ -40,6 +41,7 @@ def demo_load() -> DemoSummary:
     demo_assignments_load(people=people)
     demo_onboarding_load(people=people)
     demo_qa_load(people=people)
+    demo_readiness_load(people=people)
     return demo_summary()
 
 

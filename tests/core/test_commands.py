@@ -38,12 +38,13 @@ def test_demo_loads_the_documented_logins_and_a_second_run_changes_nothing(setti
         ("agent1@demo.test", False),
         ("agent2@demo.test", False),
         ("agent3@demo.test", False),
+        ("agent4@demo.test", False),
         ("lead@demo.test", False),
         ("zofia@demo.test", False),
     ]
     assert ("lead@demo.test", "Support EMEA", "lead") in first[2]
     assert len(first[3]) == 12
-    assert RoleProfile.objects.count() == 4
+    assert RoleProfile.objects.count() == 5
     assert SOP.objects.count() == 11  # 8 in English, 3 in Polish
     assert Module.objects.count() >= 6
     assert all(
