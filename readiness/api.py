@@ -4,9 +4,12 @@ teams you lead, everyone for an admin; anything else is 404."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +18,7 @@ from accounts.http import request_user
 from core.errors import ValidationFailed
 from courses.models import Module
 from readiness import evaluation, presenters, selectors, services
+from readiness.models import Decision
 from readiness.serializers import (
     BoardOutput,
     CriteriaOutput,
@@ -66,24 +70,32 @@ class TeamBoardApi(APIView):
         return Response(BoardOutput(presenters.board_dict(team.pk, rows, now)).data)
 
 
-class DecisionListApi(APIView):
-    """Decisions about one person (``?person=``), newest first; recording one freezes every
-    criterion's verdict and evidence. "ready" with criteria not met needs ``override`` and a
-    ``reason``; "not_yet" needs a ``reason``."""
+class DecisionListApi(ListAPIView):
+    """Decisions about one person (``?person=``), newest first, a page at a time; recording
+    one freezes every criterion's verdict and evidence. "ready" with criteria not met needs
+    ``override`` and a ``reason``; "not_yet" needs a ``reason``."""
+
+    serializer_class = DecisionOutput
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator
+            return Decision.objects.none()
+        person = selectors.person_get_visible(
+            viewer=request_user(self.request),
+            user_id=self.request.query_params.get("person", ""),
+        )
+        return selectors.person_decisions(person=person).select_related("person")
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        return presenters.decision_dicts(page) if page is not None else None
 
     @extend_schema(
         parameters=[OpenApiParameter("person", int, required=True)],
         responses={200: DecisionOutput(many=True), 404: NOT_FOUND},
     )
-    def get(self, request: Request) -> Response:
-        viewer = request_user(request)
-        person = selectors.person_get_visible(
-            viewer=viewer, user_id=request.query_params.get("person", "")
-        )
-        decisions = list(selectors.person_decisions(person=person)[:100])
-        return Response(
-            DecisionOutput([presenters.decision_dict(d) for d in decisions], many=True).data
-        )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request=DecisionInput,
@@ -118,7 +130,7 @@ class DecisionListApi(APIView):
         viewer = request_user(request)
         values = data.validated_data
         person = selectors.person_get_decidable(viewer=viewer, user_id=values["person"])
-        criteria = selectors.criteria_get(criteria_id=values["criteria"])
+        criteria = selectors.criteria_get_for(person=person, criteria_id=values["criteria"])
         module = None
         if values.get("assign_module"):
             module = Module.objects.filter(pk=values["assign_module"], is_published=True).first()

@@ -220,7 +220,13 @@ def _modules(out: Described, f: dict[str, Any], person_id: int | None) -> None:
 
 def _quiz(out: Described, f: dict[str, Any], person_id: int | None) -> None:
     attempt = f.get("attempt")
-    if not attempt:
+    if not attempt and f.get("within_days"):
+        out.summary = ngettext(
+            "No attempt in the last %(n)d day.",
+            "No attempt in the last %(n)d days.",
+            f["within_days"],
+        ) % {"n": f["within_days"]}
+    elif not attempt:
         out.summary = _("Not taken yet.")
     else:
         text = _("%(percent)s on %(day)s") % {
@@ -279,11 +285,11 @@ def _qa_critical(out: Described, f: dict[str, Any], person_id: int | None) -> No
     count = f.get("count", 0)
     days = f.get("days", 30)
     if count:
-        out.summary = ngettext(
-            "%(n)d critical finding in the last %(days)d days",
-            "%(n)d critical findings in the last %(days)d days",
-            count,
-        ) % {"n": count, "days": days}
+        out.summary = (
+            ngettext("%(n)d critical finding", "%(n)d critical findings", count) % {"n": count}
+            + " "
+            + ngettext("in the last %(n)d day", "in the last %(n)d days", days) % {"n": days}
+        )
         for finding in f.get("findings", []):
             out.evidence.append(
                 (
@@ -293,13 +299,18 @@ def _qa_critical(out: Described, f: dict[str, Any], person_id: int | None) -> No
                         "interaction": finding["interaction"],
                         "day": day(finding["at"]),
                     },
-                    "",
+                    # the skill profile lists every finding among the person's evidence
+                    _url("skills:skill_profile", person_id) if person_id else "",
                 )
             )
         newest = f["findings"][0]["at"] if f.get("findings") else None
         if newest:
             out.missing.append(
-                _("No critical finding for %(days)d days after %(day)s")
+                ngettext(
+                    "No critical finding for %(days)d day after %(day)s",
+                    "No critical finding for %(days)d days after %(day)s",
+                    days,
+                )
                 % {"days": days, "day": day(newest)}
             )
         return
@@ -339,9 +350,11 @@ def _qa_pass_rate(out: Described, f: dict[str, Any], person_id: int | None) -> N
             "n": interactions,
         }
     else:
-        out.summary = _("No reviewed interaction in the last %(days)d days.") % {
-            "days": f.get("days", 90)
-        }
+        out.summary = ngettext(
+            "No reviewed interaction in the last %(days)d day.",
+            "No reviewed interaction in the last %(days)d days.",
+            f.get("days", 90),
+        ) % {"days": f.get("days", 90)}
     if out.verdict == Verdict.UNSURE:
         more = max(1, f["min_count"] - interactions)
         out.missing.append(
@@ -361,8 +374,6 @@ def _signoff(out: Described, f: dict[str, Any], person_id: int | None) -> None:
         out.missing.append(_("A lead's sign-off"))
         return
     out.summary = _("Signed off on %(day)s") % {"day": day(signed.get("at"))}
-    if signed.get("note"):
-        out.evidence.append((signed["note"], ""))
 
 
 _WRITERS = {

@@ -104,15 +104,23 @@ def current_versions(criteria: Iterable[Criteria]) -> dict[int, CriteriaVersion]
     ):
         items[item.version_id].append(item)
     for version in newest.values():
-        version.lines = items[version.pk]  # type: ignore[attr-defined]
+        version.lines = _with_lists(items[version.pk])  # type: ignore[attr-defined]
     return newest
+
+
+def _with_lists(lines: list[Criterion]) -> list[Criterion]:
+    """Each line's SOPs and modules read once, with their titles, not once per person."""
+    for line in lines:
+        line.sop_list = [(s.pk, s.title, s.slug) for s in line.sops.all()]  # type: ignore[attr-defined]
+        line.module_list = [(m.pk, m.title, m.slug) for m in line.modules.all()]  # type: ignore[attr-defined]
+    return lines
 
 
 def lines_of(version: CriteriaVersion) -> list[Criterion]:
     lines = getattr(version, "lines", None)
     if lines is None:
-        lines = list(
-            version.items.select_related("quiz", "skill").prefetch_related("sops", "modules")
+        lines = _with_lists(
+            list(version.items.select_related("quiz", "skill").prefetch_related("sops", "modules"))
         )
         version.lines = lines  # type: ignore[attr-defined]
     return lines
@@ -158,7 +166,7 @@ class _Evidence:
         if Kind.SIGNOFF in kinds:
             for row in SignOff.objects.filter(
                 person__in=self.ids, criteria__in={v.criteria_id for v in versions}
-            ).values_list("person_id", "criteria_id", "key", "signed_at", "note"):
+            ).values_list("person_id", "criteria_id", "key", "signed_at"):
                 self.signoffs[(row[0], row[1], row[2])] = row[3:]
 
     def _plans(self) -> None:
@@ -176,9 +184,12 @@ class _Evidence:
             self.plans.setdefault(plan["user_id"], plan)
 
     def _courses(self, lines: list[Criterion], kinds: set[str]) -> None:
-        sop_ids = {s.pk for line in lines if line.kind == Kind.SOPS for s in line.sops.all()}
+        sop_ids = {s[0] for line in lines if line.kind == Kind.SOPS for s in line.sop_list}  # type: ignore[attr-defined]
         module_ids = {
-            m.pk for line in lines if line.kind == Kind.MODULES for m in line.modules.all()
+            m[0]
+            for line in lines
+            if line.kind == Kind.MODULES
+            for m in line.module_list  # type: ignore[attr-defined]
         }
         quiz_ids = {line.quiz_id for line in lines if line.kind == Kind.QUIZ and line.quiz_id}
         if sop_ids:
@@ -209,27 +220,31 @@ class _Evidence:
             self.open_assignments[(user_id, kind, target)] = due_on
 
     def _attempts(self, lines: list[Criterion]) -> None:
-        quiz_ids = {line.quiz_id for line in lines if line.kind == Kind.QUIZ and line.quiz_id}
-        labels = {line.min_band for line in lines if line.kind == Kind.QUIZ and line.min_band}
+        quiz_lines = [line for line in lines if line.kind == Kind.QUIZ and line.quiz_id]
+        quiz_ids = {line.quiz_id for line in quiz_lines}
+        labels = {line.min_band for line in quiz_lines if line.min_band}
         if not quiz_ids:
             return
+        attempts = Attempt.objects.filter(
+            user__in=self.ids,
+            quiz__in=quiz_ids,
+            status=Attempt.Status.SCORED,
+            scored_at__lte=self.now,
+        )
+        if all(line.within_days for line in quiz_lines):  # older attempts can't count
+            longest = max(line.within_days or 0 for line in quiz_lines)
+            attempts = attempts.filter(scored_at__gte=self.now - timedelta(days=longest))
         version_ids = set()
-        for row in (
-            Attempt.objects.filter(
-                user__in=self.ids, quiz__in=quiz_ids, status=Attempt.Status.SCORED
-            )
-            .order_by("-scored_at")
-            .values_list(
-                "pk",
-                "user_id",
-                "quiz_id",
-                "quiz_version_id",
-                "scored_at",
-                "percent",
-                "passed",
-                "band__label",
-                "band__min_score",
-            )
+        for row in attempts.order_by("-scored_at").values_list(
+            "pk",
+            "user_id",
+            "quiz_id",
+            "quiz_version_id",
+            "scored_at",
+            "percent",
+            "passed",
+            "band__label",
+            "band__min_score",
         ):
             self.attempts[(row[1], row[2])].append(row)
             version_ids.add(row[3])
@@ -263,6 +278,7 @@ class _Evidence:
                     agent__in=self.ids,
                     severity=QAFinding.Severity.CRITICAL,
                     occurred_at__gte=self.now - timedelta(days=longest),
+                    occurred_at__lte=self.now,
                 )
                 .order_by("-occurred_at")
                 .values_list("pk", "agent_id", "criterion", "interaction_ref", "occurred_at")
@@ -271,7 +287,9 @@ class _Evidence:
             for days in {line.within_days or 30 for line in critical if line.min_count}:
                 self.reviewed[days] = dict(
                     ReviewRating.objects.filter(
-                        agent__in=self.ids, occurred_at__gte=self.now - timedelta(days=days)
+                        agent__in=self.ids,
+                        occurred_at__gte=self.now - timedelta(days=days),
+                        occurred_at__lte=self.now,
                     )
                     .values("agent_id")
                     .annotate(n=Count("interaction_ref", distinct=True))
@@ -283,6 +301,7 @@ class _Evidence:
             ratings = ReviewRating.objects.filter(
                 agent__in=self.ids,
                 occurred_at__gte=self.now - timedelta(days=line.within_days or 90),
+                occurred_at__lte=self.now,
             )
             if line.categories:
                 names = Q()
@@ -347,20 +366,20 @@ def _onboarding(line: Criterion, pid: int, version: CriteriaVersion, ev: _Eviden
 
 
 def _sops(line: Criterion, pid: int, version: CriteriaVersion, ev: _Evidence) -> Judged:
-    sops = list(line.sops.all())
+    sops = line.sop_list  # type: ignore[attr-defined]
     if not sops:
         return _cannot(line, "nothing_chosen")
     done, missing = [], []
-    for sop in sops:
-        current = ev.sop_current.get(sop.pk)
+    for sop_id, title, slug in sops:
+        current = ev.sop_current.get(sop_id)
         if current is None:
             continue  # nothing published yet: nothing to acknowledge
-        entry = {"title": sop.title, "slug": sop.slug, "version": current.number}
+        entry: dict[str, Any] = {"title": title, "slug": slug, "version": current.number}
         if (pid, current.pk) in ev.acked:
             done.append(entry)
         else:
-            entry["assigned"] = (pid, "sop", sop.pk) in ev.open_assignments
-            entry["due"] = _iso(ev.open_assignments.get((pid, "sop", sop.pk)))
+            entry["assigned"] = (pid, "sop", sop_id) in ev.open_assignments
+            entry["due"] = _iso(ev.open_assignments.get((pid, "sop", sop_id)))
             missing.append(entry)
     if not done and not missing:
         return _cannot(line, "nothing_published")
@@ -369,17 +388,17 @@ def _sops(line: Criterion, pid: int, version: CriteriaVersion, ev: _Evidence) ->
 
 
 def _modules(line: Criterion, pid: int, version: CriteriaVersion, ev: _Evidence) -> Judged:
-    modules = list(line.modules.all())
+    modules = line.module_list  # type: ignore[attr-defined]
     if not modules:
         return _cannot(line, "nothing_chosen")
     done, missing = [], []
-    for module in modules:
-        entry: dict[str, Any] = {"title": module.title, "slug": module.slug}
-        if (pid, module.pk) in ev.completed:
+    for module_id, title, slug in modules:
+        entry: dict[str, Any] = {"title": title, "slug": slug}
+        if (pid, module_id) in ev.completed:
             done.append(entry)
         else:
-            entry["assigned"] = (pid, "module", module.pk) in ev.open_assignments
-            entry["due"] = _iso(ev.open_assignments.get((pid, "module", module.pk)))
+            entry["assigned"] = (pid, "module", module_id) in ev.open_assignments
+            entry["due"] = _iso(ev.open_assignments.get((pid, "module", module_id)))
             missing.append(entry)
     verdict = Verdict.NOT_MET if missing else Verdict.MET
     return Judged(line, verdict, {"done": done, "missing": missing})
@@ -499,8 +518,8 @@ def _signoff(line: Criterion, pid: int, version: CriteriaVersion, ev: _Evidence)
     found = ev.signoffs.get((pid, version.criteria_id, line.key))
     if found is None:
         return Judged(line, Verdict.NOT_MET, {"signed": None})
-    at, note = found  # no signer's name: a snapshot must not keep one past their erasure
-    return Judged(line, Verdict.MET, {"signed": {"at": _iso(at), "note": note}})
+    # neither the signer's name nor the note: a snapshot is never rewritten by an erasure
+    return Judged(line, Verdict.MET, {"signed": {"at": _iso(found[0])}})
 
 
 _JUDGES = {

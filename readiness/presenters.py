@@ -132,9 +132,10 @@ def history(decisions: Iterable[Decision]) -> list[HistoryItem]:
     ]
 
 
-def snapshot_lines(decision: Decision) -> list[LineView]:
-    """A decision's frozen verdicts and evidence, described in the reader's language."""
-    lines = selectors.decision_lines(decision)
+def snapshot_lines(decision: Decision, lines: dict[int, Criterion] | None = None) -> list[LineView]:
+    """A decision's frozen verdicts and evidence, described in the reader's language
+    (``lines``: from ``selectors.decision_lines``, read once for a list of decisions)."""
+    lines = lines if lines is not None else selectors.decision_lines([decision])
     out = []
     for entry in decision.snapshot or []:
         line = lines.get(entry.get("criterion"))
@@ -232,7 +233,8 @@ def board(rows: list[Row], *, now: datetime, state: str, role: str, sort: str) -
     shown = views
     if state in counts:
         shown = [v for v in shown if v.row.state == state]
-    if role.isdigit():
+    role = role if role.isascii() and role.isdigit() and len(role) < 19 else ""
+    if role:
         shown = [v for v in shown if v.role.criteria.pk == int(role)]
     sort = sort if sort in SORTS else "name"
     shown.sort(key=SORTS[sort])
@@ -241,7 +243,7 @@ def board(rows: list[Row], *, now: datetime, state: str, role: str, sort: str) -
         counts=counts,
         roles=roles,
         state=state if state in counts else "",
-        role=role if role.isdigit() else "",
+        role=role,
         sort=sort,
         states=[(name, STATE_LABELS[name](), counts[name]) for name in selectors.BOARD_STATES],
         sorts=[
@@ -376,8 +378,14 @@ def board_dict(team_id: int, rows: list[Row], now: datetime) -> dict[str, Any]:
     return {"team": team_id, "counts": counts, "rows": out}
 
 
-def decision_dict(decision: Decision) -> dict[str, Any]:
-    views = snapshot_lines(decision)
+def decision_dicts(decisions: Sequence[Decision]) -> list[dict[str, Any]]:
+    """The API's dicts of ``decisions``, their lines read in three queries for all."""
+    lines = selectors.decision_lines(decisions)
+    return [decision_dict(d, lines) for d in decisions]
+
+
+def decision_dict(decision: Decision, lines: dict[int, Criterion] | None = None) -> dict[str, Any]:
+    views = snapshot_lines(decision, lines)
     figures = {e.get("criterion"): e.get("figures") or {} for e in decision.snapshot or []}
     return {
         "id": decision.pk,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,21 @@ def criteria_get(*, criteria_id: RawId) -> Criteria:
     if found is None:
         raise NotFound(_("Criteria not found."))
     return found
+
+
+def criteria_get_for(*, person: User, criteria_id: RawId) -> Criteria:
+    """Criteria ``person`` works towards (by their role profile, or a decision already taken),
+    else ``NotFound``: nobody decides about a role someone isn't working towards."""
+    criteria = criteria_get(criteria_id=criteria_id)
+    decided = Decision.objects.filter(person=person, criteria=criteria).exists()
+    towards = roles_towards(
+        people=[person],
+        criteria=[criteria],
+        decided=({(person.pk, criteria.pk)} if decided else set()),
+    )
+    if not towards[person.pk]:
+        raise NotFound(_("Criteria not found."))
+    return criteria
 
 
 def criteria_versions(*, criteria: Criteria) -> QuerySet[CriteriaVersion]:
@@ -186,13 +201,14 @@ def decision_get_visible(*, viewer: User, decision_id: RawId) -> Decision:
     return decision
 
 
-def decision_lines(decision: Decision) -> dict[int, Criterion]:
-    """The lines of the version a decision used, by id (for titles in the reader's language)."""
+def decision_lines(decisions: Sequence[Decision]) -> dict[int, Criterion]:
+    """The lines of the versions ``decisions`` used, by id (for their titles in the reader's
+    language): three queries for any number of decisions."""
     return {
         line.pk: line
-        for line in decision.version.items.select_related("quiz", "skill").prefetch_related(
-            "sops", "modules"
-        )
+        for line in Criterion.objects.filter(version__in={d.version_id for d in decisions})
+        .select_related("quiz", "skill")
+        .prefetch_related("sops", "modules")
     }
 
 
@@ -220,17 +236,51 @@ def team_board(
     return team, standings_for(people=team_members(team=team), now=now)
 
 
+def _superseded() -> Exists:
+    """A later decision about the same person and role exists (ties broken by id)."""
+    return Exists(
+        Decision.objects.filter(person=OuterRef("person"), criteria=OuterRef("criteria")).filter(
+            Q(decided_at__gt=OuterRef("decided_at"))
+            | Q(decided_at=OuterRef("decided_at"), pk__gt=OuterRef("pk"))
+        )
+    )
+
+
 def ready_decisions(*, after_id: int = 0, limit: int = 500) -> list[Decision]:
     """The newest decision of each (person, role) when it says ready, ``limit`` at a time by
-    id (the daily sweep). Two queries per batch."""
-    newest = (
-        Decision.objects.filter(person=OuterRef("person"), criteria=OuterRef("criteria"))
-        .order_by("-decided_at", "-pk")
-        .values("pk")[:1]
-    )
+    id (the daily sweep): one query per batch, an anti-join on later decisions, reading only
+    what the sweep uses (never the snapshots)."""
     return list(
         Decision.objects.filter(pk__gt=after_id, outcome=Decision.Outcome.READY)
-        .filter(pk=Subquery(newest))
-        .select_related("person__learner_profile", "criteria__role_profile", "regression")
+        .filter(~_superseded())
+        .select_related("person", "regression")
+        .only(
+            "pk",
+            "person_id",
+            "criteria_id",
+            "outcome",
+            "person__name",
+            "person__email",
+            "person__language",
+            "regression__id",
+            "regression__decision_id",
+            "regression__resolved_at",
+            "regression__failing",
+        )
         .order_by("pk")[:limit]
+    )
+
+
+def regressions_superseded() -> QuerySet[Regression]:
+    """Open regressions of decisions that are no longer the newest of their person and role
+    (revoked, or replaced by a newer decision): the sweep closes them."""
+    return Regression.objects.filter(resolved_at__isnull=True).filter(
+        Exists(
+            Decision.objects.filter(
+                person=OuterRef("decision__person"), criteria=OuterRef("decision__criteria")
+            ).filter(
+                Q(decided_at__gt=OuterRef("decision__decided_at"))
+                | Q(decided_at=OuterRef("decision__decided_at"), pk__gt=OuterRef("decision_id"))
+            )
+        )
     )

@@ -33,7 +33,7 @@ from readiness.models import (
     SignOff,
     Verdict,
 )
-from readiness.selectors import ready_decisions
+from readiness.selectors import ready_decisions, regressions_superseded
 from skills.models import RoleProfile
 
 LINE_FIELDS = (
@@ -233,7 +233,7 @@ def decision_record(
     if outcome == Decision.Outcome.READY and verdict != Verdict.MET:
         if not override:
             message = _(
-                "Not every criterion is met. To record “ready” anyway, tick “override” and say why."
+                "Not every criterion is met. To record “ready” anyway, tick “Override” and say why."
             )
             raise ValidationFailed(message, field_errors={"override": [message]})
         if not reason:
@@ -355,12 +355,18 @@ def _after_decision(decision: Decision, *, by: User) -> None:
 def regressions_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[str, int]:
     """Daily: everyone whose newest decision says ready is judged again; a criterion now not
     met opens a ``Regression`` (one per decision) and tells their leads once; met again, it is
-    resolved. Idempotent: a second run finds and sends nothing new. A fixed number of queries
-    per batch."""
+    resolved, and so is one whose decision was withdrawn or replaced. While one is open its
+    failing lines follow the evidence. Idempotent: a second run finds and sends nothing new. A
+    fixed number of statements per batch."""
     now = now or timezone.now()
     criteria = list(Criteria.objects.select_related("role_profile"))
+    roles = {c.pk: c.role_profile for c in criteria}
     versions = evaluation.current_versions(criteria)
-    counts = {"judged": 0, "opened": 0, "resolved": 0}
+    counts = {
+        "judged": 0,
+        "opened": 0,
+        "resolved": regressions_superseded().update(resolved_at=now),
+    }
     after = 0
     while True:
         decisions = ready_decisions(after_id=after, limit=batch)
@@ -372,6 +378,7 @@ def regressions_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[
         standings = evaluation.evaluate(people=people, versions=used, now=now)
         opened: list[tuple[Decision, list[str]]] = []
         resolved: list[int] = []
+        changed: list[Regression] = []
         for decision in decisions:
             standing = standings.get((decision.person_id, decision.criteria_id))
             if standing is None:
@@ -379,13 +386,19 @@ def regressions_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[
             counts["judged"] += 1
             failing = [i.criterion.key for i in standing.items if i.verdict == Verdict.NOT_MET]
             existing = getattr(decision, "regression", None)  # a missing one: AttributeError
-            if failing and (existing is None or existing.resolved_at is not None):
+            is_open = existing is not None and existing.resolved_at is None
+            if failing and not is_open:
                 opened.append((decision, failing))
-            elif not failing and existing is not None and existing.resolved_at is None:
+            elif failing and existing is not None and existing.failing != failing:
+                existing.failing = failing
+                changed.append(existing)
+            elif not failing and is_open and existing is not None:
                 resolved.append(existing.pk)
         with transaction.atomic():
             if resolved:
                 Regression.objects.filter(pk__in=resolved).update(resolved_at=now)
+            if changed:
+                Regression.objects.bulk_update(changed, ["failing"])
             reopen = [d.pk for d, _f in opened if getattr(d, "regression", None) is not None]
             if reopen:
                 Regression.objects.filter(decision__in=reopen).delete()
@@ -393,13 +406,15 @@ def regressions_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[
                 [Regression(decision=d, found_at=now, failing=f) for d, f in opened],
                 ignore_conflicts=True,
             )
-            _regressions_notify([d for d, _f in opened], now=now)
+            _regressions_notify([d for d, _f in opened], roles=roles, now=now)
         counts["opened"] += len(opened)
         counts["resolved"] += len(resolved)
     return counts
 
 
-def _regressions_notify(decisions: list[Decision], *, now: datetime) -> None:
+def _regressions_notify(
+    decisions: list[Decision], *, roles: dict[int, RoleProfile], now: datetime
+) -> None:
     """Tell each lead of the person's teams, once per regression (its key). Two queries."""
     if not decisions:
         return
@@ -424,7 +439,7 @@ def _regressions_notify(decisions: list[Decision], *, now: datetime) -> None:
         for lead_id, language, wants_email in leads.values():
             if lead_id == decision.person_id:
                 continue
-            params = {"title": _role_name(decision.criteria.role_profile, language), "who": who}
+            params = {"title": _role_name(roles[decision.criteria_id], language), "who": who}
             drafts.append(
                 NotificationDraft(
                     user_id=lead_id,

@@ -8,7 +8,7 @@ from readiness import services
 
 
 @shared_task(
-    name="readiness.regressions_sweep", acks_late=True, time_limit=900, soft_time_limit=840
+    name="readiness.regressions_sweep", acks_late=True, time_limit=600, soft_time_limit=540
 )
 def regressions_sweep() -> dict[str, int]:
     """Daily: who was decided ready and no longer meets a criterion (idempotent)."""

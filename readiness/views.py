@@ -18,12 +18,21 @@ from django.views.decorators.http import require_POST
 from accounts.http import request_user
 from accounts.selectors import user_is_admin, user_lead_team_ids
 from core.csv_export import csv_response
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
+from core.ids import parse_id
 from core.pdf import pdf_response, render_pdf
 from core.shortcuts import or_404
 from readiness import presenters, selectors, services
 from readiness.forms import CriteriaForm, CriterionForm, DecisionForm, FromRolesForm, RevokeForm
 from readiness.models import Decision
+
+
+def _id_or_zero(value: str) -> int:
+    """An id from a form or the query string, 0 for anything else ("²", "-1", 10**40)."""
+    try:
+        return parse_id(value)
+    except NotFound:
+        return 0
 
 
 def _admin_only(request: HttpRequest) -> Any:
@@ -36,7 +45,7 @@ def _admin_only(request: HttpRequest) -> Any:
 @login_required
 def criteria_list(request: HttpRequest) -> HttpResponse:
     user = _admin_only(request)
-    form = CriteriaForm(request.POST or None)
+    form = CriteriaForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             criteria = services.criteria_create(
@@ -54,6 +63,7 @@ def criteria_list(request: HttpRequest) -> HttpResponse:
         request,
         "readiness/criteria_list.html",
         {"criteria": presenters.criteria_rows(found), "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -79,9 +89,7 @@ def criteria_edit(request: HttpRequest, criteria_id: int) -> HttpResponse:
             try:
                 version = services.criterion_remove(
                     criteria=criteria,
-                    criterion_id=int(request.POST.get("line", "0") or 0)
-                    if str(request.POST.get("line", "")).isdigit()
-                    else 0,
+                    criterion_id=_id_or_zero(request.POST.get("line", "")),
                     by=user,
                 )
             except Conflict as exc:
@@ -105,6 +113,7 @@ def criteria_edit(request: HttpRequest, criteria_id: int) -> HttpResponse:
             "line_form": line_form,
             "roles_form": roles_form,
         },
+        status=400 if line_form.errors or roles_form.errors else 200,
     )
 
 
@@ -139,6 +148,8 @@ def person(request: HttpRequest, user_id: int) -> HttpResponse:
             "history": presenters.history(selectors.person_decisions(person=found)[:50]),
             "can_decide": can_decide,
             "own": viewer.pk == found.pk,
+            # the board's "Decide" opens that role's form: pick, save (two clicks)
+            "decide": _id_or_zero(request.GET.get("decide", "")) or None,
         },
     )
 
@@ -148,7 +159,7 @@ def person(request: HttpRequest, user_id: int) -> HttpResponse:
 def decide(request: HttpRequest, user_id: int, criteria_id: int) -> HttpResponse:
     viewer = request_user(request)
     found = or_404(selectors.person_get_decidable, viewer=viewer, user_id=user_id)
-    criteria = or_404(selectors.criteria_get, criteria_id=criteria_id)
+    criteria = or_404(selectors.criteria_get_for, person=found, criteria_id=criteria_id)
     form = DecisionForm(request.POST, prefix=f"d{criteria.pk}")
     if form.is_valid():
         try:
@@ -203,7 +214,7 @@ def decide(request: HttpRequest, user_id: int, criteria_id: int) -> HttpResponse
 def signoff(request: HttpRequest, user_id: int, criteria_id: int) -> HttpResponse:
     viewer = request_user(request)
     found = or_404(selectors.person_get_decidable, viewer=viewer, user_id=user_id)
-    criteria = or_404(selectors.criteria_get, criteria_id=criteria_id)
+    criteria = or_404(selectors.criteria_get_for, person=found, criteria_id=criteria_id)
     key = request.POST.get("key", "")[:32]
     try:
         if request.POST.get("action") == "withdraw":
@@ -227,7 +238,7 @@ def signoff(request: HttpRequest, user_id: int, criteria_id: int) -> HttpRespons
 def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
     viewer = request_user(request)
     found = or_404(selectors.decision_get_visible, viewer=viewer, decision_id=decision_id)
-    form = RevokeForm(request.POST or None)
+    form = RevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not _can_decide(viewer, found.person):
             raise Http404

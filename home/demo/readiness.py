@@ -16,7 +16,7 @@ from courses.models import SOP, Module
 from home.demo import content
 from qa import services as qa_services
 from readiness import services as readiness_services
-from readiness.models import Criteria, Criterion
+from readiness.models import Criteria, Criterion, Decision
 from skills import services as skills_services
 from skills.models import RoleProfile, Skill
 
@@ -60,13 +60,15 @@ def demo_readiness_load(*, people: dict[str, User]) -> None:
             )
     now = timezone.now()
     for item in data.get("decisions", []):
-        readiness_services.decision_record(
+        decision = readiness_services.decision_record(
             person=people[item["person"]],
             criteria=criteria[item["role"]],
             outcome=item["outcome"],
             by=lead,
             reason=item.get("reason", ""),
-            now=now - timedelta(days=item["days_ago"]),
+        )  # judged on today's evidence, then dated back as the story has it
+        Decision.objects.filter(pk=decision.pk).update(
+            decided_at=now - timedelta(days=item["days_ago"])
         )
     skills = {s.slug: s for s in Skill.objects.all()}
     for finding in data.get("after_decisions", {}).get("findings", []):

@@ -147,3 +147,36 @@ def test_a_learner_takes_a_quiz_through_the_generated_client(
     assert attempt.status.value == "scored"
     assert attempt.percent == 100
     assert attempt.passed is True
+
+
+def test_a_lead_records_a_readiness_decision_through_the_generated_client(
+    client_package: ModuleType, live_server: Any, lead: Any, member: Any, team: Any, password: str
+) -> None:
+    from readiness import services as readiness_services
+    from readiness.models import Decision
+    from skills.models import LearnerProfile, RoleProfile
+
+    agent = RoleProfile.objects.create(slug="agent", name="Agent")
+    live = RoleProfile.objects.create(slug="live-chat", name="Live chat")
+    LearnerProfile.objects.create(user=member, role_profile=agent)
+    criteria = readiness_services.criteria_create(role_profile=live, from_roles=[agent], by=lead)
+    readiness_services.criterion_add(
+        criteria=criteria,
+        by=lead,
+        fields={"kind": "signoff", "label": "Shadowed three chats", "categories": []},
+    )
+    client = _log_in(client_package, live_server.url, lead.email, password)
+
+    board = _op("v1_readiness_teams_board_retrieve").sync(team_id=team.pk, client=client)
+    assert [(row.person.id, row.state.value) for row in board.rows] == [(member.pk, "not_ready")]
+    body = _model("DecisionInputRequest")(
+        person=member.pk,
+        criteria=criteria.pk,
+        outcome=_model("DecisionChoiceEnum")("not_yet"),
+        reason="Shadow three chats first.",
+    )
+    recorded = _op("v1_readiness_decisions_create").sync(client=client, body=body)
+    assert isinstance(recorded, _model("DecisionOutput")), recorded
+    assert recorded.outcome.value == "not_yet"
+    assert [line.verdict.value for line in recorded.lines] == ["not_met"]
+    assert Decision.objects.get(pk=recorded.id).reason == "Shadow three chats first."

@@ -34,6 +34,8 @@ from privacy.services import candidate_data_token
 from qa import services as qa_services
 from qa.models import TrainingRule, TrainingSuggestion
 from qa.reviews import sources as review_sources
+from readiness import services as readiness_services
+from skills.models import RoleProfile
 from tests import factories
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "api.md"
@@ -95,6 +97,19 @@ def world(db, admin_user, lead, member, team, other_team, outsider, catalogue):
     )
     newhire = invitation_create(invited_by=lead, team=team, email="new.hire@example.test")
     member_token, _key = api_token_create(user=member, name="member's own")
+    # readiness: the member works towards "Live chat"; a decision about them
+    live = RoleProfile.objects.create(slug="live-chat", name="Live chat")
+    criteria = readiness_services.criteria_create(
+        role_profile=live, from_roles=[catalogue["profile"]], by=admin_user
+    )
+    signoff_line = readiness_services.criterion_add(
+        criteria=criteria,
+        by=admin_user,
+        fields={"kind": "signoff", "label": "Shadowed", "categories": []},
+    ).items.get()
+    decision = readiness_services.decision_record(
+        person=member, criteria=criteria, outcome="not_yet", by=lead, reason="Shadow first"
+    )
     users = {
         "admin": admin_user,
         "lead": lead,
@@ -129,6 +144,8 @@ def world(db, admin_user, lead, member, team, other_team, outsider, catalogue):
         "newhire_invitation": newhire.pk,
         "invite_token": invitation_token(newhire),
         "token": member_token.pk,
+        "criteria": criteria.pk,
+        "decision": decision.pk,
         # A reset link belongs to someone who is not signing in during the
         # test: signing in changes last_login, which (rightly) voids the link.
         "uid": urlsafe_base64_encode(force_bytes(forgetful.pk)),
@@ -167,6 +184,20 @@ def world(db, admin_user, lead, member, team, other_team, outsider, catalogue):
             "team": team.pk,
         },
         ("POST", "/admin-tools/markdown-preview/"): {"text": "## Hi"},
+        ("POST", "/api/v1/readiness/decisions/"): {
+            "person": member.pk,
+            "criteria": criteria.pk,
+            "outcome": "not_yet",
+            "reason": "Shadow three chats",
+        },
+        ("POST", "/api/v1/readiness/decisions/{decision}/revoke/"): {"reason": "Mistake"},
+        ("POST", "/readiness/people/{member}/roles/{criteria}/decide/"): {
+            f"d{criteria.pk}-outcome": "not_yet",
+            f"d{criteria.pk}-reason": "Shadow three chats",
+        },
+        ("POST", "/readiness/people/{member}/roles/{criteria}/sign-off/"): {
+            "key": signoff_line.key
+        },
         ("POST", "/attempts/{attempt}/answers/{question}/"): {
             f"q{question.pk}": str(question.choices.first().pk)
         },

@@ -25,8 +25,10 @@ from notifications.models import Notification
 from privacy import services
 from qa import services as qa_services
 from qa.models import ReviewRating, ReviewSource
+from readiness import services as readiness_services
 from skills import selectors as skills_selectors
 from skills import services as skills_services
+from skills.models import RoleProfile
 from tests import factories
 from xapi.models import Statement
 
@@ -123,8 +125,36 @@ def person(team, lead, catalogue, client, django_capture_on_commit_callbacks):
     apps.get_model("axes", "AccessAttempt").objects.create(
         username=EMAIL, ip_address="10.0.0.1", user_agent="x", failures_since_start=1
     )
+    # readiness: a decision and a sign-off about them, and a decision about a colleague whose
+    # reason names them
+    live = RoleProfile.objects.create(slug="live-chat", name="Live chat")
+    criteria = readiness_services.criteria_create(role_profile=live, from_roles=[], by=lead)
+    line = readiness_services.criterion_add(
+        criteria=criteria,
+        by=lead,
+        fields={"kind": "signoff", "label": "Shadowed", "categories": []},
+    ).items.get()
+    readiness_services.signoff_give(
+        person=user, criteria=criteria, key=line.key, by=lead, note="Secret-Marker-77 chats"
+    )
+    readiness_services.decision_record(
+        person=user, criteria=criteria, outcome="ready", by=lead, reason="Secret-Marker-77"
+    )
+    readiness_services.decision_record(
+        person=lead_colleague(team),
+        criteria=criteria,
+        outcome="not_yet",
+        by=lead,
+        reason=f"Shadow {NAME} first",
+    )
     client.force_login(user)
     return user
+
+
+def lead_colleague(team):
+    colleague = factories.UserFactory.create(name="Colleague")
+    factories.MembershipFactory.create(user=colleague, team=team)
+    return colleague
 
 
 def test_an_erased_member_leaves_no_trace_and_the_figures_stay(

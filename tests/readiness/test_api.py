@@ -474,14 +474,14 @@ def test_two_decisions_back_to_back_both_land_newest_first(
     assert second.status_code == 201
     listed = api_as(lead).get(f"{DECISIONS}?person={member.pk}")
     assert listed.status_code == 200
-    assert [(d["id"], d["reason"]) for d in listed.json()] == [
+    assert [(d["id"], d["reason"]) for d in listed.json()["results"]] == [
         (second.json()["id"], "Second."),
         (first.json()["id"], "First."),
     ]
     assert Decision.objects.filter(person=member).count() == 2
     # the member reads the same history
     mine = api_as(member).get(f"{DECISIONS}?person={member.pk}")
-    assert [d["id"] for d in mine.json()] == [second.json()["id"], first.json()["id"]]
+    assert [d["id"] for d in mine.json()["results"]] == [second.json()["id"], first.json()["id"]]
 
 
 def test_two_leads_deciding_at_once_both_land(
@@ -521,7 +521,7 @@ def test_two_leads_deciding_at_once_both_land(
     saved = list(Decision.objects.filter(person=member).order_by("-decided_at", "-pk"))
     assert {d.reason for d in saved} == {"From the lead.", "From the admin."}
     listed = api_as(lead).get(f"{DECISIONS}?person={member.pk}")
-    assert [d["id"] for d in listed.json()] == [d.pk for d in saved]
+    assert [d["id"] for d in listed.json()["results"]] == [d.pk for d in saved]
 
 
 def test_not_yet_with_training_assigns_the_module(

@@ -108,7 +108,7 @@ def test_quiz_band_and_window(setup: Any, lead: User, member: User) -> None:
     # the same attempt, 31 days later, is too old to count
     later = judge(member, criteria, now=timezone.now() + timedelta(days=31))
     assert verdicts(later) == [Verdict.NOT_MET]
-    assert later.items[0].figures["attempt"]["counts"] is False
+    assert later.items[0].figures["attempt"] is None  # no attempt in the window
 
 
 def test_skill_uses_the_lower_bound_so_not_sure_is_never_met(
@@ -313,3 +313,31 @@ def test_a_polish_agent_is_notified_in_polish(setup: Any, lead: User, member: Us
     )
     notification = Notification.objects.get(key=f"readiness-decision:{decision.pk}")
     assert notification.params["title"] == "Czat na żywo"
+
+
+def test_the_decision_list_costs_the_same_statements_for_1_or_6_decisions(
+    setup: Any, lead: User, member: User, api_as: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    criteria = setup["criteria"]
+    add(criteria, lead, kind=Kind.SIGNOFF, label="Shadowed")
+    client = api_as(lead)
+
+    def statements() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/api/v1/readiness/decisions/?person={member.pk}")
+        assert response.status_code == 200
+        return len(captured)
+
+    services.decision_record(
+        person=member, criteria=criteria, outcome="not_yet", by=lead, reason="1"
+    )
+    statements()  # the token's first use in a minute is written down, once
+    one = statements()
+    for n in range(5):
+        services.decision_record(
+            person=member, criteria=criteria, outcome="not_yet", by=lead, reason=str(n)
+        )
+    assert statements() == one

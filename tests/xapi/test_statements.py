@@ -279,3 +279,31 @@ def test_a_module_and_lesson_are_named_in_every_language_they_are_written_in(mem
     parent = payload["context"]["contextActivities"]["parent"][0]
     assert parent["definition"]["name"] == {"en": "Escalations", "pl": "Eskalacje"}
     assert not statement_problems(payload)
+
+
+def test_readiness_decisions_are_passed_failed_and_retracted(xapi_on, member, lead):
+    from readiness import services as readiness_services
+    from skills.models import RoleProfile
+
+    role = RoleProfile.objects.create(slug="live-chat", name="Live chat", name_pl="Czat")
+    criteria = readiness_services.criteria_create(role_profile=role, from_roles=[], by=lead)
+    readiness_services.criterion_add(
+        criteria=criteria,
+        by=lead,
+        fields={"kind": "signoff", "label": "Shadowed", "categories": []},
+    )
+    not_yet = readiness_services.decision_record(
+        person=member, criteria=criteria, outcome="not_yet", by=lead, reason="Shadow first"
+    )
+    readiness_services.decision_revoke(decision=not_yet, by=lead, reason="Recorded by mistake")
+    failed, retracted = by_verb("failed"), by_verb("retracted")
+    assert len(failed) == 1
+    assert len(retracted) == 1
+    for statement in (failed[0], retracted[0]):
+        assert statement_problems(statement) == [], statement
+        assert statement["actor"]["mbox"] == f"mailto:{member.email}"
+        assert statement["object"]["id"] == "http://testserver/xapi/activities/role/live-chat"
+        assert statement["context"]["instructor"]["mbox"] == f"mailto:{lead.email}"
+    assert failed[0]["result"] == {"success": False}
+    assert retracted[0]["verb"]["id"] == "http://activitystrea.ms/schema/1.0/retract"
+    assert "result" not in retracted[0]
