@@ -30,7 +30,7 @@ from datetime import timedelta
 from typing import Any
 from unittest import mock
 
-from bench_setup import BENCH_URL, SCALE, recreate_database
+from bench_setup import BENCH_URL, SCALE, recreate_database, verdict
 
 # BENCH_SCALE shrinks the data (CI runs 0.02): statement counts and the exactly-once checks
 # hold at any size; the time limit is meant for the full size.
@@ -38,6 +38,9 @@ PEOPLE = max(60, int(10_000 * SCALE))
 TEAM_SIZE = max(20, int(200 * SCALE))
 BATCH = 500
 SWEEP_S = 60.0
+# The sweep against one hand-written statement over the same decisions and evidence: 14× at
+# the full size on the 2-core machine (8.9 s against 0.65 s); twice that fails.
+SWEEP_RATIO = 30.0
 BOARD_RUNS = 5
 # Each person's evidence follows their index modulo PATTERNS (see ``main``): every batch of
 # 500 decisions (≈167 people) and every team holds people of every pattern.
@@ -601,7 +604,7 @@ def main() -> int:
     floor_s = min(floor_times)
     print(
         f"Hand-written SQL over the same {floor_row[0]:,} decisions and their evidence: "
-        f"{floor_s * 1000:.0f} ms; sweep / SQL: {sweep_s / floor_s:.0f}× (for information)"
+        f"{floor_s * 1000:.0f} ms; sweep / SQL: {sweep_s / floor_s:.1f}× (limit {SWEEP_RATIO:.0f}×)"
     )
 
     decisions_total = PEOPLE * len(all_criteria)
@@ -618,16 +621,9 @@ def main() -> int:
         "second run opens and resolves nothing": again["opened"] == 0 and again["resolved"] == 0,
         "Celery task opens and resolves nothing": task["opened"] == 0 and task["resolved"] == 0,
     }
+    ratios = {f"sweep ≤ {SWEEP_RATIO:.0f}× the hand-written SQL": sweep_s <= SWEEP_RATIO * floor_s}
     timed = {f"sweep < {SWEEP_S:.0f} s": sweep_s < SWEEP_S}
-    if SCALE >= 1:
-        checks.update(timed)
-    else:
-        for name, ok in timed.items():
-            print(f"  ({'pass' if ok else 'over'}, not checked at BENCH_SCALE={SCALE:g})  {name}")
-    for name, ok in checks.items():
-        print(f"  {'PASS' if ok else 'FAIL'}  {name}")
-    print(f"Result: {'PASS' if all(checks.values()) else 'FAIL'}")
-    return 0 if all(checks.values()) else 1
+    return verdict(checks, ratios=ratios, timed=timed)
 
 
 if __name__ == "__main__":

@@ -38,3 +38,40 @@ def recreate_database() -> None:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+# How a benchmark judges time. A shared machine is noisy: an absolute limit fails with nothing
+# wrong and teaches everyone to ignore the benchmark. So a time is judged against a *floor*
+# measured in the same run on the same data (a hand-written SQL query, the same rows written
+# in bulk): the ratio is enforced at the full size, where it is stable. Absolute limits are
+# printed always and enforced only with STRICT=1 (a quiet machine, on purpose). Statement
+# counts and exactly-once checks are enforced always, at any size.
+STRICT = os.environ.get("STRICT", "").strip().lower() in {"1", "true", "yes"}
+
+
+def verdict(
+    checks: dict[str, bool],
+    *,
+    ratios: dict[str, bool] | None = None,
+    timed: dict[str, bool] | None = None,
+) -> int:
+    """Print every check and the result; 0 if everything enforced passed, else 1.
+
+    ``checks`` (counts, exactly-once) are enforced always; ``ratios`` (a time against its
+    floor) at the full size (BENCH_SCALE=1); ``timed`` (absolute limits) at the full size with
+    STRICT=1 only."""
+    enforced = dict(checks)
+    for group, applies, why in (
+        (ratios or {}, SCALE >= 1, f"not checked at BENCH_SCALE={SCALE:g}"),
+        (timed or {}, SCALE >= 1 and STRICT, "enforced with STRICT=1 at full size only"),
+    ):
+        if applies:
+            enforced.update(group)
+        else:
+            for name, ok in group.items():
+                print(f"  ({'pass' if ok else 'over'}, {why})  {name}")
+    for name, ok in enforced.items():
+        print(f"  {'PASS' if ok else 'FAIL'}  {name}")
+    passed = all(enforced.values())
+    print(f"Result: {'PASS' if passed else 'FAIL'}")
+    return 0 if passed else 1

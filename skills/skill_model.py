@@ -37,7 +37,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import numpy
 from django.conf import settings
+from numpy.typing import ArrayLike, NDArray
 from scipy.special import betaincinv
 
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
@@ -119,6 +121,20 @@ def credible_intervals(decayed: list[tuple[float, float]]) -> list[tuple[float, 
     lows = betaincinv(a, b, tail)
     highs = betaincinv(a, b, 1.0 - tail)
     return [(float(low), float(high)) for low, high in zip(lows, highs, strict=True)]
+
+
+def surely_below(alphas: ArrayLike, betas: ArrayLike, targets: ArrayLike) -> NDArray[numpy.bool_]:
+    """For each decayed (Σa, Σb) and target (arrays): is even the top of the likely interval
+    below the target (``gap_category``'s "gap")? Only the upper end is computed, in one
+    vectorised call: the org report asks it of every cell below its target in the
+    organisation (tens of thousands)."""
+    tail = (1.0 - CREDIBLE_MASS) / 2
+    highs = betaincinv(
+        numpy.asarray(alphas, dtype=float) + PRIOR_ALPHA,
+        numpy.asarray(betas, dtype=float) + PRIOR_BETA,
+        1.0 - tail,
+    )
+    return numpy.asarray(highs < numpy.asarray(targets, dtype=float), dtype=bool)
 
 
 def gap_category(*, enough: bool, level: float, likely_high: float, target: float | None) -> str:

@@ -20,49 +20,16 @@ from accounts.models import User
 from courses import services as courses_services
 from courses.models import Assignment
 from readiness import services
-from readiness.models import Criteria, Criterion, Decision, Kind, Verdict
-from skills.models import LearnerProfile, RoleProfile
+from readiness.models import Decision, Kind, Verdict
 from tests import factories
 
 ApiAs = Callable[[User], APIClient]
 DECISIONS = "/api/v1/readiness/decisions/"
 
 
-def line_add(criteria: Criteria, by: User, **fields: Any) -> Criterion:
-    """One more line (a new criteria version); returns the line as saved."""
-    sops = fields.pop("sops", [])
-    modules = fields.pop("modules", [])
-    values: dict[str, Any] = {"label": "", "categories": []}
-    values.update(fields)
-    version = services.criterion_add(
-        criteria=criteria, by=by, fields=values, sops=sops, modules=modules
-    )
-    return version.items.order_by("-position")[0]
-
-
 @pytest.fixture
-def setup(db: None, lead: User, member: User, team: Any, admin_user: User) -> dict[str, Any]:
-    """``member`` (an agent of ``team``) works towards "Live chat agent", whose criteria are a
-    lead's sign-off and one module. ``teammate`` is another agent of the same team."""
-    agent = RoleProfile.objects.create(slug="agent", name="Agent")
-    live = RoleProfile.objects.create(
-        slug="live-chat", name="Live chat agent", name_pl="Konsultant czatu na żywo"
-    )
-    teammate = factories.UserFactory.create(name="Tomek Teammate")
-    factories.MembershipFactory.create(user=teammate, team=team)
-    for person in (member, teammate):
-        LearnerProfile.objects.create(user=person, role_profile=agent)
-    criteria = services.criteria_create(role_profile=live, from_roles=[agent], by=admin_user)
-    signoff = line_add(criteria, admin_user, kind=Kind.SIGNOFF, label="Shadowed three chats")
-    module = factories.module_with_lessons(lessons=1, title="Chat etiquette")
-    line_add(criteria, admin_user, kind=Kind.MODULES, modules=[module])
-    return {
-        "criteria": criteria,
-        "signoff": signoff,
-        "module": module,
-        "teammate": teammate,
-        "role": live,
-    }
+def setup(live_chat: dict[str, Any]) -> dict[str, Any]:
+    return live_chat
 
 
 def all_met(setup: dict[str, Any], person: User, lead: User) -> None:
