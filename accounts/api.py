@@ -20,12 +20,23 @@ from accounts.serializers import (
     MemberOutput,
     MeOutput,
     MeUpdateInput,
+    PingOutput,
     TeamOutput,
     TokenObtainInput,
     TokenOutput,
 )
 from core.api import schema_generation
 from core.errors import ValidationFailed
+
+
+class PingApi(APIView):
+    """Who the token (or session) belongs to, and nothing else: the cheapest authenticated
+    call, through the same middleware, authentication and server as every other. The load
+    test measures its cost as the floor the other endpoints are compared with."""
+
+    @extend_schema(responses=PingOutput)
+    def get(self, request: Request) -> Response:
+        return Response({"user": request.user.pk})
 
 
 class TokenApi(APIView):

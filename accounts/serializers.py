@@ -19,6 +19,10 @@ class MeTeam(serializers.Serializer):
     role = serializers.ChoiceField(choices=Membership.Role.choices)
 
 
+class PingOutput(serializers.Serializer):
+    user = serializers.IntegerField()
+
+
 class MeOutput(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()

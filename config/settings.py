@@ -104,6 +104,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.timing.RequestCpuMiddleware",  # only with REQUEST_CPU_TIMING=1 (the load test)
     "django.middleware.security.SecurityMiddleware",
     "core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -589,6 +590,9 @@ SPECTACULAR_SETTINGS = {
         "DecisionChoiceEnum": [("ready", "Ready"), ("not_yet", "Not yet")],
     },
 }
+
+# The web CPU of each request in a Server-Timing header (core/timing.py): for the load test.
+REQUEST_CPU_TIMING = env_bool("REQUEST_CPU_TIMING", False)
 
 # Security. Production values are the defaults whenever DEBUG is off: HTTPS only (HSTS for a
 # year, cookies only over HTTPS, plain HTTP redirected, except /healthz for load balancers).

@@ -27,6 +27,7 @@ import json
 import os
 import resource
 import signal
+import statistics
 import subprocess
 import sys
 import threading
@@ -82,6 +83,7 @@ STACK_ENV = {
     "VAR_DIR": str(OUT_DIR / "var"),
     "PORT": str(PORT),
     "LOG_LEVEL": "WARNING",
+    "REQUEST_CPU_TIMING": "1",  # each response says its web CPU (core/timing.py)
 }
 
 
@@ -442,12 +444,39 @@ def check_database(records: list[dict[str, Any]]) -> dict[str, int]:
     }
 
 
+def web_cpu_figures(samples: dict[str, list[float]]) -> dict[str, dict[str, float]]:
+    """Per endpoint, the web CPU of a request (the server's ``Server-Timing``): median and
+    mean in ms, and the median against the floor's (``/api/v1/auth/ping/``); printed."""
+    floor_samples = samples.get("floor ping", [])
+    floor = statistics.median(floor_samples) if floor_samples else 0.0
+    figures = {}
+    print()
+    print(
+        "web CPU per request (the server's own figure, median / mean ms; × the floor: a bare "
+        "authenticated API call through the same stack)"
+    )
+    for name, values in sorted(samples.items()):
+        median = statistics.median(values)
+        figures[name] = {
+            "n": len(values),
+            "median_ms": median,
+            "mean_ms": statistics.fmean(values),
+            "x_floor": median / floor if floor else 0.0,
+        }
+        print(
+            f"  {name:<28} {len(values):>7}  {median:6.2f} / {statistics.fmean(values):6.2f}"
+            f"  {median / floor if floor else 0.0:5.2f}×"
+        )
+    return figures
+
+
 def report(
     stats: dict[str, dict[str, float]],
     checks: dict[str, int],
     seconds: float,
     peaks: dict[int, tuple[str, int]],
     cpu: dict[str, float],
+    web_cpu: dict[str, list[float]] | None = None,
 ) -> bool:
     print()
     print(
@@ -485,6 +514,7 @@ def report(
     )
     for name, used in sorted(cpu.items(), key=lambda item: -item[1]):
         print(f"  {name:<22} {used:>7.1f} s  {1000 * used / max(1, http):>6.2f} ms per request")
+    web = web_cpu_figures(web_cpu or {})
     answer = stats.get("answer", {}).get("p95", 0.0)
     floor = stats.get("floor /healthz", {}).get("p95", 0.0) or 1.0
     figures = {
@@ -518,6 +548,7 @@ def report(
         "think": THINK,
         "peak_rss_kib": {f"{n}:{p}": r for p, (n, r) in peaks.items()},
         "cpu_seconds": cpu,
+        "web_cpu_ms": web,
     }
     (OUT_DIR / "report.json").write_text(json.dumps(result, indent=2))
     print(f"\nreport: {OUT_DIR / 'report.json'}")
@@ -663,6 +694,7 @@ def main() -> int:
                 **os.environ,
                 "LOADTEST_PLAN": str(plan_file),
                 "LOADTEST_OUT": str(out),
+                "LOADTEST_CPU_OUT": str(OUT_DIR / "web_cpu.json"),
                 "LOADTEST_THINK": str(THINK),
             },
             check=False,
@@ -686,7 +718,9 @@ def main() -> int:
         checks["takers that did not finish"] = missing
     finally:
         stack.stop()
-    ok = report(read_stats(prefix), checks, seconds, stack.peaks, cpu) and not missing
+    cpu_file = OUT_DIR / "web_cpu.json"
+    web_cpu = json.loads(cpu_file.read_text()) if cpu_file.exists() else {}
+    ok = report(read_stats(prefix), checks, seconds, stack.peaks, cpu, web_cpu) and not missing
     return 0 if ok else 1
 
 

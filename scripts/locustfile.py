@@ -29,6 +29,9 @@ THINK = float(os.environ.get("LOADTEST_THINK", "0"))
 POLL = float(os.environ.get("LOADTEST_POLL", "2"))  # as the result page does
 SCORED_TIMEOUT = float(os.environ.get("LOADTEST_SCORED_TIMEOUT", "120"))
 OUT = os.environ["LOADTEST_OUT"]
+CPU_OUT = os.environ.get("LOADTEST_CPU_OUT", "")
+CPU_DUR = re.compile(r"cpu;dur=([0-9.]+)")
+CPU: dict[str, list[float]] = {}
 
 GO = Event()  # set once every user is spawned: the synchronized start
 LEARNERS = itertools.count()
@@ -44,10 +47,23 @@ def _go(user_count: int, **_kwargs: Any) -> None:
     GO.set()
 
 
+@events.request.add_listener
+def _web_cpu(name: str, response: Any = None, **_kwargs: Any) -> None:
+    """The web CPU the server spent on the request (its ``Server-Timing`` header, sent with
+    ``REQUEST_CPU_TIMING=1``: scripts/loadtest.py turns it on), per endpoint."""
+    header = getattr(response, "headers", None)
+    found = CPU_DUR.search((header.get("Server-Timing") or "") if header is not None else "")
+    if found:
+        CPU.setdefault(name, []).append(float(found.group(1)))
+
+
 @events.test_stop.add_listener
 def _save(**_kwargs: Any) -> None:
     with open(OUT, "w", encoding="utf-8") as out:
         json.dump(RECORDS, out)
+    if CPU_OUT:
+        with open(CPU_OUT, "w", encoding="utf-8") as out:
+            json.dump(CPU, out)
 
 
 def _finished(environment: Any) -> None:
@@ -271,14 +287,22 @@ class Candidate(FastHttpUser):
 
 
 class Floor(FastHttpUser):
-    """A bare endpoint through the same stack, a few times a second: the floor."""
+    """Two bare endpoints through the same stack, a few times a second: the floors.
+    ``/healthz`` (no authentication; it asks the broker) for the response times, and
+    ``/api/v1/auth/ping/`` (a learner's token, the same middleware and authentication as every
+    API call, nothing else) for the web CPU each endpoint is compared with."""
 
     fixed_count = 1
     wait_time = constant_throughput(float(os.environ.get("LOADTEST_FLOOR_RATE", "5")))
 
     def on_start(self) -> None:
+        self.headers = {"Authorization": f"Token {PLAN['learners'][0]}"}
         GO.wait()
 
     @task
     def healthz(self) -> None:
         self.client.get("/healthz", name="floor /healthz")
+
+    @task
+    def ping(self) -> None:
+        self.client.get("/api/v1/auth/ping/", headers=self.headers, name="floor ping")
