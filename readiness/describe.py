@@ -97,13 +97,6 @@ def title_of(line: Criterion) -> str:
     return _("Lead sign-off")
 
 
-VERDICT_LABELS = {
-    Verdict.MET: Verdict.MET.label,
-    Verdict.NOT_MET: Verdict.NOT_MET.label,
-    Verdict.UNSURE: Verdict.UNSURE.label,
-    Verdict.CANNOT: Verdict.CANNOT.label,
-}
-
 REASONS = {
     "nothing_chosen": lambda: _("No SOP or module is chosen (deleted?)."),
     "nothing_published": lambda: _("None of its SOPs has a published version."),
@@ -119,7 +112,7 @@ def describe(
     out = Described(
         title=title,
         verdict=verdict,
-        verdict_label=str(VERDICT_LABELS.get(Verdict(verdict), verdict)),
+        verdict_label=str(Verdict(verdict).label),
         summary="",
     )
     if verdict == Verdict.CANNOT:
@@ -389,7 +382,9 @@ _WRITERS = {
 
 
 def wilson(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """The Wilson score interval (95%) of a proportion: sensible at small n and at 0 or 1."""
+    """The Wilson score interval (95%) of a proportion: sensible at small n and at 0 or 1.
+    SciPy's ``binomtest(k, n).proportion_ci(method="wilson")`` gives the same (a test holds
+    them equal) but costs 190 µs a call, and the board asks it of every row."""
     if n == 0:
         return 0.0, 1.0
     p = successes / n

@@ -255,7 +255,8 @@ def board(rows: list[Row], *, now: datetime, state: str, role: str, sort: str) -
     )
 
 
-def BOARD_CSV_HEADER() -> list[str]:  # a header in the active language
+def board_csv_header() -> list[str]:
+    """The CSV's header in the active language."""
     return [
         _("Person"),
         _("Email"),

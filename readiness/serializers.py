@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import serializers
 
 from readiness.models import Decision, Kind, Verdict
@@ -132,7 +130,3 @@ class DecisionInput(serializers.Serializer):
 
 class RevokeInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
-
-
-def as_text(value: Any) -> str:
-    return "" if value is None else str(value)

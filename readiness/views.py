@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import request_user
-from accounts.selectors import user_is_admin, user_lead_team_ids
+from accounts.selectors import user_is_admin
 from core.csv_export import csv_response
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.ids import parse_id
@@ -118,10 +118,45 @@ def criteria_edit(request: HttpRequest, criteria_id: int) -> HttpResponse:
 
 
 def _can_decide(viewer: Any, person: Any) -> bool:
-    if viewer.pk == person.pk:
+    """The rule of ``selectors.person_get_decidable``: a lead of their team or an admin, never
+    about oneself."""
+    try:
+        selectors.person_get_decidable(viewer=viewer, user_id=person.pk)
+    except NotFound:
         return False
-    return user_is_admin(viewer) or bool(
-        user_lead_team_ids(viewer) & set(person.memberships.values_list("team_id", flat=True))
+    return True
+
+
+def _person_page(
+    request: HttpRequest,
+    viewer: Any,
+    found: Any,
+    *,
+    form: DecisionForm | None = None,
+    form_for: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """A person's readiness; ``form`` (with its errors) in place of the empty one of the role
+    ``form_for``."""
+    now = timezone.now()
+    roles = []
+    for row in selectors.person_readiness(person=found, now=now):
+        pk = row.standing.criteria.pk
+        shown = form if form is not None and pk == form_for else DecisionForm(prefix=f"d{pk}")
+        roles.append(presenters.role_view(row, now=now, form=shown))
+    return render(
+        request,
+        "readiness/person.html",
+        {
+            "person": found,
+            "roles": roles,
+            "history": presenters.history(selectors.person_decisions(person=found)[:50]),
+            "can_decide": _can_decide(viewer, found),
+            "own": viewer.pk == found.pk,
+            # the board's "Decide" opens that role's form: pick, save (two clicks)
+            "decide": _id_or_zero(request.GET.get("decide", "")) or None,
+        },
+        status=status,
     )
 
 
@@ -129,29 +164,7 @@ def _can_decide(viewer: Any, person: Any) -> bool:
 def person(request: HttpRequest, user_id: int) -> HttpResponse:
     viewer = request_user(request)
     found = or_404(selectors.person_get_visible, viewer=viewer, user_id=user_id)
-    now = timezone.now()
-    rows = selectors.person_readiness(person=found, now=now)
-    can_decide = _can_decide(viewer, found)
-    forms = {
-        row.standing.criteria.pk: DecisionForm(prefix=f"d{row.standing.criteria.pk}")
-        for row in rows
-    }
-    return render(
-        request,
-        "readiness/person.html",
-        {
-            "person": found,
-            "roles": [
-                presenters.role_view(row, now=now, form=forms.get(row.standing.criteria.pk))
-                for row in rows
-            ],
-            "history": presenters.history(selectors.person_decisions(person=found)[:50]),
-            "can_decide": can_decide,
-            "own": viewer.pk == found.pk,
-            # the board's "Decide" opens that role's form: pick, save (two clicks)
-            "decide": _id_or_zero(request.GET.get("decide", "")) or None,
-        },
-    )
+    return _person_page(request, viewer, found)
 
 
 @login_required
@@ -184,29 +197,7 @@ def decide(request: HttpRequest, user_id: int, criteria_id: int) -> HttpResponse
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("readiness:person", found.pk)
-    now = timezone.now()
-    rows = selectors.person_readiness(person=found, now=now)
-    return render(
-        request,
-        "readiness/person.html",
-        {
-            "person": found,
-            "roles": [
-                presenters.role_view(
-                    row,
-                    now=now,
-                    form=form
-                    if row.standing.criteria.pk == criteria.pk
-                    else DecisionForm(prefix=f"d{row.standing.criteria.pk}"),
-                )
-                for row in rows
-            ],
-            "history": presenters.history(selectors.person_decisions(person=found)[:50]),
-            "can_decide": True,
-            "own": False,
-        },
-        status=400,
-    )
+    return _person_page(request, viewer, found, form=form, form_for=criteria.pk, status=400)
 
 
 @login_required
@@ -281,7 +272,7 @@ def board(request: HttpRequest, team_id: int) -> HttpResponse | StreamingHttpRes
     if request.GET.get("format") == "csv":
         return csv_response(
             f"readiness-{slugify(team.name) or team.pk}-{now:%Y-%m-%d}.csv",
-            presenters.BOARD_CSV_HEADER(),
+            presenters.board_csv_header(),
             presenters.board_csv_rows(view.rows),
         )
     return render(request, "readiness/board.html", {"team": team, "board": view})

@@ -9,7 +9,6 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
-from assessments import services as assessments_services
 from assessments.models import Quiz
 from courses import services as courses_services
 from courses.models import SOP, Module
@@ -41,8 +40,6 @@ def demo_readiness_load(*, people: dict[str, User]) -> None:
                 criteria=found, by=admin, fields=fields, sops=sops, modules=modules
             )
         criteria[item["role"]] = found
-    for taken in data.get("quiz_attempts", []):
-        _take_all_right(people[taken["person"]], taken["quiz"])
     for email, slugs in data.get("acknowledged", {}).items():
         for sop in SOP.objects.filter(slug__in=slugs):
             version = sop.versions.filter(status="published").order_by("-number").first()
@@ -103,17 +100,3 @@ def _line(line: dict[str, Any]) -> tuple[dict[str, Any], list[SOP], list[Module]
     sops = list(SOP.objects.filter(slug__in=line.get("sops", [])))
     modules = list(Module.objects.filter(slug__in=line.get("modules", [])))
     return fields, sops, modules
-
-
-def _take_all_right(person: User, slug: str) -> None:
-    quiz = Quiz.objects.filter(slug=slug).first()
-    if quiz is None:
-        return
-    attempt = assessments_services.attempt_start(quiz=quiz, user=person)
-    for question in attempt.quiz_version.questions.order_by("position"):
-        correct = [c.pk for c in question.choices.all() if c.is_correct]
-        assessments_services.answer_save(
-            attempt=attempt, question_id=question.pk, choice_ids=correct
-        )
-    assessments_services.attempt_submit(attempt=attempt)
-    assessments_services.attempt_score(attempt_id=attempt.pk)

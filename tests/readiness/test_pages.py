@@ -122,7 +122,7 @@ def test_the_board_csv_speaks_the_leads_language(
     assert response.status_code == 200
     header, *rows = csv_rows(response)
     with translation.override("pl"):
-        expected_header = presenters.BOARD_CSV_HEADER()
+        expected_header = presenters.board_csv_header()
         not_met = str(Verdict.NOT_MET.label)
         assert gettext("Person") == "Osoba"
     assert header == expected_header

@@ -341,3 +341,31 @@ def test_the_decision_list_costs_the_same_statements_for_1_or_6_decisions(
             person=member, criteria=criteria, outcome="not_yet", by=lead, reason=str(n)
         )
     assert statements() == one
+
+
+@pytest.mark.parametrize(("passed", "total"), [(0, 1), (3, 4), (37, 45), (5, 5), (120, 400)])
+def test_the_pass_rate_interval_is_scipys_wilson_interval(passed: int, total: int) -> None:
+    from scipy.stats import binomtest
+
+    from readiness.describe import wilson
+
+    expected = binomtest(passed, total).proportion_ci(confidence_level=0.95, method="wilson")
+    low, high = wilson(passed, total)
+    assert low == pytest.approx(expected.low, abs=1e-6)
+    assert high == pytest.approx(expected.high, abs=1e-6)
+
+
+def test_with_no_criteria_the_pages_say_so_and_the_report_still_prints(
+    client: Any, lead: User, member: User, team: Any
+) -> None:
+    client.force_login(lead)
+    board = client.get(f"/readiness/teams/{team.pk}/")
+    assert board.status_code == 200
+    assert "Nobody in this team works towards a role" in board.content.decode()
+    page = client.get(f"/readiness/people/{member.pk}/")
+    assert "No role with readiness criteria is set for this person yet." in page.content.decode()
+    csv_body = b"".join(client.get(f"/readiness/teams/{team.pk}/?format=csv").streaming_content)
+    assert csv_body.decode("utf-8-sig").strip().count("\n") == 0  # the header alone
+    report = client.get(f"/readiness/people/{member.pk}/report.pdf")
+    assert report.status_code == 200
+    assert report.content.startswith(b"%PDF")
