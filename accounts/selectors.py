@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, Invitation, MaybeViewer, Membership, Team, User, Viewer
+from core.compiled import CompiledQuery
 from core.errors import NotFound
 from core.ids import parse_id, parse_uuid
 from core.links import link_token, link_value
@@ -152,12 +153,27 @@ def api_token_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+# Every API call asks this: the statement is built once (core/compiled.py), then only run.
+_TOKEN_LOOKUP = CompiledQuery(
+    lambda key_hash: ApiToken.objects.select_related("user").filter(
+        key_hash=key_hash, revoked_at__isnull=True
+    )[:1],
+    key_hash=ApiToken._meta.get_field("key_hash"),
+)
+_TOKEN_FIELDS = [field.attname for field in ApiToken._meta.concrete_fields]
+_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
+
+
 def api_token_for_key(key: str) -> ApiToken | None:
-    return (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=api_token_hash(key), revoked_at__isnull=True)
-        .first()
-    )
+    """The unrevoked token with this key and its user (one statement), or None."""
+    row = _TOKEN_LOOKUP.first(key_hash=api_token_hash(key))
+    if row is None:
+        return None
+    split = len(_TOKEN_FIELDS)
+    token = ApiToken.from_db("default", _TOKEN_FIELDS, row[:split])
+    user = User.from_db("default", _USER_FIELDS, row[split:])
+    ApiToken._meta.get_field("user").set_cached_value(token, user)  # as select_related does
+    return token
 
 
 def api_token_get_own(*, user: Viewer, token_id: RawId) -> ApiToken:

@@ -54,6 +54,7 @@ from assessments.models import (
     ResultBand,
     ResultBandTranslation,
 )
+from core.compiled import CompiledQuery
 from core.content import language_code
 from core.errors import NotFound, ValidationFailed
 from core.ids import parse_id, parse_uuid
@@ -497,6 +498,37 @@ def attempt_get_visible(*, user: User, attempt_id: RawUuid) -> Attempt:
     if attempt is None:
         raise NotFound(_("Attempt not found."))
     return attempt
+
+
+@dataclass(frozen=True)
+class WaitingAttempt:
+    """An attempt submitted and not scored yet: all there is to say about it while the
+    result page polls (nothing is reviewable before scoring: ``review_visibility``)."""
+
+    id: uuid.UUID
+    quiz_id: int
+    language: str
+    started_at: datetime
+    deadline: datetime | None
+    submitted_at: datetime | None
+
+
+# The poll: asked every 2 s by everyone who submitted, built once (core/compiled.py).
+_WAITING_OWN = CompiledQuery(
+    lambda attempt_id, user_id: Attempt.objects.filter(
+        pk=attempt_id, user_id=user_id, status=Attempt.Status.SUBMITTED
+    ).values_list("quiz_id", "language", "started_at", "deadline", "submitted_at")[:1],
+    attempt_id=Attempt._meta.get_field("id"),
+    user_id=User._meta.get_field("id"),
+)
+
+
+def attempt_waiting_own(*, user: User, attempt_id: RawUuid) -> WaitingAttempt | None:
+    """The caller's own attempt if it waits to be scored (one statement), else None: the
+    caller then reads it the full way (``attempt_get_visible``)."""
+    pk = parse_uuid(attempt_id, _("Attempt not found."))
+    row = _WAITING_OWN.first(attempt_id=pk, user_id=user.pk)
+    return None if row is None else WaitingAttempt(pk, *row)
 
 
 def attempts_visible_to_candidate(*, invitation: CandidateInvitation) -> QuerySet[Attempt]:

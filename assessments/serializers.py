@@ -165,11 +165,14 @@ class AttemptListOutput(serializers.Serializer):
         return str(attempt.invitation.email)
 
 
+ANSWER_CHOICES_MAX = 50
+
+
 class AnswerInput(serializers.Serializer):
     """``{"choices": [ids]}`` for choice questions, ``{"text": "…"}`` for short-answer and
     numerical ones."""
 
-    choices = serializers.ListField(child=IdField(), max_length=50, required=False)
+    choices = serializers.ListField(child=IdField(), max_length=ANSWER_CHOICES_MAX, required=False)
     text = serializers.CharField(
         required=False, allow_blank=True, max_length=255, trim_whitespace=True
     )

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import os
 import resource
 import signal
@@ -58,6 +59,7 @@ STRICT = any(
     for name in ("STRICT", "LOADTEST_STRICT")
 )
 OUT_DIR = ROOT / "var" / "loadtest"
+CPU_DUR = re.compile(r"cpu;dur=([0-9.]+)")  # core/timing.py's Server-Timing
 
 # The aims (README, docs/operations.md). Times are in milliseconds.
 AIMS = {
@@ -563,18 +565,21 @@ def report(
 
 
 def profile() -> int:
-    """``scripts/loadtest.py --profile``: where an answer save's time goes, in process.
+    """``scripts/loadtest.py --profile``: where a quiz-day request's time goes, in process.
 
     The same settings as the stack (DEBUG off, PostgreSQL, Redis), Django's test client
-    instead of gunicorn: milliseconds and SQL statements per request for ``/healthz``, a start
-    and an answer save, then cProfile's top functions over the answer saves.
+    instead of gunicorn: milliseconds (wall and CPU) and SQL statements per request for
+    ``/healthz``, a start, an answer save, the floor (``/api/v1/auth/ping/``) and the poll of
+    a submitted attempt, each request's CPU against the floor's, then cProfile's top
+    functions for ``PROFILE`` (``answer``, ``ping``, ``poll``; several with commas) sorted by
+    ``PROFILE_SORT`` (``cumulative``, ``tottime``).
     """
     import cProfile
     import pstats
 
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     global LEARNERS, CANDIDATES
-    LEARNERS, CANDIDATES = 60, 1
+    LEARNERS, CANDIDATES = 120, 1
     recreate_database()
     manage("migrate", "--no-input", "-v", "0")
     manage("demo", "--no-banner", DEBUG="1")
@@ -584,6 +589,8 @@ def profile() -> int:
 
     plan = load_people()
     client = Client(HTTP_HOST=HOST)
+
+    cpu: dict[str, float] = {}
 
     def timed(label: str, calls: list[tuple[str, str, Any]]) -> None:
         statements: list[str] = []
@@ -595,14 +602,23 @@ def profile() -> int:
         with connection.execute_wrapper(count):
             method, path, body = calls[0]
             call(method, path, body)
-        started = time.perf_counter()
+        started, web = time.perf_counter(), 0.0
         for method, path, body in calls[1:]:
-            call(method, path, body)
-        ms = (time.perf_counter() - started) * 1000 / max(1, len(calls) - 1)
-        print(f"{label:<14} {ms:6.2f} ms per request, {len(statements)} SQL statements")
+            found = CPU_DUR.search(call(method, path, body).get("Server-Timing", ""))
+            web += float(found.group(1)) if found else 0.0
+        n = max(1, len(calls) - 1)
+        ms = (time.perf_counter() - started) * 1000 / n
+        cpu[label] = web / n  # the server's own figure, as in the load test
+        print(
+            f"{label:<17} {ms:6.2f} ms per request ({cpu[label]:5.2f} ms web CPU), "
+            f"{len(statements)} SQL statements"
+        )
 
     def call(method: str, path: str, body: Any) -> Any:
-        key = body.pop("_key") if isinstance(body, dict) and "_key" in body else plan["learners"][0]
+        key = plan["learners"][0]
+        if isinstance(body, dict) and "_key" in body:  # another learner's token
+            key = body["_key"]
+            body = {k: v for k, v in body.items() if k != "_key"} or None
         response = getattr(client, method)(
             path,
             json.dumps(body) if body is not None else None,
@@ -614,10 +630,13 @@ def profile() -> int:
 
     timed("/healthz", [("get", "/healthz", None)] * 201)
     quiz = plan["quiz"]
+    waiting = call(
+        "post", f"/api/v1/quizzes/{quiz}/attempts/", {"_key": plan["learners"][1]}
+    ).json()  # submitted below, then polled
     starts = [
-        ("post", f"/api/v1/quizzes/{quiz}/attempts/", {"_key": k}) for k in plan["learners"][1:]
+        ("post", f"/api/v1/quizzes/{quiz}/attempts/", {"_key": k}) for k in plan["learners"][2:]
     ]
-    timed("start", starts)
+    timed("start", starts[: len(starts) // 2])
     attempt = call("post", f"/api/v1/quizzes/{quiz}/attempts/", None).json()
     answers = [
         ("put", f"/api/v1/attempts/{attempt['id']}/answers/{q['id']}/", {"choices": [c["id"]]})
@@ -626,13 +645,30 @@ def profile() -> int:
         for c in q["choices"][:1]
     ]
     timed("answer save", answers)
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for method, path, body in answers:
-        call(method, path, dict(body))
-    profiler.disable()
-    print(f"\ncProfile of {len(answers)} answer saves (cumulative, top 30):")
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    pings = [("get", "/api/v1/auth/ping/", None)] * 201
+    timed("ping (floor)", pings)
+    key = plan["learners"][1]
+    call("post", f"/api/v1/attempts/{waiting['id']}/submit/", {"_key": key})
+    polls = [("get", f"/api/v1/attempts/{waiting['id']}/", {"_key": key})] * 101
+    status = call(*polls[0]).json()["status"]
+    timed(f"poll ({status})", polls)
+    floor = cpu["ping (floor)"]
+    print(
+        "CPU against the floor: "
+        + ", ".join(f"{label} {ms / floor:.2f}×" for label, ms in cpu.items() if floor)
+    )
+    chosen = {"answer": answers * 3, "ping": pings * 3, "poll": polls * 3}
+    chosen["start"] = starts[len(starts) // 2 :]  # each learner starts once
+    order = os.environ.get("PROFILE_SORT", "cumulative")
+    for which in os.environ.get("PROFILE", "answer").split(","):
+        calls = chosen[which.strip()]
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for method, path, body in calls:
+            call(method, path, dict(body) if isinstance(body, dict) else body)
+        profiler.disable()
+        print(f"\ncProfile of {len(calls)} requests: {which} ({order}, top 40):")
+        pstats.Stats(profiler).sort_stats(order).print_stats(40)
     return 0
 
 

@@ -4,6 +4,7 @@ transaction BEGIN/COMMIT show as SAVEPOINT/RELEASE), on SQLite and on PostgreSQL
 path must answer exactly as the full one: these tests also prove the refusals."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -239,3 +240,80 @@ def test_a_submit_costs_six_statements_and_enqueues_scoring_once(
     with django_capture_on_commit_callbacks() as again:
         assert taker.post(f"/api/v1/attempts/{body['id']}/submit/").status_code == 202
     assert again == []
+
+
+def test_the_poll_while_waiting_for_the_score_costs_two_statements_and_answers_as_the_full_path(
+    taker, member, lead, api_as, assert_queries
+):
+    """The result page polls every 2 s after submitting: its own fast path (token, one
+    compiled statement, no serializer) says exactly what the full path says, for a taker in
+    another zone too; anyone else's attempt goes the full way (a lead still sees it, others
+    get 404)."""
+    member.time_zone = "Europe/Warsaw"
+    member.save(update_fields=["time_zone"])
+    quiz = factories.quiz_published(time_limit_minutes=30)
+    body = start(taker, quiz)
+    taker.post(f"/api/v1/attempts/{body['id']}/submit/")
+    Attempt.objects.filter(pk=body["id"]).update(status=Attempt.Status.SUBMITTED)  # not scored
+    url = f"/api/v1/attempts/{body['id']}/"
+    with assert_queries(2):
+        polled = taker.get(url)
+    assert polled.status_code == 200
+    with mock.patch("assessments.selectors.attempt_waiting_own", return_value=None):
+        full = taker.get(url)  # the full path: a six-table join and the serializer
+    assert polled.json() == full.json()
+    assert polled.json()["status"] == "submitted"
+    assert polled.json()["deadline"] is not None
+    assert api_as(lead).get(url).json() == full.json()  # the lead's way: the full path
+    stranger = factories.UserFactory()
+    assert api_as(stranger).get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"choices": [3, 1]},
+        {"choices": []},
+        {"choices": ["3"]},  # a string id: the serializer's way, same result
+        {"choices": [True]},
+        {"choices": [0]},
+        {"choices": list(range(1, 52))},
+        {"choices": [1], "text": "x"},
+        {"text": " 42 "},
+        {"choices": "1"},
+        [1, 2],
+        {},
+    ],
+)
+def test_the_lean_answer_input_accepts_and_refuses_exactly_as_the_serializer(body):
+    from assessments.api import answer_input
+    from assessments.serializers import AnswerInput
+    from core.errors import ValidationFailed
+
+    serializer = AnswerInput(data=body)
+    if serializer.is_valid():
+        assert answer_input(body) == serializer.validated_data
+    else:
+        from rest_framework.exceptions import ValidationError
+
+        with pytest.raises((ValidationError, ValidationFailed)) as refused:
+            answer_input(body)
+        assert refused.value.detail == serializer.errors
+
+
+def test_the_lean_answer_output_says_what_the_serializer_says(taker):
+    from assessments.api import answer_output
+    from assessments.serializers import AnswerOutput
+
+    quiz = typed_quiz()
+    body = start(taker, quiz)
+    for question in body["questions"]:
+        payload = (
+            {"choices": [question["choices"][0]["id"]]} if question["choices"] else {"text": "7"}
+        )
+        response = taker.put(answer_url(body["id"], question["id"]), payload, format="json")
+        assert response.status_code == 200, response.content
+    answers = list(Answer.objects.filter(attempt_id=body["id"]))
+    assert {bool(a.response_text) for a in answers} == {True, False}  # both kinds
+    for answer in answers:
+        assert answer_output(answer) == AnswerOutput(answer).data
