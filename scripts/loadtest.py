@@ -7,9 +7,12 @@
 2. Starts the real stack as ``make serve`` does (gunicorn, Celery worker and beat under
    supervisord with deploy/supervisord.conf, DEBUG off, PostgreSQL and Redis) on
    127.0.0.1:``LOADTEST_PORT``.
-3. Runs scripts/locustfile.py headless in its own process: a synchronized start, every
-   question answered after a think time (``THINK`` seconds on average), one answer revisited,
-   submit, poll until scored; a floor user calls ``/healthz`` meanwhile.
+3. Runs scripts/locustfile.py headless in its own process: takers arriving over ``ARRIVAL``
+   seconds as a Poisson process (``0``: all at the same moment), every question answered
+   after a think time (``THINK`` seconds on average), one answer revisited, submit, poll
+   until scored; a floor user calls ``/healthz`` and ``/api/v1/auth/ping/`` meanwhile.
+   ``SCENARIO=quiz-day`` is the target (3,000 takers, 150 of them candidates, over 60 s,
+   20 s per question); ``SCENARIO=stress`` the same people in the same second.
 4. Prints per step p50/p95/p99 and errors, answers lost (what each client was told was saved
    against the database), attempts not scored exactly once, submit→scored latency,
    requests/s, the peak RSS and CPU seconds of each kind of process (Locust, PostgreSQL and
@@ -24,8 +27,8 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import os
+import re
 import resource
 import signal
 import statistics
@@ -42,9 +45,27 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
 
-LEARNERS = int(os.environ.get("LEARNERS", "300"))
-CANDIDATES = int(os.environ.get("CANDIDATES", str(max(1, LEARNERS // 20))))
-THINK = float(os.environ.get("THINK", "0"))
+# SCENARIO=quiz-day: the realistic quiz day, 3,000 takers (150 of them candidates) arriving
+# over 60 s, 20 s per question. SCENARIO=stress: the same people starting in the same second.
+# Otherwise (and for anything set explicitly) LEARNERS, CANDIDATES, THINK and ARRIVAL.
+SCENARIOS = {
+    "quiz-day": {"LEARNERS": "2850", "CANDIDATES": "150", "THINK": "20", "ARRIVAL": "60"},
+    "stress": {"LEARNERS": "2850", "CANDIDATES": "150", "THINK": "20", "ARRIVAL": "0"},
+}
+SCENARIO = os.environ.get("SCENARIO", "")
+if SCENARIO and SCENARIO not in SCENARIOS:
+    raise SystemExit(f"SCENARIO is one of {', '.join(SCENARIOS)} (or unset), not {SCENARIO!r}")
+_PRESET = SCENARIOS.get(SCENARIO, {})
+
+
+def _setting(name: str, default: str) -> str:
+    return os.environ.get(name) or _PRESET.get(name, default)
+
+
+LEARNERS = int(_setting("LEARNERS", "300"))
+CANDIDATES = int(_setting("CANDIDATES", str(max(1, LEARNERS // 20))))
+THINK = float(_setting("THINK", "0"))
+ARRIVAL = float(_setting("ARRIVAL", "0"))  # seconds over which takers arrive; 0: all at once
 PORT = int(os.environ.get("LOADTEST_PORT", "8731"))
 HOST = "127.0.0.1"  # never anywhere else
 DB_URL = os.environ.get(
@@ -52,7 +73,9 @@ DB_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/4")
 REDIS_CACHE_URL = os.environ.get("LOADTEST_REDIS_CACHE_URL", "redis://127.0.0.1:6379/5")
-MAX_SECONDS = float(os.environ.get("LOADTEST_MAX_SECONDS", str(max(300, 60 + 30 * THINK * 1.5))))
+MAX_SECONDS = float(
+    os.environ.get("LOADTEST_MAX_SECONDS", str(max(300, 60 + ARRIVAL + 30 * THINK * 1.5)))
+)
 # STRICT=1 (as for `make bench`) or LOADTEST_STRICT=1: the time aims fail the run too.
 STRICT = any(
     os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
@@ -481,9 +504,12 @@ def report(
     web_cpu: dict[str, list[float]] | None = None,
 ) -> bool:
     print()
+    arrival = (
+        f"arriving over {ARRIVAL:g} s (Poisson)" if ARRIVAL > 0 else "starting at the same moment"
+    )
     print(
-        f"Quiz day: {LEARNERS} learners + {CANDIDATES} candidates, think time {THINK:g} s, "
-        f"{os.cpu_count()} cores, {seconds:.0f} s"
+        f"Quiz day: {LEARNERS} learners + {CANDIDATES} candidates {arrival}, think time "
+        f"{THINK:g} s, {os.cpu_count()} cores, {seconds:.0f} s"
     )
     print(f"{'step':<28} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for name, row in stats.items():
@@ -548,6 +574,8 @@ def report(
         "learners": LEARNERS,
         "candidates": CANDIDATES,
         "think": THINK,
+        "arrival": ARRIVAL,
+        "scenario": SCENARIO or "custom",
         "peak_rss_kib": {f"{n}:{p}": r for p, (n, r) in peaks.items()},
         "cpu_seconds": cpu,
         "web_cpu_ms": web,
@@ -571,7 +599,8 @@ def profile() -> int:
     instead of gunicorn: milliseconds (wall and CPU) and SQL statements per request for
     ``/healthz``, a start, an answer save, the floor (``/api/v1/auth/ping/``) and the poll of
     a submitted attempt, each request's CPU against the floor's, then cProfile's top
-    functions for ``PROFILE`` (``answer``, ``ping``, ``poll``; several with commas) sorted by
+    functions for ``PROFILE`` (``answer``, ``ping``, ``poll``, ``start``, ``submit``,
+    ``result``; several with commas) sorted by
     ``PROFILE_SORT`` (``cumulative``, ``tottime``).
     """
     import cProfile
@@ -592,7 +621,7 @@ def profile() -> int:
 
     cpu: dict[str, float] = {}
 
-    def timed(label: str, calls: list[tuple[str, str, Any]]) -> None:
+    def timed(label: str, calls: list[tuple[str, str, Any]]) -> list[Any]:
         statements: list[str] = []
 
         def count(execute: Any, sql: str, *args: Any) -> Any:
@@ -601,10 +630,11 @@ def profile() -> int:
 
         with connection.execute_wrapper(count):
             method, path, body = calls[0]
-            call(method, path, body)
+            responses = [call(method, path, body)]
         started, web = time.perf_counter(), 0.0
         for method, path, body in calls[1:]:
-            found = CPU_DUR.search(call(method, path, body).get("Server-Timing", ""))
+            responses.append(call(method, path, body))
+            found = CPU_DUR.search(responses[-1].get("Server-Timing", ""))
             web += float(found.group(1)) if found else 0.0
         n = max(1, len(calls) - 1)
         ms = (time.perf_counter() - started) * 1000 / n
@@ -613,6 +643,7 @@ def profile() -> int:
             f"{label:<17} {ms:6.2f} ms per request ({cpu[label]:5.2f} ms web CPU), "
             f"{len(statements)} SQL statements"
         )
+        return responses
 
     def call(method: str, path: str, body: Any) -> Any:
         key = plan["learners"][0]
@@ -636,7 +667,11 @@ def profile() -> int:
     starts = [
         ("post", f"/api/v1/quizzes/{quiz}/attempts/", {"_key": k}) for k in plan["learners"][2:]
     ]
-    timed("start", starts[: len(starts) // 2])
+    half = len(starts) // 2
+    started = [
+        (r.json()["id"], c[2]["_key"])
+        for r, c in zip(timed("start", starts[:half]), starts[:half], strict=True)
+    ]
     attempt = call("post", f"/api/v1/quizzes/{quiz}/attempts/", None).json()
     answers = [
         ("put", f"/api/v1/attempts/{attempt['id']}/answers/{q['id']}/", {"choices": [c["id"]]})
@@ -652,13 +687,27 @@ def profile() -> int:
     polls = [("get", f"/api/v1/attempts/{waiting['id']}/", {"_key": key})] * 101
     status = call(*polls[0]).json()["status"]
     timed(f"poll ({status})", polls)
+    submits = [("post", f"/api/v1/attempts/{a}/submit/", {"_key": k}) for a, k in started]
+    timed("submit", submits[: half // 2])
+    from assessments.services import attempts_score
+
+    for attempt_id, _key in started[: half // 2]:
+        attempts_score(attempt_id=attempt_id)
+    results = [("get", f"/api/v1/attempts/{a}/", {"_key": k}) for a, k in started[: half // 2]]
+    timed("result (scored)", results)
     floor = cpu["ping (floor)"]
     print(
         "CPU against the floor: "
         + ", ".join(f"{label} {ms / floor:.2f}×" for label, ms in cpu.items() if floor)
     )
-    chosen = {"answer": answers * 3, "ping": pings * 3, "poll": polls * 3}
-    chosen["start"] = starts[len(starts) // 2 :]  # each learner starts once
+    chosen: dict[str, list[tuple[str, str, Any]]] = {
+        "answer": answers * 3,
+        "ping": pings * 3,
+        "poll": polls * 3,
+        "start": starts[half:],  # each learner starts once, submits once
+        "submit": submits[half // 2 :],
+        "result": results * 3,
+    }
     order = os.environ.get("PROFILE_SORT", "cumulative")
     for which in os.environ.get("PROFILE", "answer").split(","):
         calls = chosen[which.strip()]
@@ -732,6 +781,7 @@ def main() -> int:
                 "LOADTEST_OUT": str(out),
                 "LOADTEST_CPU_OUT": str(OUT_DIR / "web_cpu.json"),
                 "LOADTEST_THINK": str(THINK),
+                "LOADTEST_ARRIVAL": str(ARRIVAL),
             },
             check=False,
         )

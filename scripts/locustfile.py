@@ -1,8 +1,12 @@
 """The quiz-day scenario for ``make loadtest`` (scripts/loadtest.py starts Locust with it).
 
 Learners (API, token auth) and candidates (their invitation pages) all wait until every user
-is spawned, then start at the same moment; each answers every question with a think time,
-revisits one answer, submits and polls until the attempt is scored. A floor user calls
+is spawned. Then, with ``LOADTEST_ARRIVAL`` seconds (the realistic quiz day), each arrives at
+its own moment of a Poisson process that brings them all within that window — given their
+number, the arrival times of a Poisson process are independent and uniform over the window,
+so each taker draws one (seeded: ``LOADTEST_SEED``); with ``0`` (the stress case) they all
+start at the same moment. Each answers every question with a think time (uniform around
+``LOADTEST_THINK``), revisits one answer, submits and polls until the attempt is scored. A floor user calls
 ``/healthz`` through the same stack at a steady pace, so a ratio can be taken on a noisy
 machine. What each client saved is written to ``LOADTEST_OUT`` for the comparison with the
 database. Traffic goes to the host Locust is given (scripts/loadtest.py: 127.0.0.1 only).
@@ -33,7 +37,9 @@ CPU_OUT = os.environ.get("LOADTEST_CPU_OUT", "")
 CPU_DUR = re.compile(r"cpu;dur=([0-9.]+)")
 CPU: dict[str, list[float]] = {}
 
-GO = Event()  # set once every user is spawned: the synchronized start
+GO = Event()  # set once every user is spawned: the start of the quiz day
+ARRIVAL = float(os.environ.get("LOADTEST_ARRIVAL", "0"))
+_ARRIVALS = random.Random(int(os.environ.get("LOADTEST_SEED", "30")))
 LEARNERS = itertools.count()
 CANDIDATES = itertools.count()
 RECORDS: list[dict[str, Any]] = []
@@ -69,6 +75,13 @@ def _save(**_kwargs: Any) -> None:
 def _finished(environment: Any) -> None:
     if len(RECORDS) >= TAKERS and environment.runner is not None:
         gevent.spawn_later(0.5, environment.runner.quit)
+
+
+def _arrive() -> None:
+    """Wait for the quiz day to begin, then for this taker's arrival within the window."""
+    GO.wait()
+    if ARRIVAL > 0:
+        gevent.sleep(_ARRIVALS.uniform(0, ARRIVAL))
 
 
 def _think() -> None:
@@ -118,7 +131,7 @@ class Learner(FastHttpUser):
     def on_start(self) -> None:
         self.key = PLAN["learners"][next(LEARNERS)]
         self.headers = {"Authorization": f"Token {self.key}"}
-        GO.wait()
+        _arrive()
 
     @task
     def take_the_quiz(self) -> None:
@@ -169,6 +182,9 @@ class Learner(FastHttpUser):
                     response.failure(f"poll: {response.status_code}")
                     continue
                 if response.json()["status"] == "scored":
+                    # the read that finds the score is the result, not a poll: it carries the
+                    # whole review, and the web CPU per endpoint tells the two apart
+                    response.request_meta["name"] = "result"
                     record["scored"] = True
                     _record_scored(self.environment, started, True)
                     return
@@ -204,7 +220,7 @@ class Candidate(FastHttpUser):
 
     def on_start(self) -> None:
         self.token = PLAN["candidates"][next(CANDIDATES)]
-        GO.wait()
+        _arrive()
 
     @task
     def take_the_quiz(self) -> None:
@@ -264,6 +280,7 @@ class Candidate(FastHttpUser):
                     response.failure(f"poll: {response.status_code}")
                     continue
                 if b'hx-trigger="every 2s"' not in (response.content or b""):
+                    response.request_meta["name"] = "candidate result"
                     record["scored"] = True
                     _record_scored(self.environment, started, True)
                     return
