@@ -167,7 +167,7 @@ class AttemptListApi(ListAPIView):
 _WHEN = serializers.DateTimeField()  # as AttemptOutput writes its dates
 
 
-def waiting_payload(attempt: selectors.WaitingAttempt) -> dict[str, Any]:
+def waiting_payload(attempt: selectors.OwnAttemptRow) -> dict[str, Any]:
     """``attempt_payload`` for one's own attempt waiting to be scored, without the model or
     the serializer (a test holds the two equal): the answer to the result page's poll."""
     return {
@@ -193,11 +193,14 @@ class AttemptDetailApi(APIView):
     @extend_schema(responses=AttemptOutput, parameters=[ATTEMPT_ID])
     def get(self, request: Request, attempt_id: str) -> Response:
         user = request_user(request)
-        # The poll after submitting: one statement (two with the token) and no serializer.
-        waiting = selectors.attempt_waiting_own(user=user, attempt_id=attempt_id)
-        if waiting is not None:
-            return Response(waiting_payload(waiting))
-        attempt = selectors.attempt_get_visible(user=user, attempt_id=attempt_id)
+        # One's own attempt (the poll after submitting, the result): one narrow row first.
+        own = selectors.attempt_own_row(user=user, attempt_id=attempt_id)
+        if own is not None and own.status == Attempt.Status.SUBMITTED:
+            return Response(waiting_payload(own))  # waiting: no model, no serializer
+        if own is not None:  # the caller's: no need for the visibility rules
+            attempt = selectors.attempt_get_own(user=user, attempt_id=attempt_id)
+        else:
+            attempt = selectors.attempt_get_visible(user=user, attempt_id=attempt_id)
         return Response(attempt_payload(attempt, viewer=user))
 
 
@@ -356,9 +359,8 @@ class SubmitApi(APIView):
     @extend_schema(request=None, responses={202: StatusOutput}, parameters=[ATTEMPT_ID])
     def post(self, request: Request, attempt_id: str) -> Response:
         """Submit for scoring. Harmless to repeat: answers 202 with the current status."""
-        attempt = selectors.attempt_get_own(user=request_user(request), attempt_id=attempt_id)
-        attempt = services.attempt_submit(attempt=attempt)
-        return Response(StatusOutput(attempt).data, status=status.HTTP_202_ACCEPTED)
+        now = services.attempt_submit_own(user=request_user(request), attempt_id=attempt_id)
+        return Response({"status": now}, status=status.HTTP_202_ACCEPTED)
 
 
 def invitation_payload(invitation: CandidateInvitation) -> dict[str, Any]:

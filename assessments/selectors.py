@@ -472,11 +472,15 @@ def _attempts() -> QuerySet[Attempt]:
 
 def attempt_get_own(*, user: User, attempt_id: RawUuid) -> Attempt:
     """An attempt the caller is taking or took (for writes)."""
+    # The caller's own: no candidate invitation to join, and the user is the caller.
     attempt = (
-        _attempts().filter(pk=parse_uuid(attempt_id, _("Attempt not found.")), user=user).first()
+        Attempt.objects.select_related("quiz", "quiz_version", "band")
+        .filter(pk=parse_uuid(attempt_id, _("Attempt not found.")), user=user)
+        .first()
     )
     if attempt is None:
         raise NotFound(_("Attempt not found."))
+    attempt.user = user
     return attempt
 
 
@@ -501,11 +505,12 @@ def attempt_get_visible(*, user: User, attempt_id: RawUuid) -> Attempt:
 
 
 @dataclass(frozen=True)
-class WaitingAttempt:
-    """An attempt submitted and not scored yet: all there is to say about it while the
-    result page polls (nothing is reviewable before scoring: ``review_visibility``)."""
+class OwnAttemptRow:
+    """One's own attempt, narrow: all there is to say about it while it waits to be scored
+    (nothing is reviewable before scoring: ``review_visibility``)."""
 
     id: uuid.UUID
+    status: str
     quiz_id: int
     language: str
     started_at: datetime
@@ -513,22 +518,22 @@ class WaitingAttempt:
     submitted_at: datetime | None
 
 
-# The poll: asked every 2 s by everyone who submitted, built once (core/compiled.py).
-_WAITING_OWN = CompiledQuery(
-    lambda attempt_id, user_id: Attempt.objects.filter(
-        pk=attempt_id, user_id=user_id, status=Attempt.Status.SUBMITTED
-    ).values_list("quiz_id", "language", "started_at", "deadline", "submitted_at")[:1],
+# Asked every 2 s by everyone who submitted (the poll), built once (core/compiled.py).
+_OWN_ROW = CompiledQuery(
+    lambda attempt_id, user_id: Attempt.objects.filter(pk=attempt_id, user_id=user_id).values_list(
+        "status", "quiz_id", "language", "started_at", "deadline", "submitted_at"
+    )[:1],
     attempt_id=Attempt._meta.get_field("id"),
     user_id=User._meta.get_field("id"),
 )
 
 
-def attempt_waiting_own(*, user: User, attempt_id: RawUuid) -> WaitingAttempt | None:
-    """The caller's own attempt if it waits to be scored (one statement), else None: the
+def attempt_own_row(*, user: User, attempt_id: RawUuid) -> OwnAttemptRow | None:
+    """The caller's own attempt, narrow (one statement), or None when it is not theirs: the
     caller then reads it the full way (``attempt_get_visible``)."""
     pk = parse_uuid(attempt_id, _("Attempt not found."))
-    row = _WAITING_OWN.first(attempt_id=pk, user_id=user.pk)
-    return None if row is None else WaitingAttempt(pk, *row)
+    row = _OWN_ROW.first(attempt_id=pk, user_id=user.pk)
+    return None if row is None else OwnAttemptRow(pk, *row)
 
 
 def attempts_visible_to_candidate(*, invitation: CandidateInvitation) -> QuerySet[Attempt]:

@@ -272,6 +272,9 @@ MODULE_EVIDENCE_WEIGHT = 1.0
 # Scoring: a scoring task scores its own attempt and up to this many others waiting (oldest
 # first) in one transaction; their own tasks then find them scored (docs/operations.md).
 SCORING_BATCH = max(1, env_int("SCORING_BATCH", 100))
+# Seconds a submitted attempt waits before its scoring task runs, so that attempts submitted
+# meanwhile are scored in the same batch (docs/operations.md, "Workers for a quiz day").
+SCORING_DELAY = max(0.0, min(10.0, float(os.environ.get("SCORING_DELAY", "") or 1)))
 
 # Question-bank imports (GIFT, Aiken; docs/moodle.md): larger files are refused as a whole.
 # Every input's limits, these defaults included: core/limits.py (docs/limits.md).

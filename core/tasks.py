@@ -34,8 +34,12 @@ def task_named(name: str) -> Task:
         return current_app.tasks[name]
 
 
-def enqueue_on_commit(task: Task | str, *args: Any, **kwargs: Any) -> None:
-    """Send ``task`` once the current transaction commits; never fail the caller.
+def enqueue_on_commit(
+    task: Task | str, *args: Any, countdown: float | None = None, **kwargs: Any
+) -> None:
+    """Send ``task`` once the current transaction commits; never fail the caller. With
+    ``countdown`` (seconds), a worker runs it no sooner than that after the send (eager mode
+    runs it at once).
 
     Services name their tasks (``"assessments.score_attempt"``): a task module imports its
     services, never the other way round, so an app's modules form no import cycle. Task names
@@ -53,7 +57,7 @@ def enqueue_on_commit(task: Task | str, *args: Any, **kwargs: Any) -> None:
             resolved.apply(args=args, kwargs=kwargs, throw=True)
             return
         try:
-            resolved.apply_async(args=args, kwargs=kwargs)
+            resolved.apply_async(args=args, kwargs=kwargs, countdown=countdown or None)
         except Exception:
             logger.exception(
                 "Could not enqueue %s%r; a periodic sweep will retry", resolved.name, args

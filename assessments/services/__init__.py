@@ -29,6 +29,7 @@ from assessments.services.answers import (
 from assessments.services.attempts import (
     attempt_start,
     attempt_submit,
+    attempt_submit_own,
     attempt_time_is_up,
     attempts_delete,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "attempt_score",
     "attempt_start",
     "attempt_submit",
+    "attempt_submit_own",
     "attempt_time_is_up",
     "attempts_delete",
     "attempts_score",

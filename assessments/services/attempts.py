@@ -8,6 +8,7 @@ from contextlib import nullcontext
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -28,7 +29,9 @@ from assessments.selectors import (
     quiz_version_languages,
 )
 from core.errors import Conflict, NotFound
+from core.ids import parse_uuid
 from core.tasks import enqueue_on_commit
+from core.types import RawUuid
 from skills import services as skills_services
 from skills.models import SkillEvidence
 
@@ -267,9 +270,36 @@ def attempt_submit(*, attempt: Attempt, auto: bool = False) -> Attempt:
             status=Attempt.Status.SUBMITTED, submitted_at=timezone.now(), auto_submitted=auto
         )
         if moved:
-            enqueue_on_commit("assessments.score_attempt", str(attempt.pk))
+            _score_later(attempt.pk)
     attempt.refresh_from_db()
     return attempt
+
+
+def attempt_submit_own(*, user: User, attempt_id: RawUuid) -> str:
+    """``attempt_submit`` on one of ``user``'s attempts, by id (the API's submit): one
+    conditional update when it moves; the status the attempt has afterwards. Anyone else's
+    attempt (or none) is 404; submitting again changes nothing."""
+    pk = parse_uuid(attempt_id, _("Attempt not found."))
+    mine = Attempt.objects.filter(pk=pk, user=user)
+    # one statement: outside a transaction it commits at once, and the task is sent then
+    moved = mine.filter(status=Attempt.Status.IN_PROGRESS).update(
+        status=Attempt.Status.SUBMITTED, submitted_at=timezone.now(), auto_submitted=False
+    )
+    if moved:
+        _score_later(pk)
+        return Attempt.Status.SUBMITTED.value
+    status = mine.values_list("status", flat=True).first()
+    if status is None:
+        raise NotFound(_("Attempt not found."))
+    return status
+
+
+def _score_later(attempt_id: object) -> None:
+    """Score after commit, ``SCORING_DELAY`` seconds later: attempts submitted meanwhile join
+    the same batch, which costs a fraction of scoring each alone (docs/operations.md)."""
+    enqueue_on_commit(
+        "assessments.score_attempt", str(attempt_id), countdown=settings.SCORING_DELAY
+    )
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 ANSWER_SAVE_API = 2  # token, the conditional upsert
 START_API_UNLIMITED = 5  # token, quiz+version, insert, questions, choices
 START_API_LIMITED = 8  # … plus SAVEPOINT, lock on the taker, RELEASE
-SUBMIT_API = 6  # token, attempt, SAVEPOINT, conditional update, RELEASE, the re-read
+SUBMIT_API = 2  # token, the conditional update (it commits, then the task is sent)
 
 
 @pytest.fixture
@@ -259,7 +259,7 @@ def test_the_poll_while_waiting_for_the_score_costs_two_statements_and_answers_a
     with assert_queries(2):
         polled = taker.get(url)
     assert polled.status_code == 200
-    with mock.patch("assessments.selectors.attempt_waiting_own", return_value=None):
+    with mock.patch("assessments.selectors.attempt_own_row", return_value=None):
         full = taker.get(url)  # the full path: a six-table join and the serializer
     assert polled.json() == full.json()
     assert polled.json()["status"] == "submitted"
@@ -317,3 +317,39 @@ def test_the_lean_answer_output_says_what_the_serializer_says(taker):
     assert {bool(a.response_text) for a in answers} == {True, False}  # both kinds
     for answer in answers:
         assert answer_output(answer) == AnswerOutput(answer).data
+
+
+def test_a_submit_sends_scoring_scoring_delay_seconds_later(
+    taker, settings, django_capture_on_commit_callbacks
+):
+    """Attempts submitted within ``SCORING_DELAY`` of each other are scored in one batch:
+    the task is sent after commit with that countdown (run at once in eager mode)."""
+    from assessments.tasks import score_attempt_task
+
+    settings.SCORING_DELAY = 1.5
+    quiz = factories.quiz_published()
+    body = start(taker, quiz)
+    with django_capture_on_commit_callbacks() as callbacks:
+        taker.post(f"/api/v1/attempts/{body['id']}/submit/")
+    assert len(callbacks) == 1
+    conf = score_attempt_task.app.conf
+    eager = conf.task_always_eager
+    conf.task_always_eager = False  # as in a real deployment: sent to the broker
+    try:
+        with mock.patch.object(score_attempt_task, "apply_async") as sent:
+            callbacks[0]()
+    finally:
+        conf.task_always_eager = eager
+    sent.assert_called_once_with(args=(body["id"],), kwargs={}, countdown=1.5)
+    assert Attempt.objects.get(pk=body["id"]).status == Attempt.Status.SUBMITTED
+
+
+def test_submitting_someone_elses_attempt_is_404_and_changes_nothing(taker, api_as, assert_queries):
+    quiz = factories.quiz_published()
+    body = start(taker, quiz)
+    stranger = api_as(factories.UserFactory())
+    response = stranger.post(f"/api/v1/attempts/{body['id']}/submit/")
+    assert response.status_code == 404
+    assert Attempt.objects.get(pk=body["id"]).status == Attempt.Status.IN_PROGRESS
+    assert stranger.post("/api/v1/attempts/not-a-uuid/submit/").status_code == 404
+    assert taker.post(f"/api/v1/attempts/{body['id']}/submit/").json() == {"status": "submitted"}

@@ -225,7 +225,8 @@ def test_broker_or_cache_away_while_submitting_answers_503(
 
     api = api_as(member)
     attempt = api.post(f"/api/v1/quizzes/{quiz.pk}/attempts/").json()
-    monkeypatch.setattr(assessments_services, "attempt_submit", away)
+    monkeypatch.setattr(assessments_services, "attempt_submit", away)  # the page's
+    monkeypatch.setattr(assessments_services, "attempt_submit_own", away)  # the API's
 
     assert_unavailable_json(api.post(f"/api/v1/attempts/{attempt['id']}/submit/"))
     client.force_login(member)
