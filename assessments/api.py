@@ -6,6 +6,7 @@ allows (leads and admins see everything of attempts they may see).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -164,7 +165,11 @@ class AttemptListApi(ListAPIView):
         return selectors.attempts_visible_to(user=user).filter(user=user).order_by("-started_at")
 
 
-_WHEN = serializers.DateTimeField()  # as AttemptOutput writes its dates
+_DATES = serializers.DateTimeField()  # as AttemptOutput writes its dates
+
+
+def _when(value: datetime | None) -> str | None:
+    return None if value is None else _DATES.to_representation(value)
 
 
 def waiting_payload(attempt: selectors.OwnAttemptRow) -> dict[str, Any]:
@@ -175,9 +180,9 @@ def waiting_payload(attempt: selectors.OwnAttemptRow) -> dict[str, Any]:
         "quiz": attempt.quiz_id,
         "language": attempt.language,
         "status": Attempt.Status.SUBMITTED.value,
-        "started_at": _WHEN.to_representation(attempt.started_at),
-        "deadline": _WHEN.to_representation(attempt.deadline),
-        "submitted_at": _WHEN.to_representation(attempt.submitted_at),
+        "started_at": _when(attempt.started_at),
+        "deadline": _when(attempt.deadline),
+        "submitted_at": _when(attempt.submitted_at),
         "score": None,
         "max_score": None,
         "percent": None,
@@ -257,7 +262,7 @@ def answer_output(answer: Answer) -> dict[str, Any]:
         "question": answer.question_id,
         "choices": None if choices is None else [int(c) for c in choices],
         "text": None if text is None else str(text),
-        "saved_at": _WHEN.to_representation(answer.saved_at),
+        "saved_at": _when(answer.saved_at),
     }
 
 

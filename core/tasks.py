@@ -57,7 +57,10 @@ def enqueue_on_commit(
             resolved.apply(args=args, kwargs=kwargs, throw=True)
             return
         try:
-            resolved.apply_async(args=args, kwargs=kwargs, countdown=countdown or None)
+            if countdown:
+                resolved.apply_async(args=args, kwargs=kwargs, countdown=countdown)
+            else:
+                resolved.apply_async(args=args, kwargs=kwargs)
         except Exception:
             logger.exception(
                 "Could not enqueue %s%r; a periodic sweep will retry", resolved.name, args
