@@ -466,6 +466,9 @@ def check_database(records: list[dict[str, Any]]) -> dict[str, int]:
         "answers lost": lost,
         "not scored": len(set(submitted) - scored),
         "scored twice (evidence rows repeated)": twice,
+        # answers and submits (harmless to repeat) re-sent once after a reused keep-alive
+        # connection closed with no answer, as a browser does (scripts/locustfile.py)
+        "requests re-sent after a closed connection": sum(r.get("resent", 0) for r in records),
     }
 
 
