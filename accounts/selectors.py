@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, Invitation, MaybeViewer, Membership, Team, User, Viewer
-from core.compiled import CompiledQuery
+from core.compiled import CompiledQuery, instance_with_related
 from core.errors import NotFound
 from core.ids import parse_id, parse_uuid
 from core.links import link_token, link_value
@@ -160,20 +160,12 @@ _TOKEN_LOOKUP = CompiledQuery(
     )[:1],
     key_hash=ApiToken._meta.get_field("key_hash"),
 )
-_TOKEN_FIELDS = [field.attname for field in ApiToken._meta.concrete_fields]
-_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
 
 
 def api_token_for_key(key: str) -> ApiToken | None:
     """The unrevoked token with this key and its user (one statement), or None."""
     row = _TOKEN_LOOKUP.first(key_hash=api_token_hash(key))
-    if row is None:
-        return None
-    split = len(_TOKEN_FIELDS)
-    token = ApiToken.from_db("default", _TOKEN_FIELDS, row[:split])
-    user = User.from_db("default", _USER_FIELDS, row[split:])
-    ApiToken._meta.get_field("user").set_cached_value(token, user)  # as select_related does
-    return token
+    return None if row is None else instance_with_related(row, ApiToken, "user")
 
 
 def api_token_get_own(*, user: Viewer, token_id: RawId) -> ApiToken:

@@ -54,7 +54,7 @@ from assessments.models import (
     ResultBand,
     ResultBandTranslation,
 )
-from core.compiled import CompiledQuery
+from core.compiled import CompiledQuery, instance_with_related
 from core.content import language_code
 from core.errors import NotFound, ValidationFailed
 from core.ids import parse_id, parse_uuid
@@ -167,22 +167,29 @@ def quiz_get(*, user: User, slug: str | None = None, pk: RawId | None = None) ->
     return quiz
 
 
-def quiz_version_for_start(*, user: User, quiz_id: RawId) -> QuizVersion:
-    """The current version of a quiz ``user`` may start, with its quiz, in one query (the
-    same quizzes as ``quiz_get``: published, with a published version)."""
-    version = (
+# Every start asks this: built once (core/compiled.py).
+_VERSION_FOR_START = CompiledQuery(
+    lambda quiz_id: (
         QuizVersion.objects.select_related("quiz")
         .filter(
-            quiz_id=parse_id(quiz_id, _("Quiz not found.")),
+            quiz_id=quiz_id,
             quiz__is_published=True,
             quiz__purpose=Quiz.Purpose.ASSESSMENT,
             published_at__isnull=False,
         )
-        .order_by("-number")
-        .first()
-    )
-    if version is None:
+        .order_by("-number")[:1]
+    ),
+    quiz_id=Quiz._meta.get_field("id"),
+)
+
+
+def quiz_version_for_start(*, user: User, quiz_id: RawId) -> QuizVersion:
+    """The current version of a quiz ``user`` may start, with its quiz, in one query (the
+    same quizzes as ``quiz_get``: published, with a published version)."""
+    row = _VERSION_FOR_START.first(quiz_id=parse_id(quiz_id, _("Quiz not found.")))
+    if row is None:
         raise NotFound(_("Quiz not found."))
+    version: QuizVersion = instance_with_related(row, QuizVersion, "quiz")
     return version
 
 

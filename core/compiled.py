@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import Field, QuerySet
+from django.db.models import Field, Model, QuerySet
 
 
 @dataclass(frozen=True)
@@ -107,3 +107,23 @@ class CompiledQuery:
                 value = convert(value, expression, connection)
             converted[position] = value
         return tuple(converted)
+
+
+def instance_with_related(
+    row: tuple[Any, ...], model: type[Model], *related: str, using: str = "default"
+) -> Any:
+    """The instance ``select_related(*related)`` would build from ``row``: ``model``'s
+    concrete fields first, then each related model's (forward foreign keys of ``model``, in
+    the order given, as the ORM selects them), with each related object cached on it."""
+    fields = [field.attname for field in model._meta.concrete_fields]
+    instance = model.from_db(using, fields, row[: len(fields)])
+    start = len(fields)
+    for name in related:
+        relation: Any = model._meta.get_field(name)
+        target: type[Model] = relation.related_model
+        names = [field.attname for field in target._meta.concrete_fields]
+        relation.set_cached_value(
+            instance, target.from_db(using, names, row[start : start + len(names)])
+        )
+        start += len(names)
+    return instance

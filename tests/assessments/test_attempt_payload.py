@@ -102,3 +102,26 @@ def test_a_band_and_a_time_limit_come_out_the_same(member):
     assert payload["band"] is not None
     assert payload["deadline"] is not None
     assert payload == through_the_serializer(fresh(attempt), member)
+
+
+def test_the_start_answers_what_the_serializer_writes(member, api_as):
+    """The start's JSON (the paper, shuffled per attempt where the author allows) is written
+    directly too: the same as ``AttemptStartedOutput``'s, for choice and typed questions."""
+    from assessments.serializers import AttemptStartedOutput
+
+    quiz = typed_quiz(time_limit_minutes=15)
+    QuizVersion.objects.filter(quiz=quiz).update(shuffle_questions=True, shuffle_choices=True)
+    body = api_as(member).post(f"/api/v1/quizzes/{quiz.pk}/attempts/").json()
+    attempt = fresh(Attempt.objects.get(pk=body["id"]))
+    expected = AttemptStartedOutput(
+        {
+            "id": attempt.pk,
+            "status": attempt.status,
+            "deadline": attempt.deadline,
+            "language": attempt.language,
+            "questions": selectors.attempt_questions(attempt),
+        }
+    ).data
+    assert body == expected
+    assert body["deadline"] is not None
+    assert {q["kind"] for q in body["questions"]} >= {"single", "numerical"}

@@ -71,3 +71,33 @@ def test_a_value_the_statement_does_not_use_is_refused_when_compiling():
     )
     with pytest.raises(ValueError, match="key_hash"):
         query.first(key_hash="x")
+
+
+def test_the_version_a_start_reads_is_the_newest_published_with_its_quiz(member, assert_queries):
+    """The start's statement (built once): the newest published version, with its quiz,
+    exactly as the ORM reads it; a draft newer than it, an unpublished quiz or a practice
+    bank is not found."""
+    from assessments.models import Quiz, QuizVersion
+    from assessments.selectors import quiz_version_for_start
+    from core.errors import NotFound
+    from tests import factories
+
+    quiz = factories.quiz_published()
+    first = QuizVersion.objects.get(quiz=quiz)
+    second = QuizVersion.objects.create(
+        quiz=quiz, number=first.number + 1, published_at=timezone.now(), language=first.language
+    )
+    QuizVersion.objects.create(quiz=quiz, number=first.number + 2, language=first.language)
+    with assert_queries(1):
+        found = quiz_version_for_start(user=member, quiz_id=quiz.pk)
+    expected = QuizVersion.objects.select_related("quiz").get(pk=second.pk)
+    for field in QuizVersion._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+    with assert_queries(0):
+        assert found.quiz.title == quiz.title
+    assert found.quiz.created_at == expected.quiz.created_at  # a datetime, converted
+    Quiz.objects.filter(pk=quiz.pk).update(is_published=False)
+    with pytest.raises(NotFound):
+        quiz_version_for_start(user=member, quiz_id=quiz.pk)
+    with pytest.raises(NotFound):
+        quiz_version_for_start(user=member, quiz_id="x")
