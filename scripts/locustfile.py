@@ -73,8 +73,10 @@ def _save(**_kwargs: Any) -> None:
 
 
 def _finished(environment: Any) -> None:
+    """Quit once every taker is done, after Locust's periodic CSV write (every second) has
+    taken in the last taker's figures."""
     if len(RECORDS) >= TAKERS and environment.runner is not None:
-        gevent.spawn_later(0.5, environment.runner.quit)
+        gevent.spawn_later(2.5, environment.runner.quit)
 
 
 def _arrive() -> None:
