@@ -91,6 +91,17 @@ def _think() -> None:
         gevent.sleep(random.uniform(0, 2 * THINK))
 
 
+def _resent_once(record: dict[str, Any], send: Any) -> Any:
+    """``send()``, and once more if it got no answer at all (status 0: the server closed the
+    idle keep-alive connection as it was reused), as a browser does; counted in the record
+    (the load test prints how many). Only for requests harmless to repeat (answers, submit)."""
+    response = send()
+    if response.status_code == 0:
+        record["resent"] = record.get("resent", 0) + 1
+        response = send()
+    return response
+
+
 def _record_scored(environment: Any, started: float, ok: bool) -> None:
     environment.events.request.fire(
         request_type="WAIT",
@@ -162,16 +173,15 @@ class Learner(FastHttpUser):
             record, attempt, revisit, random.choice(revisit["choices"]), "answer (revisit)"
         )
         started = time.monotonic()
-        submit = f"/api/v1/attempts/{attempt}/submit/"
-        response = self.client.post(
-            submit, headers=self.headers, name="submit", catch_response=True
-        )
-        if response.status_code == 0:  # no answer at all: harmless to repeat (see Candidate)
-            record["resent"] = record.get("resent", 0) + 1
-            response = self.client.post(
-                submit, headers=self.headers, name="submit", catch_response=True
-            )
-        with response:
+        with _resent_once(
+            record,
+            lambda: self.client.post(
+                f"/api/v1/attempts/{attempt}/submit/",
+                headers=self.headers,
+                name="submit",
+                catch_response=True,
+            ),
+        ) as response:
             if response.status_code != 202:
                 response.failure(f"submit: {response.status_code}")
                 return
@@ -235,15 +245,11 @@ class Candidate(FastHttpUser):
     def _post(
         self, url: str, data: dict[str, Any], name: str, record: Any = None, **kwargs: Any
     ) -> Any:
-        """POST as the quiz page does. With ``record`` (answers and the submit: both harmless
-        to repeat), a request that got no answer at all (status 0: the server closed the
-        idle keep-alive connection as it was reused) is sent once more, as a browser does,
-        and counted in the record; the load test prints how many."""
-        response = self._send(url, data, name, **kwargs)
-        if record is not None and response.status_code == 0:
-            record["resent"] = record.get("resent", 0) + 1
-            response = self._send(url, data, name, **kwargs)
-        return response
+        """POST as the quiz page does; with ``record`` (answers and the submit), resent once
+        if it got no answer at all (``_resent_once``)."""
+        if record is not None:
+            return _resent_once(record, lambda: self._send(url, data, name, **kwargs))
+        return self._send(url, data, name, **kwargs)
 
     def _send(self, url: str, data: dict[str, Any], name: str, **kwargs: Any) -> Any:
         return self.client.post(

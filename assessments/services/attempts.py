@@ -264,13 +264,8 @@ def attempt_submit(*, attempt: Attempt, auto: bool = False) -> Attempt:
     Repeating, or racing another submit, changes nothing: only the request whose conditional
     update moves it out of ``in_progress`` enqueues scoring.
     """
-
     with transaction.atomic():
-        moved = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.IN_PROGRESS).update(
-            status=Attempt.Status.SUBMITTED, submitted_at=timezone.now(), auto_submitted=auto
-        )
-        if moved:
-            _score_later(attempt.pk)
+        _submit_if_open(Attempt.objects.filter(pk=attempt.pk), attempt.pk, auto=auto)
     attempt.refresh_from_db()
     return attempt
 
@@ -282,11 +277,7 @@ def attempt_submit_own(*, user: User, attempt_id: RawUuid) -> str:
     pk = parse_uuid(attempt_id, _("Attempt not found."))
     mine = Attempt.objects.filter(pk=pk, user=user)
     # one statement: outside a transaction it commits at once, and the task is sent then
-    moved = mine.filter(status=Attempt.Status.IN_PROGRESS).update(
-        status=Attempt.Status.SUBMITTED, submitted_at=timezone.now(), auto_submitted=False
-    )
-    if moved:
-        _score_later(pk)
+    if _submit_if_open(mine, pk, auto=False):
         return Attempt.Status.SUBMITTED.value
     status = mine.values_list("status", flat=True).first()
     if status is None:
@@ -294,12 +285,17 @@ def attempt_submit_own(*, user: User, attempt_id: RawUuid) -> str:
     return status
 
 
-def _score_later(attempt_id: object) -> None:
-    """Score after commit, ``SCORING_DELAY`` seconds later: attempts submitted meanwhile join
-    the same batch, which costs a fraction of scoring each alone (docs/operations.md)."""
-    enqueue_on_commit(
-        "assessments.score_attempt", str(attempt_id), countdown=settings.SCORING_DELAY
+def _submit_if_open(attempt: QuerySet[Attempt], pk: UUID, *, auto: bool) -> bool:
+    """The conditional update both submits share: moves the attempt (``attempt``, the row
+    ``pk``) out of ``in_progress`` and, only if this call moved it, schedules its scoring
+    after commit, ``SCORING_DELAY`` seconds later, so attempts submitted meanwhile join the
+    same batch, which costs a fraction of scoring each alone (docs/operations.md)."""
+    moved = attempt.filter(status=Attempt.Status.IN_PROGRESS).update(
+        status=Attempt.Status.SUBMITTED, submitted_at=timezone.now(), auto_submitted=auto
     )
+    if moved:
+        enqueue_on_commit("assessments.score_attempt", str(pk), countdown=settings.SCORING_DELAY)
+    return bool(moved)
 
 
 @transaction.atomic
